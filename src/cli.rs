@@ -1,0 +1,74 @@
+//! Command-line arguments (clap derive types only; the library never
+//! depends on clap).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success: a verified plan, or a model with no errors
+  1  internal error (a bug, or an unexpected solver failure)
+  2  usage: the command line could not be understood
+  3  bad data: the model has errors (all are listed)
+  4  missing input: the model directory or a required file does not exist
+  5  cannot write the results (nothing partial is left)
+  6  no plan: infeasible, unbounded, or stopped at a limit before finding one
+  7  the solver's plan failed verification against the model";
+
+/// Plans how rare-earth material moves from mines to magnets.
+#[derive(Debug, Parser)]
+#[command(name = "rareflow", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output format of the summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Tables for people.
+    Table,
+    /// JSON for scripts (the same document as summary.json).
+    Json,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Solve the cost-minimising sourcing plan of a model and report it.
+    #[command(after_help = EXIT_CODES)]
+    Solve {
+        /// Model directory (default: the model built into rareflow).
+        model: Option<PathBuf>,
+        /// Write the result files (CSV + summary.json) into this directory.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// How to print the summary.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// HiGHS threads.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
+        threads: u32,
+        /// Stop the solver after this many seconds, reporting the best plan found.
+        #[arg(long, value_name = "SECONDS", value_parser = positive)]
+        time_limit: Option<f64>,
+        /// Relative MIP gap at which to stop (for models with build decisions).
+        #[arg(long, value_name = "GAP", value_parser = positive)]
+        mip_gap: Option<f64>,
+    },
+    /// Check a model and list every problem as file:line: column: message.
+    #[command(after_help = EXIT_CODES)]
+    Validate {
+        /// Model directory (default: the model built into rareflow).
+        model: Option<PathBuf>,
+    },
+}
+
+fn positive(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("expected a finite number >= 0, found \"{s}\"")),
+    }
+}

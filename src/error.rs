@@ -1,0 +1,260 @@
+//! Errors, diagnostics and exit codes.
+//!
+//! A [`Diagnostic`] is one problem (or warning) found in a model, located by
+//! file, line and column. An [`Error`] is why a command could not finish; each
+//! kind maps to one documented process exit code ([`Error::exit_code`]).
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+/// Process exit codes, documented in the README and in `rareflow --help`.
+pub mod exit {
+    /// The command finished: a checked plan, or a model with no errors.
+    pub const OK: i32 = 0;
+    /// A bug or an unexpected solver failure.
+    pub const INTERNAL: i32 = 1;
+    /// The command line could not be understood (clap's own code).
+    pub const USAGE: i32 = 2;
+    /// The model has errors; every one is listed on stderr.
+    pub const BAD_DATA: i32 = 3;
+    /// The model directory or one of its required files does not exist.
+    pub const MISSING_INPUT: i32 = 4;
+    /// The results could not be written (nothing partial is left behind).
+    pub const CANNOT_WRITE: i32 = 5;
+    /// The solver proved there is no plan (infeasible or unbounded), or
+    /// stopped at a limit before finding one.
+    pub const NO_PLAN: i32 = 6;
+    /// The solver's plan failed rareflow's own check against the model.
+    pub const UNVERIFIED: i32 = 7;
+}
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The model cannot be solved until this is fixed.
+    Error,
+    /// The model solves, but probably not as its author meant.
+    Warning,
+}
+
+/// One problem found in a model, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// File name inside the model directory, e.g. `facilities.csv`.
+    pub file: String,
+    /// 1-based line in that file, when the problem has one.
+    pub line: Option<u64>,
+    /// 1-based column (character position) in the line, for TOML files.
+    pub col: Option<u64>,
+    /// The column (CSV) or key (TOML) concerned.
+    pub column: Option<String>,
+    /// What was expected and what was found.
+    pub message: String,
+    /// True when the problem is a required file that does not exist.
+    #[serde(skip)]
+    pub missing_file: bool,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.col {
+                write!(f, ":{col}")?;
+            }
+        }
+        write!(f, ": ")?;
+        if self.severity == Severity::Warning {
+            write!(f, "warning: ")?;
+        }
+        if let Some(column) = &self.column {
+            write!(f, "column '{column}': ")?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+/// A growing list of diagnostics, kept in the order they were found.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Records an error.
+    pub fn error(
+        &mut self,
+        file: &str,
+        line: Option<u64>,
+        column: Option<&str>,
+        message: impl Into<String>,
+    ) {
+        self.push(Severity::Error, file, line, column, message.into());
+    }
+
+    /// Records a warning.
+    pub fn warning(
+        &mut self,
+        file: &str,
+        line: Option<u64>,
+        column: Option<&str>,
+        message: impl Into<String>,
+    ) {
+        self.push(Severity::Warning, file, line, column, message.into());
+    }
+
+    fn push(
+        &mut self,
+        severity: Severity,
+        file: &str,
+        line: Option<u64>,
+        column: Option<&str>,
+        message: String,
+    ) {
+        self.items.push(Diagnostic {
+            severity,
+            file: file.to_string(),
+            line,
+            col: None,
+            column: column.map(str::to_string),
+            message,
+            missing_file: false,
+        });
+    }
+
+    /// Records a diagnostic built by the caller.
+    pub fn push_diagnostic(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    /// Records that a required file does not exist.
+    pub fn missing_file(&mut self, file: &str) {
+        self.items.push(Diagnostic {
+            severity: Severity::Error,
+            file: file.to_string(),
+            line: None,
+            col: None,
+            column: None,
+            message: "required file is missing".to_string(),
+            missing_file: true,
+        });
+    }
+
+    /// True when at least one diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Number of errors.
+    pub fn error_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    /// All diagnostics, errors and warnings, in the order found.
+    pub fn items(&self) -> &[Diagnostic] {
+        &self.items
+    }
+
+    /// The warnings only.
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+    }
+
+    /// Consumes the list.
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+}
+
+/// Why a command could not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The model has errors (warnings may be listed too).
+    #[error("the model has {} error(s)", count_errors(.0))]
+    Invalid(Vec<Diagnostic>),
+    /// The model directory does not exist or is not a directory.
+    #[error("{}: model directory not found", .0.display())]
+    ModelNotFound(PathBuf),
+    /// A file could not be read.
+    #[error("{}: cannot read: {source}", .path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Results could not be written.
+    #[error("{}: cannot write: {reason}", .path.display())]
+    Write {
+        /// The file or directory.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The solver proved there is no plan, or stopped before finding one.
+    #[error("no plan: {0}")]
+    NoPlan(String),
+    /// The solver's plan failed the check against the model.
+    #[error("the solver's plan failed verification: {0}")]
+    Unverified(String),
+    /// The solver failed in a way rareflow did not expect.
+    #[error("solver error: {0}")]
+    Solver(String),
+}
+
+fn count_errors(d: &[Diagnostic]) -> usize {
+    d.iter().filter(|d| d.severity == Severity::Error).count()
+}
+
+impl Error {
+    /// The documented process exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Invalid(d) if d.iter().any(|d| d.missing_file) => exit::MISSING_INPUT,
+            Error::Invalid(_) => exit::BAD_DATA,
+            Error::ModelNotFound(_) | Error::Read { .. } => exit::MISSING_INPUT,
+            Error::Write { .. } => exit::CANNOT_WRITE,
+            Error::NoPlan(_) => exit::NO_PLAN,
+            Error::Unverified(_) => exit::UNVERIFIED,
+            Error::Solver(_) => exit::INTERNAL,
+        }
+    }
+}
+
+/// Result alias for the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diagnostics_print_as_file_line_column() {
+        let mut d = Diagnostics::default();
+        d.error("lanes.csv", Some(3), Some("cost"), "expected a number, found \"5x\"");
+        assert_eq!(
+            d.items()[0].to_string(),
+            "lanes.csv:3: column 'cost': expected a number, found \"5x\""
+        );
+    }
+
+    #[test]
+    fn missing_files_map_to_missing_input() {
+        let mut d = Diagnostics::default();
+        d.error("a.csv", Some(2), None, "x");
+        assert_eq!(Error::Invalid(d.clone().into_vec()).exit_code(), 3);
+        d.missing_file("facilities.csv");
+        assert_eq!(Error::Invalid(d.into_vec()).exit_code(), 4);
+    }
+}

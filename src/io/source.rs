@@ -1,0 +1,83 @@
+//! Where a model's files come from: a directory on disk, or the copy built
+//! into the binary (so `rareflow solve` works from any working directory).
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
+
+use crate::error::{Error, Result};
+
+static DEFAULT_MODEL: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/models/tiny");
+
+/// Name shown for the embedded default model.
+pub const DEFAULT_MODEL_NAME: &str = "models/tiny";
+
+/// A model directory, on disk or embedded.
+#[derive(Debug, Clone)]
+pub enum ModelSource {
+    /// A directory on disk.
+    Dir(PathBuf),
+    /// The default model built into the binary.
+    Embedded,
+}
+
+impl ModelSource {
+    /// A directory on disk; fails when it does not exist.
+    ///
+    /// # Errors
+    /// [`Error::ModelNotFound`] when `path` is not a directory.
+    pub fn dir(path: impl Into<PathBuf>) -> Result<Self> {
+        let path = path.into();
+        if path.is_dir() {
+            Ok(ModelSource::Dir(path))
+        } else {
+            Err(Error::ModelNotFound(path))
+        }
+    }
+
+    /// The directory on disk, if any.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            ModelSource::Dir(p) => Some(p),
+            ModelSource::Embedded => None,
+        }
+    }
+
+    /// How a file of this model is named in messages.
+    pub fn display(&self, file: &str) -> String {
+        match self {
+            ModelSource::Dir(p) => p.join(file).display().to_string(),
+            ModelSource::Embedded => format!("{DEFAULT_MODEL_NAME}/{file} (embedded)"),
+        }
+    }
+
+    /// The text of `file`, or `None` when the model has no such file.
+    ///
+    /// # Errors
+    /// [`Error::Read`] when the file exists but cannot be read as UTF-8 text.
+    pub fn read(&self, file: &str) -> Result<Option<String>> {
+        match self {
+            ModelSource::Dir(dir) => {
+                let path = dir.join(file);
+                if !path.exists() {
+                    return Ok(None);
+                }
+                let bytes = std::fs::read(&path).map_err(|source| Error::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                String::from_utf8(bytes).map(Some).map_err(|_| Error::Read {
+                    path,
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "not UTF-8 text (save the file as UTF-8 CSV)",
+                    ),
+                })
+            }
+            ModelSource::Embedded => Ok(DEFAULT_MODEL
+                .get_file(file)
+                .and_then(|f| f.contents_utf8())
+                .map(str::to_string)),
+        }
+    }
+}

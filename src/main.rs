@@ -1,0 +1,110 @@
+//! The `rareflow` binary: parses arguments, calls the library, prints, and
+//! maps errors to the documented exit codes.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use rareflow::error::{exit, Error};
+use rareflow::io::source::{ModelSource, DEFAULT_MODEL_NAME};
+use rareflow::report::{files, terminal, Summary};
+use rareflow::solve::SolveOptions;
+
+use cli::{Cli, Command, Format};
+
+fn source(model: Option<std::path::PathBuf>) -> Result<ModelSource, Error> {
+    match model {
+        Some(p) => ModelSource::dir(p),
+        None => Ok(ModelSource::Embedded),
+    }
+}
+
+fn source_name(s: &ModelSource) -> String {
+    match s {
+        ModelSource::Dir(p) => p.display().to_string(),
+        ModelSource::Embedded => format!("{DEFAULT_MODEL_NAME}, embedded"),
+    }
+}
+
+fn report_error(e: &Error) {
+    if let Error::Invalid(diags) = e {
+        for d in diags {
+            eprintln!("{d}");
+        }
+    }
+    eprintln!("error: {e}");
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Validate { model } => {
+            let src = source(model)?;
+            let checked = rareflow::check(&src)?;
+            for w in checked.warnings.items() {
+                eprintln!("{w}");
+            }
+            let m = &checked.model;
+            println!(
+                "{}: ok ({} countries, {} commodities, {} processes, {} facilities, {} lanes, {} demand segments, {} periods; {} warning(s))",
+                source_name(&src),
+                m.countries.len(),
+                m.commodities.len(),
+                m.processes.len(),
+                m.facilities.len(),
+                checked.network.lanes().len(),
+                m.demand.len(),
+                m.periods.len(),
+                checked.warnings.items().len()
+            );
+            Ok(())
+        }
+        Command::Solve { model, out, format, threads, time_limit, mip_gap } => {
+            let src = source(model)?;
+            let opts = SolveOptions { threads, time_limit, mip_gap };
+            let sol = rareflow::solve(&src, &opts)?;
+            for w in sol.warnings.items() {
+                eprintln!("{w}");
+            }
+            let summary = Summary::new(&sol.model, &sol.network, &sol.plan, sol.size);
+            if let Some(dir) = &out {
+                files::write_results(dir, src.path(), &sol.model, &sol.network, &sol.plan, &summary)?;
+            }
+            match format {
+                Format::Table => print!("{}", terminal::render(&summary, &source_name(&src))),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&summary).map_err(|e| Error::Solver(e.to_string()))?
+                ),
+            }
+            let t = sol.timings;
+            eprintln!(
+                "times: load {:.3}s, checks {:.3}s, build {:.3}s, solve {:.3}s, verify {:.3}s{}",
+                t.load,
+                t.validate,
+                t.build,
+                t.solve,
+                t.verify,
+                out.map_or(String::new(), |d| format!("; results written to {}", d.display()))
+            );
+            Ok(())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { exit::USAGE as u8 } else { exit::OK as u8 });
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::from(exit::OK as u8),
+        Err(e) => {
+            report_error(&e);
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}

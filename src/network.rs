@@ -1,0 +1,277 @@
+//! The mine-to-magnet network: facilities and country markets joined by
+//! lanes, one lane per (from, to, commodity), held as a petgraph graph that
+//! is built once and never changed.
+//!
+//! Lanes come from `lanes.csv` and, for every producer/consumer pair of a
+//! commodity that has no written lane, from the region-to-region costs in
+//! `transport.csv`. petgraph types stay inside this module; the rest of the
+//! crate sees [`LaneId`]s and slices.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::Direction;
+
+use crate::io::load::ALL;
+use crate::model::{CommodityId, CountryId, Endpoint, FacilityId, Model, PeriodId};
+
+/// Index into [`Network::lanes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LaneId(pub usize);
+
+/// A way to ship one commodity from a producing facility to a consumer.
+#[derive(Debug, Clone)]
+pub struct Lane {
+    /// Producing facility.
+    pub from: FacilityId,
+    /// Consuming facility or market.
+    pub to: Endpoint,
+    /// What it carries.
+    pub commodity: CommodityId,
+    /// Transport cost, $/t.
+    pub transport_cost: f64,
+    /// Most tonnes per year (none: unlimited).
+    pub capacity: Option<f64>,
+    /// Line in `lanes.csv` for a written lane; none for a generated one.
+    pub line: Option<u64>,
+}
+
+/// The network of a model.
+#[derive(Debug)]
+pub struct Network {
+    graph: DiGraph<Endpoint, LaneId>,
+    facility_node: Vec<NodeIndex>,
+    market_node: Vec<NodeIndex>,
+    lanes: Vec<Lane>,
+    /// Lanes into / out of each facility, per commodity, sorted by lane id.
+    lanes_in: Vec<BTreeMap<CommodityId, Vec<LaneId>>>,
+    lanes_out: Vec<BTreeMap<CommodityId, Vec<LaneId>>>,
+    /// Lanes into each (country market, commodity).
+    market_in: BTreeMap<(CountryId, CommodityId), Vec<LaneId>>,
+}
+
+impl Network {
+    /// Builds the network of `model`: written lanes, then generated ones,
+    /// sorted by (commodity, from, to) so the LP is built in a fixed order.
+    ///
+    /// # Complexity
+    /// O(Σ_c producers(c) × consumers(c)) for the generated lanes.
+    pub fn build(model: &Model) -> Network {
+        let mut lanes: Vec<Lane> = model
+            .lanes
+            .iter()
+            .map(|l| Lane {
+                from: l.from,
+                to: l.to,
+                commodity: l.commodity,
+                transport_cost: l.cost,
+                capacity: l.capacity,
+                line: Some(l.line),
+            })
+            .collect();
+        let written: BTreeSet<(FacilityId, Endpoint, CommodityId)> =
+            lanes.iter().map(|l| (l.from, l.to, l.commodity)).collect();
+        let rates = RateTable::new(model);
+        let markets: BTreeSet<(CountryId, CommodityId)> =
+            model.demand.iter().map(|d| (d.country, d.commodity)).collect();
+        for (ci, _) in model.commodities.iter().enumerate() {
+            let c = CommodityId(ci);
+            let producers: Vec<FacilityId> = facilities_where(model, |coef| coef > 0.0, c);
+            if producers.is_empty() {
+                continue;
+            }
+            let mut consumers: Vec<Endpoint> = facilities_where(model, |coef| coef < 0.0, c)
+                .into_iter()
+                .map(Endpoint::Facility)
+                .collect();
+            consumers.extend(
+                markets
+                    .iter()
+                    .filter(|(_, k)| *k == c)
+                    .map(|(country, _)| Endpoint::Market(*country)),
+            );
+            for &p in &producers {
+                for &q in &consumers {
+                    if q == Endpoint::Facility(p) || written.contains(&(p, q, c)) {
+                        continue;
+                    }
+                    let from = &model.countries[model.facilities[p.0].country.0].region;
+                    let to = &model.countries[model.endpoint_country(q).0].region;
+                    if let Some(cost) = rates.cost(model, from, to, c) {
+                        lanes.push(Lane {
+                            from: p,
+                            to: q,
+                            commodity: c,
+                            transport_cost: cost,
+                            capacity: None,
+                            line: None,
+                        });
+                    }
+                }
+            }
+        }
+        lanes.sort_by_key(|l| (l.commodity, l.from, l.to));
+
+        let mut graph = DiGraph::new();
+        let facility_node: Vec<NodeIndex> = (0..model.facilities.len())
+            .map(|f| graph.add_node(Endpoint::Facility(FacilityId(f))))
+            .collect();
+        let market_node: Vec<NodeIndex> = (0..model.countries.len())
+            .map(|c| graph.add_node(Endpoint::Market(CountryId(c))))
+            .collect();
+        let mut lanes_in = vec![BTreeMap::<CommodityId, Vec<LaneId>>::new(); facility_node.len()];
+        let mut lanes_out = lanes_in.clone();
+        let mut market_in: BTreeMap<(CountryId, CommodityId), Vec<LaneId>> = BTreeMap::new();
+        for (i, l) in lanes.iter().enumerate() {
+            let id = LaneId(i);
+            let to_node = match l.to {
+                Endpoint::Facility(g) => {
+                    lanes_in[g.0].entry(l.commodity).or_default().push(id);
+                    facility_node[g.0]
+                }
+                Endpoint::Market(c) => {
+                    market_in.entry((c, l.commodity)).or_default().push(id);
+                    market_node[c.0]
+                }
+            };
+            lanes_out[l.from.0].entry(l.commodity).or_default().push(id);
+            graph.add_edge(facility_node[l.from.0], to_node, id);
+        }
+        Network {
+            graph,
+            facility_node,
+            market_node,
+            lanes,
+            lanes_in,
+            lanes_out,
+            market_in,
+        }
+    }
+
+    /// Every lane, in build order.
+    pub fn lanes(&self) -> &[Lane] {
+        &self.lanes
+    }
+
+    /// One lane.
+    pub fn lane(&self, id: LaneId) -> &Lane {
+        &self.lanes[id.0]
+    }
+
+    /// Lanes bringing `c` into facility `f`.
+    pub fn lanes_into(&self, f: FacilityId, c: CommodityId) -> &[LaneId] {
+        self.lanes_in[f.0].get(&c).map_or(&[], Vec::as_slice)
+    }
+
+    /// Lanes taking `c` out of facility `f`.
+    pub fn lanes_out_of(&self, f: FacilityId, c: CommodityId) -> &[LaneId] {
+        self.lanes_out[f.0].get(&c).map_or(&[], Vec::as_slice)
+    }
+
+    /// Lanes delivering `c` to the market of `country`.
+    pub fn lanes_to_market(&self, country: CountryId, c: CommodityId) -> &[LaneId] {
+        self.market_in.get(&(country, c)).map_or(&[], Vec::as_slice)
+    }
+
+    /// The (country, commodity) markets that demand something, sorted.
+    pub fn markets(model: &Model) -> Vec<(CountryId, CommodityId)> {
+        let set: BTreeSet<_> = model.demand.iter().map(|d| (d.country, d.commodity)).collect();
+        set.into_iter().collect()
+    }
+
+    /// Unit cost of a lane in period `t`: transport plus every tariff that
+    /// applies on the border it crosses, $/t.
+    pub fn unit_cost(&self, model: &Model, id: LaneId, t: PeriodId) -> f64 {
+        let l = &self.lanes[id.0];
+        let exporter = model.facilities[l.from.0].country;
+        let importer = model.endpoint_country(l.to);
+        l.transport_cost + model.tariff_per_tonne(exporter, importer, l.commodity, t)
+    }
+
+    /// Facilities that can run at some point of the horizon *and* receive
+    /// every input they need from facilities that can run, found by a
+    /// fixpoint over the graph (mines first, then whatever they can feed).
+    pub fn live_facilities(&self, model: &Model) -> Vec<bool> {
+        let can_run: Vec<bool> = model
+            .facilities
+            .iter()
+            .map(|f| f.capacity > 0.0 && model.periods.iter().any(|p| f.availability(p) > 0.0))
+            .collect();
+        let mut live = vec![false; model.facilities.len()];
+        loop {
+            let mut changed = false;
+            for (f, fac) in model.facilities.iter().enumerate() {
+                if live[f] || !can_run[f] {
+                    continue;
+                }
+                let fed = model.processes[fac.process.0].inputs().all(|c| {
+                    self.graph
+                        .edges_directed(self.facility_node[f], Direction::Incoming)
+                        .any(|e| {
+                            let lane = &self.lanes[e.weight().0];
+                            lane.commodity == c && live[lane.from.0]
+                        })
+                });
+                if fed {
+                    live[f] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return live;
+            }
+        }
+    }
+
+    /// Can some live facility deliver `c` to the market of `country`?
+    pub fn market_reachable(&self, live: &[bool], country: CountryId, c: CommodityId) -> bool {
+        self.graph
+            .edges_directed(self.market_node[country.0], Direction::Incoming)
+            .any(|e| {
+                let lane = &self.lanes[e.weight().0];
+                lane.commodity == c && live[lane.from.0]
+            })
+    }
+}
+
+fn facilities_where(model: &Model, keep: impl Fn(f64) -> bool, c: CommodityId) -> Vec<FacilityId> {
+    model
+        .facilities
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| keep(model.processes[f.process.0].coef(c)))
+        .map(|(i, _)| FacilityId(i))
+        .collect()
+}
+
+/// `transport.csv` indexed for lookups.
+struct RateTable<'a> {
+    rates: BTreeMap<(&'a str, &'a str, &'a str), f64>,
+}
+
+impl<'a> RateTable<'a> {
+    fn new(model: &'a Model) -> Self {
+        RateTable {
+            rates: model
+                .transport
+                .iter()
+                .map(|r| ((r.from_region.as_str(), r.to_region.as_str(), r.applies_to.as_str()), r.cost))
+                .collect(),
+        }
+    }
+
+    /// Most specific rate first (commodity id, then stage, then `all`); a
+    /// row serves both directions unless the reverse direction has its own
+    /// row at the same specificity.
+    fn cost(&self, model: &Model, from: &str, to: &str, c: CommodityId) -> Option<f64> {
+        let com = &model.commodities[c.0];
+        for applies in [com.id.as_str(), com.stage.as_str(), ALL] {
+            for (a, b) in [(from, to), (to, from)] {
+                if let Some(&cost) = self.rates.get(&(a, b, applies)) {
+                    return Some(cost);
+                }
+            }
+        }
+        None
+    }
+}

@@ -1,0 +1,187 @@
+//! The results directory: `flows.csv`, `production.csv`, `shortages.csv`,
+//! `prices.csv`, `caps.csv` and `summary.json`, written atomically: every
+//! file goes to a temporary file in the same directory first, and only when
+//! all are complete are they renamed into place. Never into the model's own
+//! directory.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+use super::{num, place, Summary};
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::network::Network;
+use crate::plan::Plan;
+
+/// The files a solve writes, in order.
+pub const RESULT_FILES: &[&str] = &[
+    "flows.csv",
+    "production.csv",
+    "shortages.csv",
+    "prices.csv",
+    "caps.csv",
+    "summary.json",
+];
+
+/// Writes every result file into `dir` (created when missing).
+///
+/// # Errors
+/// [`Error::Write`] when `dir` is the model's directory, or when any file
+/// cannot be written; then no result file has been replaced.
+pub fn write_results(
+    dir: &Path,
+    model_dir: Option<&Path>,
+    model: &Model,
+    network: &Network,
+    plan: &Plan,
+    summary: &Summary,
+) -> Result<()> {
+    let werr = |path: &Path, reason: String| Error::Write {
+        path: path.to_path_buf(),
+        reason,
+    };
+    if let Some(m) = model_dir {
+        if let (Ok(a), Ok(b)) = (m.canonicalize(), dir.canonicalize()) {
+            if a == b {
+                return Err(werr(dir, "this is the model's directory; choose another --out".into()));
+            }
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(|e| werr(dir, e.to_string()))?;
+    let contents = [
+        flows_csv(model, network, plan),
+        production_csv(model, plan),
+        shortages_csv(model, plan),
+        prices_csv(model, plan),
+        caps_csv(model, plan),
+        serde_json::to_string_pretty(summary).map(|s| s + "\n").map_err(|e| e.to_string()),
+    ];
+    let mut staged: Vec<(NamedTempFile, PathBuf)> = Vec::new();
+    for (name, text) in RESULT_FILES.iter().zip(contents) {
+        let target = dir.join(name);
+        let text = text.map_err(|e| werr(&target, e))?;
+        let mut tmp = NamedTempFile::new_in(dir).map_err(|e| werr(dir, e.to_string()))?;
+        tmp.write_all(text.as_bytes())
+            .and_then(|_| tmp.as_file().sync_all())
+            .map_err(|e| werr(&target, e.to_string()))?;
+        staged.push((tmp, target));
+    }
+    for (tmp, target) in staged {
+        tmp.persist(&target).map_err(|e| werr(&target, e.error.to_string()))?;
+    }
+    Ok(())
+}
+
+fn csv_text(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<String, String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header).map_err(|e| e.to_string())?;
+    for r in rows {
+        w.write_record(&r).map_err(|e| e.to_string())?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| e.to_string())
+}
+
+/// Every lane and period with a flow, in the shape of `lanes.csv`.
+fn flows_csv(model: &Model, network: &Network, plan: &Plan) -> Result<String, String> {
+    let mut rows = Vec::new();
+    for t in model.period_ids() {
+        for (l, lane) in network.lanes().iter().enumerate() {
+            let q = plan.flows[l][t.0];
+            if q <= 0.0 {
+                continue;
+            }
+            let exporter = model.facilities[lane.from.0].country;
+            let importer = model.endpoint_country(lane.to);
+            rows.push(vec![
+                model.periods[t.0].label.clone(),
+                model.commodities[lane.commodity.0].id.clone(),
+                model.facilities[lane.from.0].id.clone(),
+                place(model, lane.to),
+                model.countries[exporter.0].code.clone(),
+                model.countries[importer.0].code.clone(),
+                num(q),
+                num(lane.transport_cost),
+                num(model.tariff_per_tonne(exporter, importer, lane.commodity, t)),
+            ]);
+        }
+    }
+    csv_text(
+        &["period", "commodity", "from", "to", "from_country", "to_country", "tonnes", "transport_cost", "tariff"],
+        rows,
+    )
+}
+
+fn production_csv(model: &Model, plan: &Plan) -> Result<String, String> {
+    let mut rows = Vec::new();
+    for t in model.period_ids() {
+        for (f, fac) in model.facilities.iter().enumerate() {
+            let cap = plan.capacity[f][t.0];
+            let x = plan.activity[f][t.0];
+            if cap <= 0.0 && x <= 0.0 {
+                continue;
+            }
+            rows.push(vec![
+                model.periods[t.0].label.clone(),
+                fac.id.clone(),
+                model.countries[fac.country.0].code.clone(),
+                model.processes[fac.process.0].id.clone(),
+                num(x),
+                num(cap),
+                num(if cap > 0.0 { x / cap } else { 0.0 }),
+                num(plan.capacity_value[f][t.0]),
+            ]);
+        }
+    }
+    csv_text(
+        &["period", "facility", "country", "process", "activity", "capacity", "utilisation", "capacity_value"],
+        rows,
+    )
+}
+
+fn shortages_csv(model: &Model, plan: &Plan) -> Result<String, String> {
+    let rows = model.demand.iter().enumerate().map(|(d, seg)| {
+        vec![
+            model.periods[seg.period.0].label.clone(),
+            model.countries[seg.country.0].code.clone(),
+            seg.sector.clone(),
+            model.commodities[seg.commodity.0].id.clone(),
+            num(seg.tonnes),
+            num(plan.served(model, d)),
+            num(plan.shortage[d]),
+            num(seg.shortage_penalty),
+        ]
+    });
+    csv_text(
+        &["period", "country", "sector", "commodity", "demand", "served", "shortage", "shortage_penalty"],
+        rows,
+    )
+}
+
+fn prices_csv(model: &Model, plan: &Plan) -> Result<String, String> {
+    let rows = plan.prices.iter().map(|&(e, c, t, p)| {
+        vec![
+            model.periods[t.0].label.clone(),
+            place(model, e),
+            model.countries[model.endpoint_country(e).0].code.clone(),
+            model.commodities[c.0].id.clone(),
+            num(p),
+        ]
+    });
+    csv_text(&["period", "place", "country", "commodity", "price"], rows)
+}
+
+fn caps_csv(model: &Model, plan: &Plan) -> Result<String, String> {
+    let rows = plan.caps.iter().map(|c| {
+        vec![
+            model.periods[c.period.0].label.clone(),
+            model.export_controls[c.control].id.clone(),
+            num(c.used),
+            num(c.cap),
+            num(c.shadow_price),
+        ]
+    });
+    csv_text(&["period", "id", "used", "cap", "shadow_price"], rows)
+}

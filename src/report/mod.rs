@@ -1,0 +1,240 @@
+//! What a solve reports: the summary (printed as a table or JSON, and
+//! written as `summary.json`) and the result files.
+
+pub mod files;
+pub mod terminal;
+
+use serde::Serialize;
+
+use crate::formulation::lp::LpSize;
+use crate::model::{Endpoint, Model};
+use crate::network::Network;
+use crate::plan::{Costs, Plan, Verification};
+
+/// How many rows the "largest" and "most constrained" lists keep.
+pub const TOP: usize = 10;
+
+/// The headline numbers of a plan. Holds no timings, so the same inputs give
+/// a byte-identical summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Model name.
+    pub model: String,
+    /// Solver status, e.g. `optimal`.
+    pub status: String,
+    /// MIP gap, when the model has integers.
+    pub mip_gap: Option<f64>,
+    /// Currency of every money figure.
+    pub currency: String,
+    /// Year costs are discounted to.
+    pub base_year: i32,
+    /// Annual discount rate.
+    pub discount_rate: f64,
+    /// Total cost, present value.
+    pub objective: f64,
+    /// Cost by kind, present value.
+    pub costs: Costs,
+    /// Unserved tonnes over the whole horizon (per-year shortage × years).
+    pub shortage_t: f64,
+    /// Demand segments with a shortage.
+    pub shortages: Vec<ShortageRow>,
+    /// The largest flows over the horizon.
+    pub largest_flows: Vec<FlowRow>,
+    /// Facilities whose capacity binds, most valuable first.
+    pub constrained_facilities: Vec<ConstrainedRow>,
+    /// Export caps by period, with use and shadow price.
+    pub caps: Vec<CapRow>,
+    /// The check of the plan against the model.
+    pub verification: Verification,
+    /// Size of the LP.
+    pub lp: LpSize,
+}
+
+/// A demand segment that was not fully served.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShortageRow {
+    /// Country code.
+    pub country: String,
+    /// Sector.
+    pub sector: String,
+    /// Commodity id.
+    pub commodity: String,
+    /// Period label.
+    pub period: String,
+    /// Demand, t/yr.
+    pub demand_t: f64,
+    /// Unserved, t/yr.
+    pub shortage_t: f64,
+}
+
+/// A lane's total over the horizon.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlowRow {
+    /// Commodity id.
+    pub commodity: String,
+    /// Facility id.
+    pub from: String,
+    /// Facility id or `market:CC`.
+    pub to: String,
+    /// Tonnes over the whole horizon.
+    pub tonnes: f64,
+}
+
+/// A facility whose capacity binds.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConstrainedRow {
+    /// Facility id.
+    pub facility: String,
+    /// Country code.
+    pub country: String,
+    /// Periods in which capacity binds.
+    pub periods_binding: usize,
+    /// Present value of one more unit of usable capacity in every period.
+    pub value_pv: f64,
+}
+
+/// One export cap in one period.
+#[derive(Debug, Clone, Serialize)]
+pub struct CapRow {
+    /// Control id.
+    pub id: String,
+    /// Period label.
+    pub period: String,
+    /// t/yr shipped under it.
+    pub used: f64,
+    /// The cap, t/yr.
+    pub cap: f64,
+    /// $/t saved by one more tonne of quota (money of the period).
+    pub shadow_price: f64,
+}
+
+impl Summary {
+    /// Builds the summary of `plan`.
+    pub fn new(model: &Model, network: &Network, plan: &Plan, lp: LpSize) -> Summary {
+        let years = |t: usize| f64::from(model.periods[t].years);
+        let shortages: Vec<ShortageRow> = model
+            .demand
+            .iter()
+            .enumerate()
+            .filter(|(d, _)| plan.shortage[*d] > 0.0)
+            .map(|(d, seg)| ShortageRow {
+                country: model.countries[seg.country.0].code.clone(),
+                sector: seg.sector.clone(),
+                commodity: model.commodities[seg.commodity.0].id.clone(),
+                period: model.periods[seg.period.0].label.clone(),
+                demand_t: seg.tonnes,
+                shortage_t: plan.shortage[d],
+            })
+            .collect();
+        let shortage_t = model
+            .demand
+            .iter()
+            .enumerate()
+            .map(|(d, seg)| plan.shortage[d] * years(seg.period.0))
+            .sum();
+
+        let mut largest_flows: Vec<FlowRow> = network
+            .lanes()
+            .iter()
+            .enumerate()
+            .map(|(l, lane)| FlowRow {
+                commodity: model.commodities[lane.commodity.0].id.clone(),
+                from: model.facilities[lane.from.0].id.clone(),
+                to: model.endpoint_name(lane.to),
+                tonnes: plan.flows[l].iter().enumerate().map(|(t, q)| q * years(t)).sum(),
+            })
+            .filter(|r| r.tonnes > 0.0)
+            .collect();
+        largest_flows.sort_by(|a, b| b.tonnes.total_cmp(&a.tonnes));
+        largest_flows.truncate(TOP);
+
+        let mut constrained: Vec<ConstrainedRow> = model
+            .facilities
+            .iter()
+            .enumerate()
+            .filter_map(|(f, fac)| {
+                let binding: Vec<usize> = (0..model.periods.len())
+                    .filter(|&t| plan.capacity_value[f][t] > 0.0)
+                    .collect();
+                (!binding.is_empty()).then(|| ConstrainedRow {
+                    facility: fac.id.clone(),
+                    country: model.countries[fac.country.0].code.clone(),
+                    periods_binding: binding.len(),
+                    value_pv: binding
+                        .iter()
+                        .map(|&t| {
+                            plan.capacity_value[f][t] * model.period_weight(crate::model::PeriodId(t))
+                        })
+                        .sum(),
+                })
+            })
+            .collect();
+        constrained.sort_by(|a, b| b.value_pv.total_cmp(&a.value_pv));
+        constrained.truncate(TOP);
+
+        let caps = plan
+            .caps
+            .iter()
+            .map(|c| CapRow {
+                id: model.export_controls[c.control].id.clone(),
+                period: model.periods[c.period.0].label.clone(),
+                used: c.used,
+                cap: c.cap,
+                shadow_price: c.shadow_price,
+            })
+            .collect();
+
+        Summary {
+            model: model.settings.name.clone(),
+            status: plan.status.label(),
+            mip_gap: plan.mip_gap,
+            currency: model.settings.currency.clone(),
+            base_year: model.settings.base_year,
+            discount_rate: model.settings.discount_rate,
+            objective: plan.objective,
+            costs: plan.costs.clone(),
+            shortage_t,
+            shortages,
+            largest_flows,
+            constrained_facilities: constrained,
+            caps,
+            verification: plan.verification.clone(),
+            lp,
+        }
+    }
+}
+
+/// Name of a place in prices.csv and flows.csv.
+pub fn place(model: &Model, e: Endpoint) -> String {
+    model.endpoint_name(e)
+}
+
+/// Formats a number for files: integers without a fraction, others with at
+/// most 6 decimals, never `-0`.
+pub fn num(v: f64) -> String {
+    let v = if v == 0.0 { 0.0 } else { v };
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        return format!("{v:.0}");
+    }
+    let s = format!("{v:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::num;
+
+    #[test]
+    fn numbers_print_stably() {
+        assert_eq!(num(-0.0), "0");
+        assert_eq!(num(1500.0), "1500");
+        assert_eq!(num(0.1 + 0.2), "0.3");
+        assert_eq!(num(-1e-9), "0");
+        assert_eq!(num(2.5), "2.5");
+    }
+}

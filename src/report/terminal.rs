@@ -1,0 +1,155 @@
+//! The summary a strategist reads in ten seconds: status, cost and its
+//! breakdown, shortages, the largest flows, what binds and what it is worth.
+
+use std::fmt::Write;
+
+use comfy_table::presets::ASCII_BORDERS_ONLY_CONDENSED;
+use comfy_table::{CellAlignment, Table};
+
+use super::Summary;
+
+/// Money with thousands separators, no decimals: `42,281,218`.
+pub fn money(v: f64) -> String {
+    let neg = v < -0.5;
+    let digits = format!("{:.0}", v.abs());
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if neg {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// Tonnes: one decimal below 100, none above.
+pub fn tonnes(v: f64) -> String {
+    if v.abs() < 100.0 {
+        format!("{v:.1}")
+    } else {
+        money(v)
+    }
+}
+
+fn table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(ASCII_BORDERS_ONLY_CONDENSED);
+    t.set_header(header.iter().copied());
+    t
+}
+
+fn right_align(t: &mut Table, from: usize) {
+    let n = t.column_count();
+    for i in from..n {
+        if let Some(c) = t.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+}
+
+/// Renders the summary as text.
+pub fn render(s: &Summary, source: &str) -> String {
+    let mut o = String::new();
+    let v = &s.verification;
+    let _ = writeln!(o, "rareflow: model '{}' ({source})", s.model);
+    let _ = writeln!(
+        o,
+        "status: {}{}; plan verified ({} checks, largest relative residual {:.1e})",
+        s.status,
+        s.mip_gap.map_or(String::new(), |g| format!(", MIP gap {:.2}%", g * 100.0)),
+        v.checks,
+        v.max_relative_residual
+    );
+    let _ = writeln!(
+        o,
+        "total cost: {} {} (present value in {} at {}% a year)",
+        money(s.objective),
+        s.currency,
+        s.base_year,
+        s.discount_rate * 100.0
+    );
+    let k = &s.costs;
+    let mut t = table(&["cost", &s.currency, "share"]);
+    for (name, val) in [
+        ("production", k.production),
+        ("fixed", k.fixed),
+        ("transport", k.transport),
+        ("tariffs", k.tariffs),
+        ("disposal", k.disposal),
+        ("shortage penalty", k.shortage),
+    ] {
+        let share = if s.objective.abs() > 0.0 { val / s.objective * 100.0 } else { 0.0 };
+        t.add_row(vec![name.to_string(), money(val), format!("{share:.1}%")]);
+    }
+    right_align(&mut t, 1);
+    let _ = writeln!(o, "{t}");
+
+    if s.shortages.is_empty() {
+        let _ = writeln!(o, "\nshortages: none; every demand segment is served");
+    } else {
+        let _ = writeln!(o, "\nshortages ({} t unserved over the horizon):", tonnes(s.shortage_t));
+        let mut t = table(&["country", "sector", "commodity", "period", "demand t/yr", "short t/yr", "short %"]);
+        for r in &s.shortages {
+            t.add_row(vec![
+                r.country.clone(),
+                r.sector.clone(),
+                r.commodity.clone(),
+                r.period.clone(),
+                tonnes(r.demand_t),
+                tonnes(r.shortage_t),
+                format!("{:.0}%", r.shortage_t / r.demand_t * 100.0),
+            ]);
+        }
+        right_align(&mut t, 4);
+        let _ = writeln!(o, "{t}");
+    }
+
+    if !s.largest_flows.is_empty() {
+        let _ = writeln!(o, "\nlargest flows (t over the horizon):");
+        let mut t = table(&["commodity", "from", "to", "t"]);
+        for r in &s.largest_flows {
+            t.add_row(vec![r.commodity.clone(), r.from.clone(), r.to.clone(), tonnes(r.tonnes)]);
+        }
+        right_align(&mut t, 3);
+        let _ = writeln!(o, "{t}");
+    }
+
+    if !s.constrained_facilities.is_empty() {
+        let _ = writeln!(o, "\nmost constrained facilities (value of one more unit of capacity a year, every binding period, PV):");
+        let mut t = table(&["facility", "country", "periods binding", &format!("value {}", s.currency)]);
+        for r in &s.constrained_facilities {
+            t.add_row(vec![r.facility.clone(), r.country.clone(), r.periods_binding.to_string(), money(r.value_pv)]);
+        }
+        right_align(&mut t, 2);
+        let _ = writeln!(o, "{t}");
+    }
+
+    if !s.caps.is_empty() {
+        let _ = writeln!(o, "\nexport caps (shadow price: saving from one more tonne of quota):");
+        let mut t = table(&["cap", "period", "used t/yr", "cap t/yr", &format!("{}/t", s.currency)]);
+        for r in &s.caps {
+            t.add_row(vec![r.id.clone(), r.period.clone(), tonnes(r.used), tonnes(r.cap), money(r.shadow_price)]);
+        }
+        right_align(&mut t, 2);
+        let _ = writeln!(o, "{t}");
+    }
+    let _ = writeln!(o, "\nLP: {} columns, {} rows, {} non-zeros", s.lp.columns, s.lp.rows, s.lp.nonzeros);
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::money;
+
+    #[test]
+    fn money_groups_thousands() {
+        assert_eq!(money(42_281_218.18), "42,281,218");
+        assert_eq!(money(999.0), "999");
+        assert_eq!(money(-1500.0), "-1,500");
+        assert_eq!(money(0.2), "0");
+    }
+}

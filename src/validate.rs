@@ -1,0 +1,148 @@
+//! Checks that need the whole model and its network: what the loader could
+//! not see row by row. Each `check_*` function adds warnings; a model with
+//! warnings still solves, but its author should look.
+
+use crate::error::Diagnostics;
+use crate::io::source::ModelSource;
+use crate::model::{Endpoint, FacilityId, Model, Status};
+use crate::network::Network;
+
+/// Coefficient spread beyond which HiGHS's numerics become unreliable
+/// (Gurobi's numerics guide gives ~1e9).
+pub const MAX_COEFFICIENT_RANGE: f64 = 1e9;
+
+/// Runs every structural check, adding warnings to `diags`.
+pub fn check(model: &Model, network: &Network, source: &ModelSource, diags: &mut Diagnostics) {
+    let live = network.live_facilities(model);
+    check_unreachable_demand(model, network, &live, source, diags);
+    check_cut_off_facilities(model, network, &live, source, diags);
+    check_candidates(model, source, diags);
+    check_coefficient_range(model, source, diags);
+}
+
+fn check_unreachable_demand(
+    model: &Model,
+    network: &Network,
+    live: &[bool],
+    source: &ModelSource,
+    diags: &mut Diagnostics,
+) {
+    let file = source.display("demand.csv");
+    let mut reported = std::collections::BTreeSet::new();
+    for d in &model.demand {
+        if d.tonnes > 0.0
+            && !network.market_reachable(live, d.country, d.commodity)
+            && reported.insert((d.country, d.commodity))
+        {
+            diags.warning(
+                &file,
+                Some(d.line),
+                Some("commodity"),
+                format!(
+                    "no facility can ever deliver \"{}\" to {}: all of this demand will go unserved",
+                    model.commodities[d.commodity.0].id, model.countries[d.country.0].code
+                ),
+            );
+        }
+    }
+}
+
+fn check_cut_off_facilities(
+    model: &Model,
+    network: &Network,
+    live: &[bool],
+    source: &ModelSource,
+    diags: &mut Diagnostics,
+) {
+    let file = source.display("facilities.csv");
+    for (i, fac) in model.facilities.iter().enumerate() {
+        let f = FacilityId(i);
+        if matches!(fac.status, Status::Candidate | Status::Closed) || fac.capacity == 0.0 {
+            continue;
+        }
+        let process = &model.processes[fac.process.0];
+        let unfed: Vec<&str> = process
+            .inputs()
+            .filter(|&c| !network.lanes_into(f, c).iter().any(|l| live[network.lane(*l).from.0]))
+            .map(|c| model.commodities[c.0].id.as_str())
+            .collect();
+        let sends = process.outputs().any(|c| {
+            network.lanes_out_of(f, c).iter().any(|l| match network.lane(*l).to {
+                Endpoint::Facility(g) => model.facilities[g.0].capacity > 0.0,
+                Endpoint::Market(_) => true,
+            })
+        });
+        if !unfed.is_empty() {
+            diags.warning(
+                &file,
+                Some(fac.line),
+                Some("process"),
+                format!(
+                    "facility \"{}\" is cut off: nothing that can run delivers {} to it, so it never operates",
+                    fac.id,
+                    unfed.join(", ")
+                ),
+            );
+        } else if !sends {
+            diags.warning(
+                &file,
+                Some(fac.line),
+                Some("process"),
+                format!(
+                    "facility \"{}\" is cut off: no lane takes its output anywhere, so it never operates",
+                    fac.id
+                ),
+            );
+        }
+    }
+}
+
+fn check_candidates(model: &Model, source: &ModelSource, diags: &mut Diagnostics) {
+    let file = source.display("facilities.csv");
+    for fac in model.facilities.iter().filter(|f| f.status == Status::Candidate) {
+        diags.warning(
+            &file,
+            Some(fac.line),
+            Some("status"),
+            format!(
+                "facility \"{}\" is a candidate: it is left out of the plan (this version has no build decisions)",
+                fac.id
+            ),
+        );
+    }
+}
+
+/// Warns when the model's numbers span more than [`MAX_COEFFICIENT_RANGE`].
+fn check_coefficient_range(model: &Model, source: &ModelSource, diags: &mut Diagnostics) {
+    let mut lo = f64::INFINITY;
+    let mut hi: f64 = 0.0;
+    let mut see = |v: f64| {
+        let a = v.abs();
+        if a > 0.0 {
+            lo = lo.min(a);
+            hi = hi.max(a);
+        }
+    };
+    for p in &model.processes {
+        p.terms.iter().for_each(|t| see(t.1));
+    }
+    for f in &model.facilities {
+        see(f.variable_cost);
+    }
+    for c in &model.commodities {
+        see(c.disposal_cost);
+    }
+    for d in &model.demand {
+        see(d.shortage_penalty);
+    }
+    if hi > 0.0 && hi / lo > MAX_COEFFICIENT_RANGE {
+        diags.warning(
+            &source.display("model.toml"),
+            None,
+            None,
+            format!(
+                "coefficients and costs range from {lo:e} to {hi:e} (more than {MAX_COEFFICIENT_RANGE:e} apart): the solver may lose accuracy; rescale units"
+            ),
+        );
+    }
+}
