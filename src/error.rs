@@ -242,7 +242,12 @@ mod tests {
     #[test]
     fn diagnostics_print_as_file_line_column() {
         let mut d = Diagnostics::default();
-        d.error("lanes.csv", Some(3), Some("cost"), "expected a number, found \"5x\"");
+        d.error(
+            "lanes.csv",
+            Some(3),
+            Some("cost"),
+            "expected a number, found \"5x\"",
+        );
         assert_eq!(
             d.items()[0].to_string(),
             "lanes.csv:3: column 'cost': expected a number, found \"5x\""

@@ -56,7 +56,7 @@ pub fn check(source: &ModelSource) -> Result<Checked> {
     let load_seconds = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let network = Network::build(&model);
-    validate::check(&model, &network, source, &mut warnings);
+    validate::check(&model, &network, &|f| source.display(f), &mut warnings);
     Ok(Checked {
         model,
         network,
@@ -64,6 +64,24 @@ pub fn check(source: &ModelSource) -> Result<Checked> {
         load_seconds,
         validate_seconds: start.elapsed().as_secs_f64(),
     })
+}
+
+impl Checked {
+    /// Checks a model built or changed in memory (files are named by their
+    /// bare names in warnings).
+    pub fn from_model(model: Model) -> Checked {
+        let start = Instant::now();
+        let network = Network::build(&model);
+        let mut warnings = Diagnostics::default();
+        validate::check(&model, &network, &|f| f.to_string(), &mut warnings);
+        Checked {
+            model,
+            network,
+            warnings,
+            load_seconds: 0.0,
+            validate_seconds: start.elapsed().as_secs_f64(),
+        }
+    }
 }
 
 /// A verified plan and everything needed to report it.
@@ -116,20 +134,38 @@ pub fn solve(source: &ModelSource, opts: &SolveOptions) -> Result<Solution> {
 /// # Errors
 /// As [`solve`], less the loading errors.
 pub fn solve_checked(checked: Checked, opts: &SolveOptions) -> Result<Solution> {
-    let Checked { model, network, warnings, load_seconds, validate_seconds } = checked;
+    let Checked {
+        model,
+        network,
+        warnings,
+        load_seconds,
+        validate_seconds,
+    } = checked;
     let start = Instant::now();
     let f = formulation::build(&model, &network).map_err(Error::Solver)?;
     let build = start.elapsed().as_secs_f64();
-    let formulation::Formulation { problem, index, size, constant } = f;
+    let formulation::Formulation {
+        problem,
+        index,
+        size,
+        constant,
+    } = f;
     let session = Session::solve(problem, opts)?;
     if !session.has_plan {
         return Err(Error::NoPlan(session.status.label()));
     }
     let start = Instant::now();
-    let plan = Plan::extract(&model, &network, &index, constant, &session).map_err(Error::Unverified)?;
+    let plan =
+        Plan::extract(&model, &network, &index, constant, &session).map_err(Error::Unverified)?;
     let verify = start.elapsed().as_secs_f64();
     Ok(Solution {
-        timings: Timings { load: load_seconds, validate: validate_seconds, build, solve: session.seconds, verify },
+        timings: Timings {
+            load: load_seconds,
+            validate: validate_seconds,
+            build,
+            solve: session.seconds,
+            verify,
+        },
         model,
         network,
         warnings,

@@ -59,22 +59,41 @@ fn run(cli: Cli) -> Result<(), Error> {
             );
             Ok(())
         }
-        Command::Solve { model, out, format, threads, time_limit, mip_gap } => {
+        Command::Solve {
+            model,
+            out,
+            format,
+            threads,
+            time_limit,
+            mip_gap,
+        } => {
             let src = source(model)?;
-            let opts = SolveOptions { threads, time_limit, mip_gap };
+            let opts = SolveOptions {
+                threads,
+                time_limit,
+                mip_gap,
+            };
             let sol = rareflow::solve(&src, &opts)?;
             for w in sol.warnings.items() {
                 eprintln!("{w}");
             }
             let summary = Summary::new(&sol.model, &sol.network, &sol.plan, sol.size);
             if let Some(dir) = &out {
-                files::write_results(dir, src.path(), &sol.model, &sol.network, &sol.plan, &summary)?;
+                files::write_results(
+                    dir,
+                    src.path(),
+                    &sol.model,
+                    &sol.network,
+                    &sol.plan,
+                    &summary,
+                )?;
             }
             match format {
                 Format::Table => print!("{}", terminal::render(&summary, &source_name(&src))),
                 Format::Json => println!(
                     "{}",
-                    serde_json::to_string_pretty(&summary).map_err(|e| Error::Solver(e.to_string()))?
+                    serde_json::to_string_pretty(&summary)
+                        .map_err(|e| Error::Solver(e.to_string()))?
                 ),
             }
             let t = sol.timings;
@@ -85,7 +104,10 @@ fn run(cli: Cli) -> Result<(), Error> {
                 t.build,
                 t.solve,
                 t.verify,
-                out.map_or(String::new(), |d| format!("; results written to {}", d.display()))
+                out.map_or(String::new(), |d| format!(
+                    "; results written to {}",
+                    d.display()
+                ))
             );
             Ok(())
         }
@@ -97,7 +119,11 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { exit::USAGE as u8 } else { exit::OK as u8 });
+            return ExitCode::from(if e.use_stderr() {
+                exit::USAGE as u8
+            } else {
+                exit::OK as u8
+            });
         }
     };
     match run(cli) {

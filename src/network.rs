@@ -72,8 +72,11 @@ impl Network {
         let written: BTreeSet<(FacilityId, Endpoint, CommodityId)> =
             lanes.iter().map(|l| (l.from, l.to, l.commodity)).collect();
         let rates = RateTable::new(model);
-        let markets: BTreeSet<(CountryId, CommodityId)> =
-            model.demand.iter().map(|d| (d.country, d.commodity)).collect();
+        let markets: BTreeSet<(CountryId, CommodityId)> = model
+            .demand
+            .iter()
+            .map(|d| (d.country, d.commodity))
+            .collect();
         for (ci, _) in model.commodities.iter().enumerate() {
             let c = CommodityId(ci);
             let producers: Vec<FacilityId> = facilities_where(model, |coef| coef > 0.0, c);
@@ -175,7 +178,11 @@ impl Network {
 
     /// The (country, commodity) markets that demand something, sorted.
     pub fn markets(model: &Model) -> Vec<(CountryId, CommodityId)> {
-        let set: BTreeSet<_> = model.demand.iter().map(|d| (d.country, d.commodity)).collect();
+        let set: BTreeSet<_> = model
+            .demand
+            .iter()
+            .map(|d| (d.country, d.commodity))
+            .collect();
         set.into_iter().collect()
     }
 
@@ -255,7 +262,16 @@ impl<'a> RateTable<'a> {
             rates: model
                 .transport
                 .iter()
-                .map(|r| ((r.from_region.as_str(), r.to_region.as_str(), r.applies_to.as_str()), r.cost))
+                .map(|r| {
+                    (
+                        (
+                            r.from_region.as_str(),
+                            r.to_region.as_str(),
+                            r.applies_to.as_str(),
+                        ),
+                        r.cost,
+                    )
+                })
                 .collect(),
         }
     }

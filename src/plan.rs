@@ -121,11 +121,21 @@ impl Plan {
     ) -> Result<Plan, String> {
         let val = |c: crate::formulation::lp::Col| s.columns[c.0];
         let w = |t: PeriodId| model.period_weight(t);
-        let activity: Vec<Vec<f64>> = ix.activity.iter().map(|cs| cs.iter().map(|&c| val(c)).collect()).collect();
+        let activity: Vec<Vec<f64>> = ix
+            .activity
+            .iter()
+            .map(|cs| cs.iter().map(|&c| val(c)).collect())
+            .collect();
         let capacity: Vec<Vec<f64>> = model
             .facilities
             .iter()
-            .map(|fac| model.periods.iter().map(|p| fac.capacity * fac.availability(p)).collect())
+            .map(|fac| {
+                model
+                    .periods
+                    .iter()
+                    .map(|p| fac.capacity * fac.availability(p))
+                    .collect()
+            })
             .collect();
         let capacity_value = ix
             .activity
@@ -137,8 +147,16 @@ impl Plan {
                     .collect()
             })
             .collect();
-        let flows = ix.flow.iter().map(|cs| cs.iter().map(|&c| val(c)).collect()).collect();
-        let disposal = ix.disposal.iter().map(|&(f, c, t, col)| (f, c, t, val(col))).collect();
+        let flows = ix
+            .flow
+            .iter()
+            .map(|cs| cs.iter().map(|&c| val(c)).collect())
+            .collect();
+        let disposal = ix
+            .disposal
+            .iter()
+            .map(|&(f, c, t, col)| (f, c, t, val(col)))
+            .collect();
         let shortage = ix.shortage.iter().map(|&c| val(c)).collect();
         let mut prices: Vec<(Endpoint, CommodityId, PeriodId, f64)> = ix
             .balance
@@ -146,9 +164,9 @@ impl Plan {
             .map(|&(f, c, t, r)| (Endpoint::Facility(f), c, t, s.row_duals[r.0] / w(t)))
             .collect();
         prices.extend(
-            ix.market
-                .iter()
-                .map(|&(country, c, t, r)| (Endpoint::Market(country), c, t, s.row_duals[r.0] / w(t))),
+            ix.market.iter().map(|&(country, c, t, r)| {
+                (Endpoint::Market(country), c, t, s.row_duals[r.0] / w(t))
+            }),
         );
         let caps = ix
             .caps
@@ -156,7 +174,10 @@ impl Plan {
             .map(|&(k, t, r)| CapUse {
                 control: k,
                 period: t,
-                used: ix.cap_lanes[k].iter().map(|l| s.columns[ix.flow[l.0][t.0].0]).sum(),
+                used: ix.cap_lanes[k]
+                    .iter()
+                    .map(|l| s.columns[ix.flow[l.0][t.0].0])
+                    .sum(),
                 cap: model.export_controls[k].cap,
                 shadow_price: (-s.row_duals[r.0] / w(t)).max(0.0),
             })
@@ -189,7 +210,12 @@ impl Plan {
                 *v = 0.0;
             }
         };
-        for row in self.activity.iter_mut().chain(&mut self.flows).chain(&mut self.capacity_value) {
+        for row in self
+            .activity
+            .iter_mut()
+            .chain(&mut self.flows)
+            .chain(&mut self.capacity_value)
+        {
             row.iter_mut().for_each(c);
         }
         self.disposal.iter_mut().for_each(|d| c(&mut d.3));
@@ -230,7 +256,9 @@ pub fn costs(model: &Model, network: &Network, plan: &Plan) -> Costs {
     for (d, seg) in model.demand.iter().enumerate() {
         k.shortage += model.period_weight(seg.period) * seg.shortage_penalty * plan.shortage[d];
     }
-    k.fixed = (0..model.facilities.len()).map(|f| model.fixed_cost_pv(FacilityId(f))).sum();
+    k.fixed = (0..model.facilities.len())
+        .map(|f| model.fixed_cost_pv(FacilityId(f)))
+        .sum();
     k
 }
 
@@ -246,16 +274,22 @@ impl Checker {
         self.v.checks += 1;
         self.v.max_residual = self.v.max_residual.max(residual.abs());
         self.v.max_relative_residual = self.v.max_relative_residual.max(rel);
-        if !(rel <= TOLERANCE) && self.first_failure.is_none() {
+        if (rel.is_nan() || rel > TOLERANCE) && self.first_failure.is_none() {
             self.first_failure = Some(format!("{} (residual {residual:e})", what()));
         }
     }
 
     /// `value` must lie in [lower, upper] (upper none: unbounded).
     fn bounds(&mut self, value: f64, lower: f64, upper: Option<f64>, what: impl Fn() -> String) {
-        self.check((lower - value).max(0.0), lower.abs().max(value.abs()), || format!("{} below its lower bound", what()));
+        self.check(
+            (lower - value).max(0.0),
+            lower.abs().max(value.abs()),
+            || format!("{} below its lower bound", what()),
+        );
         if let Some(u) = upper {
-            self.check((value - u).max(0.0), u.abs().max(value.abs()), || format!("{} above its limit {u}", what()));
+            self.check((value - u).max(0.0), u.abs().max(value.abs()), || {
+                format!("{} above its limit {u}", what())
+            });
         }
     }
 }
@@ -265,7 +299,10 @@ impl Checker {
 /// # Errors
 /// The first check that fails, in the model's terms.
 pub fn verify(model: &Model, network: &Network, plan: &Plan) -> Result<Verification, String> {
-    let mut ck = Checker { v: Verification::default(), first_failure: None };
+    let mut ck = Checker {
+        v: Verification::default(),
+        first_failure: None,
+    };
     let lane_name = |l: usize| {
         let lane = &network.lanes()[l];
         format!(
@@ -275,59 +312,101 @@ pub fn verify(model: &Model, network: &Network, plan: &Plan) -> Result<Verificat
             model.commodities[lane.commodity.0].id
         )
     };
-    let disposal: std::collections::BTreeMap<_, f64> =
-        plan.disposal.iter().map(|&(f, c, t, q)| ((f, c, t), q)).collect();
+    let disposal: std::collections::BTreeMap<_, f64> = plan
+        .disposal
+        .iter()
+        .map(|&(f, c, t, q)| ((f, c, t), q))
+        .collect();
     for (f, fac) in model.facilities.iter().enumerate() {
         let fid = FacilityId(f);
         for t in model.period_ids() {
             let x = plan.activity[f][t.0];
             let label = &model.periods[t.0].label;
-            ck.bounds(x, 0.0, Some(plan.capacity[f][t.0]), || format!("activity of {} in {label}", fac.id));
+            ck.bounds(x, 0.0, Some(plan.capacity[f][t.0]), || {
+                format!("activity of {} in {label}", fac.id)
+            });
             for &(c, coef) in &model.processes[fac.process.0].terms {
                 let sum = |ls: &[LaneId]| -> f64 { ls.iter().map(|l| plan.flows[l.0][t.0]).sum() };
                 let out = sum(network.lanes_out_of(fid, c));
                 let inn = sum(network.lanes_into(fid, c));
                 let disp = disposal.get(&(fid, c, t)).copied().unwrap_or(0.0);
                 let made = coef * x;
-                ck.check(out + disp - inn - made, out.abs() + disp.abs() + inn.abs() + made.abs(), || {
-                    format!("balance of {} at {} in {label}", model.commodities[c.0].id, fac.id)
-                });
+                ck.check(
+                    out + disp - inn - made,
+                    out.abs() + disp.abs() + inn.abs() + made.abs(),
+                    || {
+                        format!(
+                            "balance of {} at {} in {label}",
+                            model.commodities[c.0].id, fac.id
+                        )
+                    },
+                );
             }
         }
     }
     for &(f, c, t, q) in &plan.disposal {
-        ck.bounds(q, 0.0, None, || format!("disposal of {} at {} in {}", model.commodities[c.0].id, model.facilities[f.0].id, model.periods[t.0].label));
+        ck.bounds(q, 0.0, None, || {
+            format!(
+                "disposal of {} at {} in {}",
+                model.commodities[c.0].id, model.facilities[f.0].id, model.periods[t.0].label
+            )
+        });
     }
     for (l, lane) in network.lanes().iter().enumerate() {
         for t in model.period_ids() {
-            ck.bounds(plan.flows[l][t.0], 0.0, lane.capacity, || format!("{} in {}", lane_name(l), model.periods[t.0].label));
+            ck.bounds(plan.flows[l][t.0], 0.0, lane.capacity, || {
+                format!("{} in {}", lane_name(l), model.periods[t.0].label)
+            });
         }
     }
     for (d, seg) in model.demand.iter().enumerate() {
-        ck.bounds(plan.shortage[d], 0.0, Some(seg.tonnes), || format!("shortage of demand.csv line {}", seg.line));
+        ck.bounds(plan.shortage[d], 0.0, Some(seg.tonnes), || {
+            format!("shortage of demand.csv line {}", seg.line)
+        });
     }
     let by_market = model.demand_by_market();
     for (country, c) in Network::markets(model) {
         for t in model.period_ids() {
-            let segments = by_market.get(&(country, c, t)).map_or(&[][..], Vec::as_slice);
-            let delivered: f64 = network.lanes_to_market(country, c).iter().map(|l| plan.flows[l.0][t.0]).sum();
+            let segments = by_market
+                .get(&(country, c, t))
+                .map_or(&[][..], Vec::as_slice);
+            let delivered: f64 = network
+                .lanes_to_market(country, c)
+                .iter()
+                .map(|l| plan.flows[l.0][t.0])
+                .sum();
             let tonnes: f64 = segments.iter().map(|&d| model.demand[d].tonnes).sum();
             let short: f64 = segments.iter().map(|&d| plan.shortage[d]).sum();
-            ck.check(delivered + short - tonnes, delivered + short + tonnes, || {
-                format!("market for {} in {} in {}", model.commodities[c.0].id, model.countries[country.0].code, model.periods[t.0].label)
-            });
+            ck.check(
+                delivered + short - tonnes,
+                delivered + short + tonnes,
+                || {
+                    format!(
+                        "market for {} in {} in {}",
+                        model.commodities[c.0].id,
+                        model.countries[country.0].code,
+                        model.periods[t.0].label
+                    )
+                },
+            );
         }
     }
     for (k, ec) in model.export_controls.iter().enumerate() {
         let lanes = matching_lanes(model, network, ec);
         for t in model.period_ids().filter(|&t| ec.periods.contains(t)) {
             let used: f64 = lanes.iter().map(|l| plan.flows[l.0][t.0]).sum();
-            ck.bounds(used, 0.0, Some(ec.cap), || format!("export control {} in {}", model.export_controls[k].id, model.periods[t.0].label));
+            ck.bounds(used, 0.0, Some(ec.cap), || {
+                format!(
+                    "export control {} in {}",
+                    model.export_controls[k].id, model.periods[t.0].label
+                )
+            });
         }
     }
     let recomputed = costs(model, network, plan).total();
     ck.v.objective_gap = (recomputed - plan.objective).abs() / plan.objective.abs().max(1.0);
-    if !(ck.v.objective_gap <= TOLERANCE) && ck.first_failure.is_none() {
+    if (ck.v.objective_gap.is_nan() || ck.v.objective_gap > TOLERANCE) && ck.first_failure.is_none()
+    {
         ck.first_failure = Some(format!(
             "cost recomputed from the plan ({recomputed}) differs from the solver's objective ({})",
             plan.objective

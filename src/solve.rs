@@ -97,12 +97,18 @@ fn apply_options(model: &mut highs::Model, opts: &SolveOptions) -> Result<()> {
         .try_set_option("threads", opts.threads.max(1) as i32)
         .map_err(|_| bad("threads"))?;
     // A fixed seed and serial search keep reruns byte-identical.
-    model.try_set_option("random_seed", 0).map_err(|_| bad("random_seed"))?;
+    model
+        .try_set_option("random_seed", 0)
+        .map_err(|_| bad("random_seed"))?;
     if let Some(t) = opts.time_limit {
-        model.try_set_option("time_limit", t).map_err(|_| bad("time_limit"))?;
+        model
+            .try_set_option("time_limit", t)
+            .map_err(|_| bad("time_limit"))?;
     }
     if let Some(g) = opts.mip_gap {
-        model.try_set_option("mip_rel_gap", g).map_err(|_| bad("mip_rel_gap"))?;
+        model
+            .try_set_option("mip_rel_gap", g)
+            .map_err(|_| bad("mip_rel_gap"))?;
     }
     Ok(())
 }
@@ -183,7 +189,9 @@ impl Session {
         let ptr = model.as_mut_ptr();
         let check = |status: highs_sys::HighsInt, what: &str, index: usize| {
             if status == highs_sys::STATUS_ERROR {
-                Err(Error::Solver(format!("HiGHS refused a new {what} for index {index}")))
+                Err(Error::Solver(format!(
+                    "HiGHS refused a new {what} for index {index}"
+                )))
             } else {
                 Ok(())
             }
@@ -192,13 +200,25 @@ impl Session {
         // outlives these calls; every index was created by the formulation.
         unsafe {
             for &(col, cost) in &change.costs {
-                check(highs_sys::Highs_changeColCost(ptr, col as _, cost), "cost", col)?;
+                check(
+                    highs_sys::Highs_changeColCost(ptr, col as _, cost),
+                    "cost",
+                    col,
+                )?;
             }
             for &(col, upper) in &change.upper_bounds {
-                check(highs_sys::Highs_changeColBounds(ptr, col as _, 0.0, upper), "bound", col)?;
+                check(
+                    highs_sys::Highs_changeColBounds(ptr, col as _, 0.0, upper),
+                    "bound",
+                    col,
+                )?;
             }
             for &(row, lower, upper) in &change.row_bounds {
-                check(highs_sys::Highs_changeRowBounds(ptr, row.0 as _, lower, upper), "row bound", row.0)?;
+                check(
+                    highs_sys::Highs_changeRowBounds(ptr, row.0 as _, lower, upper),
+                    "row bound",
+                    row.0,
+                )?;
             }
         }
         self.run(model)

@@ -3,7 +3,6 @@
 //! warnings still solves, but its author should look.
 
 use crate::error::Diagnostics;
-use crate::io::source::ModelSource;
 use crate::model::{Endpoint, FacilityId, Model, Status};
 use crate::network::Network;
 
@@ -12,22 +11,27 @@ use crate::network::Network;
 pub const MAX_COEFFICIENT_RANGE: f64 = 1e9;
 
 /// Runs every structural check, adding warnings to `diags`.
-pub fn check(model: &Model, network: &Network, source: &ModelSource, diags: &mut Diagnostics) {
+pub fn check(
+    model: &Model,
+    network: &Network,
+    name: &dyn Fn(&str) -> String,
+    diags: &mut Diagnostics,
+) {
     let live = network.live_facilities(model);
-    check_unreachable_demand(model, network, &live, source, diags);
-    check_cut_off_facilities(model, network, &live, source, diags);
-    check_candidates(model, source, diags);
-    check_coefficient_range(model, source, diags);
+    check_unreachable_demand(model, network, &live, name, diags);
+    check_cut_off_facilities(model, network, &live, name, diags);
+    check_candidates(model, name, diags);
+    check_coefficient_range(model, name, diags);
 }
 
 fn check_unreachable_demand(
     model: &Model,
     network: &Network,
     live: &[bool],
-    source: &ModelSource,
+    name: &dyn Fn(&str) -> String,
     diags: &mut Diagnostics,
 ) {
-    let file = source.display("demand.csv");
+    let file = name("demand.csv");
     let mut reported = std::collections::BTreeSet::new();
     for d in &model.demand {
         if d.tonnes > 0.0
@@ -51,10 +55,10 @@ fn check_cut_off_facilities(
     model: &Model,
     network: &Network,
     live: &[bool],
-    source: &ModelSource,
+    name: &dyn Fn(&str) -> String,
     diags: &mut Diagnostics,
 ) {
-    let file = source.display("facilities.csv");
+    let file = name("facilities.csv");
     for (i, fac) in model.facilities.iter().enumerate() {
         let f = FacilityId(i);
         if matches!(fac.status, Status::Candidate | Status::Closed) || fac.capacity == 0.0 {
@@ -63,14 +67,22 @@ fn check_cut_off_facilities(
         let process = &model.processes[fac.process.0];
         let unfed: Vec<&str> = process
             .inputs()
-            .filter(|&c| !network.lanes_into(f, c).iter().any(|l| live[network.lane(*l).from.0]))
+            .filter(|&c| {
+                !network
+                    .lanes_into(f, c)
+                    .iter()
+                    .any(|l| live[network.lane(*l).from.0])
+            })
             .map(|c| model.commodities[c.0].id.as_str())
             .collect();
         let sends = process.outputs().any(|c| {
-            network.lanes_out_of(f, c).iter().any(|l| match network.lane(*l).to {
-                Endpoint::Facility(g) => model.facilities[g.0].capacity > 0.0,
-                Endpoint::Market(_) => true,
-            })
+            network
+                .lanes_out_of(f, c)
+                .iter()
+                .any(|l| match network.lane(*l).to {
+                    Endpoint::Facility(g) => model.facilities[g.0].capacity > 0.0,
+                    Endpoint::Market(_) => true,
+                })
         });
         if !unfed.is_empty() {
             diags.warning(
@@ -97,9 +109,13 @@ fn check_cut_off_facilities(
     }
 }
 
-fn check_candidates(model: &Model, source: &ModelSource, diags: &mut Diagnostics) {
-    let file = source.display("facilities.csv");
-    for fac in model.facilities.iter().filter(|f| f.status == Status::Candidate) {
+fn check_candidates(model: &Model, name: &dyn Fn(&str) -> String, diags: &mut Diagnostics) {
+    let file = name("facilities.csv");
+    for fac in model
+        .facilities
+        .iter()
+        .filter(|f| f.status == Status::Candidate)
+    {
         diags.warning(
             &file,
             Some(fac.line),
@@ -113,7 +129,7 @@ fn check_candidates(model: &Model, source: &ModelSource, diags: &mut Diagnostics
 }
 
 /// Warns when the model's numbers span more than [`MAX_COEFFICIENT_RANGE`].
-fn check_coefficient_range(model: &Model, source: &ModelSource, diags: &mut Diagnostics) {
+fn check_coefficient_range(model: &Model, name: &dyn Fn(&str) -> String, diags: &mut Diagnostics) {
     let mut lo = f64::INFINITY;
     let mut hi: f64 = 0.0;
     let mut see = |v: f64| {
@@ -137,7 +153,7 @@ fn check_coefficient_range(model: &Model, source: &ModelSource, diags: &mut Diag
     }
     if hi > 0.0 && hi / lo > MAX_COEFFICIENT_RANGE {
         diags.warning(
-            &source.display("model.toml"),
+            &name("model.toml"),
             None,
             None,
             format!(

@@ -145,8 +145,18 @@ fn add_balances(lp: &mut LpBuilder, ix: &mut LpIndex, model: &Model, network: &N
         for &(c, coef) in &model.processes[fac.process.0].terms {
             for t in model.period_ids() {
                 let mut terms = vec![(ix.activity[f.0][t.0], coef)];
-                terms.extend(network.lanes_into(f, c).iter().map(|l| (ix.flow[l.0][t.0], 1.0)));
-                terms.extend(network.lanes_out_of(f, c).iter().map(|l| (ix.flow[l.0][t.0], -1.0)));
+                terms.extend(
+                    network
+                        .lanes_into(f, c)
+                        .iter()
+                        .map(|l| (ix.flow[l.0][t.0], 1.0)),
+                );
+                terms.extend(
+                    network
+                        .lanes_out_of(f, c)
+                        .iter()
+                        .map(|l| (ix.flow[l.0][t.0], -1.0)),
+                );
                 if let Some(&(_, _, _, col)) = disposal.next_if(|d| (d.0, d.1, d.2) == (f, c, t)) {
                     terms.push((col, -1.0));
                 }
@@ -164,7 +174,9 @@ fn add_markets(lp: &mut LpBuilder, ix: &mut LpIndex, model: &Model, network: &Ne
         .into_iter()
         .flat_map(|(country, c)| model.period_ids().map(move |t| (country, c, t)))
     {
-        let segments = by_market.get(&(country, c, t)).map_or(&[][..], Vec::as_slice);
+        let segments = by_market
+            .get(&(country, c, t))
+            .map_or(&[][..], Vec::as_slice);
         let mut terms: Vec<(Col, f64)> = network
             .lanes_to_market(country, c)
             .iter()

@@ -150,10 +150,18 @@ impl Builder {
         let rows = unique_by_id(t, "code", &mut self.diags);
         for (i, (code, row)) in rows.iter().enumerate() {
             self.country_ix.insert(code.clone(), i);
-            let groups: Vec<String> = row.str("groups").split_whitespace().map(str::to_string).collect();
+            let groups: Vec<String> = row
+                .str("groups")
+                .split_whitespace()
+                .map(str::to_string)
+                .collect();
             for g in &groups {
                 if !crate::io::table::is_id(g) || g == ALL {
-                    row.error(&mut self.diags, "groups", format!("expected group names separated by spaces, found \"{g}\""));
+                    row.error(
+                        &mut self.diags,
+                        "groups",
+                        format!("expected group names separated by spaces, found \"{g}\""),
+                    );
                 }
                 self.groups.entry(g.clone()).or_default().push(i);
             }
@@ -169,21 +177,32 @@ impl Builder {
         for (_, row) in &rows {
             for g in row.str("groups").split_whitespace() {
                 if self.country_ix.contains_key(g) {
-                    row.error(&mut self.diags, "groups", format!("group \"{g}\" has the same name as a country code"));
+                    row.error(
+                        &mut self.diags,
+                        "groups",
+                        format!("group \"{g}\" has the same name as a country code"),
+                    );
                 }
             }
         }
     }
 
     fn commodities(&mut self, t: &RawTable) {
-        for (i, (id, row)) in unique_by_id(t, "id", &mut self.diags).into_iter().enumerate() {
+        for (i, (id, row)) in unique_by_id(t, "id", &mut self.diags)
+            .into_iter()
+            .enumerate()
+        {
             self.commodity_ix.insert(id.clone(), i);
             let stage = row
                 .text("stage", &mut self.diags)
                 .and_then(|s| Stage::parse(&s))
                 .unwrap_or(Stage::Ore);
-            let ref_value = row.number_or("ref_value", 0.0, &mut self.diags).unwrap_or(0.0);
-            let disposal_cost = row.number_or("disposal_cost", 0.0, &mut self.diags).unwrap_or(0.0);
+            let ref_value = row
+                .number_or("ref_value", 0.0, &mut self.diags)
+                .unwrap_or(0.0);
+            let disposal_cost = row
+                .number_or("disposal_cost", 0.0, &mut self.diags)
+                .unwrap_or(0.0);
             let name = row.text("name", &mut self.diags).unwrap_or_default();
             let unit = row.text("unit", &mut self.diags).unwrap_or_default();
             self.commodities.push(Commodity {
@@ -202,7 +221,11 @@ impl Builder {
         match self.commodity_ix.get(&id) {
             Some(&i) => Some(CommodityId(i)),
             None => {
-                row.error(&mut self.diags, col, format!("expected a commodity id from commodities.csv, found \"{id}\""));
+                row.error(
+                    &mut self.diags,
+                    col,
+                    format!("expected a commodity id from commodities.csv, found \"{id}\""),
+                );
                 None
             }
         }
@@ -212,15 +235,30 @@ impl Builder {
         // process id -> (first line, terms)
         let mut recipes: BTreeMap<String, (u64, Vec<(CommodityId, f64)>)> = BTreeMap::new();
         for row in t.rows() {
-            let Some(p) = row.text("process", &mut self.diags) else { continue };
+            let Some(p) = row.text("process", &mut self.diags) else {
+                continue;
+            };
             let c = self.commodity(&row, "commodity");
             let coef = row.number("coef", &mut self.diags).ok().flatten();
             let entry = recipes.entry(p).or_insert((row.line, Vec::new()));
-            let (Some(c), Some(coef)) = (c, coef) else { continue };
+            let (Some(c), Some(coef)) = (c, coef) else {
+                continue;
+            };
             if coef == 0.0 {
-                row.error(&mut self.diags, "coef", "expected a non-zero coefficient (leave the row out instead), found 0");
+                row.error(
+                    &mut self.diags,
+                    "coef",
+                    "expected a non-zero coefficient (leave the row out instead), found 0",
+                );
             } else if entry.1.iter().any(|(k, _)| *k == c) {
-                row.error(&mut self.diags, "commodity", format!("commodity \"{}\" appears twice in this recipe", self.commodities[c.0].id));
+                row.error(
+                    &mut self.diags,
+                    "commodity",
+                    format!(
+                        "commodity \"{}\" appears twice in this recipe",
+                        self.commodities[c.0].id
+                    ),
+                );
             } else {
                 entry.1.push((c, coef));
             }
@@ -228,7 +266,14 @@ impl Builder {
         let file = t.file.clone();
         for (i, (id, (line, mut terms))) in recipes.into_iter().enumerate() {
             if !terms.is_empty() && terms.iter().all(|(_, v)| *v < 0.0) {
-                self.diags.error(&file, Some(line), Some("coef"), format!("recipe \"{id}\" has no output: expected at least one positive coefficient"));
+                self.diags.error(
+                    &file,
+                    Some(line),
+                    Some("coef"),
+                    format!(
+                        "recipe \"{id}\" has no output: expected at least one positive coefficient"
+                    ),
+                );
             }
             terms.sort_by_key(|t| t.0);
             self.process_ix.insert(id.clone(), i);
@@ -237,32 +282,48 @@ impl Builder {
     }
 
     fn facilities(&mut self, t: &RawTable) {
-        for (i, (id, row)) in unique_by_id(t, "id", &mut self.diags).into_iter().enumerate() {
+        for (i, (id, row)) in unique_by_id(t, "id", &mut self.diags)
+            .into_iter()
+            .enumerate()
+        {
             self.facility_ix.insert(id.clone(), i);
             let country = self.country(&row, "country").unwrap_or(CountryId(0));
             let process = match row.text("process", &mut self.diags) {
                 Some(p) => match self.process_ix.get(&p) {
                     Some(&k) => ProcessId(k),
                     None => {
-                        row.error(&mut self.diags, "process", format!("expected a process from processes.csv, found \"{p}\""));
+                        row.error(
+                            &mut self.diags,
+                            "process",
+                            format!("expected a process from processes.csv, found \"{p}\""),
+                        );
                         ProcessId(0)
                     }
                 },
                 None => ProcessId(0),
             };
-            let capacity = row.number_or("capacity", 0.0, &mut self.diags).unwrap_or(0.0);
+            let capacity = row
+                .number_or("capacity", 0.0, &mut self.diags)
+                .unwrap_or(0.0);
             let status = row
                 .text("status", &mut self.diags)
                 .and_then(|s| Status::parse(&s))
                 .unwrap_or(Status::Closed);
             let online_year = row.year("online_year", &mut self.diags).ok().flatten();
             let closure_year = row.year("closure_year", &mut self.diags).ok().flatten();
-            if matches!(status, Status::Construction | Status::Planned) && online_year.is_none() && row.str("online_year").is_empty() {
+            if matches!(status, Status::Construction | Status::Planned)
+                && online_year.is_none()
+                && row.str("online_year").is_empty()
+            {
                 row.error(&mut self.diags, "online_year", "expected the year a facility under construction or planned comes online, found an empty cell");
             }
             if let (Some(on), Some(off)) = (online_year, closure_year) {
                 if off <= on {
-                    row.error(&mut self.diags, "closure_year", format!("expected a year after online_year {on}, found {off}"));
+                    row.error(
+                        &mut self.diags,
+                        "closure_year",
+                        format!("expected a year after online_year {on}, found {off}"),
+                    );
                 }
             }
             let mut ramp_up = Vec::new();
@@ -273,7 +334,11 @@ impl Builder {
                 }
             }
             if !ramp_up.is_empty() && online_year.is_none() {
-                row.error(&mut self.diags, "ramp_up", "a ramp-up needs an online_year to start from");
+                row.error(
+                    &mut self.diags,
+                    "ramp_up",
+                    "a ramp-up needs an online_year to start from",
+                );
             }
             self.facilities.push(Facility {
                 name: row.text("name", &mut self.diags).unwrap_or_default(),
@@ -286,8 +351,12 @@ impl Builder {
                 online_year,
                 closure_year,
                 ramp_up,
-                variable_cost: row.number_or("variable_cost", 0.0, &mut self.diags).unwrap_or(0.0),
-                fixed_cost: row.number_or("fixed_cost", 0.0, &mut self.diags).unwrap_or(0.0),
+                variable_cost: row
+                    .number_or("variable_cost", 0.0, &mut self.diags)
+                    .unwrap_or(0.0),
+                fixed_cost: row
+                    .number_or("fixed_cost", 0.0, &mut self.diags)
+                    .unwrap_or(0.0),
                 line: row.line,
             });
         }
@@ -298,7 +367,11 @@ impl Builder {
         match self.country_ix.get(&code) {
             Some(&i) => Some(CountryId(i)),
             None => {
-                row.error(&mut self.diags, col, format!("expected a country code from countries.csv, found \"{code}\""));
+                row.error(
+                    &mut self.diags,
+                    col,
+                    format!("expected a country code from countries.csv, found \"{code}\""),
+                );
                 None
             }
         }
@@ -311,13 +384,21 @@ impl Builder {
     fn lanes(&mut self, t: &RawTable) {
         let mut seen: BTreeMap<(usize, Endpoint, CommodityId), u64> = BTreeMap::new();
         for row in t.rows() {
-            let from = row.text("from", &mut self.diags).and_then(|id| match self.facility_ix.get(&id) {
-                Some(&f) => Some(f),
-                None => {
-                    row.error(&mut self.diags, "from", format!("expected a facility id from facilities.csv, found \"{id}\""));
-                    None
-                }
-            });
+            let from =
+                row.text("from", &mut self.diags)
+                    .and_then(|id| match self.facility_ix.get(&id) {
+                        Some(&f) => Some(f),
+                        None => {
+                            row.error(
+                                &mut self.diags,
+                                "from",
+                                format!(
+                                    "expected a facility id from facilities.csv, found \"{id}\""
+                                ),
+                            );
+                            None
+                        }
+                    });
             let to = row.text("to", &mut self.diags).and_then(|id| {
                 match (self.facility_ix.get(&id), self.country_ix.get(&id)) {
                     (Some(&f), None) => Some(Endpoint::Facility(FacilityId(f))),
@@ -335,29 +416,63 @@ impl Builder {
             let commodity = self.commodity(&row, "commodity");
             let cost = row.number_or("cost", 0.0, &mut self.diags);
             let capacity = row.number("capacity", &mut self.diags);
-            let (Some(from), Some(to), Some(c), Ok(cost), Ok(capacity)) = (from, to, commodity, cost, capacity) else {
+            let (Some(from), Some(to), Some(c), Ok(cost), Ok(capacity)) =
+                (from, to, commodity, cost, capacity)
+            else {
                 continue;
             };
             let cid = &self.commodities[c.0].id;
-            if self.facility_process(from).is_some_and(|p| p.coef(c) <= 0.0) {
-                row.error(&mut self.diags, "from", format!("facility \"{}\" does not produce \"{cid}\"", self.facilities[from].id));
+            if self
+                .facility_process(from)
+                .is_some_and(|p| p.coef(c) <= 0.0)
+            {
+                row.error(
+                    &mut self.diags,
+                    "from",
+                    format!(
+                        "facility \"{}\" does not produce \"{cid}\"",
+                        self.facilities[from].id
+                    ),
+                );
                 continue;
             }
             if let Endpoint::Facility(g) = to {
                 if self.facility_process(g.0).is_some_and(|p| p.coef(c) >= 0.0) {
-                    row.error(&mut self.diags, "to", format!("facility \"{}\" does not use \"{cid}\"", self.facilities[g.0].id));
+                    row.error(
+                        &mut self.diags,
+                        "to",
+                        format!(
+                            "facility \"{}\" does not use \"{cid}\"",
+                            self.facilities[g.0].id
+                        ),
+                    );
                     continue;
                 }
                 if g.0 == from {
-                    row.error(&mut self.diags, "to", "a lane must join two different places");
+                    row.error(
+                        &mut self.diags,
+                        "to",
+                        "a lane must join two different places",
+                    );
                     continue;
                 }
             }
             if let Some(first) = seen.insert((from, to, c), row.line) {
-                row.error(&mut self.diags, "to", format!("duplicate lane (first defined on line {first})"));
+                row.error(
+                    &mut self.diags,
+                    "to",
+                    format!("duplicate lane (first defined on line {first})"),
+                );
                 continue;
             }
-            self.lanes.push(LaneSpec { from: FacilityId(from), to, commodity: c, cost, capacity, line: row.line });
+            self.lanes.push(LaneSpec {
+                from: FacilityId(from),
+                to,
+                commodity: c,
+                cost,
+                capacity,
+                line: row.line,
+            });
         }
     }
 
@@ -373,7 +488,11 @@ impl Builder {
             for col in ["from_region", "to_region"] {
                 match row.text(col, &mut self.diags) {
                     Some(r) if !self.regions.contains(&r) => {
-                        row.error(&mut self.diags, col, format!("expected a region used in countries.csv, found \"{r}\""));
+                        row.error(
+                            &mut self.diags,
+                            col,
+                            format!("expected a region used in countries.csv, found \"{r}\""),
+                        );
                         ok = false;
                     }
                     None => ok = false,
@@ -382,14 +501,28 @@ impl Builder {
             }
             let applies = row.text("commodity", &mut self.diags).unwrap_or_default();
             if !applies.is_empty() && !self.applies_to_known(&applies) {
-                row.error(&mut self.diags, "commodity", format!("expected a commodity id, a stage or \"all\", found \"{applies}\""));
+                row.error(
+                    &mut self.diags,
+                    "commodity",
+                    format!("expected a commodity id, a stage or \"all\", found \"{applies}\""),
+                );
                 ok = false;
             }
             let cost = row.number("cost", &mut self.diags);
-            let (true, Ok(Some(cost))) = (ok, cost) else { continue };
-            let key = (row.str("from_region").to_string(), row.str("to_region").to_string(), applies.clone());
+            let (true, Ok(Some(cost))) = (ok, cost) else {
+                continue;
+            };
+            let key = (
+                row.str("from_region").to_string(),
+                row.str("to_region").to_string(),
+                applies.clone(),
+            );
             if let Some(first) = seen.insert(key, row.line) {
-                row.error(&mut self.diags, "commodity", format!("duplicate rate (first defined on line {first})"));
+                row.error(
+                    &mut self.diags,
+                    "commodity",
+                    format!("duplicate rate (first defined on line {first})"),
+                );
                 continue;
             }
             self.transport.push(TransportRate {
@@ -409,7 +542,10 @@ impl Builder {
         match self.periods.iter().position(|p| p.label == label) {
             Some(t) => Some(PeriodId(t)),
             None => {
-                let msg = format!("expected a period of the horizon ({}), found \"{label}\"", self.period_labels());
+                let msg = format!(
+                    "expected a period of the horizon ({}), found \"{label}\"",
+                    self.period_labels()
+                );
                 row.error(&mut self.diags, col, msg);
                 None
             }
@@ -439,17 +575,41 @@ impl Builder {
                 continue;
             };
             if !self.processes.iter().any(|p| p.coef(c) > 0.0) {
-                row.error(&mut self.diags, "commodity", format!("no process in processes.csv makes \"{}\"", self.commodities[c.0].id));
+                row.error(
+                    &mut self.diags,
+                    "commodity",
+                    format!(
+                        "no process in processes.csv makes \"{}\"",
+                        self.commodities[c.0].id
+                    ),
+                );
                 continue;
             }
             if let Some(first) = seen.insert((country, sector.clone(), c, period), row.line) {
-                row.error(&mut self.diags, "period", format!("duplicate demand segment (first defined on line {first})"));
+                row.error(
+                    &mut self.diags,
+                    "period",
+                    format!("duplicate demand segment (first defined on line {first})"),
+                );
                 continue;
             }
-            self.demand.push(Demand { country, sector, commodity: c, period, tonnes, shortage_penalty: penalty, line: row.line });
+            self.demand.push(Demand {
+                country,
+                sector,
+                commodity: c,
+                period,
+                tonnes,
+                shortage_penalty: penalty,
+                line: row.line,
+            });
         }
         self.demand.sort_by(|a, b| {
-            (a.country, &a.sector, a.commodity, a.period).cmp(&(b.country, &b.sector, b.commodity, b.period))
+            (a.country, &a.sector, a.commodity, a.period).cmp(&(
+                b.country,
+                &b.sector,
+                b.commodity,
+                b.period,
+            ))
         });
     }
 
@@ -485,7 +645,11 @@ impl Builder {
                     *m |= c.stage == s;
                 }
             } else {
-                row.error(&mut self.diags, col, format!("expected commodity ids, stages or \"all\", found \"{w}\""));
+                row.error(
+                    &mut self.diags,
+                    col,
+                    format!("expected commodity ids, stages or \"all\", found \"{w}\""),
+                );
                 ok = false;
             }
         }
@@ -500,7 +664,10 @@ impl Builder {
             return None; // model.toml is unusable and already reported
         }
         if label.is_empty() || label == ALL {
-            return Some(PeriodSet { label, members: vec![true; n] });
+            return Some(PeriodSet {
+                label,
+                members: vec![true; n],
+            });
         }
         let mut members = vec![false; n];
         let find = |l: &str| self.periods.iter().position(|p| p.label == l);
@@ -508,7 +675,9 @@ impl Builder {
         for w in label.split_whitespace() {
             if let Some((a, b)) = w.split_once("..") {
                 match (find(a), find(b)) {
-                    (Some(i), Some(j)) if i <= j => members[i..=j].iter_mut().for_each(|m| *m = true),
+                    (Some(i), Some(j)) if i <= j => {
+                        members[i..=j].iter_mut().for_each(|m| *m = true)
+                    }
                     _ => bad.push(w.to_string()),
                 }
             } else if let Some(i) = find(w) {
@@ -538,11 +707,29 @@ impl Builder {
             let specific = row.number_or("specific", 0.0, &mut self.diags);
             let periods = self.period_set(&row, "periods");
             let name = row.text("name", &mut self.diags).unwrap_or_default();
-            if let (Some(importer), Some(exporter), Some(goods), Ok(ad_valorem), Ok(specific), Some(periods)) =
-                (importer, exporter, goods, ad_valorem, specific, periods)
+            if let (
+                Some(importer),
+                Some(exporter),
+                Some(goods),
+                Ok(ad_valorem),
+                Ok(specific),
+                Some(periods),
+            ) = (importer, exporter, goods, ad_valorem, specific, periods)
             {
-                let name = if name.is_empty() { format!("tariffs.csv:{}", row.line) } else { name };
-                self.tariffs.push(Tariff { name, importer, exporter, goods, ad_valorem, specific, periods });
+                let name = if name.is_empty() {
+                    format!("tariffs.csv:{}", row.line)
+                } else {
+                    name
+                };
+                self.tariffs.push(Tariff {
+                    name,
+                    importer,
+                    exporter,
+                    goods,
+                    ad_valorem,
+                    specific,
+                    periods,
+                });
             }
         }
     }
@@ -556,16 +743,33 @@ impl Builder {
             let destination = self.country_set(&row, "destination");
             let cap = row.number("cap", &mut self.diags);
             let periods = self.period_set(&row, "periods");
-            let (Some(id), Some(exporter), Some(goods), Some(destination), Ok(Some(cap)), Some(periods)) =
-                (id, exporter, goods, destination, cap, periods)
+            let (
+                Some(id),
+                Some(exporter),
+                Some(goods),
+                Some(destination),
+                Ok(Some(cap)),
+                Some(periods),
+            ) = (id, exporter, goods, destination, cap, periods)
             else {
                 continue;
             };
             if let Some(first) = seen.insert(id.clone(), row.line) {
-                row.error(&mut self.diags, "id", format!("duplicate id \"{id}\" (first defined on line {first})"));
+                row.error(
+                    &mut self.diags,
+                    "id",
+                    format!("duplicate id \"{id}\" (first defined on line {first})"),
+                );
                 continue;
             }
-            self.export_controls.push(ExportControl { id, exporter, goods, destination, cap, periods });
+            self.export_controls.push(ExportControl {
+                id,
+                exporter,
+                goods,
+                destination,
+                cap,
+                periods,
+            });
         }
     }
 }

@@ -107,14 +107,22 @@ pub fn parse_settings(
         if (1900..=2300).contains(&y) {
             Some(y as i32)
         } else {
-            at.error(diags, v.span(), key, format!("expected a calendar year, found {y}"));
+            at.error(
+                diags,
+                v.span(),
+                key,
+                format!("expected a calendar year, found {y}"),
+            );
             None
         }
     };
 
     let periods = match (&raw.first_year, &raw.last_year, &raw.periods) {
         (Some(first), Some(last), None) => {
-            match (year(first, "first_year", diags), year(last, "last_year", diags)) {
+            match (
+                year(first, "first_year", diags),
+                year(last, "last_year", diags),
+            ) {
                 (Some(a), Some(b)) if a <= b => (a..=b)
                     .map(|y| Period {
                         label: y.to_string(),
@@ -147,7 +155,12 @@ pub fn parse_settings(
                     );
                 }
                 if out.iter().any(|q| q.label == label) {
-                    at.error(diags, p.label.span(), "label", format!("period \"{label}\" is defined twice"));
+                    at.error(
+                        diags,
+                        p.label.span(),
+                        "label",
+                        format!("period \"{label}\" is defined twice"),
+                    );
                 }
                 let Some(start) = year(&p.start, "start", diags) else {
                     continue;
@@ -155,7 +168,12 @@ pub fn parse_settings(
                 let years = p.years.as_ref().map_or(1, |y| *y.get_ref());
                 if !(1..=100).contains(&years) {
                     let span = p.years.as_ref().map_or(p.start.span(), |y| y.span());
-                    at.error(diags, span, "years", format!("expected a length of 1 to 100 years, found {years}"));
+                    at.error(
+                        diags,
+                        span,
+                        "years",
+                        format!("expected a length of 1 to 100 years, found {years}"),
+                    );
                     continue;
                 }
                 if let Some(prev) = out.last() {
@@ -165,7 +183,10 @@ pub fn parse_settings(
                             diags,
                             p.start.span(),
                             "start",
-                            format!("expected {end} (the year after period \"{}\" ends), found {start}", prev.label),
+                            format!(
+                                "expected {end} (the year after period \"{}\" ends), found {start}",
+                                prev.label
+                            ),
                         );
                     }
                 }
@@ -176,7 +197,12 @@ pub fn parse_settings(
                 });
             }
             if out.is_empty() && diags.error_count() == before {
-                at.error(diags, list.span(), "periods", "expected at least one period, found none".into());
+                at.error(
+                    diags,
+                    list.span(),
+                    "periods",
+                    "expected at least one period, found none".into(),
+                );
             }
             out
         }
@@ -198,7 +224,12 @@ pub fn parse_settings(
     };
     let name = raw.name.get_ref().trim().to_string();
     if name.is_empty() {
-        at.error(diags, raw.name.span(), "name", "expected a model name, found an empty string".into());
+        at.error(
+            diags,
+            raw.name.span(),
+            "name",
+            "expected a model name, found an empty string".into(),
+        );
     }
     if diags.error_count() > before {
         return None;
@@ -251,18 +282,36 @@ mod tests {
         let mut d = Diagnostics::default();
         let text = "name='x'\nshortage_penalty=nan\nfirst_year=2025\nlast_year=2025\n";
         assert!(parse_settings("model.toml", text, &mut d).is_none());
-        assert!(d.items()[0].to_string().starts_with("model.toml:2:18: column 'shortage_penalty'"), "{}", d.items()[0]);
+        assert!(
+            d.items()[0]
+                .to_string()
+                .starts_with("model.toml:2:18: column 'shortage_penalty'"),
+            "{}",
+            d.items()[0]
+        );
         let mut d = Diagnostics::default();
         assert!(parse_settings("model.toml", "name='x'\ncolour=1\n", &mut d).is_none());
-        assert!(d.items()[0].to_string().starts_with("model.toml:2:1: unknown field `colour`"), "{}", d.items()[0]);
+        assert!(
+            d.items()[0]
+                .to_string()
+                .starts_with("model.toml:2:1: unknown field `colour`"),
+            "{}",
+            d.items()[0]
+        );
     }
 
     #[test]
     fn every_documented_key_is_accepted() {
         let mut d = Diagnostics::default();
         let text = "name='x'\ndescription='d'\ncurrency='USD'\nbase_year=2024\ndiscount_rate=0.1\nshortage_penalty=1\n[[periods]]\nlabel='p'\nstart=2025\nyears=2\n";
-        assert!(parse_settings("model.toml", text, &mut d).is_some(), "{d:?}");
-        let keys: Vec<&str> = crate::model::schema::SETTINGS_KEYS.iter().map(|k| k.0).collect();
+        assert!(
+            parse_settings("model.toml", text, &mut d).is_some(),
+            "{d:?}"
+        );
+        let keys: Vec<&str> = crate::model::schema::SETTINGS_KEYS
+            .iter()
+            .map(|k| k.0)
+            .collect();
         for k in ["first_year", "last_year"] {
             assert!(keys.contains(&k));
         }

@@ -62,10 +62,21 @@ pub fn parse_table(
     diags: &mut Diagnostics,
 ) -> RawTable {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // csv's own comment support does not count comment lines in its line
+    // numbers; blank them instead (empty lines are skipped but counted).
+    let text: String = text
+        .split_inclusive('\n')
+        .map(|l| {
+            if l.trim_start().starts_with('#') {
+                "\n"
+            } else {
+                l
+            }
+        })
+        .collect();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .trim(csv::Trim::All)
-        .comment(Some(b'#'))
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut table = RawTable::empty(file, spec);
@@ -91,7 +102,10 @@ pub fn parse_table(
             &table.file,
             Some(1),
             None,
-            format!("expected a header line naming the columns ({}), found none", names(spec)),
+            format!(
+                "expected a header line naming the columns ({}), found none",
+                names(spec)
+            ),
         );
         return table;
     }
@@ -135,7 +149,7 @@ pub fn parse_table(
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line());
+                let line = record.position().map_or(0, |p| line_at(&text, p.byte()));
                 if record.len() == 1 && record.get(0) == Some("") {
                     continue;
                 }
@@ -159,7 +173,7 @@ pub fn parse_table(
                 table.rows.push((line, cells));
             }
             Err(e) => {
-                let line = e.position().map(|p| p.line());
+                let line = e.position().map(|p| line_at(&text, p.byte()));
                 diags.error(&table.file, line, None, csv_message(&e));
                 if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
                     break;
@@ -168,6 +182,20 @@ pub fn parse_table(
         }
     }
     table
+}
+
+/// The 1-based line of the first non-blank character at or after `byte`
+/// (csv reports a record's position before the blank lines it skipped).
+fn line_at(text: &str, byte: u64) -> u64 {
+    let start = (byte as usize).min(text.len());
+    let skip = text[start..]
+        .find(|c: char| c != '\n' && c != '\r')
+        .unwrap_or(0);
+    text.as_bytes()[..start + skip]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u64
+        + 1
 }
 
 fn names(spec: &Table) -> String {
@@ -231,9 +259,7 @@ impl Row<'_> {
             self.error(
                 diags,
                 col,
-                format!(
-                    "expected an id (letters, digits, '_', '-', '.'), found \"{s}\""
-                ),
+                format!("expected an id (letters, digits, '_', '-', '.'), found \"{s}\""),
             );
             return None;
         }
@@ -301,8 +327,7 @@ impl Row<'_> {
 /// True for a valid id: non-empty, letters, digits, `_`, `-`, `.`.
 pub fn is_id(s: &str) -> bool {
     !s.is_empty()
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
@@ -368,7 +393,10 @@ mod tests {
         let msgs: Vec<String> = d.items().iter().map(|d| d.to_string()).collect();
         assert!(msgs.contains(&"lanes.csv:1: column 'colour': unknown column; expected one of: from, to, commodity, cost, capacity".to_string()), "{msgs:?}");
         assert!(msgs.contains(&"lanes.csv:1: column 'cost': column appears twice".to_string()));
-        assert!(msgs.contains(&"lanes.csv:1: column 'commodity': required column is missing from the header".to_string()));
+        assert!(msgs.contains(
+            &"lanes.csv:1: column 'commodity': required column is missing from the header"
+                .to_string()
+        ));
     }
 
     #[test]

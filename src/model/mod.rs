@@ -478,7 +478,9 @@ impl Model {
     ) -> std::collections::BTreeMap<(CountryId, CommodityId, PeriodId), Vec<usize>> {
         let mut m: std::collections::BTreeMap<_, Vec<usize>> = Default::default();
         for (d, seg) in self.demand.iter().enumerate() {
-            m.entry((seg.country, seg.commodity, seg.period)).or_default().push(d);
+            m.entry((seg.country, seg.commodity, seg.period))
+                .or_default()
+                .push(d);
         }
         m
     }

@@ -45,7 +45,10 @@ pub fn write_results(
     if let Some(m) = model_dir {
         if let (Ok(a), Ok(b)) = (m.canonicalize(), dir.canonicalize()) {
             if a == b {
-                return Err(werr(dir, "this is the model's directory; choose another --out".into()));
+                return Err(werr(
+                    dir,
+                    "this is the model's directory; choose another --out".into(),
+                ));
             }
         }
     }
@@ -56,7 +59,9 @@ pub fn write_results(
         shortages_csv(model, plan),
         prices_csv(model, plan),
         caps_csv(model, plan),
-        serde_json::to_string_pretty(summary).map(|s| s + "\n").map_err(|e| e.to_string()),
+        serde_json::to_string_pretty(summary)
+            .map(|s| s + "\n")
+            .map_err(|e| e.to_string()),
     ];
     let mut staged: Vec<(NamedTempFile, PathBuf)> = Vec::new();
     for (name, text) in RESULT_FILES.iter().zip(contents) {
@@ -69,12 +74,16 @@ pub fn write_results(
         staged.push((tmp, target));
     }
     for (tmp, target) in staged {
-        tmp.persist(&target).map_err(|e| werr(&target, e.error.to_string()))?;
+        tmp.persist(&target)
+            .map_err(|e| werr(&target, e.error.to_string()))?;
     }
     Ok(())
 }
 
-fn csv_text(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<String, String> {
+fn csv_text(
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> Result<String, String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header).map_err(|e| e.to_string())?;
     for r in rows {
@@ -109,7 +118,17 @@ fn flows_csv(model: &Model, network: &Network, plan: &Plan) -> Result<String, St
         }
     }
     csv_text(
-        &["period", "commodity", "from", "to", "from_country", "to_country", "tonnes", "transport_cost", "tariff"],
+        &[
+            "period",
+            "commodity",
+            "from",
+            "to",
+            "from_country",
+            "to_country",
+            "tonnes",
+            "transport_cost",
+            "tariff",
+        ],
         rows,
     )
 }
@@ -136,7 +155,16 @@ fn production_csv(model: &Model, plan: &Plan) -> Result<String, String> {
         }
     }
     csv_text(
-        &["period", "facility", "country", "process", "activity", "capacity", "utilisation", "capacity_value"],
+        &[
+            "period",
+            "facility",
+            "country",
+            "process",
+            "activity",
+            "capacity",
+            "utilisation",
+            "capacity_value",
+        ],
         rows,
     )
 }
@@ -155,7 +183,16 @@ fn shortages_csv(model: &Model, plan: &Plan) -> Result<String, String> {
         ]
     });
     csv_text(
-        &["period", "country", "sector", "commodity", "demand", "served", "shortage", "shortage_penalty"],
+        &[
+            "period",
+            "country",
+            "sector",
+            "commodity",
+            "demand",
+            "served",
+            "shortage",
+            "shortage_penalty",
+        ],
         rows,
     )
 }

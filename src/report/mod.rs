@@ -141,7 +141,11 @@ impl Summary {
                 commodity: model.commodities[lane.commodity.0].id.clone(),
                 from: model.facilities[lane.from.0].id.clone(),
                 to: model.endpoint_name(lane.to),
-                tonnes: plan.flows[l].iter().enumerate().map(|(t, q)| q * years(t)).sum(),
+                tonnes: plan.flows[l]
+                    .iter()
+                    .enumerate()
+                    .map(|(t, q)| q * years(t))
+                    .sum(),
             })
             .filter(|r| r.tonnes > 0.0)
             .collect();
@@ -163,7 +167,8 @@ impl Summary {
                     value_pv: binding
                         .iter()
                         .map(|&t| {
-                            plan.capacity_value[f][t] * model.period_weight(crate::model::PeriodId(t))
+                            plan.capacity_value[f][t]
+                                * model.period_weight(crate::model::PeriodId(t))
                         })
                         .sum(),
                 })

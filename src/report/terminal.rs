@@ -60,7 +60,8 @@ pub fn render(s: &Summary, source: &str) -> String {
         o,
         "status: {}{}; plan verified ({} checks, largest relative residual {:.1e})",
         s.status,
-        s.mip_gap.map_or(String::new(), |g| format!(", MIP gap {:.2}%", g * 100.0)),
+        s.mip_gap
+            .map_or(String::new(), |g| format!(", MIP gap {:.2}%", g * 100.0)),
         v.checks,
         v.max_relative_residual
     );
@@ -82,7 +83,11 @@ pub fn render(s: &Summary, source: &str) -> String {
         ("disposal", k.disposal),
         ("shortage penalty", k.shortage),
     ] {
-        let share = if s.objective.abs() > 0.0 { val / s.objective * 100.0 } else { 0.0 };
+        let share = if s.objective.abs() > 0.0 {
+            val / s.objective * 100.0
+        } else {
+            0.0
+        };
         t.add_row(vec![name.to_string(), money(val), format!("{share:.1}%")]);
     }
     right_align(&mut t, 1);
@@ -91,8 +96,20 @@ pub fn render(s: &Summary, source: &str) -> String {
     if s.shortages.is_empty() {
         let _ = writeln!(o, "\nshortages: none; every demand segment is served");
     } else {
-        let _ = writeln!(o, "\nshortages ({} t unserved over the horizon):", tonnes(s.shortage_t));
-        let mut t = table(&["country", "sector", "commodity", "period", "demand t/yr", "short t/yr", "short %"]);
+        let _ = writeln!(
+            o,
+            "\nshortages ({} t unserved over the horizon):",
+            tonnes(s.shortage_t)
+        );
+        let mut t = table(&[
+            "country",
+            "sector",
+            "commodity",
+            "period",
+            "demand t/yr",
+            "short t/yr",
+            "short %",
+        ]);
         for r in &s.shortages {
             t.add_row(vec![
                 r.country.clone(),
@@ -112,7 +129,12 @@ pub fn render(s: &Summary, source: &str) -> String {
         let _ = writeln!(o, "\nlargest flows (t over the horizon):");
         let mut t = table(&["commodity", "from", "to", "t"]);
         for r in &s.largest_flows {
-            t.add_row(vec![r.commodity.clone(), r.from.clone(), r.to.clone(), tonnes(r.tonnes)]);
+            t.add_row(vec![
+                r.commodity.clone(),
+                r.from.clone(),
+                r.to.clone(),
+                tonnes(r.tonnes),
+            ]);
         }
         right_align(&mut t, 3);
         let _ = writeln!(o, "{t}");
@@ -120,24 +142,53 @@ pub fn render(s: &Summary, source: &str) -> String {
 
     if !s.constrained_facilities.is_empty() {
         let _ = writeln!(o, "\nmost constrained facilities (value of one more unit of capacity a year, every binding period, PV):");
-        let mut t = table(&["facility", "country", "periods binding", &format!("value {}", s.currency)]);
+        let mut t = table(&[
+            "facility",
+            "country",
+            "periods binding",
+            &format!("value {}", s.currency),
+        ]);
         for r in &s.constrained_facilities {
-            t.add_row(vec![r.facility.clone(), r.country.clone(), r.periods_binding.to_string(), money(r.value_pv)]);
+            t.add_row(vec![
+                r.facility.clone(),
+                r.country.clone(),
+                r.periods_binding.to_string(),
+                money(r.value_pv),
+            ]);
         }
         right_align(&mut t, 2);
         let _ = writeln!(o, "{t}");
     }
 
     if !s.caps.is_empty() {
-        let _ = writeln!(o, "\nexport caps (shadow price: saving from one more tonne of quota):");
-        let mut t = table(&["cap", "period", "used t/yr", "cap t/yr", &format!("{}/t", s.currency)]);
+        let _ = writeln!(
+            o,
+            "\nexport caps (shadow price: saving from one more tonne of quota):"
+        );
+        let mut t = table(&[
+            "cap",
+            "period",
+            "used t/yr",
+            "cap t/yr",
+            &format!("{}/t", s.currency),
+        ]);
         for r in &s.caps {
-            t.add_row(vec![r.id.clone(), r.period.clone(), tonnes(r.used), tonnes(r.cap), money(r.shadow_price)]);
+            t.add_row(vec![
+                r.id.clone(),
+                r.period.clone(),
+                tonnes(r.used),
+                tonnes(r.cap),
+                money(r.shadow_price),
+            ]);
         }
         right_align(&mut t, 2);
         let _ = writeln!(o, "{t}");
     }
-    let _ = writeln!(o, "\nLP: {} columns, {} rows, {} non-zeros", s.lp.columns, s.lp.rows, s.lp.nonzeros);
+    let _ = writeln!(
+        o,
+        "\nLP: {} columns, {} rows, {} non-zeros",
+        s.lp.columns, s.lp.rows, s.lp.nonzeros
+    );
     o
 }
 

@@ -1,0 +1,88 @@
+//! Shared helpers: copies of models/tiny to break, and running the binary.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use rareflow::io::source::ModelSource;
+use rareflow::solve::SolveOptions;
+use rareflow::{Checked, Solution};
+
+pub fn tiny_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("models/tiny")
+}
+
+/// A fresh copy of models/tiny in a temporary directory.
+pub fn copy_tiny() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(tiny_dir()).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+    }
+    dir
+}
+
+/// Rewrites one file of a model directory.
+pub fn edit(dir: &Path, file: &str, f: impl FnOnce(String) -> String) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    std::fs::write(path, f(text)).unwrap();
+}
+
+/// Replaces the first occurrence of `from` (which must exist) in a file.
+pub fn replace(dir: &Path, file: &str, from: &str, to: &str) {
+    edit(dir, file, |t| {
+        assert!(t.contains(from), "{file} has no {from:?}");
+        t.replacen(from, to, 1)
+    });
+}
+
+/// Runs the rareflow binary.
+pub fn rareflow(args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_rareflow"))
+        .args(args)
+        .output()
+        .expect("the rareflow binary runs")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Solves models/tiny from disk.
+pub fn solve_tiny() -> Solution {
+    rareflow::solve(
+        &ModelSource::dir(tiny_dir()).unwrap(),
+        &SolveOptions::default(),
+    )
+    .unwrap()
+}
+
+/// Solves models/tiny after changing it in memory.
+pub fn solve_tiny_with(change: impl FnOnce(&mut rareflow::model::Model)) -> Solution {
+    let checked = rareflow::check(&ModelSource::dir(tiny_dir()).unwrap()).unwrap();
+    let mut model = checked.model;
+    change(&mut model);
+    rareflow::solve_checked(Checked::from_model(model), &SolveOptions::default()).unwrap()
+}
+
+pub fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol * b.abs().max(1.0)
+}
+
+#[macro_export]
+macro_rules! assert_close {
+    ($a:expr, $b:expr) => {{
+        let (a, b) = ($a as f64, $b as f64);
+        assert!(
+            $crate::common::close(a, b, 1e-7),
+            "{} = {a}, expected {b}",
+            stringify!($a)
+        );
+    }};
+}

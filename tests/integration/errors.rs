@@ -1,0 +1,329 @@
+//! One fixture per class of bad input, through the real binary: the exit
+//! code, the `file:line: column 'x': …` message, and nothing written.
+
+use std::path::Path;
+
+use crate::common::*;
+
+/// Runs `validate` and `solve --out` on a broken model: both must fail with
+/// `code`, print `expected` (after the model directory prefix), and write
+/// nothing.
+fn fails(dir: &Path, code: i32, expected: &[&str]) -> String {
+    let o = rareflow(&["validate", dir.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(code), "validate: {err}");
+    let prefix = format!("{}/", dir.display());
+    for e in expected {
+        assert!(
+            err.contains(&format!("{prefix}{e}")),
+            "expected {e:?} in:\n{err}"
+        );
+    }
+    assert!(!err.contains("panicked"), "{err}");
+    let out = dir.join("results");
+    let o = rareflow(&[
+        "solve",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(code), "solve: {}", stderr(&o));
+    assert!(!out.exists(), "solve wrote results for a bad model");
+    err
+}
+
+#[test]
+fn missing_file() {
+    let m = copy_tiny();
+    std::fs::remove_file(m.path().join("facilities.csv")).unwrap();
+    fails(m.path(), 4, &["facilities.csv: required file is missing"]);
+}
+
+#[test]
+fn missing_model_directory() {
+    let o = rareflow(&["solve", "/nonexistent/model"]);
+    assert_eq!(o.status.code(), Some(4));
+    assert!(stderr(&o).contains("/nonexistent/model: model directory not found"));
+}
+
+#[test]
+fn missing_and_unknown_columns() {
+    let m = copy_tiny();
+    replace(
+        m.path(),
+        "facilities.csv",
+        "process,capacity,",
+        "process,colour,",
+    );
+    fails(
+        m.path(),
+        3,
+        &[
+            "facilities.csv:1: column 'colour': unknown column; expected one of: id, name,",
+            "facilities.csv:1: column 'capacity': required column is missing from the header",
+        ],
+    );
+}
+
+#[test]
+fn unknown_references() {
+    let m = copy_tiny();
+    replace(
+        m.path(),
+        "facilities.csv",
+        "CN,make_magnet",
+        "CN,make_magnets",
+    );
+    edit(m.path(), "lanes.csv", |_| {
+        "from,to,commodity,cost\nweld_mine,nowhere,conc,10\n".into()
+    });
+    replace(m.path(), "tariffs.csv", "US,feoc", "US,brics");
+    fails(
+        m.path(),
+        3,
+        &[
+            "facilities.csv:7: column 'process': expected a process from processes.csv, found \"make_magnets\"",
+            "lanes.csv:2: column 'to': expected a facility id or a country code (for its market), found \"nowhere\"",
+            "tariffs.csv:2: column 'exporter': expected a country code, a group from countries.csv or \"all\", found \"brics\"",
+        ],
+    );
+}
+
+#[test]
+fn lane_between_facilities_that_cannot_use_the_commodity() {
+    let m = copy_tiny();
+    edit(m.path(), "lanes.csv", |_| {
+        "from,to,commodity,cost\nweld_mine,cn_metal,conc,10\n".into()
+    });
+    fails(
+        m.path(),
+        3,
+        &["lanes.csv:2: column 'to': facility \"cn_metal\" does not use \"conc\""],
+    );
+}
+
+#[test]
+fn duplicate_id() {
+    let m = copy_tiny();
+    edit(m.path(), "facilities.csv", |t| {
+        t.clone() + t.lines().nth(1).unwrap() + "\n"
+    });
+    fails(
+        m.path(),
+        3,
+        &["facilities.csv:8: column 'id': duplicate id \"baotou_mine\" (first defined on line 2)"],
+    );
+}
+
+#[test]
+fn non_finite_numbers() {
+    let m = copy_tiny();
+    replace(m.path(), "facilities.csv", "mine,500,", "mine,NaN,");
+    replace(
+        m.path(),
+        "facilities.csv",
+        "mine,400,operating,,,,1500",
+        "mine,inf,operating,,,,1500",
+    );
+    replace(m.path(), "demand.csv", "2025,200,", "2025,1e400,");
+    replace(
+        m.path(),
+        "commodities.csv",
+        "oxide,t,1000,100",
+        "oxide,t,1000,-infinity",
+    );
+    fails(
+        m.path(),
+        3,
+        &[
+            "facilities.csv:2: column 'capacity': expected a finite number >= 0, found \"NaN\"",
+            "facilities.csv:3: column 'capacity': expected a finite number >= 0, found \"inf\"",
+            "demand.csv:2: column 'tonnes': expected a finite number >= 0, found \"1e400\"",
+            "commodities.csv:4: column 'disposal_cost': expected a finite number, found \"-infinity\"",
+        ],
+    );
+}
+
+#[test]
+fn negative_quantities_and_costs() {
+    let m = copy_tiny();
+    replace(m.path(), "facilities.csv", "mine,500,", "mine,-500,");
+    replace(m.path(), "demand.csv", "2026,400,", "2026,-400,");
+    replace(
+        m.path(),
+        "transport.csv",
+        "concentrate,50",
+        "concentrate,-50",
+    );
+    fails(
+        m.path(),
+        3,
+        &[
+            "facilities.csv:2: column 'capacity': expected a finite number >= 0, found \"-500\"",
+            "demand.csv:5: column 'tonnes': expected a finite number >= 0, found \"-400\"",
+            "transport.csv:2: column 'cost': expected a finite number >= 0, found \"-50\"",
+        ],
+    );
+}
+
+#[test]
+fn ramp_up_outside_zero_one() {
+    let m = copy_tiny();
+    replace(
+        m.path(),
+        "facilities.csv",
+        "MM,mine,400,operating,,,,",
+        "MM,mine,400,construction,2026,,0.5 1.5,",
+    );
+    fails(
+        m.path(),
+        3,
+        &["facilities.csv:4: column 'ramp_up': expected availabilities between 0 and 1 separated by spaces, found \"1.5\""],
+    );
+}
+
+#[test]
+fn period_not_in_the_horizon() {
+    let m = copy_tiny();
+    replace(
+        m.path(),
+        "demand.csv",
+        "US,ev,magnet,2026",
+        "US,ev,magnet,2030",
+    );
+    replace(m.path(), "export_controls.csv", "2025..2026", "2025..2027");
+    fails(
+        m.path(),
+        3,
+        &[
+            "demand.csv:5: column 'period': expected a period of the horizon (2025 to 2026), found \"2030\"",
+            "export_controls.csv:2: column 'periods': expected periods of the horizon (2025 to 2026) or ranges FROM..TO, found \"2025..2027\"",
+        ],
+    );
+}
+
+#[test]
+fn recipe_with_no_output_and_demand_nothing_makes() {
+    let m = copy_tiny();
+    replace(
+        m.path(),
+        "processes.csv",
+        "make_magnet,magnet,1",
+        "make_magnet,magnet,-1",
+    );
+    fails(
+        m.path(),
+        3,
+        &[
+            "processes.csv:11: column 'coef': recipe \"make_magnet\" has no output",
+            "demand.csv:2: column 'commodity': no process in processes.csv makes \"magnet\"",
+        ],
+    );
+}
+
+#[test]
+fn semicolon_separated_file() {
+    let m = copy_tiny();
+    edit(m.path(), "demand.csv", |t| t.replace(',', ";"));
+    fails(m.path(), 3, &["demand.csv:1: the file is separated by ';'"]);
+}
+
+#[test]
+fn bad_model_toml_is_located_by_line_and_column() {
+    let m = copy_tiny();
+    replace(
+        m.path(),
+        "model.toml",
+        "discount_rate = 0.10",
+        "discount_rate = nan",
+    );
+    fails(m.path(), 3, &["model.toml:9:17: column 'discount_rate': expected a finite number between 0 and 1, found NaN"]);
+    let m = copy_tiny();
+    replace(
+        m.path(),
+        "model.toml",
+        "currency = \"USD\"",
+        "currency = USD",
+    );
+    fails(m.path(), 3, &["model.toml:5:12: "]);
+}
+
+#[test]
+fn every_problem_is_reported_in_one_run() {
+    let m = copy_tiny();
+    replace(m.path(), "facilities.csv", "mine,500,", "mine,x,");
+    replace(m.path(), "demand.csv", "JP,ev", "XX,ev");
+    replace(m.path(), "export_controls.csv", ",200,", ",nan,");
+    let err = fails(
+        m.path(),
+        3,
+        &[
+            "facilities.csv:2: column 'capacity'",
+            "demand.csv:2: column 'country'",
+            "export_controls.csv:2: column 'cap'",
+        ],
+    );
+    assert!(err.contains("error: the model has 3 error(s)"), "{err}");
+}
+
+#[test]
+fn structural_warnings_name_unreachable_demand_and_cut_off_sites() {
+    let m = copy_tiny();
+    // No magnet freight to the Americas: US demand can never be served.
+    replace(m.path(), "transport.csv", "asia,americas,magnet,300\n", "");
+    // A mine in a region with no freight rates is cut off.
+    edit(m.path(), "countries.csv", |t| t + "GL,Greenland,arctic,\n");
+    edit(m.path(), "facilities.csv", |t| {
+        t + "gl_mine,Kvanefjeld,gm,GL,mine,100,operating,,,,900,0\n"
+    });
+    let o = rareflow(&["validate", m.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    let prefix = m.path().display().to_string();
+    assert!(err.contains(&format!("{prefix}/demand.csv:4: warning: column 'commodity': no facility can ever deliver \"magnet\" to US")), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{prefix}/facilities.csv:8: warning: column 'process': facility \"gl_mine\" is cut off"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn results_are_never_written_into_the_model_directory() {
+    let m = copy_tiny();
+    let dir = m.path().to_str().unwrap();
+    let o = rareflow(&["solve", dir, "--out", dir]);
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    assert!(!m.path().join("flows.csv").exists());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(
+        rareflow(&["solve", "--threads", "0"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(rareflow(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(
+        rareflow(&["solve", "--time-limit", "nan"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn odd_bytes_never_panic() {
+    let m = copy_tiny();
+    edit(m.path(), "lanes.csv", |_| {
+        "from,to,commodity,cost\n\"weld_mine,baotou_sep,conc,1\n".into()
+    });
+    std::fs::write(
+        m.path().join("tariffs.csv"),
+        b"name,importer\n\xff\xfe,US\n",
+    )
+    .unwrap();
+    let o = rareflow(&["validate", m.path().to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(matches!(o.status.code(), Some(3) | Some(4)), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

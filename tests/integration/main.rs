@@ -1,0 +1,9 @@
+//! rareflow's integration tests, one binary: the hand-solved tiny model,
+//! one fixture per class of bad input (through the real CLI), properties
+//! that any correct plan must have, and the documentation of the schema.
+
+mod common;
+mod docs;
+mod errors;
+mod properties;
+mod tiny;

@@ -1,0 +1,254 @@
+//! models/tiny, solved by hand in models/tiny/README.md: the optimum, its
+//! cost breakdown, the binding duals, and what moves when the tariff or the
+//! cap moves.
+
+use rareflow::model::{Endpoint, Model};
+use rareflow::plan::Plan;
+use rareflow::solve::{Change, SolveStatus};
+
+use crate::assert_close;
+use crate::common::*;
+
+/// Present-value weight of 2026 at 10%.
+const W26: f64 = 1.0 / 1.1;
+
+fn facility(m: &Model, id: &str) -> usize {
+    m.facilities.iter().position(|f| f.id == id).unwrap()
+}
+
+fn price(m: &Model, plan: &Plan, place: &str, commodity: &str, t: usize) -> f64 {
+    plan.prices
+        .iter()
+        .find(|(e, c, p, _)| {
+            m.endpoint_name(*e) == place && m.commodities[c.0].id == commodity && p.0 == t
+        })
+        .map(|p| p.3)
+        .unwrap_or_else(|| panic!("no price for {commodity} at {place}"))
+}
+
+fn market_flow(m: &Model, s: &rareflow::Solution, country: &str, t: usize) -> f64 {
+    s.network
+        .lanes()
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| matches!(l.to, Endpoint::Market(c) if m.countries[c.0].code == country))
+        .map(|(i, _)| s.plan.flows[i][t])
+        .sum()
+}
+
+#[test]
+fn optimum_matches_the_hand_solution() {
+    let s = solve_tiny();
+    assert_eq!(s.plan.status, SolveStatus::Optimal);
+    // Per year: 7,385,400 of operations, plus 10,000,000 (2025) and
+    // 20,000,000 (2026) of US shortage; 1,000,000 fixed cost a year.
+    let ops = 7_385_400.0;
+    let expected = (ops + 10_000_000.0) + (ops + 20_000_000.0) * W26 + 1_000_000.0 * (1.0 + W26);
+    assert_close!(s.plan.objective, expected);
+    let k = &s.plan.costs;
+    let pv = |per_year: f64| per_year * (1.0 + W26);
+    assert_close!(
+        k.production,
+        pv(875_000.0 + 375_000.0 + 240_000.0 + 3_200_000.0)
+    );
+    assert_close!(
+        k.transport,
+        pv(50_000.0 + 3_000.0 + 2_400.0 + 20_000.0 + 60_000.0)
+    );
+    assert_close!(k.tariffs, pv(200.0 * 12_500.0));
+    assert_close!(k.disposal, pv(600.0 * 100.0));
+    assert_close!(k.fixed, pv(1_000_000.0));
+    assert_close!(k.shortage, 100.0 * 100_000.0 + 200.0 * 100_000.0 * W26);
+    assert_close!(
+        k.production + k.fixed + k.transport + k.tariffs + k.disposal + k.shortage,
+        s.plan.objective
+    );
+}
+
+#[test]
+fn plan_quantities_match_the_hand_solution() {
+    let s = solve_tiny();
+    let m = &s.model;
+    for t in 0..2 {
+        assert_close!(s.plan.activity[facility(m, "baotou_mine")][t], 500.0);
+        assert_close!(s.plan.activity[facility(m, "weld_mine")][t], 250.0);
+        assert_close!(s.plan.activity[facility(m, "kachin_mine")][t], 0.0);
+        assert_close!(s.plan.activity[facility(m, "baotou_sep")][t], 750.0);
+        assert_close!(s.plan.activity[facility(m, "cn_metal")][t], 120.0);
+        assert_close!(s.plan.activity[facility(m, "cn_magnet")][t], 400.0);
+        assert_close!(market_flow(m, &s, "JP", t), 200.0);
+        assert_close!(market_flow(m, &s, "US", t), 200.0);
+    }
+    let short: Vec<f64> = s.plan.shortage.clone();
+    // demand is sorted by (country, sector, commodity, period): JP 25, JP 26, US 25, US 26
+    assert_eq!(short, vec![0.0, 0.0, 100.0, 200.0]);
+    let disposed: f64 = s
+        .plan
+        .disposal
+        .iter()
+        .filter(|d| d.3 > 0.0)
+        .map(|d| d.3)
+        .sum();
+    assert_close!(disposed, 1200.0);
+}
+
+#[test]
+fn binding_duals_match_the_hand_solution() {
+    let s = solve_tiny();
+    let (m, p) = (&s.model, &s.plan);
+    for t in 0..2 {
+        // Weld (AU) is the marginal mine: 1,500 + 100 freight.
+        assert_close!(price(m, p, "baotou_sep", "conc", t), 1_600.0);
+        // La/Ce is a surplus joint product: one more tonne wanted saves its disposal.
+        assert_close!(price(m, p, "baotou_sep", "lace_oxide", t), -100.0);
+        // 0.2 p_ox + 0.8 (-100) = 1,600 + 500
+        assert_close!(price(m, p, "baotou_sep", "ndpr_oxide", t), 10_900.0);
+        assert_close!(price(m, p, "cn_metal", "ndpr_oxide", t), 10_920.0);
+        assert_close!(
+            price(m, p, "cn_metal", "ndpr_metal", t),
+            2_000.0 + 1.25 * 10_920.0
+        );
+        assert_close!(
+            price(m, p, "cn_magnet", "magnet", t),
+            8_000.0 + 0.3 * 15_670.0
+        );
+        assert_close!(price(m, p, "market:JP", "magnet", t), 12_701.0 + 100.0);
+        // The US is short, so one more tonne of US demand costs the penalty.
+        assert_close!(price(m, p, "market:US", "magnet", t), 100_000.0);
+        // One more tonne of Chinese quota to the US saves the penalty less
+        // the delivered cost: 100,000 - (12,701 + 300 + 25% x 50,000).
+        assert_close!(p.caps[t].shadow_price, 74_499.0);
+        assert_close!(p.caps[t].used, 200.0);
+        // Bayan Obo is at capacity: worth 1,600 - (1,000 + 50) a tonne.
+        assert_close!(p.capacity_value[facility(m, "baotou_mine")][t], 550.0);
+        assert_close!(p.capacity_value[facility(m, "weld_mine")][t], 0.0);
+    }
+}
+
+/// The US imports while 12,701 + 300 + r x 50,000 < 100,000, i.e. while the
+/// ad-valorem rate r is below 1.73998.
+#[test]
+fn tariff_break_even_flips_us_imports() {
+    for (rate, expected) in [(1.70, 200.0), (1.78, 0.0)] {
+        let s = solve_tiny_with(|m| m.tariffs[0].ad_valorem = rate);
+        for t in 0..2 {
+            assert_close!(market_flow(&s.model, &s, "US", t), expected);
+        }
+    }
+}
+
+#[test]
+fn lifting_the_ban_serves_the_us_and_a_ban_stops_it() {
+    let s = solve_tiny_with(|m| m.export_controls.clear());
+    assert_close!(market_flow(&s.model, &s, "US", 0), 300.0);
+    assert_close!(market_flow(&s.model, &s, "US", 1), 400.0);
+    let s = solve_tiny_with(|m| m.export_controls[0].cap = 0.0);
+    assert_close!(market_flow(&s.model, &s, "US", 0), 0.0);
+}
+
+/// Re-solving the kept HiGHS model after raising the cap by 50 t/yr saves
+/// exactly 50 x the cap's shadow price in each period (the basis stays
+/// optimal), and takes few iterations from the previous basis.
+#[test]
+fn warm_resolve_after_changing_a_cap_matches_its_shadow_price() {
+    let mut s = solve_tiny();
+    let before = s.session.objective;
+    let mut change = Change::default();
+    for &(_, _, row) in &s.index.caps {
+        change = change.rhs_le(row, 250.0);
+    }
+    s.session.resolve(&change).unwrap();
+    assert_eq!(s.session.status, SolveStatus::Optimal);
+    assert_close!(before - s.session.objective, 50.0 * 74_499.0 * (1.0 + W26));
+    assert!(
+        s.session.iterations <= 10,
+        "{} iterations",
+        s.session.iterations
+    );
+    // Changing a cost back and forth returns to the same optimum.
+    let col = s.index.activity[facility(&s.model, "weld_mine")][0];
+    s.session
+        .resolve(&Change::default().cost(col, 3_000.0))
+        .unwrap();
+    let dearer = s.session.objective;
+    s.session
+        .resolve(&Change::default().cost(col, 1_500.0))
+        .unwrap();
+    assert!(dearer > s.session.objective);
+}
+
+#[test]
+fn cli_solves_the_default_model_and_prints_the_summary() {
+    let o = rareflow(&["solve"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("status: optimal; plan verified"), "{out}");
+    assert!(out.contains("total cost: 44,190,309 USD"), "{out}");
+    assert!(out.contains("cn-magnets-us"), "{out}");
+    let o = rareflow(&["solve", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["status"], "optimal");
+    assert!(close(
+        v["objective"].as_f64().unwrap(),
+        44_190_309.090909,
+        1e-9
+    ));
+    assert!(v["verification"]["max_relative_residual"].as_f64().unwrap() <= 1e-6);
+    for k in [
+        "production",
+        "fixed",
+        "transport",
+        "tariffs",
+        "disposal",
+        "shortage",
+    ] {
+        assert!(v["costs"][k].is_number(), "costs.{k}");
+    }
+    assert!(close(v["shortage_t"].as_f64().unwrap(), 300.0, 1e-9));
+}
+
+#[test]
+fn result_files_are_written_and_identical_across_runs() {
+    let out = tempfile::tempdir().unwrap();
+    let a = out.path().join("a");
+    let b = out.path().join("b");
+    let tiny = tiny_dir();
+    for dir in [&a, &b] {
+        let o = rareflow(&[
+            "solve",
+            tiny.to_str().unwrap(),
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    for f in rareflow::report::files::RESULT_FILES {
+        let x = std::fs::read(a.join(f)).unwrap();
+        let y = std::fs::read(b.join(f)).unwrap();
+        assert!(!x.is_empty(), "{f} is empty");
+        assert_eq!(x, y, "{f} differs between runs");
+    }
+    let caps = std::fs::read_to_string(a.join("caps.csv")).unwrap();
+    assert_eq!(
+        caps,
+        "period,id,used,cap,shadow_price\n2025,cn-magnets-us,200,200,74499\n2026,cn-magnets-us,200,200,74499\n"
+    );
+    let prices = std::fs::read_to_string(a.join("prices.csv")).unwrap();
+    assert!(
+        prices.contains("2025,baotou_sep,CN,conc,1600\n"),
+        "{prices}"
+    );
+    assert!(
+        prices.contains("2026,market:US,US,magnet,100000\n"),
+        "{prices}"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&a)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        rareflow::report::files::RESULT_FILES.len(),
+        "{leftovers:?}"
+    );
+}
