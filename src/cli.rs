@@ -58,6 +58,19 @@ pub enum Command {
         #[arg(long, value_name = "GAP", value_parser = positive)]
         mip_gap: Option<f64>,
     },
+    /// Write a synthetic model of any size (for benchmarks and scale tests).
+    #[command(after_help = EXIT_CODES)]
+    Generate {
+        /// Size: 4N mines, 2N separation plants, 2N metal plants, 3N magnet plants.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        scale: u32,
+        /// Number of yearly periods from 2025.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=50))]
+        years: u32,
+        /// Directory to write the model into.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Check a model and list every problem as file:line: column: message.
     #[command(after_help = EXIT_CODES)]
     Validate {

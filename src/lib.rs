@@ -20,6 +20,7 @@ pub mod network;
 pub mod plan;
 pub mod report;
 pub mod solve;
+pub mod synth;
 pub mod validate;
 
 use std::time::Instant;

@@ -24,6 +24,7 @@ fn source_name(s: &ModelSource) -> String {
     match s {
         ModelSource::Dir(p) => p.display().to_string(),
         ModelSource::Embedded => format!("{DEFAULT_MODEL_NAME}, embedded"),
+        ModelSource::Memory(_) => "in memory".to_string(),
     }
 }
 
@@ -56,6 +57,15 @@ fn run(cli: Cli) -> Result<(), Error> {
                 m.demand.len(),
                 m.periods.len(),
                 checked.warnings.items().len()
+            );
+            Ok(())
+        }
+        Command::Generate { scale, years, out } => {
+            let files = rareflow::synth::generate(scale as usize, years as usize);
+            files::write_atomically(&out, &files)?;
+            println!(
+                "wrote synthetic model (scale {scale}, {years} years) to {}",
+                out.display()
             );
             Ok(())
         }

@@ -627,7 +627,7 @@ impl Builder {
             row.error(&mut self.diags, col, format!("expected a country code, a group from countries.csv or \"all\", found \"{label}\""));
             return None;
         };
-        Some(CountrySet { label, members })
+        Some(CountrySet::new(label, members))
     }
 
     /// Commodity ids, stages or `all`, separated by spaces.
@@ -653,7 +653,7 @@ impl Builder {
                 ok = false;
             }
         }
-        ok.then_some(CommoditySet { label, members })
+        ok.then(|| CommoditySet::new(label, members))
     }
 
     /// Empty (all), labels, and `A..B` ranges, separated by spaces.
@@ -664,10 +664,7 @@ impl Builder {
             return None; // model.toml is unusable and already reported
         }
         if label.is_empty() || label == ALL {
-            return Some(PeriodSet {
-                label,
-                members: vec![true; n],
-            });
+            return Some(PeriodSet::new(label, vec![true; n]));
         }
         let mut members = vec![false; n];
         let find = |l: &str| self.periods.iter().position(|p| p.label == l);
@@ -695,7 +692,7 @@ impl Builder {
             row.error(&mut self.diags, col, expected);
             return None;
         }
-        Some(PeriodSet { label, members })
+        Some(PeriodSet::new(label, members))
     }
 
     fn tariffs(&mut self, t: &RawTable) {

@@ -19,6 +19,9 @@ pub enum ModelSource {
     Dir(PathBuf),
     /// The default model built into the binary.
     Embedded,
+    /// Files held in memory (file name → contents), e.g. a model produced
+    /// by another program or a test.
+    Memory(std::collections::BTreeMap<String, String>),
 }
 
 impl ModelSource {
@@ -39,7 +42,7 @@ impl ModelSource {
     pub fn path(&self) -> Option<&Path> {
         match self {
             ModelSource::Dir(p) => Some(p),
-            ModelSource::Embedded => None,
+            ModelSource::Embedded | ModelSource::Memory(_) => None,
         }
     }
 
@@ -48,6 +51,7 @@ impl ModelSource {
         match self {
             ModelSource::Dir(p) => p.join(file).display().to_string(),
             ModelSource::Embedded => format!("{DEFAULT_MODEL_NAME}/{file} (embedded)"),
+            ModelSource::Memory(_) => file.to_string(),
         }
     }
 
@@ -78,6 +82,7 @@ impl ModelSource {
                 .get_file(file)
                 .and_then(|f| f.contents_utf8())
                 .map(str::to_string)),
+            ModelSource::Memory(files) => Ok(files.get(file).cloned()),
         }
     }
 }

@@ -13,6 +13,12 @@ macro_rules! index_type {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
         pub struct $name(pub usize);
+
+        impl Index for $name {
+            fn index(self) -> usize {
+                self.0
+            }
+        }
     };
 }
 
@@ -268,56 +274,47 @@ impl Facility {
     }
 }
 
-/// A set of countries (a country, a group, or all).
-#[derive(Debug, Clone, Serialize)]
-pub struct CountrySet {
-    /// As written in the data.
-    pub label: String,
-    /// Membership per [`CountryId`].
-    #[serde(skip)]
-    pub members: Vec<bool>,
+/// An index type: a position in one of the model's tables.
+pub trait Index: Copy {
+    /// The position.
+    fn index(self) -> usize;
 }
 
-impl CountrySet {
-    /// Does the set hold `c`?
-    pub fn contains(&self, c: CountryId) -> bool {
-        self.members[c.0]
+/// A set of ids of one kind, as written in the data: countries (a country,
+/// a group, or `all`), commodities (ids, stages, or `all`) or periods.
+#[derive(Debug, Clone, Serialize)]
+pub struct IdSet<I> {
+    /// As written in the data.
+    pub label: String,
+    /// Membership per index.
+    #[serde(skip)]
+    members: Vec<bool>,
+    #[serde(skip)]
+    kind: std::marker::PhantomData<I>,
+}
+
+impl<I: Index> IdSet<I> {
+    /// A set from its label and its membership per index.
+    pub fn new(label: String, members: Vec<bool>) -> Self {
+        IdSet {
+            label,
+            members,
+            kind: std::marker::PhantomData,
+        }
+    }
+
+    /// Does the set hold `id`?
+    pub fn contains(&self, id: I) -> bool {
+        self.members[id.index()]
     }
 }
 
-/// A set of commodities (ids, stages, or all).
-#[derive(Debug, Clone, Serialize)]
-pub struct CommoditySet {
-    /// As written in the data.
-    pub label: String,
-    /// Membership per [`CommodityId`].
-    #[serde(skip)]
-    pub members: Vec<bool>,
-}
-
-impl CommoditySet {
-    /// Does the set hold `c`?
-    pub fn contains(&self, c: CommodityId) -> bool {
-        self.members[c.0]
-    }
-}
-
+/// A set of countries.
+pub type CountrySet = IdSet<CountryId>;
+/// A set of commodities.
+pub type CommoditySet = IdSet<CommodityId>;
 /// A set of periods.
-#[derive(Debug, Clone, Serialize)]
-pub struct PeriodSet {
-    /// As written in the data (empty: all).
-    pub label: String,
-    /// Membership per [`PeriodId`].
-    #[serde(skip)]
-    pub members: Vec<bool>,
-}
-
-impl PeriodSet {
-    /// Does the set hold `t`?
-    pub fn contains(&self, t: PeriodId) -> bool {
-        self.members[t.0]
-    }
-}
+pub type PeriodSet = IdSet<PeriodId>;
 
 /// Where a lane ends: a facility, or a country's market for demand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

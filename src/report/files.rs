@@ -52,7 +52,6 @@ pub fn write_results(
             }
         }
     }
-    std::fs::create_dir_all(dir).map_err(|e| werr(dir, e.to_string()))?;
     let contents = [
         flows_csv(model, network, plan),
         production_csv(model, plan),
@@ -63,12 +62,30 @@ pub fn write_results(
             .map(|s| s + "\n")
             .map_err(|e| e.to_string()),
     ];
-    let mut staged: Vec<(NamedTempFile, PathBuf)> = Vec::new();
+    let mut files = Vec::new();
     for (name, text) in RESULT_FILES.iter().zip(contents) {
+        files.push((*name, text.map_err(|e| werr(&dir.join(name), e))?));
+    }
+    write_atomically(dir, &files)
+}
+
+/// Writes `files` (name, contents) into `dir`, creating it when missing:
+/// every file to a temporary file in `dir` first, then all renamed into
+/// place, so a run stopped half-way never leaves a half-written file.
+///
+/// # Errors
+/// [`Error::Write`] naming the file or directory that failed.
+pub fn write_atomically<S: AsRef<str>>(dir: &Path, files: &[(&str, S)]) -> Result<()> {
+    let werr = |path: &Path, reason: String| Error::Write {
+        path: path.to_path_buf(),
+        reason,
+    };
+    std::fs::create_dir_all(dir).map_err(|e| werr(dir, e.to_string()))?;
+    let mut staged: Vec<(NamedTempFile, PathBuf)> = Vec::new();
+    for (name, text) in files {
         let target = dir.join(name);
-        let text = text.map_err(|e| werr(&target, e))?;
         let mut tmp = NamedTempFile::new_in(dir).map_err(|e| werr(dir, e.to_string()))?;
-        tmp.write_all(text.as_bytes())
+        tmp.write_all(text.as_ref().as_bytes())
             .and_then(|_| tmp.as_file().sync_all())
             .map_err(|e| werr(&target, e.to_string()))?;
         staged.push((tmp, target));

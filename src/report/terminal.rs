@@ -110,7 +110,9 @@ pub fn render(s: &Summary, source: &str) -> String {
             "short t/yr",
             "short %",
         ]);
-        for r in &s.shortages {
+        let mut rows: Vec<&super::ShortageRow> = s.shortages.iter().collect();
+        rows.sort_by(|a, b| b.shortage_t.total_cmp(&a.shortage_t));
+        for r in rows.iter().take(super::TOP) {
             t.add_row(vec![
                 r.country.clone(),
                 r.sector.clone(),
@@ -123,6 +125,13 @@ pub fn render(s: &Summary, source: &str) -> String {
         }
         right_align(&mut t, 4);
         let _ = writeln!(o, "{t}");
+        if rows.len() > super::TOP {
+            let _ = writeln!(
+                o,
+                "... and {} more segments short (all in shortages.csv with --out)",
+                rows.len() - super::TOP
+            );
+        }
     }
 
     if !s.largest_flows.is_empty() {
