@@ -146,6 +146,20 @@ impl Diagnostics {
         });
     }
 
+    /// Orders diagnostics by file (in the order files were first reported)
+    /// then by line, keeping the order found within a line.
+    pub fn sort_by_location(&mut self) {
+        let mut files: Vec<String> = Vec::new();
+        for d in &self.items {
+            if !files.contains(&d.file) {
+                files.push(d.file.clone());
+            }
+        }
+        // A stable sort: diagnostics of one line stay in the order found.
+        self.items
+            .sort_by_key(|d| (files.iter().position(|f| *f == d.file), d.line.unwrap_or(0)));
+    }
+
     /// True when at least one diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)

@@ -26,7 +26,7 @@ pub const ALL: &str = "all";
 pub fn load(source: &ModelSource) -> Result<(Model, Diagnostics)> {
     let mut diags = Diagnostics::default();
     let settings_file = source.display("model.toml");
-    let settings = match source.read("model.toml")? {
+    let settings = match text(source, "model.toml", &mut diags)? {
         Some(text) => parse_settings(&settings_file, &text, &mut diags),
         None => {
             diags.missing_file(&settings_file);
@@ -36,7 +36,7 @@ pub fn load(source: &ModelSource) -> Result<(Model, Diagnostics)> {
     let mut tables = BTreeMap::new();
     for spec in schema::TABLES {
         let file = source.display(spec.file);
-        let table = match source.read(spec.file)? {
+        let table = match text(source, spec.file, &mut diags)? {
             Some(text) => parse_table(file, spec, &text, &mut diags),
             None => {
                 if spec.required {
@@ -80,7 +80,7 @@ pub fn load(source: &ModelSource) -> Result<(Model, Diagnostics)> {
     b.demand(table(&schema::DEMAND), settings.shortage_penalty);
     b.tariffs(table(&schema::TARIFFS));
     b.export_controls(table(&schema::EXPORT_CONTROLS));
-    let diags = b.diags;
+    let mut diags = b.diags;
     let model = Model {
         settings,
         periods: b.periods,
@@ -94,10 +94,35 @@ pub fn load(source: &ModelSource) -> Result<(Model, Diagnostics)> {
         tariffs: b.tariffs,
         export_controls: b.export_controls,
     };
+    diags.sort_by_location();
     if diags.has_errors() {
         return Err(Error::Invalid(diags.into_vec()));
     }
     Ok((model, diags))
+}
+
+/// The text of a model file. Invalid UTF-8 is an error located at the line
+/// of the first bad byte; the rest of the file is still checked, read with
+/// the bad bytes replaced.
+fn text(source: &ModelSource, file: &str, diags: &mut Diagnostics) -> Result<Option<String>> {
+    let Some(bytes) = source.read(file)? else {
+        return Ok(None);
+    };
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(Some(s)),
+        Err(e) => {
+            let bad = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let line = bytes[..bad].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+            diags.error(
+                &source.display(file),
+                Some(line),
+                None,
+                "expected UTF-8 text, found invalid bytes (save the file as UTF-8)",
+            );
+            Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+        }
+    }
 }
 
 #[derive(Default)]

@@ -55,34 +55,25 @@ impl ModelSource {
         }
     }
 
-    /// The text of `file`, or `None` when the model has no such file.
+    /// The bytes of `file`, or `None` when the model has no such file.
     ///
     /// # Errors
-    /// [`Error::Read`] when the file exists but cannot be read as UTF-8 text.
-    pub fn read(&self, file: &str) -> Result<Option<String>> {
+    /// [`Error::Read`] when the file exists but cannot be read.
+    pub fn read(&self, file: &str) -> Result<Option<Vec<u8>>> {
         match self {
             ModelSource::Dir(dir) => {
                 let path = dir.join(file);
                 if !path.exists() {
                     return Ok(None);
                 }
-                let bytes = std::fs::read(&path).map_err(|source| Error::Read {
-                    path: path.clone(),
-                    source,
-                })?;
-                String::from_utf8(bytes).map(Some).map_err(|_| Error::Read {
-                    path,
-                    source: std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        "not UTF-8 text (save the file as UTF-8 CSV)",
-                    ),
-                })
+                std::fs::read(&path)
+                    .map(Some)
+                    .map_err(|source| Error::Read { path, source })
             }
-            ModelSource::Embedded => Ok(DEFAULT_MODEL
-                .get_file(file)
-                .and_then(|f| f.contents_utf8())
-                .map(str::to_string)),
-            ModelSource::Memory(files) => Ok(files.get(file).cloned()),
+            ModelSource::Embedded => {
+                Ok(DEFAULT_MODEL.get_file(file).map(|f| f.contents().to_vec()))
+            }
+            ModelSource::Memory(files) => Ok(files.get(file).map(|s| s.as_bytes().to_vec())),
         }
     }
 }
