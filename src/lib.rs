@@ -21,6 +21,7 @@ pub mod plan;
 pub mod report;
 pub mod solve;
 pub mod synth;
+pub mod trace;
 pub mod validate;
 
 use std::time::Instant;

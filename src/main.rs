@@ -87,7 +87,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             for w in sol.warnings.items() {
                 eprintln!("{w}");
             }
-            let summary = Summary::new(&sol.model, &sol.network, &sol.plan, sol.size);
+            let dependency = rareflow::trace::trace(&sol.model, &sol.network, &sol.plan);
+            let summary = Summary::new(&sol.model, &sol.network, &sol.plan, &dependency, sol.size);
             if let Some(dir) = &out {
                 files::write_results(
                     dir,
@@ -95,6 +96,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                     &sol.model,
                     &sol.network,
                     &sol.plan,
+                    &dependency,
                     &summary,
                 )?;
             }

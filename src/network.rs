@@ -230,6 +230,22 @@ impl Network {
         }
     }
 
+    /// Facilities in an order where every facility comes after all that can
+    /// ship to it (a topological order of the graph). `None` when lanes form
+    /// a cycle (material can come back to where it was made).
+    pub fn upstream_first(&self) -> Option<Vec<FacilityId>> {
+        let order = petgraph::algo::toposort(&self.graph, None).ok()?;
+        Some(
+            order
+                .into_iter()
+                .filter_map(|n| match self.graph[n] {
+                    Endpoint::Facility(f) => Some(f),
+                    Endpoint::Market(_) => None,
+                })
+                .collect(),
+        )
+    }
+
     /// Can some live facility deliver `c` to the market of `country`?
     pub fn market_reachable(&self, live: &[bool], country: CountryId, c: CommodityId) -> bool {
         self.graph

@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::network::Network;
 use crate::plan::Plan;
+use crate::trace::{Dependency, STAGES};
 
 /// The files a solve writes, in order.
 pub const RESULT_FILES: &[&str] = &[
@@ -22,6 +23,7 @@ pub const RESULT_FILES: &[&str] = &[
     "shortages.csv",
     "prices.csv",
     "caps.csv",
+    "dependency.csv",
     "summary.json",
 ];
 
@@ -36,6 +38,7 @@ pub fn write_results(
     model: &Model,
     network: &Network,
     plan: &Plan,
+    dependency: &Dependency,
     summary: &Summary,
 ) -> Result<()> {
     let werr = |path: &Path, reason: String| Error::Write {
@@ -58,6 +61,7 @@ pub fn write_results(
         shortages_csv(model, plan),
         prices_csv(model, plan),
         caps_csv(model, plan),
+        dependency_csv(model, plan, dependency),
         serde_json::to_string_pretty(summary)
             .map(|s| s + "\n")
             .map_err(|e| e.to_string()),
@@ -238,4 +242,48 @@ fn caps_csv(model: &Model, plan: &Plan) -> Result<String, String> {
         ]
     });
     csv_text(&["period", "id", "used", "cap", "shadow_price"], rows)
+}
+
+/// For every demand segment served and traced stage, each source country's
+/// share (segments of one market share its proportional mix).
+fn dependency_csv(model: &Model, plan: &Plan, dep: &Dependency) -> Result<String, String> {
+    let mut rows = Vec::new();
+    for m in &dep.markets {
+        for (d, seg) in model.demand.iter().enumerate() {
+            if (seg.country, seg.commodity, seg.period) != (m.country, m.commodity, m.period) {
+                continue;
+            }
+            let served = plan.served(model, d);
+            if served <= 0.0 {
+                continue;
+            }
+            for (s, stage) in STAGES.iter().enumerate() {
+                for share in crate::trace::shares(model, &m.mix[s]) {
+                    rows.push(vec![
+                        model.periods[seg.period.0].label.clone(),
+                        model.countries[seg.country.0].code.clone(),
+                        seg.sector.clone(),
+                        model.commodities[seg.commodity.0].id.clone(),
+                        stage.to_string(),
+                        share.country,
+                        num(share.share),
+                        num(share.share * served),
+                    ]);
+                }
+            }
+        }
+    }
+    csv_text(
+        &[
+            "period",
+            "country",
+            "sector",
+            "commodity",
+            "stage",
+            "source_country",
+            "share",
+            "tonnes",
+        ],
+        rows,
+    )
 }

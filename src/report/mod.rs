@@ -10,6 +10,7 @@ use crate::formulation::lp::LpSize;
 use crate::model::{Endpoint, Model};
 use crate::network::Network;
 use crate::plan::{Costs, Plan, Verification};
+use crate::trace::{shares, Dependency, Share, STAGES};
 
 /// How many rows the "largest" and "most constrained" lists keep.
 pub const TOP: usize = 10;
@@ -44,6 +45,11 @@ pub struct Summary {
     pub constrained_facilities: Vec<ConstrainedRow>,
     /// Export caps by period, with use and shadow price.
     pub caps: Vec<CapRow>,
+    /// Per period and traced stage, each country's share of world output.
+    pub stage_shares: Vec<StageShares>,
+    /// Per market (demand country and commodity) and period, where its
+    /// supply was mined, separated, made into metal and into magnets.
+    pub dependency: Vec<MarketDependency>,
     /// The check of the plan against the model.
     pub verification: Verification,
     /// Size of the LP.
@@ -108,9 +114,61 @@ pub struct CapRow {
     pub shadow_price: f64,
 }
 
+/// World output of one traced stage in one period.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageShares {
+    /// Period label.
+    pub period: String,
+    /// `mined`, `separated`, `metal` or `magnet`.
+    pub stage: String,
+    /// World output of the stage, t/yr.
+    pub total_t: f64,
+    /// Shares by country, largest first.
+    pub shares: Vec<Share>,
+}
+
+/// Origins of one market's supply in one period.
+#[derive(Debug, Clone, Serialize)]
+pub struct MarketDependency {
+    /// Demand country.
+    pub country: String,
+    /// Commodity.
+    pub commodity: String,
+    /// Period label.
+    pub period: String,
+    /// Delivered, t/yr.
+    pub delivered_t: f64,
+    /// Where it was mined.
+    pub mined: Vec<Share>,
+    /// Where it was separated.
+    pub separated: Vec<Share>,
+    /// Where it was made into metal.
+    pub metal: Vec<Share>,
+    /// Where it was made into magnets.
+    pub magnet: Vec<Share>,
+}
+
+impl MarketDependency {
+    /// The shares of stage `s` (an index into [`crate::trace::STAGES`]).
+    pub fn stage(&self, s: usize) -> &[Share] {
+        match s {
+            0 => &self.mined,
+            1 => &self.separated,
+            2 => &self.metal,
+            _ => &self.magnet,
+        }
+    }
+}
+
 impl Summary {
     /// Builds the summary of `plan`.
-    pub fn new(model: &Model, network: &Network, plan: &Plan, lp: LpSize) -> Summary {
+    pub fn new(
+        model: &Model,
+        network: &Network,
+        plan: &Plan,
+        dependency: &Dependency,
+        lp: LpSize,
+    ) -> Summary {
         let years = |t: usize| f64::from(model.periods[t].years);
         let shortages: Vec<ShortageRow> = model
             .demand
@@ -189,6 +247,34 @@ impl Summary {
             })
             .collect();
 
+        let stage_shares = dependency
+            .stage_output
+            .iter()
+            .enumerate()
+            .flat_map(|(t, out)| {
+                out.iter().enumerate().map(move |(s, v)| StageShares {
+                    period: model.periods[t].label.clone(),
+                    stage: STAGES[s].to_string(),
+                    total_t: v.iter().sum(),
+                    shares: shares(model, v),
+                })
+            })
+            .collect();
+        let dependency = dependency
+            .markets
+            .iter()
+            .map(|m| MarketDependency {
+                country: model.countries[m.country.0].code.clone(),
+                commodity: model.commodities[m.commodity.0].id.clone(),
+                period: model.periods[m.period.0].label.clone(),
+                delivered_t: m.delivered,
+                mined: shares(model, &m.mix[0]),
+                separated: shares(model, &m.mix[1]),
+                metal: shares(model, &m.mix[2]),
+                magnet: shares(model, &m.mix[3]),
+            })
+            .collect();
+
         Summary {
             model: model.settings.name.clone(),
             status: plan.status.label(),
@@ -203,6 +289,8 @@ impl Summary {
             largest_flows,
             constrained_facilities: constrained,
             caps,
+            stage_shares,
+            dependency,
             verification: plan.verification.clone(),
             lp,
         }

@@ -193,12 +193,66 @@ pub fn render(s: &Summary, source: &str) -> String {
         right_align(&mut t, 2);
         let _ = writeln!(o, "{t}");
     }
+    render_dependency(&mut o, s);
     let _ = writeln!(
         o,
         "\nLP: {} columns, {} rows, {} non-zeros",
         s.lp.columns, s.lp.rows, s.lp.nonzeros
     );
     o
+}
+
+/// How many markets the dependency table shows.
+const MARKETS_SHOWN: usize = 6;
+
+/// For the largest markets (by deliveries in the first period), the top
+/// source at each stage in the first and last periods.
+fn render_dependency(o: &mut String, s: &Summary) {
+    // stage_shares lists every period in order.
+    let (Some(first), Some(last)) = (s.stage_shares.first(), s.stage_shares.last()) else {
+        return;
+    };
+    let (first, last) = (&first.period, &last.period);
+    let mut markets: Vec<&super::MarketDependency> =
+        s.dependency.iter().filter(|d| &d.period == first).collect();
+    markets.sort_by(|a, b| b.delivered_t.total_cmp(&a.delivered_t));
+    markets.truncate(MARKETS_SHOWN);
+    let _ = writeln!(
+        o,
+        "\nwhere supply comes from (largest markets; top source country at each stage):"
+    );
+    let mut t = table(&[
+        "market",
+        "commodity",
+        "period",
+        "delivered t/yr",
+        "mined",
+        "separated",
+        "metal",
+        "magnet",
+    ]);
+    for m in markets {
+        for d in s.dependency.iter().filter(|d| {
+            d.country == m.country
+                && d.commodity == m.commodity
+                && (&d.period == first || &d.period == last)
+        }) {
+            let mut row = vec![
+                d.country.clone(),
+                d.commodity.clone(),
+                d.period.clone(),
+                tonnes(d.delivered_t),
+            ];
+            for st in 0..4 {
+                row.push(d.stage(st).first().map_or("-".to_string(), |x| {
+                    format!("{} {:.0}%", x.country, x.share * 100.0)
+                }));
+            }
+            t.add_row(row);
+        }
+    }
+    right_align(&mut t, 3);
+    let _ = writeln!(o, "{t}");
 }
 
 #[cfg(test)]

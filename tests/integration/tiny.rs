@@ -252,3 +252,84 @@ fn result_files_are_written_and_identical_across_runs() {
         "{leftovers:?}"
     );
 }
+
+/// Two thirds of the concentrate comes from Bayan Obo (500 of 750 t), a
+/// third from Mt Weld; everything downstream happens in China.
+#[test]
+fn dependency_traces_origins_through_the_flows() {
+    let s = solve_tiny();
+    let dep = rareflow::trace::trace(&s.model, &s.network, &s.plan);
+    let us = dep
+        .markets
+        .iter()
+        .find(|m| s.model.countries[m.country.0].code == "US" && m.period.0 == 0)
+        .unwrap();
+    assert_close!(us.delivered, 200.0);
+    let shares = |st: usize| rareflow::trace::shares(&s.model, &us.mix[st]);
+    let mined = shares(0);
+    assert_eq!(mined.len(), 2);
+    assert_eq!(
+        (mined[0].country.as_str(), mined[1].country.as_str()),
+        ("CN", "AU")
+    );
+    assert_close!(mined[0].share, 2.0 / 3.0);
+    assert_close!(mined[1].share, 1.0 / 3.0);
+    for st in 1..4 {
+        assert_eq!(
+            shares(st),
+            vec![rareflow::trace::Share {
+                country: "CN".into(),
+                share: 1.0
+            }]
+        );
+    }
+    // World output by stage: 750 t of concentrate (CN 500), 750 t of oxides,
+    // 120 t of metal, 400 t of magnets, all but AU's 250 t in China.
+    let out = &dep.stage_output[0];
+    let total = |st: usize| out[st].iter().sum::<f64>();
+    assert_close!(total(0), 750.0);
+    assert_close!(total(1), 750.0);
+    assert_close!(total(2), 120.0);
+    assert_close!(total(3), 400.0);
+}
+
+#[test]
+fn dependency_csv_and_summary_report_the_trace() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("r");
+    let o = rareflow(&[
+        "solve",
+        tiny_dir().to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(dir.join("dependency.csv")).unwrap();
+    assert!(csv.starts_with("period,country,sector,commodity,stage,source_country,share,tonnes\n"));
+    assert!(
+        csv.contains("2025,US,ev,magnet,mined,AU,0.333333,66.666667\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("2026,JP,ev,magnet,magnet,CN,1,200\n"), "{csv}");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    let mined_2025 = v["stage_shares"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["period"] == "2025" && x["stage"] == "mined")
+        .unwrap();
+    assert_eq!(mined_2025["shares"][0]["country"], "CN");
+    assert!(close(
+        mined_2025["shares"][0]["share"].as_f64().unwrap(),
+        2.0 / 3.0,
+        1e-9
+    ));
+    let us = v["dependency"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["country"] == "US" && x["period"] == "2026")
+        .unwrap();
+    assert_eq!(us["magnet"][0]["country"], "CN");
+}
