@@ -36,7 +36,7 @@ fn pipeline(c: &mut Criterion) {
     for (name, dir) in &models {
         let src = ModelSource::dir(dir).unwrap();
         g.bench_with_input(BenchmarkId::from_parameter(name), &src, |b, src| {
-            b.iter(|| black_box(rareflow::io::load::load(src).unwrap()))
+            b.iter(|| black_box(rareflow::io::load::load(src, &[]).unwrap()))
         });
     }
     g.finish();
@@ -45,7 +45,7 @@ fn pipeline(c: &mut Criterion) {
     for (name, dir) in &models {
         let src = ModelSource::dir(dir).unwrap();
         g.bench_with_input(BenchmarkId::from_parameter(name), &src, |b, src| {
-            b.iter(|| black_box(rareflow::check(src).unwrap()))
+            b.iter(|| black_box(rareflow::check(src, &[]).unwrap()))
         });
     }
     g.finish();
@@ -55,7 +55,7 @@ fn pipeline(c: &mut Criterion) {
         .map(|(n, d)| {
             (
                 n.clone(),
-                rareflow::check(&ModelSource::dir(d).unwrap()).unwrap(),
+                rareflow::check(&ModelSource::dir(d).unwrap(), &[]).unwrap(),
             )
         })
         .collect();

@@ -42,6 +42,9 @@ pub enum Command {
     Solve {
         /// Model directory (default: the model built into rareflow).
         model: Option<PathBuf>,
+        /// Apply the scenario MODEL/scenarios/NAME.toml (repeatable; applied in order).
+        #[arg(long = "scenario", value_name = "NAME")]
+        scenarios: Vec<String>,
         /// Write the result files (CSV + summary.json) into this directory.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
@@ -74,6 +77,15 @@ pub enum Command {
     /// Check a model and list every problem as file:line: column: message.
     #[command(after_help = EXIT_CODES)]
     Validate {
+        /// Model directory (default: the model built into rareflow).
+        model: Option<PathBuf>,
+        /// Apply the scenario MODEL/scenarios/NAME.toml (repeatable; applied in order).
+        #[arg(long = "scenario", value_name = "NAME")]
+        scenarios: Vec<String>,
+    },
+    /// List a model's scenarios with their descriptions.
+    #[command(after_help = EXIT_CODES)]
+    Scenarios {
         /// Model directory (default: the model built into rareflow).
         model: Option<PathBuf>,
     },

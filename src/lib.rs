@@ -7,7 +7,7 @@
 //!
 //! ```no_run
 //! use rareflow::{io::source::ModelSource, solve::SolveOptions};
-//! let solution = rareflow::solve(&ModelSource::Embedded, &SolveOptions::default()).unwrap();
+//! let solution = rareflow::solve(&ModelSource::Embedded, &[], &SolveOptions::default()).unwrap();
 //! println!("total cost {}", solution.plan.objective);
 //! ```
 #![deny(missing_docs)]
@@ -19,6 +19,7 @@ pub mod model;
 pub mod network;
 pub mod plan;
 pub mod report;
+pub mod scenario;
 pub mod solve;
 pub mod synth;
 pub mod trace;
@@ -48,13 +49,14 @@ pub struct Checked {
     pub validate_seconds: f64,
 }
 
-/// Loads `source`, builds its network and runs every check.
+/// Loads `source` with the named scenarios applied in order, builds its
+/// network and runs every check.
 ///
 /// # Errors
 /// [`Error::Invalid`] with every problem, or a missing-input error.
-pub fn check(source: &ModelSource) -> Result<Checked> {
+pub fn check(source: &ModelSource, scenarios: &[String]) -> Result<Checked> {
     let start = Instant::now();
-    let (model, mut warnings) = io::load::load(source)?;
+    let (model, mut warnings) = io::load::load(source, scenarios)?;
     let load_seconds = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let network = Network::build(&model);
@@ -121,13 +123,13 @@ pub struct Timings {
     pub verify: f64,
 }
 
-/// Loads, checks, builds, solves and verifies.
+/// Loads (with the named scenarios), checks, builds, solves and verifies.
 ///
 /// # Errors
 /// Bad input ([`Error::Invalid`]), [`Error::NoPlan`] when the solver finds
 /// none, [`Error::Unverified`] when its plan fails the check.
-pub fn solve(source: &ModelSource, opts: &SolveOptions) -> Result<Solution> {
-    let checked = check(source)?;
+pub fn solve(source: &ModelSource, scenarios: &[String], opts: &SolveOptions) -> Result<Solution> {
+    let checked = check(source, scenarios)?;
     solve_checked(checked, opts)
 }
 

@@ -39,9 +39,29 @@ fn report_error(e: &Error) {
 
 fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
-        Command::Validate { model } => {
+        Command::Scenarios { model } => {
             let src = source(model)?;
-            let checked = rareflow::check(&src)?;
+            let names = src.scenario_names();
+            if names.is_empty() {
+                println!("{}: no scenarios", source_name(&src));
+            }
+            let width = names.iter().map(String::len).max().unwrap_or(0);
+            for name in names {
+                let file = format!("{}/{name}.toml", rareflow::scenario::FOLDER);
+                let text = src
+                    .read(&file)?
+                    .map(|b| String::from_utf8_lossy(&b).into_owned());
+                let description = text
+                    .as_deref()
+                    .and_then(rareflow::scenario::description)
+                    .unwrap_or_else(|| "(no description)".to_string());
+                println!("{name:width$}  {description}");
+            }
+            Ok(())
+        }
+        Command::Validate { model, scenarios } => {
+            let src = source(model)?;
+            let checked = rareflow::check(&src, &scenarios)?;
             for w in checked.warnings.items() {
                 eprintln!("{w}");
             }
@@ -71,6 +91,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Solve {
             model,
+            scenarios,
             out,
             format,
             threads,
@@ -83,7 +104,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 time_limit,
                 mip_gap,
             };
-            let sol = rareflow::solve(&src, &opts)?;
+            let sol = rareflow::solve(&src, &scenarios, &opts)?;
             for w in sol.warnings.items() {
                 eprintln!("{w}");
             }

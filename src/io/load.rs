@@ -17,13 +17,14 @@ use crate::model::{
 /// The word that stands for every country, commodity or period.
 pub const ALL: &str = "all";
 
-/// Reads and checks the model in `source`. Warnings come back with the model;
-/// any error fails the load with every diagnostic found.
+/// Reads and checks the model in `source` with the named scenarios applied
+/// in order. Warnings come back with the model; any error fails the load
+/// with every diagnostic found.
 ///
 /// # Errors
 /// [`Error::Invalid`] listing every problem (and warning) when the model has
 /// errors; [`Error::Read`] when a file exists but cannot be read.
-pub fn load(source: &ModelSource) -> Result<(Model, Diagnostics)> {
+pub fn load(source: &ModelSource, scenarios: &[String]) -> Result<(Model, Diagnostics)> {
     let mut diags = Diagnostics::default();
     let settings_file = source.display("model.toml");
     let settings = match text(source, "model.toml", &mut diags)? {
@@ -46,6 +47,33 @@ pub fn load(source: &ModelSource) -> Result<(Model, Diagnostics)> {
             }
         };
         tables.insert(spec.file, table);
+    }
+    for name in scenarios {
+        let file = format!("{}/{name}.toml", crate::scenario::FOLDER);
+        match text(source, &file, &mut diags)? {
+            Some(text) => {
+                crate::scenario::apply(&source.display(&file), &text, &mut tables, &mut diags)
+            }
+            None => {
+                let known = source.scenario_names();
+                diags.push_diagnostic(crate::error::Diagnostic {
+                    severity: crate::error::Severity::Error,
+                    file: source.display(&file),
+                    line: None,
+                    col: None,
+                    column: None,
+                    message: format!(
+                        "no scenario named \"{name}\" (the model has: {})",
+                        if known.is_empty() {
+                            "none".to_string()
+                        } else {
+                            known.join(", ")
+                        }
+                    ),
+                    missing_file: true,
+                });
+            }
+        }
     }
     let table = |spec: &Table| &tables[spec.file];
     let (settings, periods) = match settings {

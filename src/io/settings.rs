@@ -29,21 +29,31 @@ struct RawPeriod {
     years: Option<Spanned<i64>>,
 }
 
-/// Where in the file: turns byte spans into line:column diagnostics.
-struct Located<'a> {
-    file: &'a str,
-    text: &'a str,
+/// Where in a TOML file: turns byte spans into line:column diagnostics.
+pub(crate) struct Located<'a> {
+    /// File name as shown in messages.
+    pub file: &'a str,
+    /// Its text.
+    pub text: &'a str,
 }
 
 impl Located<'_> {
-    fn line_col(&self, offset: usize) -> (u64, u64) {
+    /// 1-based (line, column) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (u64, u64) {
         let before = &self.text[..offset.min(self.text.len())];
         let line = before.matches('\n').count() as u64 + 1;
         let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
         (line, col)
     }
 
-    fn error(&self, diags: &mut Diagnostics, span: std::ops::Range<usize>, key: &str, msg: String) {
+    /// Records an error at `span` about `key`.
+    pub fn error(
+        &self,
+        diags: &mut Diagnostics,
+        span: std::ops::Range<usize>,
+        key: &str,
+        msg: String,
+    ) {
         let (line, col) = self.line_col(span.start);
         diags.push_diagnostic(Diagnostic {
             severity: Severity::Error,
@@ -57,6 +67,31 @@ impl Located<'_> {
     }
 }
 
+impl Located<'_> {
+    /// Deserializes the whole file, recording a located error on failure.
+    pub fn parse<T: serde::de::DeserializeOwned>(&self, diags: &mut Diagnostics) -> Option<T> {
+        match toml::from_str(self.text) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                let (line, col) = e.span().map_or((None, None), |s| {
+                    let (l, c) = self.line_col(s.start);
+                    (Some(l), Some(c))
+                });
+                diags.push_diagnostic(Diagnostic {
+                    severity: Severity::Error,
+                    file: self.file.to_string(),
+                    line,
+                    col,
+                    column: None,
+                    message: e.message().trim().to_string(),
+                    missing_file: false,
+                });
+                None
+            }
+        }
+    }
+}
+
 /// Parses `model.toml`. Returns `None` (with diagnostics) when it is unusable.
 pub fn parse_settings(
     file: &str,
@@ -64,25 +99,7 @@ pub fn parse_settings(
     diags: &mut Diagnostics,
 ) -> Option<(Settings, Vec<Period>)> {
     let at = Located { file, text };
-    let raw: RawSettings = match toml::from_str(text) {
-        Ok(r) => r,
-        Err(e) => {
-            let (line, col) = e.span().map_or((None, None), |s| {
-                let (l, c) = at.line_col(s.start);
-                (Some(l), Some(c))
-            });
-            diags.push_diagnostic(Diagnostic {
-                severity: Severity::Error,
-                file: file.to_string(),
-                line,
-                col,
-                column: None,
-                message: e.message().trim().to_string(),
-                missing_file: false,
-            });
-            return None;
-        }
-    };
+    let raw: RawSettings = at.parse(diags)?;
     let before = diags.error_count();
     let mut number = |v: &Spanned<f64>, key: &str, lo: f64, hi: f64| -> f64 {
         let x = *v.get_ref();

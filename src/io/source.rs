@@ -55,6 +55,40 @@ impl ModelSource {
         }
     }
 
+    /// Names (without extension) of the `*.toml` files in the model's
+    /// `scenarios/` folder, sorted.
+    pub fn scenario_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = match self {
+            ModelSource::Dir(dir) => std::fs::read_dir(dir.join("scenarios"))
+                .map(|entries| {
+                    entries
+                        .filter_map(|e| e.ok())
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            ModelSource::Embedded => DEFAULT_MODEL
+                .get_dir("scenarios")
+                .map(|d| {
+                    d.files()
+                        .filter_map(|f| f.path().file_name())
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            ModelSource::Memory(files) => files
+                .keys()
+                .filter_map(|k| k.strip_prefix("scenarios/").map(str::to_string))
+                .collect(),
+        };
+        names.retain(|n| n.ends_with(".toml"));
+        names
+            .iter_mut()
+            .for_each(|n| n.truncate(n.len() - ".toml".len()));
+        names.sort();
+        names
+    }
+
     /// The bytes of `file`, or `None` when the model has no such file.
     ///
     /// # Errors

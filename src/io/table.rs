@@ -28,18 +28,37 @@ pub struct RawTable {
     pub file: String,
     /// The table's schema.
     pub spec: &'static Table,
-    rows: Vec<(u64, Vec<String>)>,
+    /// The data rows, in file order (then rows added by scenarios).
+    pub rows: Vec<RawRow>,
+}
+
+/// A data row as read: where it comes from and its cells, one per schema
+/// column.
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    /// The file it was written in: the table's file, or a scenario that
+    /// added it.
+    pub file: String,
+    /// 1-based line in that file.
+    pub line: u64,
+    /// One trimmed cell per schema column ("" when empty or absent).
+    pub cells: Vec<String>,
 }
 
 impl RawTable {
-    /// The data rows in file order.
+    /// The data rows in order.
     pub fn rows(&self) -> impl Iterator<Item = Row<'_>> {
-        self.rows.iter().map(move |(line, cells)| Row {
-            file: &self.file,
+        self.rows.iter().map(move |r| Row {
+            file: &r.file,
             spec: self.spec,
-            line: *line,
-            cells,
+            line: r.line,
+            cells: &r.cells,
         })
+    }
+
+    /// Position of column `name` in [`RawRow::cells`].
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.spec.columns.iter().position(|c| c.name == name)
     }
 
     /// An empty table (for an optional file that is absent).
@@ -170,7 +189,8 @@ pub fn parse_table(
                     .iter()
                     .map(|p| p.and_then(|i| record.get(i)).unwrap_or("").to_string())
                     .collect();
-                table.rows.push((line, cells));
+                let file = table.file.clone();
+                table.rows.push(RawRow { file, line, cells });
             }
             Err(e) => {
                 let line = e.position().map(|p| line_at(&text, p.byte()));

@@ -58,6 +58,7 @@ pub fn stdout(o: &Output) -> String {
 pub fn solve_tiny() -> Solution {
     rareflow::solve(
         &ModelSource::dir(tiny_dir()).unwrap(),
+        &[],
         &SolveOptions::default(),
     )
     .unwrap()
@@ -65,7 +66,7 @@ pub fn solve_tiny() -> Solution {
 
 /// Solves models/tiny after changing it in memory.
 pub fn solve_tiny_with(change: impl FnOnce(&mut rareflow::model::Model)) -> Solution {
-    let checked = rareflow::check(&ModelSource::dir(tiny_dir()).unwrap()).unwrap();
+    let checked = rareflow::check(&ModelSource::dir(tiny_dir()).unwrap(), &[]).unwrap();
     let mut model = checked.model;
     change(&mut model);
     rareflow::solve_checked(Checked::from_model(model), &SolveOptions::default()).unwrap()

@@ -375,7 +375,7 @@ fn no_single_byte_corruption_panics() {
                 broken.insert(name.clone(), s);
                 let src = ModelSource::Memory(broken);
                 let result = std::panic::catch_unwind(|| {
-                    rareflow::check(&src).map(|c| {
+                    rareflow::check(&src, &[]).map(|c| {
                         rareflow::solve_checked(c, &rareflow::solve::SolveOptions::default())
                     })
                 });

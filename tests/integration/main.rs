@@ -6,4 +6,5 @@ mod common;
 mod docs;
 mod errors;
 mod properties;
+mod scenarios;
 mod tiny;

@@ -1,0 +1,329 @@
+//! Scenarios: named futures that override a model's tables.
+//!
+//! A scenario is `scenarios/NAME.toml` in a model directory:
+//!
+//! ```toml
+//! description = "US 145% / China 125% (April 2025)"
+//!
+//! [[remove]]                       # drop rows
+//! file = "facilities.csv"
+//! match = { id = "seadrift" }
+//!
+//! [[set]]                          # change cells of matching rows
+//! file = "tariffs.csv"
+//! match = { name = "US reciprocal tariff" }
+//! values = { ad_valorem = 1.25 }
+//!
+//! [[scale]]                        # multiply a numeric column
+//! file = "demand.csv"
+//! match = { sector = "ev" }        # no match: every row
+//! column = "tonnes"
+//! factor = 1.2
+//!
+//! [[add]]                          # new rows
+//! file = "export_controls.csv"
+//! rows = [{ id = "cn-halt", exporter = "CN", commodity = "magnet", destination = "US", cap = 0 }]
+//! ```
+//!
+//! Within a scenario, removals apply first, then sets, scales and additions;
+//! scenarios apply in the order given. They change the raw tables before
+//! the model is validated, so a scenario's rows are checked like any other,
+//! and rows it adds are reported at the scenario's own file and line.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::Diagnostics;
+use crate::io::settings::Located;
+use crate::io::table::{parse_number, RawRow, RawTable};
+use crate::model::schema::Kind;
+
+/// Where scenario files live inside a model directory.
+pub const FOLDER: &str = "scenarios";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    #[allow(dead_code)]
+    description: String,
+    #[serde(default)]
+    remove: Vec<Spanned<Remove>>,
+    #[serde(default)]
+    set: Vec<Spanned<Set>>,
+    #[serde(default)]
+    scale: Vec<Spanned<Scale>>,
+    #[serde(default)]
+    add: Vec<Spanned<Add>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Remove {
+    file: Spanned<String>,
+    #[serde(rename = "match")]
+    matching: Spanned<toml::Table>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Set {
+    file: Spanned<String>,
+    #[serde(rename = "match", default)]
+    matching: Option<Spanned<toml::Table>>,
+    values: Spanned<toml::Table>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Scale {
+    file: Spanned<String>,
+    #[serde(rename = "match", default)]
+    matching: Option<Spanned<toml::Table>>,
+    column: Spanned<String>,
+    factor: Spanned<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Add {
+    file: Spanned<String>,
+    rows: Vec<Spanned<toml::Table>>,
+}
+
+#[derive(Deserialize)]
+struct DescriptionOnly {
+    description: String,
+}
+
+/// The one-line description of a scenario file, if it has one.
+pub fn description(text: &str) -> Option<String> {
+    toml::from_str::<toml::Table>(text)
+        .ok()
+        .and_then(|t| toml::Value::Table(t).try_into::<DescriptionOnly>().ok())
+        .map(|d| d.description.trim().to_string())
+}
+
+/// A TOML value as the text of a CSV cell.
+fn cell_text(v: &toml::Value) -> Option<String> {
+    match v {
+        toml::Value::String(s) => Some(s.trim().to_string()),
+        toml::Value::Integer(i) => Some(i.to_string()),
+        toml::Value::Float(f) => Some(f.to_string()),
+        toml::Value::Boolean(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+struct Applier<'a, 'd> {
+    at: Located<'a>,
+    diags: &'d mut Diagnostics,
+}
+
+impl Applier<'_, '_> {
+    fn err(&mut self, span: std::ops::Range<usize>, key: &str, msg: String) {
+        self.at.error(self.diags, span, key, msg);
+    }
+
+    fn table<'t>(
+        &mut self,
+        tables: &'t mut BTreeMap<&'static str, RawTable>,
+        file: &Spanned<String>,
+    ) -> Option<&'t mut RawTable> {
+        let name = file.get_ref().as_str();
+        if !tables.contains_key(name) {
+            let known: Vec<&str> = tables.keys().copied().collect();
+            self.err(
+                file.span(),
+                "file",
+                format!("expected one of {}, found \"{name}\"", known.join(", ")),
+            );
+            return None;
+        }
+        tables.get_mut(name)
+    }
+
+    /// Checks a cell value against its column; returns its text.
+    fn value(
+        &mut self,
+        table: &RawTable,
+        col: &str,
+        v: &toml::Value,
+        span: std::ops::Range<usize>,
+    ) -> Option<String> {
+        let Some(spec) = table.spec.column(col) else {
+            let names: Vec<&str> = table.spec.columns.iter().map(|c| c.name).collect();
+            self.err(
+                span,
+                col,
+                format!(
+                    "not a column of {}; expected one of: {}",
+                    table.spec.file,
+                    names.join(", ")
+                ),
+            );
+            return None;
+        };
+        let Some(text) = cell_text(v) else {
+            self.err(
+                span,
+                col,
+                format!("expected a string or a number, found {v}"),
+            );
+            return None;
+        };
+        if matches!(spec.kind, Kind::Number | Kind::NonNegative | Kind::Fraction)
+            && !text.is_empty()
+        {
+            if let Err(expected) = parse_number(&text, spec.kind) {
+                self.err(span, col, format!("expected {expected}, found {text}"));
+                return None;
+            }
+        }
+        Some(text)
+    }
+
+    /// Indices of the rows matching every (column, value) of `m` (all rows
+    /// when `m` is none). Records an error when nothing matches.
+    fn matching(
+        &mut self,
+        table: &RawTable,
+        m: Option<&Spanned<toml::Table>>,
+        span: std::ops::Range<usize>,
+    ) -> Option<Vec<usize>> {
+        let mut keys: Vec<(usize, String)> = Vec::new();
+        if let Some(m) = m {
+            for (col, v) in m.get_ref() {
+                let text = self.value(table, col, v, m.span())?;
+                keys.push((table.column_index(col)?, text));
+            }
+        }
+        let same = |cell: &str, want: &str| {
+            cell == want
+                || matches!((cell.parse::<f64>(), want.parse::<f64>()), (Ok(a), Ok(b)) if a == b)
+        };
+        let rows: Vec<usize> = table
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| keys.iter().all(|(i, want)| same(&r.cells[*i], want)))
+            .map(|(i, _)| i)
+            .collect();
+        if rows.is_empty() {
+            self.err(
+                span,
+                "match",
+                format!("matches no row of {}", table.spec.file),
+            );
+            return None;
+        }
+        Some(rows)
+    }
+}
+
+/// Applies the scenario in `text` (shown as `file`) to `tables`.
+pub fn apply(
+    file: &str,
+    text: &str,
+    tables: &mut BTreeMap<&'static str, RawTable>,
+    diags: &mut Diagnostics,
+) {
+    let at = Located { file, text };
+    let Some(raw) = at.parse::<RawScenario>(diags) else {
+        return;
+    };
+    let mut a = Applier { at, diags };
+    for op in &raw.remove {
+        let Some(t) = a.table(tables, &op.get_ref().file) else {
+            continue;
+        };
+        if let Some(rows) = a.matching(t, Some(&op.get_ref().matching), op.span()) {
+            let mut i = 0;
+            t.rows.retain(|_| {
+                i += 1;
+                !rows.contains(&(i - 1))
+            });
+        }
+    }
+    for op in &raw.set {
+        let s = op.get_ref();
+        let Some(t) = a.table(tables, &s.file) else {
+            continue;
+        };
+        let Some(rows) = a.matching(t, s.matching.as_ref(), op.span()) else {
+            continue;
+        };
+        for (col, v) in s.values.get_ref() {
+            let (Some(text), Some(i)) = (a.value(t, col, v, s.values.span()), t.column_index(col))
+            else {
+                continue;
+            };
+            for &r in &rows {
+                t.rows[r].cells[i] = text.clone();
+            }
+        }
+    }
+    for op in &raw.scale {
+        let s = op.get_ref();
+        let Some(t) = a.table(tables, &s.file) else {
+            continue;
+        };
+        let col = s.column.get_ref();
+        let kind = t.spec.column(col).map(|c| c.kind);
+        if !matches!(kind, Some(Kind::Number | Kind::NonNegative)) {
+            a.err(
+                s.column.span(),
+                "column",
+                format!(
+                    "expected a numeric column of {}, found \"{col}\"",
+                    t.spec.file
+                ),
+            );
+            continue;
+        }
+        let factor = *s.factor.get_ref();
+        if !factor.is_finite() || factor < 0.0 {
+            a.err(
+                s.factor.span(),
+                "factor",
+                format!("expected a finite number >= 0, found {factor}"),
+            );
+            continue;
+        }
+        let Some(rows) = a.matching(t, s.matching.as_ref(), op.span()) else {
+            continue;
+        };
+        let i = t.column_index(col).unwrap_or(0);
+        for r in rows {
+            // Cells that do not parse are left for the loader to report.
+            if let Ok(v) = t.rows[r].cells[i].parse::<f64>() {
+                t.rows[r].cells[i] = (v * factor).to_string();
+            }
+        }
+    }
+    for op in &raw.add {
+        let s = op.get_ref();
+        let Some(t) = a.table(tables, &s.file) else {
+            continue;
+        };
+        for row in &s.rows {
+            let mut cells = vec![String::new(); t.spec.columns.len()];
+            let mut ok = true;
+            for (col, v) in row.get_ref() {
+                match (a.value(t, col, v, row.span()), t.column_index(col)) {
+                    (Some(text), Some(i)) => cells[i] = text,
+                    _ => ok = false,
+                }
+            }
+            if ok {
+                let (line, _) = a.at.line_col(row.span().start);
+                t.rows.push(RawRow {
+                    file: file.to_string(),
+                    line,
+                    cells,
+                });
+            }
+        }
+    }
+}
