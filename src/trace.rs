@@ -6,9 +6,12 @@
 //! everything that arrived there in that period, weighted by tonnes, and a
 //! site at a traced stage stamps that stage with its own country. A site's
 //! stage is the most downstream stage among its outputs: concentrate or ore
-//! (or scrap from a site with no inputs) is *mined*, oxide is *separated*,
-//! metal and alloy are *metal*, magnets are *magnet*. Mixed compounds pass
-//! their inputs' origins through unchanged.
+//! is *mined*, oxide is *separated*, metal and alloy are *metal*, magnets
+//! are *magnet*; mixed compounds pass their inputs' origins through. A site
+//! with no inputs is a source: it stamps every stage up to its own (an
+//! integrated mine-to-oxide site is both mined and separated there). A source
+//! of scrap is secondary supply: its material was not mined anywhere in the
+//! plan, and the *mined* stage shows it as [`RECYCLED`].
 
 use serde::Serialize;
 
@@ -19,6 +22,9 @@ use crate::plan::Plan;
 /// The traced stages, upstream first.
 pub const STAGES: [&str; 4] = ["mined", "separated", "metal", "magnet"];
 
+/// How the *mined* stage names material from scrap sources.
+pub const RECYCLED: &str = "recycled";
+
 /// The traced stage a facility performs, as an index into [`STAGES`].
 pub fn facility_stage(model: &Model, f: FacilityId) -> Option<usize> {
     let process = &model.processes[model.facilities[f.0].process.0];
@@ -28,7 +34,6 @@ pub fn facility_stage(model: &Model, f: FacilityId) -> Option<usize> {
         .max()?;
     match top {
         Stage::Ore | Stage::Concentrate => Some(0),
-        Stage::Scrap if process.inputs().next().is_none() => Some(0),
         Stage::Oxide => Some(1),
         Stage::Metal | Stage::Alloy => Some(2),
         Stage::Magnet => Some(3),
@@ -36,12 +41,40 @@ pub fn facility_stage(model: &Model, f: FacilityId) -> Option<usize> {
     }
 }
 
+/// What a site stamps on the material it ships.
+#[derive(Debug, Clone, Copy)]
+enum Stamp {
+    /// Nothing: origins pass through.
+    None,
+    /// Its country at this stage.
+    Stage(usize),
+    /// A source: its country at every stage up to this one (none: only mined).
+    Source(Option<usize>),
+    /// A source of scrap: recycled at the mined stage.
+    Scrap,
+}
+
+fn stamp(model: &Model, f: FacilityId) -> Stamp {
+    let process = &model.processes[model.facilities[f.0].process.0];
+    let is_source = process.inputs().next().is_none();
+    let scrap_only = process
+        .outputs()
+        .all(|c| model.commodities[c.0].stage == Stage::Scrap);
+    match (is_source, scrap_only, facility_stage(model, f)) {
+        (true, true, _) => Stamp::Scrap,
+        (true, false, top) => Stamp::Source(top),
+        (false, _, Some(s)) => Stamp::Stage(s),
+        (false, _, None) => Stamp::None,
+    }
+}
+
 /// Shares by country for each traced stage (each vector sums to 1, or is
-/// all zero when no stage of that kind lies upstream).
+/// all zero when no stage of that kind lies upstream). Vectors have one
+/// slot per country and a last slot for [`RECYCLED`].
 pub type Mix = [Vec<f64>; 4];
 
 fn empty_mix(n: usize) -> Mix {
-    std::array::from_fn(|_| vec![0.0; n])
+    std::array::from_fn(|_| vec![0.0; n + 1])
 }
 
 /// The origin mix of the supply of one market in one period.
@@ -66,15 +99,16 @@ pub struct Dependency {
     /// (country, commodity, period).
     pub markets: Vec<MarketOrigin>,
     /// World output per period, stage and country, t/yr of the stage's
-    /// products (all outputs of the sites at that stage).
+    /// products (all outputs of the sites at that stage). Scrap sources are
+    /// not mine output and are left out.
     pub stage_output: Vec<[Vec<f64>; 4]>,
 }
 
 /// Traces `plan` through the network.
 pub fn trace(model: &Model, network: &Network, plan: &Plan) -> Dependency {
     let n = model.countries.len();
-    let stage: Vec<Option<usize>> = (0..model.facilities.len())
-        .map(|f| facility_stage(model, FacilityId(f)))
+    let stamps: Vec<Stamp> = (0..model.facilities.len())
+        .map(|f| stamp(model, FacilityId(f)))
         .collect();
     // With a cycle (material coming back upstream), sweeping several times
     // in file order converges to the same proportional mix.
@@ -103,9 +137,17 @@ pub fn trace(model: &Model, network: &Network, plan: &Plan) -> Dependency {
                 if total > 0.0 {
                     scale(&mut acc, 1.0 / total);
                 }
-                if let Some(s) = stage[f.0] {
-                    acc[s] = vec![0.0; n];
-                    acc[s][fac.country.0] = 1.0;
+                let mut set = |s: usize, slot: usize| {
+                    acc[s] = vec![0.0; n + 1];
+                    acc[s][slot] = 1.0;
+                };
+                match stamps[f.0] {
+                    Stamp::None => {}
+                    Stamp::Stage(s) => set(s, fac.country.0),
+                    Stamp::Source(top) => {
+                        (0..=top.unwrap_or(0)).for_each(|s| set(s, fac.country.0))
+                    }
+                    Stamp::Scrap => set(0, n),
                 }
                 mix[f.0] = acc;
             }
@@ -134,8 +176,13 @@ pub fn trace(model: &Model, network: &Network, plan: &Plan) -> Dependency {
         }
         let mut out: [Vec<f64>; 4] = empty_mix(n);
         for (f, fac) in model.facilities.iter().enumerate() {
-            if let Some(s) = stage[f] {
-                let made = output_tonnes(model, FacilityId(f), plan.activity[f][t.0]);
+            let made = output_tonnes(model, FacilityId(f), plan.activity[f][t.0]);
+            let stages = match stamps[f] {
+                Stamp::Stage(s) => s..s + 1,
+                Stamp::Source(top) => 0..top.unwrap_or(0) + 1,
+                Stamp::None | Stamp::Scrap => 0..0,
+            };
+            for s in stages {
                 out[s][fac.country.0] += made;
             }
         }
