@@ -238,7 +238,10 @@ pub fn shares(model: &Model, v: &[f64]) -> Vec<Share> {
         .enumerate()
         .filter(|(_, &x)| x / total > 1e-9)
         .map(|(k, &x)| Share {
-            country: model.countries[k].code.clone(),
+            country: model
+                .countries
+                .get(k)
+                .map_or_else(|| RECYCLED.to_string(), |c| c.code.clone()),
             share: x / total,
         })
         .collect();

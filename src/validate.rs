@@ -128,37 +128,41 @@ fn check_candidates(model: &Model, name: &dyn Fn(&str) -> String, diags: &mut Di
     }
 }
 
-/// Warns when the model's numbers span more than [`MAX_COEFFICIENT_RANGE`].
+/// Spread of the non-zero magnitudes fed to `see`: (smallest, largest).
+fn spread(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
+    values
+        .map(f64::abs)
+        .filter(|&a| a > 0.0)
+        .fold(None, |acc, a| match acc {
+            None => Some((a, a)),
+            Some((lo, hi)) => Some((lo.min(a), hi.max(a))),
+        })
+}
+
+/// Warns when the recipe coefficients (the LP's matrix) or the costs (its
+/// objective) each span more than [`MAX_COEFFICIENT_RANGE`].
 fn check_coefficient_range(model: &Model, name: &dyn Fn(&str) -> String, diags: &mut Diagnostics) {
-    let mut lo = f64::INFINITY;
-    let mut hi: f64 = 0.0;
-    let mut see = |v: f64| {
-        let a = v.abs();
-        if a > 0.0 {
-            lo = lo.min(a);
-            hi = hi.max(a);
+    let matrix = spread(model.processes.iter().flat_map(|p| p.terms.iter().map(|t| t.1)));
+    let costs = spread(
+        model
+            .facilities
+            .iter()
+            .map(|f| f.variable_cost)
+            .chain(model.commodities.iter().map(|c| c.disposal_cost))
+            .chain(model.demand.iter().map(|d| d.shortage_penalty)),
+    );
+    for (what, file, range) in [("recipe coefficients", "processes.csv", matrix), ("costs", "facilities.csv", costs)] {
+        if let Some((lo, hi)) = range {
+            if hi / lo > MAX_COEFFICIENT_RANGE {
+                diags.warning(
+                    &name(file),
+                    None,
+                    None,
+                    format!(
+                        "{what} range from {lo:e} to {hi:e} (more than {MAX_COEFFICIENT_RANGE:e} apart): the solver may lose accuracy; rescale units"
+                    ),
+                );
+            }
         }
-    };
-    for p in &model.processes {
-        p.terms.iter().for_each(|t| see(t.1));
-    }
-    for f in &model.facilities {
-        see(f.variable_cost);
-    }
-    for c in &model.commodities {
-        see(c.disposal_cost);
-    }
-    for d in &model.demand {
-        see(d.shortage_penalty);
-    }
-    if hi > 0.0 && hi / lo > MAX_COEFFICIENT_RANGE {
-        diags.warning(
-            &name("model.toml"),
-            None,
-            None,
-            format!(
-                "coefficients and costs range from {lo:e} to {hi:e} (more than {MAX_COEFFICIENT_RANGE:e} apart): the solver may lose accuracy; rescale units"
-            ),
-        );
     }
 }
