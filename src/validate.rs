@@ -142,7 +142,12 @@ fn spread(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
 /// Warns when the recipe coefficients (the LP's matrix) or the costs (its
 /// objective) each span more than [`MAX_COEFFICIENT_RANGE`].
 fn check_coefficient_range(model: &Model, name: &dyn Fn(&str) -> String, diags: &mut Diagnostics) {
-    let matrix = spread(model.processes.iter().flat_map(|p| p.terms.iter().map(|t| t.1)));
+    let matrix = spread(
+        model
+            .processes
+            .iter()
+            .flat_map(|p| p.terms.iter().map(|t| t.1)),
+    );
     let costs = spread(
         model
             .facilities
@@ -151,7 +156,10 @@ fn check_coefficient_range(model: &Model, name: &dyn Fn(&str) -> String, diags: 
             .chain(model.commodities.iter().map(|c| c.disposal_cost))
             .chain(model.demand.iter().map(|d| d.shortage_penalty)),
     );
-    for (what, file, range) in [("recipe coefficients", "processes.csv", matrix), ("costs", "facilities.csv", costs)] {
+    for (what, file, range) in [
+        ("recipe coefficients", "processes.csv", matrix),
+        ("costs", "facilities.csv", costs),
+    ] {
         if let Some((lo, hi)) = range {
             if hi / lo > MAX_COEFFICIENT_RANGE {
                 diags.warning(

@@ -7,10 +7,10 @@ use include_dir::{include_dir, Dir};
 
 use crate::error::{Error, Result};
 
-static DEFAULT_MODEL: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/models/tiny");
+static DEFAULT_MODEL: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/models/global");
 
 /// Name shown for the embedded default model.
-pub const DEFAULT_MODEL_NAME: &str = "models/tiny";
+pub const DEFAULT_MODEL_NAME: &str = "models/global";
 
 /// A model directory, on disk or embedded.
 #[derive(Debug, Clone)]

@@ -5,6 +5,7 @@
 mod common;
 mod docs;
 mod errors;
+mod global;
 mod properties;
 mod scenarios;
 mod tiny;

@@ -178,14 +178,15 @@ fn warm_resolve_after_changing_a_cap_matches_its_shadow_price() {
 }
 
 #[test]
-fn cli_solves_the_default_model_and_prints_the_summary() {
-    let o = rareflow(&["solve"]);
+fn cli_solves_tiny_and_prints_the_summary() {
+    let tiny = tiny_dir();
+    let o = rareflow(&["solve", tiny.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("status: optimal; plan verified"), "{out}");
     assert!(out.contains("total cost: 44,190,309 USD"), "{out}");
     assert!(out.contains("cn-magnets-us"), "{out}");
-    let o = rareflow(&["solve", "--format", "json"]);
+    let o = rareflow(&["solve", tiny.to_str().unwrap(), "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["status"], "optimal");
     assert!(close(
