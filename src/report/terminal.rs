@@ -205,25 +205,34 @@ pub fn render(s: &Summary, source: &str) -> String {
 /// How many markets the dependency table shows.
 const MARKETS_SHOWN: usize = 6;
 
-/// For the largest markets (by deliveries in the first period), the top
-/// source at each stage in the first and last periods.
+/// For the largest demand countries (by deliveries in the first period),
+/// the two largest sources at each stage in the first and last periods, all
+/// commodities together (weighted by tonnes delivered).
 fn render_dependency(o: &mut String, s: &Summary) {
     // stage_shares lists every period in order.
     let (Some(first), Some(last)) = (s.stage_shares.first(), s.stage_shares.last()) else {
         return;
     };
-    let (first, last) = (&first.period, &last.period);
-    let mut markets: Vec<&super::MarketDependency> =
-        s.dependency.iter().filter(|d| &d.period == first).collect();
-    markets.sort_by(|a, b| b.delivered_t.total_cmp(&a.delivered_t));
-    markets.truncate(MARKETS_SHOWN);
+    let periods: Vec<&String> = if first.period == last.period {
+        vec![&first.period]
+    } else {
+        vec![&first.period, &last.period]
+    };
+    let mut countries: Vec<(&str, f64)> = Vec::new();
+    for d in s.dependency.iter().filter(|d| d.period == first.period) {
+        match countries.iter_mut().find(|c| c.0 == d.country) {
+            Some(c) => c.1 += d.delivered_t,
+            None => countries.push((&d.country, d.delivered_t)),
+        }
+    }
+    countries.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    countries.truncate(MARKETS_SHOWN);
     let _ = writeln!(
         o,
-        "\nwhere supply comes from (largest markets; top source country at each stage):"
+        "\nwhere supply comes from (largest demand countries; two largest sources at each stage):"
     );
     let mut t = table(&[
         "market",
-        "commodity",
         "period",
         "delivered t/yr",
         "mined",
@@ -231,27 +240,42 @@ fn render_dependency(o: &mut String, s: &Summary) {
         "metal",
         "magnet",
     ]);
-    for m in markets {
-        for d in s.dependency.iter().filter(|d| {
-            d.country == m.country
-                && d.commodity == m.commodity
-                && (&d.period == first || &d.period == last)
-        }) {
-            let mut row = vec![
-                d.country.clone(),
-                d.commodity.clone(),
-                d.period.clone(),
-                tonnes(d.delivered_t),
-            ];
+    for (country, _) in countries {
+        for &period in &periods {
+            let rows: Vec<&super::MarketDependency> = s
+                .dependency
+                .iter()
+                .filter(|d| d.country == country && &d.period == period)
+                .collect();
+            let delivered: f64 = rows.iter().map(|d| d.delivered_t).sum();
+            let mut row = vec![country.to_string(), period.clone(), tonnes(delivered)];
             for st in 0..4 {
-                row.push(d.stage(st).first().map_or("-".to_string(), |x| {
-                    format!("{} {:.0}%", x.country, x.share * 100.0)
-                }));
+                let mut by_source: Vec<(&str, f64)> = Vec::new();
+                for d in &rows {
+                    for x in d.stage(st) {
+                        let w = x.share * d.delivered_t / delivered;
+                        match by_source.iter_mut().find(|b| b.0 == x.country) {
+                            Some(b) => b.1 += w,
+                            None => by_source.push((&x.country, w)),
+                        }
+                    }
+                }
+                by_source.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+                let cell: Vec<String> = by_source
+                    .iter()
+                    .take(2)
+                    .map(|(c, w)| format!("{c} {:.0}%", w * 100.0))
+                    .collect();
+                row.push(if cell.is_empty() {
+                    "-".into()
+                } else {
+                    cell.join(" ")
+                });
             }
             t.add_row(row);
         }
     }
-    right_align(&mut t, 3);
+    right_align(&mut t, 2);
     let _ = writeln!(o, "{t}");
 }
 
