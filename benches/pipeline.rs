@@ -15,10 +15,11 @@ use rareflow::solve::{Change, Session, SolveOptions};
 /// (name, directory) of every benchmarked model. Synthetic models are
 /// written once into a temporary directory kept for the whole run.
 fn models(tmp: &tempfile::TempDir) -> Vec<(String, PathBuf)> {
-    let mut out = vec![(
-        "tiny".to_string(),
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/tiny"),
-    )];
+    let models = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models");
+    let mut out = vec![
+        ("tiny".to_string(), models.join("tiny")),
+        ("global".to_string(), models.join("global")),
+    ];
     for scale in [5, 20] {
         let dir = tmp.path().join(format!("synthetic-{scale}"));
         write_atomically(&dir, &rareflow::synth::generate(scale, 5)).unwrap();
