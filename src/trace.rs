@@ -7,7 +7,8 @@
 //! site at a traced stage stamps that stage with its own country. A site's
 //! stage is the most downstream stage among its outputs: concentrate or ore
 //! is *mined*, oxide is *separated*, metal and alloy are *metal*, magnets
-//! are *magnet*; mixed compounds pass their inputs' origins through. A site
+//! are *magnet*; mixed compounds, and sites whose outputs are no further down
+//! the chain than their inputs, pass their inputs' origins through. A site
 //! with no inputs is a source: it stamps every stage up to its own (an
 //! integrated mine-to-oxide site is both mined and separated there). A source
 //! of scrap is secondary supply: its material was not mined anywhere in the
@@ -25,13 +26,16 @@ pub const STAGES: [&str; 4] = ["mined", "separated", "metal", "magnet"];
 /// How the *mined* stage names material from scrap sources.
 pub const RECYCLED: &str = "recycled";
 
-/// The traced stage a facility performs, as an index into [`STAGES`].
+/// The traced stage a facility performs, as an index into [`STAGES`]. A
+/// site whose outputs are no further down the chain than its inputs (using
+/// a higher magnet grade for a lower one, say) performs none.
 pub fn facility_stage(model: &Model, f: FacilityId) -> Option<usize> {
     let process = &model.processes[model.facilities[f.0].process.0];
-    let top = process
-        .outputs()
-        .map(|c| model.commodities[c.0].stage)
-        .max()?;
+    let stage = |c: CommodityId| model.commodities[c.0].stage;
+    let top = process.outputs().map(stage).max()?;
+    if process.inputs().map(stage).max().is_some_and(|i| i >= top) {
+        return None;
+    }
     match top {
         Stage::Ore | Stage::Concentrate => Some(0),
         Stage::Oxide => Some(1),

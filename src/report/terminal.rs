@@ -264,6 +264,7 @@ fn render_dependency(o: &mut String, s: &Summary) {
                 let cell: Vec<String> = by_source
                     .iter()
                     .take(2)
+                    .filter(|(_, w)| *w >= 0.005)
                     .map(|(c, w)| format!("{c} {:.0}%", w * 100.0))
                     .collect();
                 row.push(if cell.is_empty() {
