@@ -64,7 +64,16 @@ fn pipeline(c: &mut Criterion) {
     let mut g = c.benchmark_group("build");
     for (name, ch) in &checked {
         g.bench_function(BenchmarkId::from_parameter(name), |b| {
-            b.iter(|| black_box(formulation::build(&ch.model, &ch.network).unwrap()))
+            b.iter(|| {
+                black_box(
+                    formulation::build(
+                        &ch.model,
+                        &ch.network,
+                        &formulation::BuildOptions::default(),
+                    )
+                    .unwrap(),
+                )
+            })
         });
     }
     g.finish();
@@ -74,7 +83,15 @@ fn pipeline(c: &mut Criterion) {
     for (name, ch) in &checked {
         g.bench_function(BenchmarkId::from_parameter(name), |b| {
             b.iter_batched(
-                || formulation::build(&ch.model, &ch.network).unwrap().problem,
+                || {
+                    formulation::build(
+                        &ch.model,
+                        &ch.network,
+                        &formulation::BuildOptions::default(),
+                    )
+                    .unwrap()
+                    .problem
+                },
                 |problem| black_box(Session::solve(problem, &opts).unwrap()),
                 BatchSize::LargeInput,
             )
@@ -87,7 +104,12 @@ fn pipeline(c: &mut Criterion) {
     let mut g = c.benchmark_group("warm_resolve");
     g.sample_size(10);
     for (name, ch) in &checked {
-        let f = formulation::build(&ch.model, &ch.network).unwrap();
+        let f = formulation::build(
+            &ch.model,
+            &ch.network,
+            &formulation::BuildOptions::default(),
+        )
+        .unwrap();
         let caps = f.index.caps.clone();
         let mut session = Session::solve(f.problem, &opts).unwrap();
         let mut tighter = Change::default();

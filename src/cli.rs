@@ -60,6 +60,14 @@ pub enum Command {
         /// Relative MIP gap at which to stop (for models with build decisions).
         #[arg(long, value_name = "GAP", value_parser = positive)]
         mip_gap: Option<f64>,
+        /// Candidates the plan may build: `all` (default), `none`, or a
+        /// portfolio of the model's portfolios.csv (its forced members are built).
+        #[arg(long, value_name = "NAME")]
+        portfolio: Option<String>,
+        /// Build decisions as shares in [0, 1] instead of yes/no (an LP, and a
+        /// lower bound on the yes/no plan's cost).
+        #[arg(long)]
+        relax: bool,
     },
     /// Write a synthetic model of any size (for benchmarks and scale tests).
     #[command(after_help = EXIT_CODES)]

@@ -222,6 +222,16 @@ pub enum Error {
     /// The solver's plan failed the check against the model.
     #[error("the solver's plan failed verification: {0}")]
     Unverified(String),
+    /// A name given on the command line that the model does not define.
+    #[error("the model has no {what} named \"{name}\" (it has: {})", .known.join(", "))]
+    UnknownName {
+        /// What kind of thing, e.g. `portfolio`.
+        what: &'static str,
+        /// The name asked for.
+        name: String,
+        /// The names the model has.
+        known: Vec<String>,
+    },
     /// The solver failed in a way rareflow did not expect.
     #[error("solver error: {0}")]
     Solver(String),
@@ -237,7 +247,9 @@ impl Error {
         match self {
             Error::Invalid(d) if d.iter().any(|d| d.missing_file) => exit::MISSING_INPUT,
             Error::Invalid(_) => exit::BAD_DATA,
-            Error::ModelNotFound(_) | Error::Read { .. } => exit::MISSING_INPUT,
+            Error::ModelNotFound(_) | Error::Read { .. } | Error::UnknownName { .. } => {
+                exit::MISSING_INPUT
+            }
             Error::Write { .. } => exit::CANNOT_WRITE,
             Error::NoPlan(_) => exit::NO_PLAN,
             Error::Unverified(_) => exit::UNVERIFIED,

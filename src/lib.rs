@@ -145,8 +145,13 @@ pub fn solve_checked(checked: Checked, opts: &SolveOptions) -> Result<Solution> 
         load_seconds,
         validate_seconds,
     } = checked;
+    let builds = resolve_portfolio(&model, opts.portfolio.as_deref())?;
     let start = Instant::now();
-    let f = formulation::build(&model, &network).map_err(Error::Solver)?;
+    let build_opts = formulation::BuildOptions {
+        builds,
+        relax: opts.relax,
+    };
+    let f = formulation::build(&model, &network, &build_opts).map_err(Error::Solver)?;
     let build = start.elapsed().as_secs_f64();
     let formulation::Formulation {
         problem,
@@ -154,9 +159,39 @@ pub fn solve_checked(checked: Checked, opts: &SolveOptions) -> Result<Solution> 
         size,
         constant,
     } = f;
-    let session = Session::solve(problem, opts)?;
+    let mut session = Session::solve(problem, opts)?;
     if !session.has_plan {
         return Err(Error::NoPlan(session.status.label()));
+    }
+    let mut solve_seconds = session.seconds;
+    if size.integers > 0 {
+        // A MIP has no duals: build the same problem as an LP (same columns
+        // in the same order), fix the build decisions at the MIP's values and
+        // solve it; its duals price capacity and quotas for the plan built.
+        let (status, gap) = (session.status.clone(), session.mip_gap);
+        let fixed: Vec<(usize, f64)> = index
+            .builds
+            .iter()
+            .map(|&(_, _, col)| (col.0, session.columns[col.0].round()))
+            .collect();
+        let relaxed = formulation::BuildOptions {
+            relax: true,
+            ..build_opts
+        };
+        let mut lp = formulation::build(&model, &network, &relaxed)
+            .map_err(Error::Solver)?
+            .problem;
+        solve::fix_columns(&mut lp, &fixed)?;
+        session = Session::solve(lp, opts)?;
+        solve_seconds += session.seconds;
+        if !session.has_plan {
+            return Err(Error::Unverified(format!(
+                "the LP with the build decisions fixed has no plan ({})",
+                session.status.label()
+            )));
+        }
+        session.status = status;
+        session.mip_gap = gap;
     }
     let start = Instant::now();
     let plan =
@@ -167,7 +202,7 @@ pub fn solve_checked(checked: Checked, opts: &SolveOptions) -> Result<Solution> 
             load: load_seconds,
             validate: validate_seconds,
             build,
-            solve: session.seconds,
+            solve: solve_seconds,
             verify,
         },
         model,
@@ -178,4 +213,32 @@ pub fn solve_checked(checked: Checked, opts: &SolveOptions) -> Result<Solution> 
         index,
         size,
     })
+}
+
+/// The candidates a portfolio name lets the plan build.
+///
+/// # Errors
+/// [`Error::UnknownName`] when the model has no such portfolio.
+pub fn resolve_portfolio<'m>(
+    model: &'m Model,
+    name: Option<&str>,
+) -> Result<formulation::Builds<'m>> {
+    match name {
+        None | Some(model::PORTFOLIO_ALL) => Ok(formulation::Builds::All),
+        Some(model::PORTFOLIO_NONE) => Ok(formulation::Builds::None),
+        Some(n) => model
+            .portfolios
+            .iter()
+            .find(|p| p.name == n)
+            .map(formulation::Builds::Portfolio)
+            .ok_or_else(|| Error::UnknownName {
+                what: "portfolio",
+                name: n.to_string(),
+                known: [model::PORTFOLIO_ALL, model::PORTFOLIO_NONE]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .chain(model.portfolios.iter().map(|p| p.name.clone()))
+                    .collect(),
+            }),
+    }
 }

@@ -97,12 +97,16 @@ fn run(cli: Cli) -> Result<(), Error> {
             threads,
             time_limit,
             mip_gap,
+            portfolio,
+            relax,
         } => {
             let src = source(model)?;
             let opts = SolveOptions {
                 threads,
                 time_limit,
                 mip_gap,
+                portfolio,
+                relax,
             };
             let sol = rareflow::solve(&src, &scenarios, &opts)?;
             for w in sol.warnings.items() {

@@ -202,7 +202,13 @@ impl Network {
         let can_run: Vec<bool> = model
             .facilities
             .iter()
-            .map(|f| f.capacity > 0.0 && model.periods.iter().any(|p| f.availability(p) > 0.0))
+            .enumerate()
+            .map(|(i, f)| {
+                f.capacity > 0.0
+                    && (model.periods.iter().any(|p| f.availability(p) > 0.0)
+                        || (f.status == crate::model::Status::Candidate
+                            && !model.start_periods(FacilityId(i)).is_empty()))
+            })
             .collect();
         let mut live = vec![false; model.facilities.len()];
         loop {

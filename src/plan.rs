@@ -35,12 +35,20 @@ pub struct Costs {
     pub disposal: f64,
     /// Penalties for unserved demand.
     pub shortage: f64,
+    /// Capital cost of the candidates built, discounted from their start years.
+    pub investment: f64,
 }
 
 impl Costs {
     /// Sum of all kinds.
     pub fn total(&self) -> f64 {
-        self.production + self.fixed + self.transport + self.tariffs + self.disposal + self.shortage
+        self.production
+            + self.fixed
+            + self.transport
+            + self.tariffs
+            + self.disposal
+            + self.shortage
+            + self.investment
     }
 }
 
@@ -101,6 +109,9 @@ pub struct Plan {
     pub prices: Vec<(Endpoint, CommodityId, PeriodId, f64)>,
     /// Use of each export cap in each period it applies to.
     pub caps: Vec<CapUse>,
+    /// Build decisions: (candidate, start period, value: 1 when built, a
+    /// share when relaxed, 0 when not).
+    pub builds: Vec<(FacilityId, PeriodId, f64)>,
     /// Cost by kind, recomputed from the quantities.
     pub costs: Costs,
     /// The check against the model.
@@ -126,18 +137,13 @@ impl Plan {
             .iter()
             .map(|cs| cs.iter().map(|&c| val(c)).collect())
             .collect();
-        let capacity: Vec<Vec<f64>> = model
-            .facilities
+        let builds: Vec<(FacilityId, PeriodId, f64)> = ix
+            .builds
             .iter()
-            .map(|fac| {
-                model
-                    .periods
-                    .iter()
-                    .map(|p| fac.capacity * fac.availability(p))
-                    .collect()
-            })
+            .map(|&(f, t, col)| (f, t, val(col)))
             .collect();
-        let capacity_value = ix
+        let capacity = capacities(model, &builds);
+        let mut capacity_value: Vec<Vec<f64>> = ix
             .activity
             .iter()
             .map(|cs| {
@@ -147,6 +153,11 @@ impl Plan {
                     .collect()
             })
             .collect();
+        // A candidate's capacity is a row, not a bound: its dual values one
+        // more unit of capacity, whether the candidate was built or not.
+        for &(f, t, r) in &ix.candidate_capacity {
+            capacity_value[f.0][t.0] = (-s.row_duals[r.0] / w(t)).max(0.0);
+        }
         let flows = ix
             .flow
             .iter()
@@ -194,6 +205,7 @@ impl Plan {
             shortage,
             prices,
             caps,
+            builds,
             costs: Costs::default(),
             verification: Verification::default(),
         };
@@ -219,6 +231,7 @@ impl Plan {
             row.iter_mut().for_each(c);
         }
         self.disposal.iter_mut().for_each(|d| c(&mut d.3));
+        self.builds.iter_mut().for_each(|b| c(&mut b.2));
         self.shortage.iter_mut().for_each(c);
         self.prices.iter_mut().for_each(|p| c(&mut p.3));
         for cap in &mut self.caps {
@@ -259,7 +272,37 @@ pub fn costs(model: &Model, network: &Network, plan: &Plan) -> Costs {
     k.fixed = (0..model.facilities.len())
         .map(|f| model.fixed_cost_pv(FacilityId(f)))
         .sum();
+    for &(f, t, y) in &plan.builds {
+        let capex =
+            model.facilities[f.0].build_cost * model.discount_factor(model.periods[t.0].start);
+        k.investment += y * capex;
+        k.fixed += y * (model.build_cost_pv(f, t) - capex);
+    }
     k
+}
+
+/// Usable capacity of every facility in every period: capacity ×
+/// availability for existing sites; for candidates, capacity × availability
+/// after each start, weighted by the build decision.
+pub fn capacities(model: &Model, builds: &[(FacilityId, PeriodId, f64)]) -> Vec<Vec<f64>> {
+    let mut cap: Vec<Vec<f64>> = model
+        .facilities
+        .iter()
+        .map(|fac| {
+            model
+                .periods
+                .iter()
+                .map(|p| fac.capacity * fac.availability(p))
+                .collect()
+        })
+        .collect();
+    for &(f, start, y) in builds {
+        for t in model.period_ids() {
+            cap[f.0][t.0] +=
+                y * model.facilities[f.0].capacity * model.availability_if_started(f, start, t);
+        }
+    }
+    cap
 }
 
 struct Checker {
@@ -292,6 +335,53 @@ impl Checker {
             });
         }
     }
+}
+
+/// Build decisions lie in [0, 1], each candidate starts at most once, and the
+/// model's budget and number of builds hold.
+fn check_builds(model: &Model, plan: &Plan, ck: &mut Checker) {
+    let name = |f: FacilityId| model.facilities[f.0].id.clone();
+    for &(f, t, y) in &plan.builds {
+        ck.bounds(y, 0.0, Some(1.0), || {
+            format!("build of {} in {}", name(f), model.periods[t.0].label)
+        });
+    }
+    let mut starts: std::collections::BTreeMap<FacilityId, f64> = Default::default();
+    for &(f, _, y) in &plan.builds {
+        *starts.entry(f).or_default() += y;
+    }
+    for (&f, &n) in &starts {
+        ck.bounds(n, 0.0, Some(1.0), || format!("starts of {}", name(f)));
+    }
+    let s = &model.settings;
+    let capex = |b: &&(FacilityId, PeriodId, f64)| b.2 * model.facilities[b.0 .0].build_cost;
+    if let Some(budget) = s.build_budget {
+        let spent: f64 = plan.builds.iter().map(|b| capex(&b)).sum();
+        ck.bounds(spent, 0.0, Some(budget), || {
+            "capital spent on builds".to_string()
+        });
+    }
+    if let Some(budget) = s.build_budget_per_period {
+        for t in model.period_ids() {
+            let spent: f64 = plan
+                .builds
+                .iter()
+                .filter(|b| b.1 == t)
+                .map(|b| capex(&b))
+                .sum();
+            ck.bounds(spent, 0.0, Some(budget), || {
+                format!(
+                    "capital spent on builds starting in {}",
+                    model.periods[t.0].label
+                )
+            });
+        }
+    }
+    let count: f64 = plan.builds.iter().map(|b| b.2).sum();
+    let lo = s.min_builds.map_or(0.0, f64::from);
+    ck.bounds(count, lo, s.max_builds.map(f64::from), || {
+        "number of builds".to_string()
+    });
 }
 
 /// Checks the plan against the model: balances, bounds, caps, objective.
@@ -403,6 +493,7 @@ pub fn verify(model: &Model, network: &Network, plan: &Plan) -> Result<Verificat
             });
         }
     }
+    check_builds(model, plan, &mut ck);
     let recomputed = costs(model, network, plan).total();
     ck.v.objective_gap = (recomputed - plan.objective).abs() / plan.objective.abs().max(1.0);
     if (ck.v.objective_gap.is_nan() || ck.v.objective_gap > TOLERANCE) && ck.first_failure.is_none()

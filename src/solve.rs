@@ -24,6 +24,11 @@ pub struct SolveOptions {
     pub time_limit: Option<f64>,
     /// Relative MIP gap at which to stop.
     pub mip_gap: Option<f64>,
+    /// Portfolio of candidates: `all` (default), `none`, or one of the
+    /// model's `portfolios.csv`.
+    pub portfolio: Option<String>,
+    /// Continuous build decisions instead of binary ones.
+    pub relax: bool,
 }
 
 impl Default for SolveOptions {
@@ -32,6 +37,8 @@ impl Default for SolveOptions {
             threads: 1,
             time_limit: None,
             mip_gap: None,
+            portfolio: None,
+            relax: false,
         }
     }
 }
@@ -221,6 +228,7 @@ impl Session {
                 )?;
             }
         }
+        fix_columns(&mut model, &change.fixed)?;
         self.run(model)
     }
 }
@@ -234,6 +242,8 @@ pub struct Change {
     pub upper_bounds: Vec<(usize, f64)>,
     /// New (lower, upper) row bounds; use ±∞ for a free side.
     pub row_bounds: Vec<(RowIx, f64, f64)>,
+    /// Columns fixed at a value (lower = upper bound).
+    pub fixed: Vec<(usize, f64)>,
 }
 
 impl Change {
@@ -255,11 +265,34 @@ impl Change {
         self
     }
 
+    /// Fixes `col` at `value`.
+    pub fn fix(mut self, col: Col, value: f64) -> Self {
+        self.fixed.push((col.0, value));
+        self
+    }
+
     /// Sets the right-hand side of an `==` row.
     pub fn rhs_eq(mut self, row: RowIx, rhs: f64) -> Self {
         self.row_bounds.push((row, rhs, rhs));
         self
     }
+}
+
+/// Fixes columns of an unsolved model at values (lower = upper bound).
+///
+/// # Errors
+/// [`Error::Solver`] when HiGHS refuses a bound.
+pub fn fix_columns(model: &mut highs::Model, fixed: &[(usize, f64)]) -> Result<()> {
+    let ptr = model.as_mut_ptr();
+    for &(col, value) in fixed {
+        // SAFETY: `ptr` is the live Highs instance owned by `model`, and
+        // every index was created by the formulation.
+        let status = unsafe { highs_sys::Highs_changeColBounds(ptr, col as _, value, value) };
+        if status == highs_sys::STATUS_ERROR {
+            return Err(Error::Solver(format!("HiGHS refused to fix column {col}")));
+        }
+    }
+    Ok(())
 }
 
 fn limit(reason: &str) -> SolveStatus {

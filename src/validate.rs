@@ -61,7 +61,7 @@ fn check_cut_off_facilities(
     let file = name("facilities.csv");
     for (i, fac) in model.facilities.iter().enumerate() {
         let f = FacilityId(i);
-        if matches!(fac.status, Status::Candidate | Status::Closed) || fac.capacity == 0.0 {
+        if fac.status == Status::Closed || fac.capacity == 0.0 {
             continue;
         }
         let process = &model.processes[fac.process.0];
@@ -111,20 +111,18 @@ fn check_cut_off_facilities(
 
 fn check_candidates(model: &Model, name: &dyn Fn(&str) -> String, diags: &mut Diagnostics) {
     let file = name("facilities.csv");
-    for fac in model
-        .facilities
-        .iter()
-        .filter(|f| f.status == Status::Candidate)
-    {
-        diags.warning(
-            &file,
-            Some(fac.line),
-            Some("status"),
-            format!(
-                "facility \"{}\" is a candidate: it is left out of the plan (this version has no build decisions)",
-                fac.id
-            ),
-        );
+    for (f, fac) in model.facilities.iter().enumerate() {
+        if fac.status == Status::Candidate && model.start_periods(FacilityId(f)).is_empty() {
+            diags.warning(
+                &file,
+                Some(fac.line),
+                Some("lead_years"),
+                format!(
+                    "candidate \"{}\" cannot start within the horizon (lead time {} years): it can never be built",
+                    fac.id, fac.lead_years
+                ),
+            );
+        }
     }
 }
 

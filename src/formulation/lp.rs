@@ -22,6 +22,8 @@ pub struct LpSize {
     pub rows: usize,
     /// Non-zero matrix coefficients.
     pub nonzeros: usize,
+    /// Integer (binary) columns: build decisions of a MIP.
+    pub integers: usize,
 }
 
 /// Sense of a row.
@@ -31,6 +33,8 @@ pub enum Sense {
     Eq,
     /// `expr <= rhs`
     Le,
+    /// `expr >= rhs`
+    Ge,
 }
 
 /// Collects columns, objective and rows in a fixed order.
@@ -71,6 +75,24 @@ impl LpBuilder {
         Col(self.columns.len() - 1)
     }
 
+    /// Adds a build decision `y ∈ {0, 1}` (or `0 <= y <= 1` when `relax`)
+    /// with objective coefficient `cost`.
+    pub fn decision(&mut self, relax: bool, cost: f64) -> Col {
+        let def = if relax {
+            variable().min(0.0).max(1.0)
+        } else {
+            variable().binary()
+        };
+        let v = self.vars.add(def);
+        if cost != 0.0 {
+            self.objective.add_mul(cost, v);
+        }
+        self.columns.push(v);
+        self.size.columns += 1;
+        self.size.integers += usize::from(!relax);
+        Col(self.columns.len() - 1)
+    }
+
     /// Adds the row `Σ coef·col (sense) rhs`.
     pub fn row(&mut self, terms: &[(Col, f64)], sense: Sense, rhs: f64) -> RowIx {
         let mut e = Expression::with_capacity(terms.len());
@@ -81,6 +103,7 @@ impl LpBuilder {
         self.rows.push(match sense {
             Sense::Eq => e.eq(rhs),
             Sense::Le => e.leq(rhs),
+            Sense::Ge => e.geq(rhs),
         });
         self.size.rows += 1;
         RowIx(self.rows.len() - 1)

@@ -6,10 +6,19 @@
 //!
 //! Columns: activity per facility and period (bounded by capacity ×
 //! availability), flow per lane and period, disposal of each output per
-//! facility and period, shortage per demand segment.
+//! facility and period, shortage per demand segment, and a build decision
+//! per candidate facility and period it may start in (binary, or in [0, 1]
+//! when relaxed).
 //! Rows: a balance per facility, commodity of its recipe and period; a
 //! balance per market (country, commodity) and period; a row per export
-//! control and period it applies to.
+//! control and period it applies to; for each candidate, at most one start
+//! (exactly one when a portfolio forces it) and a capacity row per period
+//! (activity <= capacity × availability after the chosen start); the build
+//! budget and the number of builds, when the model limits them.
+//!
+//! A candidate's capital cost is charged as a lump sum, discounted from the
+//! year it starts operating, and its fixed costs only in the years it is
+//! available ([`Model::build_cost_pv`]).
 //!
 //! Everything a scenario may change is a column cost, a column bound or a row
 //! right-hand side, so a solved model can be changed and re-solved warm.
@@ -45,6 +54,52 @@ pub struct LpIndex {
     /// Lanes matched by each export control (same order as
     /// `model.export_controls`).
     pub cap_lanes: Vec<Vec<LaneId>>,
+    /// Build decisions: (candidate, start period, column).
+    pub builds: Vec<(FacilityId, PeriodId, Col)>,
+    /// Capacity rows of candidates, `activity − Σ capacity × availability ×
+    /// build <= 0`: (candidate, period, row). Their duals value one more
+    /// unit of capacity, built or not.
+    pub candidate_capacity: Vec<(FacilityId, PeriodId, RowIx)>,
+}
+
+/// Which candidates a plan may build.
+#[derive(Debug, Clone, Copy)]
+pub enum Builds<'a> {
+    /// Any candidate (the default).
+    All,
+    /// None.
+    None,
+    /// The members of a portfolio: forced ones must be built, allowed ones may.
+    Portfolio(&'a crate::model::Portfolio),
+}
+
+impl Builds<'_> {
+    /// How candidate `f` is treated; `None` when it may not be built.
+    pub fn mode(&self, f: FacilityId) -> Option<crate::model::PortfolioMode> {
+        match self {
+            Builds::All => Some(crate::model::PortfolioMode::Allow),
+            Builds::None => None,
+            Builds::Portfolio(p) => p.members.iter().find(|m| m.0 == f).map(|m| m.1),
+        }
+    }
+}
+
+/// How to formulate build decisions.
+#[derive(Debug, Clone, Copy)]
+pub struct BuildOptions<'a> {
+    /// Which candidates may or must be built.
+    pub builds: Builds<'a>,
+    /// Continuous build decisions in [0, 1] instead of binary ones.
+    pub relax: bool,
+}
+
+impl Default for BuildOptions<'_> {
+    fn default() -> Self {
+        BuildOptions {
+            builds: Builds::All,
+            relax: false,
+        }
+    }
 }
 
 /// A built LP, ready for HiGHS.
@@ -64,16 +119,19 @@ pub struct Formulation {
 /// # Errors
 /// A message when HiGHS refuses the problem (only non-finite numbers can do
 /// that, and the loader refuses those).
-pub fn build(model: &Model, network: &Network) -> Result<Formulation, String> {
+pub fn build(model: &Model, network: &Network, opts: &BuildOptions) -> Result<Formulation, String> {
     let mut lp = LpBuilder::default();
     let mut ix = LpIndex::default();
     add_activity(&mut lp, &mut ix, model);
+    add_build_decisions(&mut lp, &mut ix, model, opts);
     add_lanes(&mut lp, &mut ix, model, network);
     add_disposal(&mut lp, &mut ix, model);
     add_shortage(&mut lp, &mut ix, model);
     add_balances(&mut lp, &mut ix, model, network);
     add_markets(&mut lp, &mut ix, model, network);
     add_export_caps(&mut lp, &mut ix, model, network);
+    add_candidate_capacity(&mut lp, &mut ix, model);
+    add_build_limits(&mut lp, &ix, model);
     let constant = fixed_costs(model);
     let (problem, size) = lp.into_highs()?;
     Ok(Formulation {
@@ -85,13 +143,18 @@ pub fn build(model: &Model, network: &Network) -> Result<Formulation, String> {
 }
 
 /// Activity per facility and period, `0 <= x <= capacity × availability`,
-/// at its variable cost.
+/// at its variable cost. A candidate's activity is bounded by its capacity;
+/// its capacity row ties it to the build decisions.
 fn add_activity(lp: &mut LpBuilder, ix: &mut LpIndex, model: &Model) {
     for fac in &model.facilities {
         let cols = model
             .period_ids()
             .map(|t| {
-                let upper = fac.capacity * fac.availability(&model.periods[t.0]);
+                let upper = if fac.status == crate::model::Status::Candidate {
+                    fac.capacity
+                } else {
+                    fac.capacity * fac.availability(&model.periods[t.0])
+                };
                 lp.column(Some(upper), model.period_weight(t) * fac.variable_cost)
             })
             .collect();
@@ -230,6 +293,90 @@ pub fn matching_lanes(
         })
         .map(|(l, _)| LaneId(l))
         .collect()
+}
+
+/// A decision per candidate the plan may build and period it may start in,
+/// at the present value of its capital and fixed costs; at most one start
+/// per candidate, exactly one when forced.
+fn add_build_decisions(lp: &mut LpBuilder, ix: &mut LpIndex, model: &Model, opts: &BuildOptions) {
+    for (f, fac) in model.facilities.iter().enumerate() {
+        let f = FacilityId(f);
+        if fac.status != crate::model::Status::Candidate {
+            continue;
+        }
+        let Some(mode) = opts.builds.mode(f) else {
+            continue;
+        };
+        let starts: Vec<(Col, f64)> = model
+            .start_periods(f)
+            .into_iter()
+            .map(|t| {
+                let col = lp.decision(opts.relax, model.build_cost_pv(f, t));
+                ix.builds.push((f, t, col));
+                (col, 1.0)
+            })
+            .collect();
+        let sense = match mode {
+            crate::model::PortfolioMode::Force => Sense::Eq,
+            crate::model::PortfolioMode::Allow => Sense::Le,
+        };
+        lp.row(&starts, sense, 1.0);
+    }
+}
+
+/// For each candidate and period: activity <= capacity × availability
+/// after whichever start was chosen (nothing when none was).
+fn add_candidate_capacity(lp: &mut LpBuilder, ix: &mut LpIndex, model: &Model) {
+    let builds = ix.builds.clone();
+    let mut builds = builds.iter().peekable();
+    for (f, fac) in model.facilities.iter().enumerate() {
+        let f = FacilityId(f);
+        if fac.status != crate::model::Status::Candidate {
+            continue;
+        }
+        let mut starts = Vec::new();
+        while let Some(&(_, start, col)) = builds.next_if(|b| b.0 == f) {
+            starts.push((start, col));
+        }
+        for t in model.period_ids() {
+            let mut terms = vec![(ix.activity[f.0][t.0], 1.0)];
+            for &(start, col) in &starts {
+                let a = model.availability_if_started(f, start, t);
+                if a > 0.0 {
+                    terms.push((col, -fac.capacity * a));
+                }
+            }
+            let row = lp.row(&terms, Sense::Le, 0.0);
+            ix.candidate_capacity.push((f, t, row));
+        }
+    }
+}
+
+/// The model's limits on builds: capital budget (total and per start
+/// period, undiscounted) and the number of builds.
+fn add_build_limits(lp: &mut LpBuilder, ix: &LpIndex, model: &Model) {
+    let s = &model.settings;
+    let capex =
+        |&(f, _, col): &(FacilityId, PeriodId, Col)| (col, model.facilities[f.0].build_cost);
+    if let Some(budget) = s.build_budget {
+        let terms: Vec<(Col, f64)> = ix.builds.iter().map(capex).collect();
+        lp.row(&terms, Sense::Le, budget);
+    }
+    if let Some(budget) = s.build_budget_per_period {
+        for t in model.period_ids() {
+            let terms: Vec<(Col, f64)> = ix.builds.iter().filter(|b| b.1 == t).map(capex).collect();
+            if !terms.is_empty() {
+                lp.row(&terms, Sense::Le, budget);
+            }
+        }
+    }
+    let count: Vec<(Col, f64)> = ix.builds.iter().map(|b| (b.2, 1.0)).collect();
+    if let Some(n) = s.min_builds {
+        lp.row(&count, Sense::Ge, f64::from(n));
+    }
+    if let Some(n) = s.max_builds {
+        lp.row(&count, Sense::Le, f64::from(n));
+    }
 }
 
 /// Present value of every facility's fixed costs over the horizon.

@@ -10,8 +10,8 @@ use crate::io::table::{parse_table, RawTable, Row};
 use crate::model::schema::{self, Table};
 use crate::model::{
     Commodity, CommodityId, CommoditySet, Country, CountryId, CountrySet, Demand, Endpoint,
-    ExportControl, Facility, FacilityId, LaneSpec, Model, Period, PeriodId, PeriodSet, Process,
-    ProcessId, Stage, Status, Tariff, TransportRate,
+    ExportControl, Facility, FacilityId, LaneSpec, Model, Period, PeriodId, PeriodSet, Portfolio,
+    PortfolioMode, Process, ProcessId, Stage, Status, Tariff, TransportRate,
 };
 
 /// The word that stands for every country, commodity or period.
@@ -89,6 +89,10 @@ pub fn load(source: &ModelSource, scenarios: &[String]) -> Result<(Model, Diagno
                     base_year: 2025,
                     discount_rate: 0.0,
                     shortage_penalty: 0.0,
+                    build_budget: None,
+                    build_budget_per_period: None,
+                    min_builds: None,
+                    max_builds: None,
                 },
                 Vec::new(),
             )
@@ -108,6 +112,7 @@ pub fn load(source: &ModelSource, scenarios: &[String]) -> Result<(Model, Diagno
     b.demand(table(&schema::DEMAND), settings.shortage_penalty);
     b.tariffs(table(&schema::TARIFFS));
     b.export_controls(table(&schema::EXPORT_CONTROLS));
+    b.portfolios(table(&schema::PORTFOLIOS));
     let mut diags = b.diags;
     let model = Model {
         settings,
@@ -121,6 +126,7 @@ pub fn load(source: &ModelSource, scenarios: &[String]) -> Result<(Model, Diagno
         demand: b.demand,
         tariffs: b.tariffs,
         export_controls: b.export_controls,
+        portfolios: b.portfolios,
     };
     diags.sort_by_location();
     if diags.has_errors() {
@@ -172,6 +178,7 @@ struct Builder {
     demand: Vec<Demand>,
     tariffs: Vec<Tariff>,
     export_controls: Vec<ExportControl>,
+    portfolios: Vec<Portfolio>,
 }
 
 /// Collects rows keyed by id, reporting duplicates; returns them sorted by id.
@@ -386,13 +393,39 @@ impl Builder {
                     Err(_) => row.error(&mut self.diags, "ramp_up", format!("expected availabilities between 0 and 1 separated by spaces, found \"{w}\"")),
                 }
             }
-            if !ramp_up.is_empty() && online_year.is_none() {
+            if !ramp_up.is_empty() && online_year.is_none() && status != Status::Candidate {
                 row.error(
                     &mut self.diags,
                     "ramp_up",
-                    "a ramp-up needs an online_year to start from",
+                    "a ramp-up needs an online_year to start from (or status candidate, which ramps up from its start)",
                 );
             }
+            let whole = |row: &Row, col: &str, diags: &mut Diagnostics| -> Option<u32> {
+                match row.number(col, diags) {
+                    Ok(Some(v)) if v.fract() == 0.0 && v <= 1000.0 => Some(v as u32),
+                    Ok(Some(v)) => {
+                        row.error(
+                            diags,
+                            col,
+                            format!("expected a whole number of years, found {v}"),
+                        );
+                        None
+                    }
+                    _ => None,
+                }
+            };
+            let lead_years = whole(&row, "lead_years", &mut self.diags).unwrap_or(0);
+            let lifetime = whole(&row, "lifetime", &mut self.diags);
+            if lifetime == Some(0) {
+                row.error(
+                    &mut self.diags,
+                    "lifetime",
+                    "expected a lifetime of at least 1 year, found 0",
+                );
+            }
+            let build_cost = row
+                .number_or("build_cost", 0.0, &mut self.diags)
+                .unwrap_or(0.0);
             self.facilities.push(Facility {
                 name: row.text("name", &mut self.diags).unwrap_or_default(),
                 operator: row.text("operator", &mut self.diags).unwrap_or_default(),
@@ -410,6 +443,9 @@ impl Builder {
                 fixed_cost: row
                     .number_or("fixed_cost", 0.0, &mut self.diags)
                     .unwrap_or(0.0),
+                build_cost,
+                lead_years,
+                lifetime,
                 line: row.line,
             });
         }
@@ -820,6 +856,66 @@ impl Builder {
                 cap,
                 periods,
             });
+        }
+    }
+
+    fn portfolios(&mut self, t: &RawTable) {
+        let mut sets: BTreeMap<String, (u64, Vec<(FacilityId, PortfolioMode)>)> = BTreeMap::new();
+        for row in t.rows() {
+            let Some(name) = row.text("portfolio", &mut self.diags) else {
+                continue;
+            };
+            if name == crate::model::PORTFOLIO_NONE || name == crate::model::PORTFOLIO_ALL {
+                row.error(&mut self.diags, "portfolio", format!("\"{name}\" is built in (no candidate / every candidate); choose another name"));
+                continue;
+            }
+            let facility = row.text("facility", &mut self.diags).and_then(|id| {
+                match self.facility_ix.get(&id) {
+                    Some(&f) if self.facilities[f].status == Status::Candidate => {
+                        Some(FacilityId(f))
+                    }
+                    Some(_) => {
+                        row.error(
+                            &mut self.diags,
+                            "facility",
+                            format!("facility \"{id}\" is not a candidate (status candidate)"),
+                        );
+                        None
+                    }
+                    None => {
+                        row.error(
+                            &mut self.diags,
+                            "facility",
+                            format!("expected a facility id from facilities.csv, found \"{id}\""),
+                        );
+                        None
+                    }
+                }
+            });
+            let mode = row.text("mode", &mut self.diags).map(|m| {
+                if m == "force" {
+                    PortfolioMode::Force
+                } else {
+                    PortfolioMode::Allow
+                }
+            });
+            let entry = sets.entry(name).or_insert((row.line, Vec::new()));
+            let (Some(f), Some(mode)) = (facility, mode) else {
+                continue;
+            };
+            if entry.1.iter().any(|(g, _)| *g == f) {
+                row.error(
+                    &mut self.diags,
+                    "facility",
+                    "facility listed twice in this portfolio",
+                );
+                continue;
+            }
+            entry.1.push((f, mode));
+        }
+        for (name, (_, mut members)) in sets {
+            members.sort_by_key(|m| m.0);
+            self.portfolios.push(Portfolio { name, members });
         }
     }
 }

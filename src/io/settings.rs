@@ -19,6 +19,10 @@ struct RawSettings {
     first_year: Option<Spanned<i64>>,
     last_year: Option<Spanned<i64>>,
     periods: Option<Spanned<Vec<RawPeriod>>>,
+    build_budget: Option<Spanned<f64>>,
+    build_budget_per_period: Option<Spanned<f64>>,
+    min_builds: Option<Spanned<i64>>,
+    max_builds: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -118,6 +122,39 @@ pub fn parse_settings(
         .discount_rate
         .as_ref()
         .map_or(0.0, |v| number(v, "discount_rate", 0.0, 1.0));
+    let build_budget = raw
+        .build_budget
+        .as_ref()
+        .map(|v| number(v, "build_budget", 0.0, 1e15));
+    let build_budget_per_period = raw
+        .build_budget_per_period
+        .as_ref()
+        .map(|v| number(v, "build_budget_per_period", 0.0, 1e15));
+    let mut count = |v: &Option<Spanned<i64>>, key: &str| -> Option<u32> {
+        let v = v.as_ref()?;
+        let n = *v.get_ref();
+        if !(0..=100_000).contains(&n) {
+            at.error(
+                diags,
+                v.span(),
+                key,
+                format!("expected a whole number >= 0, found {n}"),
+            );
+        }
+        Some(n.clamp(0, 100_000) as u32)
+    };
+    let min_builds = count(&raw.min_builds, "min_builds");
+    let max_builds = count(&raw.max_builds, "max_builds");
+    if let (Some(lo), Some(hi), Some(v)) = (min_builds, max_builds, &raw.max_builds) {
+        if lo > hi {
+            at.error(
+                diags,
+                v.span(),
+                "max_builds",
+                format!("expected at least min_builds ({lo}), found {hi}"),
+            );
+        }
+    }
 
     let year = |v: &Spanned<i64>, key: &str, diags: &mut Diagnostics| -> Option<i32> {
         let y = *v.get_ref();
@@ -259,6 +296,10 @@ pub fn parse_settings(
             base_year: base_year.unwrap_or(2025),
             discount_rate,
             shortage_penalty,
+            build_budget,
+            build_budget_per_period,
+            min_builds,
+            max_builds,
         },
         periods,
     ))

@@ -58,6 +58,14 @@ pub struct Settings {
     pub discount_rate: f64,
     /// Default shortage penalty, $/t, for demand rows without their own.
     pub shortage_penalty: f64,
+    /// Most capital (undiscounted $) all builds may spend over the horizon.
+    pub build_budget: Option<f64>,
+    /// Most capital (undiscounted $) the builds starting in one period may spend.
+    pub build_budget_per_period: Option<f64>,
+    /// Fewest candidates to build.
+    pub min_builds: Option<u32>,
+    /// Most candidates to build.
+    pub max_builds: Option<u32>,
 }
 
 /// One planning period: `years` identical years starting at `start`.
@@ -239,6 +247,12 @@ pub struct Facility {
     pub variable_cost: f64,
     /// $ per year while available.
     pub fixed_cost: f64,
+    /// Capital cost of building a candidate, $ (charged in its start year).
+    pub build_cost: f64,
+    /// Years from the start of the horizon before a candidate can operate.
+    pub lead_years: u32,
+    /// Years a built candidate operates (none: to the end of the horizon).
+    pub lifetime: Option<u32>,
     /// Line in `facilities.csv`.
     pub line: u64,
 }
@@ -264,6 +278,22 @@ impl Facility {
         }
     }
 
+    /// Share of capacity usable in `year` by a candidate that starts
+    /// operating in `start`: its ramp-up from the start, to the end of its
+    /// lifetime or its closure year.
+    pub fn availability_if_started(&self, start: i32, year: i32) -> f64 {
+        if year < start
+            || self.closure_year.is_some_and(|c| year >= c)
+            || self.lifetime.is_some_and(|l| year >= start + l as i32)
+        {
+            return 0.0;
+        }
+        self.ramp_up
+            .get((year - start) as usize)
+            .copied()
+            .unwrap_or(1.0)
+    }
+
     /// Mean availability over the years of `period`.
     pub fn availability(&self, period: &Period) -> f64 {
         let sum: f64 = period
@@ -272,6 +302,30 @@ impl Facility {
             .sum();
         sum / f64::from(period.years)
     }
+}
+
+/// The built-in portfolio that builds no candidate.
+pub const PORTFOLIO_NONE: &str = "none";
+/// The built-in portfolio that lets the plan build any candidate (the default).
+pub const PORTFOLIO_ALL: &str = "all";
+
+/// How a portfolio treats a candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PortfolioMode {
+    /// Must be built.
+    Force,
+    /// May be built.
+    Allow,
+}
+
+/// A named set of candidates to build (forced) or consider (allowed).
+#[derive(Debug, Clone, Serialize)]
+pub struct Portfolio {
+    /// Name used with `--portfolio`.
+    pub name: String,
+    /// Candidates and how each is treated, sorted by facility.
+    pub members: Vec<(FacilityId, PortfolioMode)>,
 }
 
 /// An index type: a position in one of the model's tables.
@@ -436,6 +490,8 @@ pub struct Model {
     pub tariffs: Vec<Tariff>,
     /// In file order.
     pub export_controls: Vec<ExportControl>,
+    /// Sorted by name.
+    pub portfolios: Vec<Portfolio>,
 }
 
 impl Model {
@@ -480,6 +536,49 @@ impl Model {
                 .push(d);
         }
         m
+    }
+
+    /// Periods in which candidate `f` may start operating: from the first
+    /// year of the horizon plus its lead time (and not before its online
+    /// year, when it has one) to the end of the horizon.
+    pub fn start_periods(&self, f: FacilityId) -> Vec<PeriodId> {
+        let fac = &self.facilities[f.0];
+        let Some(first) = self.periods.first() else {
+            return Vec::new();
+        };
+        let earliest =
+            (first.start + fac.lead_years as i32).max(fac.online_year.unwrap_or(i32::MIN));
+        self.period_ids()
+            .filter(|t| self.periods[t.0].start >= earliest)
+            .collect()
+    }
+
+    /// Mean availability in period `t` of candidate `f` started in `start`.
+    pub fn availability_if_started(&self, f: FacilityId, start: PeriodId, t: PeriodId) -> f64 {
+        let fac = &self.facilities[f.0];
+        let s = self.periods[start.0].start;
+        let p = &self.periods[t.0];
+        let sum: f64 = p
+            .calendar_years()
+            .map(|y| fac.availability_if_started(s, y))
+            .sum();
+        sum / f64::from(p.years)
+    }
+
+    /// Present value of building candidate `f` to start in `start`: its
+    /// capital cost discounted from the start year (a lump sum), plus its
+    /// fixed costs in every year it is available.
+    pub fn build_cost_pv(&self, f: FacilityId, start: PeriodId) -> f64 {
+        let fac = &self.facilities[f.0];
+        let s = self.periods[start.0].start;
+        let fixed: f64 = self
+            .periods
+            .iter()
+            .flat_map(Period::calendar_years)
+            .filter(|&y| fac.availability_if_started(s, y) > 0.0)
+            .map(|y| fac.fixed_cost * self.discount_factor(y))
+            .sum();
+        fac.build_cost * self.discount_factor(s) + fixed
     }
 
     /// Period ids in order.
@@ -548,6 +647,9 @@ mod tests {
             ramp_up: ramp,
             variable_cost: 0.0,
             fixed_cost: 0.0,
+            build_cost: 0.0,
+            lead_years: 0,
+            lifetime: None,
             line: 0,
         }
     }
@@ -563,6 +665,17 @@ mod tests {
             years: 4,
         };
         assert!((f.availability(&p) - (0.0 + 0.25 + 0.5 + 1.0) / 4.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_candidate_ramps_up_from_its_start_and_retires_after_its_lifetime() {
+        let mut f = facility(Status::Candidate, None, vec![0.5]);
+        f.lifetime = Some(3);
+        f.closure_year = None;
+        let got: Vec<f64> = (2027..=2032)
+            .map(|y| f.availability_if_started(2028, y))
+            .collect();
+        assert_eq!(got, vec![0.0, 0.5, 1.0, 1.0, 0.0, 0.0]);
     }
 
     #[test]

@@ -164,6 +164,9 @@ pub const FACILITIES: Table = Table {
         opt("ramp_up", Kind::List),
         opt("variable_cost", Kind::NonNegative),
         opt("fixed_cost", Kind::NonNegative),
+        opt("build_cost", Kind::NonNegative),
+        opt("lead_years", Kind::NonNegative),
+        opt("lifetime", Kind::NonNegative),
     ],
 };
 
@@ -235,6 +238,20 @@ pub const EXPORT_CONTROLS: Table = Table {
     ],
 };
 
+/// Portfolio modes.
+pub const PORTFOLIO_MODES: &[&str] = &["force", "allow"];
+
+/// `portfolios.csv`
+pub const PORTFOLIOS: Table = Table {
+    file: "portfolios.csv",
+    required: false,
+    columns: &[
+        req("portfolio", Kind::Id),
+        req("facility", Kind::Id),
+        req("mode", Kind::Word(PORTFOLIO_MODES)),
+    ],
+};
+
 /// Every CSV table, in the order they are loaded and documented.
 pub const TABLES: &[Table] = &[
     COUNTRIES,
@@ -246,6 +263,7 @@ pub const TABLES: &[Table] = &[
     DEMAND,
     TARIFFS,
     EXPORT_CONTROLS,
+    PORTFOLIOS,
 ];
 
 /// The keys of `model.toml`, with whether each is required.
@@ -259,6 +277,10 @@ pub const SETTINGS_KEYS: &[(&str, bool)] = &[
     ("first_year", false),
     ("last_year", false),
     ("periods", false),
+    ("build_budget", false),
+    ("build_budget_per_period", false),
+    ("min_builds", false),
+    ("max_builds", false),
 ];
 
 /// The keys of one `[[periods]]` entry of `model.toml`.

@@ -24,6 +24,7 @@ pub const RESULT_FILES: &[&str] = &[
     "prices.csv",
     "caps.csv",
     "dependency.csv",
+    "builds.csv",
     "summary.json",
 ];
 
@@ -62,6 +63,7 @@ pub fn write_results(
         prices_csv(model, plan),
         caps_csv(model, plan),
         dependency_csv(model, plan, dependency),
+        builds_csv(model, plan),
         serde_json::to_string_pretty(summary)
             .map(|s| s + "\n")
             .map_err(|e| e.to_string()),
@@ -283,6 +285,35 @@ fn dependency_csv(model: &Model, plan: &Plan, dep: &Dependency) -> Result<String
             "source_country",
             "share",
             "tonnes",
+        ],
+        rows,
+    )
+}
+
+/// Every build decision with a non-zero value: the candidate, its start and
+/// the share built (1 unless relaxed).
+fn builds_csv(model: &Model, plan: &Plan) -> Result<String, String> {
+    let rows = plan.builds.iter().filter(|b| b.2 > 0.0).map(|&(f, t, y)| {
+        let fac = &model.facilities[f.0];
+        vec![
+            model.periods[t.0].label.clone(),
+            fac.id.clone(),
+            model.countries[fac.country.0].code.clone(),
+            model.processes[fac.process.0].id.clone(),
+            num(y),
+            num(fac.capacity),
+            num(fac.build_cost),
+        ]
+    });
+    csv_text(
+        &[
+            "start",
+            "facility",
+            "country",
+            "process",
+            "share",
+            "capacity",
+            "build_cost",
         ],
         rows,
     )

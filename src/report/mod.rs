@@ -45,6 +45,8 @@ pub struct Summary {
     pub constrained_facilities: Vec<ConstrainedRow>,
     /// Export caps by period, with use and shadow price.
     pub caps: Vec<CapRow>,
+    /// Candidates built (or, relaxed, built in part), with their start.
+    pub builds: Vec<BuildRow>,
     /// Per period and traced stage, each country's share of world output.
     pub stage_shares: Vec<StageShares>,
     /// Per market (demand country and commodity) and period, where its
@@ -112,6 +114,23 @@ pub struct CapRow {
     pub cap: f64,
     /// $/t saved by one more tonne of quota (money of the period).
     pub shadow_price: f64,
+}
+
+/// A build decision taken.
+#[derive(Debug, Clone, Serialize)]
+pub struct BuildRow {
+    /// Facility id.
+    pub facility: String,
+    /// Country code.
+    pub country: String,
+    /// First period of operation.
+    pub start: String,
+    /// 1 when built; a share when build decisions are relaxed.
+    pub share: f64,
+    /// Capacity, activity units per year at full availability.
+    pub capacity: f64,
+    /// Capital cost, $ (undiscounted), times the share.
+    pub build_cost: f64,
 }
 
 /// World output of one traced stage in one period.
@@ -247,6 +266,22 @@ impl Summary {
             })
             .collect();
 
+        let builds = plan
+            .builds
+            .iter()
+            .filter(|b| b.2 > 0.0)
+            .map(|&(f, t, y)| {
+                let fac = &model.facilities[f.0];
+                BuildRow {
+                    facility: fac.id.clone(),
+                    country: model.countries[fac.country.0].code.clone(),
+                    start: model.periods[t.0].label.clone(),
+                    share: y,
+                    capacity: fac.capacity,
+                    build_cost: y * fac.build_cost,
+                }
+            })
+            .collect();
         let stage_shares = dependency
             .stage_output
             .iter()
@@ -289,6 +324,7 @@ impl Summary {
             largest_flows,
             constrained_facilities: constrained,
             caps,
+            builds,
             stage_shares,
             dependency,
             verification: plan.verification.clone(),

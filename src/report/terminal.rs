@@ -82,6 +82,7 @@ pub fn render(s: &Summary, source: &str) -> String {
         ("tariffs", k.tariffs),
         ("disposal", k.disposal),
         ("shortage penalty", k.shortage),
+        ("investment", k.investment),
     ] {
         let share = if s.objective.abs() > 0.0 {
             val / s.objective * 100.0
@@ -191,6 +192,29 @@ pub fn render(s: &Summary, source: &str) -> String {
             ]);
         }
         right_align(&mut t, 2);
+        let _ = writeln!(o, "{t}");
+    }
+    if !s.builds.is_empty() {
+        let _ = writeln!(o, "\nbuilds:");
+        let mut t = table(&[
+            "facility",
+            "country",
+            "start",
+            "share",
+            "capacity/yr",
+            &format!("capex {}", s.currency),
+        ]);
+        for b in &s.builds {
+            t.add_row(vec![
+                b.facility.clone(),
+                b.country.clone(),
+                b.start.clone(),
+                format!("{:.2}", b.share),
+                tonnes(b.capacity),
+                money(b.build_cost),
+            ]);
+        }
+        right_align(&mut t, 3);
         let _ = writeln!(o, "{t}");
     }
     render_dependency(&mut o, s);

@@ -2,6 +2,7 @@
 //! one fixture per class of bad input (through the real CLI), properties
 //! that any correct plan must have, and the documentation of the schema.
 
+mod builds;
 mod common;
 mod docs;
 mod errors;

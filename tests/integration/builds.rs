@@ -1,0 +1,213 @@
+//! Build decisions on a model small enough to solve by hand: a candidate
+//! US magnet plant against imports from China under a US tariff.
+//!
+//! Five yearly periods (2026-2030), no discounting. The US needs 100 t of
+//! magnets a year. China makes them at $10,000/t; the US tariff is r × the
+//! $50,000/t reference value. The candidate makes them at $20,000/t and
+//! costs $2,000,000 to build. Built from 2026 it saves
+//! 500 t × (10,000 + 50,000 r − 20,000) against its capex, so the break-even
+//! is r = 0.28. With a two-year lead time it can run three years only, and
+//! the break-even rises to 1/3 (300 t × (50,000 r − 10,000) = 2,000,000).
+
+use std::collections::BTreeMap;
+
+use rareflow::io::source::ModelSource;
+use rareflow::solve::SolveOptions;
+
+use crate::common::*;
+
+fn model(
+    rate: f64,
+    candidate_extra: &str,
+    settings_extra: &str,
+    portfolios: Option<&str>,
+) -> ModelSource {
+    let mut f = BTreeMap::new();
+    let mut put = |k: &str, v: String| {
+        f.insert(k.to_string(), v);
+    };
+    put(
+        "model.toml",
+        format!("name = \"build-or-import\"\nfirst_year = 2026\nlast_year = 2030\nshortage_penalty = 1000000\n{settings_extra}"),
+    );
+    put(
+        "countries.csv",
+        "code,name,region,groups\nCN,China,asia,feoc\nUS,United States,americas,\n".into(),
+    );
+    put(
+        "commodities.csv",
+        "id,stage,ref_value\nmagnet,magnet,50000\n".into(),
+    );
+    put(
+        "processes.csv",
+        "process,commodity,coef\nmake_magnet,magnet,1\n".into(),
+    );
+    put(
+        "facilities.csv",
+        format!(
+            "id,country,process,capacity,status,variable_cost,build_cost,lead_years\n\
+             cn_plant,CN,make_magnet,1000,operating,10000,,\n\
+             us_plant,US,make_magnet,100,candidate,20000,2000000,{candidate_extra}\n"
+        ),
+    );
+    put("transport.csv", "from_region,to_region,commodity,cost\nasia,americas,magnet,0\namericas,americas,magnet,0\n".into());
+    let demand: String = (2026..=2030)
+        .map(|y| format!("US,ev,magnet,{y},100\n"))
+        .collect();
+    put(
+        "demand.csv",
+        format!("country,sector,commodity,period,tonnes\n{demand}"),
+    );
+    put(
+        "tariffs.csv",
+        format!("importer,exporter,commodity,ad_valorem\nUS,CN,magnet,{rate}\n"),
+    );
+    if let Some(p) = portfolios {
+        put("portfolios.csv", format!("portfolio,facility,mode\n{p}"));
+    }
+    ModelSource::Memory(f)
+}
+
+fn solve(src: &ModelSource, portfolio: Option<&str>, relax: bool) -> rareflow::Solution {
+    let opts = SolveOptions {
+        portfolio: portfolio.map(str::to_string),
+        relax,
+        ..SolveOptions::default()
+    };
+    rareflow::solve(src, &[], &opts).unwrap()
+}
+
+/// (start period label, share) of every build taken.
+fn built(s: &rareflow::Solution) -> Vec<(String, f64)> {
+    s.plan
+        .builds
+        .iter()
+        .filter(|b| b.2 > 0.0)
+        .map(|b| (s.model.periods[b.1 .0].label.clone(), b.2))
+        .collect()
+}
+
+#[test]
+fn the_tariff_break_even_flips_the_decision() {
+    let below = solve(&model(0.25, "0", "", None), None, false);
+    assert!(built(&below).is_empty(), "{:?}", built(&below));
+    // Imports: 500 t x (10,000 + 12,500).
+    assert!(close(below.plan.objective, 500.0 * 22_500.0, 1e-9));
+    let above = solve(&model(0.32, "0", "", None), None, false);
+    assert_eq!(built(&above), vec![("2026".to_string(), 1.0)]);
+    // Build: 2,000,000 capex + 500 t x 20,000.
+    assert!(close(
+        above.plan.objective,
+        2_000_000.0 + 500.0 * 20_000.0,
+        1e-9
+    ));
+    assert!(close(above.plan.costs.investment, 2_000_000.0, 1e-9));
+    assert_eq!(
+        above.size.integers, 5,
+        "one decision per possible start year"
+    );
+}
+
+#[test]
+fn the_lead_time_is_respected() {
+    // With a two-year lead time the plant can start in 2028 at the earliest,
+    // and its three years of savings need r > 1/3.
+    let s = solve(&model(0.32, "2", "", None), None, false);
+    assert!(built(&s).is_empty());
+    let s = solve(&model(0.40, "2", "", None), None, false);
+    assert_eq!(built(&s), vec![("2028".to_string(), 1.0)]);
+    let starts: Vec<String> = s
+        .plan
+        .builds
+        .iter()
+        .map(|b| s.model.periods[b.1 .0].label.clone())
+        .collect();
+    assert_eq!(starts, vec!["2028", "2029", "2030"]);
+}
+
+#[test]
+fn an_unbuilt_candidate_is_priced() {
+    // Not built at r = 0.25: one more tonne of its capacity would replace an
+    // import at 22,500 with 20,000 of production, each year.
+    let s = solve(&model(0.25, "0", "", None), None, false);
+    let f = s
+        .model
+        .facilities
+        .iter()
+        .position(|f| f.id == "us_plant")
+        .unwrap();
+    for t in 0..5 {
+        assert!(
+            close(s.plan.capacity_value[f][t], 2_500.0, 1e-9),
+            "{}",
+            s.plan.capacity_value[f][t]
+        );
+    }
+}
+
+#[test]
+fn the_relaxed_plan_never_costs_more_than_the_yes_no_plan() {
+    for rate in [0.1, 0.25, 0.29, 0.32, 0.5] {
+        let src = model(rate, "1", "", None);
+        let mip = solve(&src, None, false).plan.objective;
+        let lp = solve(&src, None, true).plan.objective;
+        assert!(
+            lp <= mip * (1.0 + 1e-9),
+            "rate {rate}: relaxed {lp} > MIP {mip}"
+        );
+    }
+}
+
+#[test]
+fn portfolios_force_allow_or_forbid_builds() {
+    let p = Some("us-plant,us_plant,force\nmaybe,us_plant,allow\n");
+    // Forced at r = 0.25, it is built in the first year anyway.
+    let s = solve(&model(0.25, "0", "", p), Some("us-plant"), false);
+    assert_eq!(built(&s), vec![("2026".to_string(), 1.0)]);
+    // Allowed, the plan decides (not worth it at 0.25).
+    assert!(built(&solve(&model(0.25, "0", "", p), Some("maybe"), false)).is_empty());
+    // `none` forbids building even where it pays.
+    assert!(built(&solve(&model(0.32, "0", "", p), Some("none"), false)).is_empty());
+    // An unknown portfolio is an error naming the ones that exist.
+    let err = rareflow::solve(
+        &model(0.32, "0", "", p),
+        &[],
+        &SolveOptions {
+            portfolio: Some("nope".into()),
+            ..SolveOptions::default()
+        },
+    )
+    .err()
+    .unwrap();
+    assert_eq!(err.exit_code(), 4);
+    assert!(
+        err.to_string()
+            .contains("(it has: all, none, maybe, us-plant)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_capital_budget_and_a_build_count_limit_builds() {
+    assert!(built(&solve(
+        &model(0.32, "0", "build_budget = 1000000\n", None),
+        None,
+        false
+    ))
+    .is_empty());
+    assert!(built(&solve(
+        &model(0.32, "0", "max_builds = 0\n", None),
+        None,
+        false
+    ))
+    .is_empty());
+    assert_eq!(
+        built(&solve(
+            &model(0.25, "0", "min_builds = 1\n", None),
+            None,
+            false
+        ))
+        .len(),
+        1
+    );
+}
