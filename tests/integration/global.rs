@@ -9,9 +9,24 @@ use rareflow::trace::{shares, trace};
 
 use crate::common::*;
 
+/// The default plan: candidates may be built (a MIP).
 fn solve(scenarios: &[&str]) -> rareflow::Solution {
+    solve_with(scenarios, None)
+}
+
+/// Without builds (an LP): the futures' stories do not depend on them, and
+/// some futures make the MIP slow to prove optimal.
+fn solve_lp(scenarios: &[&str]) -> rareflow::Solution {
+    solve_with(scenarios, Some("none"))
+}
+
+fn solve_with(scenarios: &[&str], portfolio: Option<&str>) -> rareflow::Solution {
     let names: Vec<String> = scenarios.iter().map(|s| s.to_string()).collect();
-    rareflow::solve(&ModelSource::Embedded, &names, &SolveOptions::default()).unwrap()
+    let opts = SolveOptions {
+        portfolio: portfolio.map(str::to_string),
+        ..SolveOptions::default()
+    };
+    rareflow::solve(&ModelSource::Embedded, &names, &opts).unwrap()
 }
 
 /// China's share of world output at `stage` in `period`.
@@ -91,30 +106,32 @@ fn every_named_future_solves_to_a_verified_plan() {
         );
     }
     for n in &names {
-        let s = solve(&[n]);
+        let s = solve_lp(&[n]);
         assert!(s.plan.verification.max_relative_residual <= 1e-6, "{n}");
     }
 }
 
 #[test]
 fn futures_move_the_plan_the_way_their_stories_say() {
-    let base = solve(&[]);
+    let base = solve_lp(&[]);
     let t2026 = 1;
     // The baseline US buys Chinese magnets under licence; a halt stops it.
     assert!(china_share_of_us_magnets(&base, t2026) > 0.05);
     for halt in ["china-halt-us", "tariff-200", "china-halt-west"] {
-        let s = solve(&[halt]);
+        let s = solve_lp(&[halt]);
         assert_eq!(china_share_of_us_magnets(&s, t2026), 0.0, "{halt}");
         assert!(s.plan.objective > base.plan.objective, "{halt} costs more");
     }
     // Cutting off everyone outside China costs more than cutting off the US.
-    assert!(solve(&["china-halt-west"]).plan.objective > solve(&["china-halt-us"]).plan.objective);
+    assert!(
+        solve_lp(&["china-halt-west"]).plan.objective > solve_lp(&["china-halt-us"]).plan.objective
+    );
     // More demand costs more, less costs less.
-    assert!(solve(&["demand-high"]).plan.objective > base.plan.objective);
-    assert!(solve(&["demand-low"]).plan.objective < base.plan.objective);
+    assert!(solve_lp(&["demand-high"]).plan.objective > base.plan.objective);
+    assert!(solve_lp(&["demand-low"]).plan.objective < base.plan.objective);
     // A 145% duty cuts the US's Chinese share.
     assert!(
-        china_share_of_us_magnets(&solve(&["escalation-145"]), t2026)
+        china_share_of_us_magnets(&solve_lp(&["escalation-145"]), t2026)
             < china_share_of_us_magnets(&base, t2026)
     );
 }
@@ -151,4 +168,19 @@ fn the_embedded_model_is_the_one_on_disk() {
     )
     .unwrap();
     assert!(close(disk.plan.objective, solve(&[]).plan.objective, 1e-12));
+}
+
+/// Being allowed to build never costs more than building nothing, and the
+/// builds the default plan takes are candidates that start after their
+/// lead time.
+#[test]
+fn building_is_an_option_that_never_costs_more() {
+    let all = solve(&[]);
+    let none = solve_lp(&[]);
+    assert!(all.plan.objective <= none.plan.objective * (1.0 + 1e-9));
+    for &(f, t, y) in all.plan.builds.iter().filter(|b| b.2 > 0.0) {
+        assert_eq!(y, 1.0);
+        let fac = &all.model.facilities[f.0];
+        assert!(all.model.periods[t.0].start >= 2025 + fac.lead_years as i32, "{}", fac.id);
+    }
 }
