@@ -82,6 +82,46 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+    /// Solve every portfolio under every scenario (in parallel) and rank the
+    /// portfolios by maximum regret and expected cost.
+    #[command(after_help = EXIT_CODES)]
+    Compare {
+        /// Model directory (default: the model built into rareflow).
+        model: Option<PathBuf>,
+        /// Portfolios, comma-separated, or `all` (none, each of the model's, all).
+        #[arg(long, value_name = "A,B,...", default_value = "all")]
+        portfolios: String,
+        /// Scenarios, comma-separated (`baseline` = no scenario), or `all`
+        /// (baseline and each of the model's).
+        #[arg(long, value_name = "X,Y,...", default_value = "all")]
+        scenarios: String,
+        /// Scenario weights for the expected cost, e.g. `baseline=0.5,china-halt-us=0.2`
+        /// (unlisted scenarios weigh 1 before normalising).
+        #[arg(long, value_name = "S=W,...")]
+        weights: Option<String>,
+        /// Dependency column: the share of MARKET's supply made at STAGE in SOURCE.
+        #[arg(
+            long,
+            value_name = "SOURCE:MARKET:STAGE",
+            default_value = "CN:US:magnet"
+        )]
+        dependency: String,
+        /// Write compare.csv and compare_portfolios.csv into this directory.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// How to print the results.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Build decisions as shares in [0, 1] instead of yes/no.
+        #[arg(long)]
+        relax: bool,
+        /// Stop each solve after this many seconds.
+        #[arg(long, value_name = "SECONDS", value_parser = positive)]
+        time_limit: Option<f64>,
+        /// Relative MIP gap at which each solve stops.
+        #[arg(long, value_name = "GAP", value_parser = positive)]
+        mip_gap: Option<f64>,
+    },
     /// Check a model and list every problem as file:line: column: message.
     #[command(after_help = EXIT_CODES)]
     Validate {

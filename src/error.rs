@@ -232,6 +232,9 @@ pub enum Error {
         /// The names the model has.
         known: Vec<String>,
     },
+    /// A command-line value the parser could not check by itself.
+    #[error("{0}")]
+    Usage(String),
     /// The solver failed in a way rareflow did not expect.
     #[error("solver error: {0}")]
     Solver(String),
@@ -251,6 +254,7 @@ impl Error {
                 exit::MISSING_INPUT
             }
             Error::Write { .. } => exit::CANNOT_WRITE,
+            Error::Usage(_) => exit::USAGE,
             Error::NoPlan(_) => exit::NO_PLAN,
             Error::Unverified(_) => exit::UNVERIFIED,
             Error::Solver(_) => exit::INTERNAL,

@@ -12,6 +12,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod compare;
 pub mod error;
 pub mod formulation;
 pub mod io;

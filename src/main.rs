@@ -6,8 +6,10 @@ mod cli;
 use std::process::ExitCode;
 
 use clap::Parser;
+use rareflow::compare;
 use rareflow::error::{exit, Error};
 use rareflow::io::source::{ModelSource, DEFAULT_MODEL_NAME};
+use rareflow::model::{PORTFOLIO_ALL, PORTFOLIO_NONE};
 use rareflow::report::{files, terminal, Summary};
 use rareflow::solve::SolveOptions;
 
@@ -25,6 +27,63 @@ fn source_name(s: &ModelSource) -> String {
         ModelSource::Dir(p) => p.display().to_string(),
         ModelSource::Embedded => format!("{DEFAULT_MODEL_NAME}, embedded"),
         ModelSource::Memory(_) => "in memory".to_string(),
+    }
+}
+
+/// A comma-separated list, or `all`.
+fn names(list: &str, all: impl FnOnce() -> Vec<String>) -> Vec<String> {
+    if list.trim() == "all" {
+        all()
+    } else {
+        list.split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+}
+
+fn usage(msg: String) -> Error {
+    Error::Usage(msg)
+}
+
+/// `s=w,...` with finite weights >= 0.
+fn parse_weights(text: Option<&str>) -> Result<Vec<(String, f64)>, Error> {
+    let Some(text) = text else {
+        return Ok(Vec::new());
+    };
+    text.split(',')
+        .map(|pair| {
+            let (s, w) = pair.split_once('=').ok_or_else(|| {
+                usage(format!(
+                    "--weights: expected SCENARIO=WEIGHT, found \"{pair}\""
+                ))
+            })?;
+            match w.trim().parse::<f64>() {
+                Ok(v) if v.is_finite() && v >= 0.0 => Ok((s.trim().to_string(), v)),
+                _ => Err(usage(format!(
+                    "--weights: expected a weight >= 0, found \"{w}\""
+                ))),
+            }
+        })
+        .collect()
+}
+
+/// `SOURCE:MARKET:STAGE`, stage one of the traced stages.
+fn parse_measure(text: &str) -> Result<compare::DependencyMeasure, Error> {
+    let parts: Vec<&str> = text.split(':').collect();
+    let stage = parts
+        .get(2)
+        .and_then(|s| rareflow::trace::STAGES.iter().position(|x| x == s));
+    match (parts.as_slice(), stage) {
+        ([source, market, _], Some(stage)) => Ok(compare::DependencyMeasure {
+            source: source.to_string(),
+            market: market.to_string(),
+            stage,
+        }),
+        _ => Err(usage(format!(
+            "--dependency: expected SOURCE:MARKET:STAGE with STAGE one of {}, found \"{text}\"",
+            rareflow::trace::STAGES.join(", ")
+        ))),
     }
 }
 
@@ -78,6 +137,77 @@ fn run(cli: Cli) -> Result<(), Error> {
                 m.periods.len(),
                 checked.warnings.items().len()
             );
+            Ok(())
+        }
+        Command::Compare {
+            model,
+            portfolios,
+            scenarios,
+            weights,
+            dependency,
+            out,
+            format,
+            relax,
+            time_limit,
+            mip_gap,
+        } => {
+            let src = source(model)?;
+            let checked = rareflow::check(&src, &[])?;
+            let portfolios = names(&portfolios, || {
+                let mut all = vec![PORTFOLIO_NONE.to_string()];
+                all.extend(checked.model.portfolios.iter().map(|p| p.name.clone()));
+                all.push(PORTFOLIO_ALL.to_string());
+                all
+            });
+            let scenarios = names(&scenarios, || {
+                let mut all = vec![compare::BASELINE.to_string()];
+                all.extend(src.scenario_names());
+                all
+            });
+            let weights = parse_weights(weights.as_deref())?;
+            let measure = parse_measure(&dependency)?;
+            let opts = SolveOptions {
+                time_limit,
+                mip_gap,
+                relax,
+                ..SolveOptions::default()
+            };
+            let bar = indicatif::ProgressBar::new((portfolios.len() * scenarios.len()) as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} cells solved, {elapsed}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let c = compare::compare(
+                &src,
+                &portfolios,
+                &scenarios,
+                &weights,
+                &opts,
+                &measure,
+                &|| bar.inc(1),
+            );
+            bar.finish_and_clear();
+            if let Some(dir) = &out {
+                files::write_atomically(
+                    dir,
+                    &files::comparison_files(&c).map_err(|e| Error::Write {
+                        path: dir.clone(),
+                        reason: e,
+                    })?,
+                )?;
+            }
+            match format {
+                Format::Table => print!(
+                    "{}",
+                    terminal::render_comparison(&c, &measure, &checked.model.settings.currency)
+                ),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&c).map_err(|e| Error::Solver(e.to_string()))?
+                ),
+            }
             Ok(())
         }
         Command::Generate { scale, years, out } => {

@@ -23,6 +23,9 @@ use crate::plan::Plan;
 /// The traced stages, upstream first.
 pub const STAGES: [&str; 4] = ["mined", "separated", "metal", "magnet"];
 
+/// How reports say that material went through each stage somewhere.
+pub const STAGE_PHRASES: [&str; 4] = ["mined", "separated", "made into metal", "made into magnets"];
+
 /// How the *mined* stage names material from scrap sources.
 pub const RECYCLED: &str = "recycled";
 

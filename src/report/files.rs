@@ -318,3 +318,64 @@ fn builds_csv(model: &Model, plan: &Plan) -> Result<String, String> {
         rows,
     )
 }
+
+/// The result files of a comparison: `compare.csv` (one row per cell) and
+/// `compare_portfolios.csv` (one row per portfolio).
+pub fn comparison_files(
+    c: &crate::compare::Comparison,
+) -> Result<Vec<(&'static str, String)>, String> {
+    let opt = |v: Option<f64>| v.map_or(String::new(), num);
+    let cells = c.cells.iter().map(|cell| {
+        let r = cell.result.as_ref();
+        vec![
+            cell.portfolio.clone(),
+            cell.scenario.clone(),
+            cell.status.clone(),
+            opt(r.map(|r| r.cost)),
+            opt(r.map(|r| r.shortage_t)),
+            opt(r.map(|r| r.investment)),
+            opt(r.and_then(|r| r.dependency)),
+            opt(cell.regret),
+        ]
+    });
+    let standings = c.standings.iter().map(|s| {
+        vec![
+            s.portfolio.clone(),
+            opt(s.expected_cost),
+            opt(s.max_regret),
+            (c.minimax_regret.as_ref() == Some(&s.portfolio)).to_string(),
+            (c.least_expected_cost.as_ref() == Some(&s.portfolio)).to_string(),
+        ]
+    });
+    Ok(vec![
+        (
+            "compare.csv",
+            csv_text(
+                &[
+                    "portfolio",
+                    "scenario",
+                    "status",
+                    "cost",
+                    "shortage_t",
+                    "investment",
+                    "dependency",
+                    "regret",
+                ],
+                cells,
+            )?,
+        ),
+        (
+            "compare_portfolios.csv",
+            csv_text(
+                &[
+                    "portfolio",
+                    "expected_cost",
+                    "max_regret",
+                    "minimax_regret",
+                    "least_expected_cost",
+                ],
+                standings,
+            )?,
+        ),
+    ])
+}

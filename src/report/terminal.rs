@@ -304,6 +304,116 @@ fn render_dependency(o: &mut String, s: &Summary) {
     let _ = writeln!(o, "{t}");
 }
 
+/// The comparison: one matrix per measure (portfolios down, scenarios
+/// across), the regret matrix, and each portfolio's standing.
+pub fn render_comparison(
+    c: &crate::compare::Comparison,
+    measure: &crate::compare::DependencyMeasure,
+    currency: &str,
+) -> String {
+    let mut o = String::new();
+    let mut portfolios: Vec<&str> = Vec::new();
+    let mut scenarios: Vec<&str> = Vec::new();
+    for cell in &c.cells {
+        if !portfolios.contains(&cell.portfolio.as_str()) {
+            portfolios.push(&cell.portfolio);
+        }
+        if !scenarios.contains(&cell.scenario.as_str()) {
+            scenarios.push(&cell.scenario);
+        }
+    }
+    let billions = |v: f64| format!("{:.2}", v / 1e9);
+    let matrix = |o: &mut String,
+                  title: &str,
+                  value: &dyn Fn(&crate::compare::Cell) -> Option<String>| {
+        let _ = writeln!(o, "\n{title}:");
+        let mut header = vec!["portfolio"];
+        header.extend(scenarios.iter().copied());
+        let mut t = table(&header);
+        for p in &portfolios {
+            let mut row = vec![p.to_string()];
+            for s in &scenarios {
+                let cell = c
+                    .cells
+                    .iter()
+                    .find(|x| x.portfolio == *p && x.scenario == *s);
+                row.push(cell.map_or("-".into(), |x| value(x).unwrap_or_else(|| x.status.clone())));
+            }
+            t.add_row(row);
+        }
+        right_align(&mut t, 1);
+        let _ = writeln!(o, "{t}");
+    };
+    matrix(
+        &mut o,
+        &format!("total cost, {currency} bn (present value)"),
+        &|x| x.result.as_ref().map(|r| billions(r.cost)),
+    );
+    matrix(&mut o, "shortage, t over the horizon", &|x| {
+        x.result.as_ref().map(|r| tonnes(r.shortage_t))
+    });
+    matrix(
+        &mut o,
+        &format!("investment, {currency} bn (present value)"),
+        &|x| x.result.as_ref().map(|r| billions(r.investment)),
+    );
+    let stage = crate::trace::STAGE_PHRASES[measure.stage];
+    matrix(
+        &mut o,
+        &format!(
+            "share of {} supply {stage} in {}",
+            measure.market, measure.source
+        ),
+        &|x| {
+            x.result.as_ref().map(|r| {
+                r.dependency
+                    .map_or("-".into(), |d| format!("{:.1}%", d * 100.0))
+            })
+        },
+    );
+    matrix(
+        &mut o,
+        &format!("regret, {currency} bn (cost minus the best portfolio's in that scenario)"),
+        &|x| x.regret.map(billions),
+    );
+    let _ = writeln!(o, "\nportfolios:");
+    let mut t = table(&[
+        "portfolio",
+        &format!("expected cost {currency} bn"),
+        &format!("max regret {currency} bn"),
+    ]);
+    for s in &c.standings {
+        t.add_row(vec![
+            s.portfolio.clone(),
+            s.expected_cost.map_or("-".into(), billions),
+            s.max_regret.map_or("-".into(), billions),
+        ]);
+    }
+    right_align(&mut t, 1);
+    let _ = writeln!(o, "{t}");
+    let weights: Vec<String> = c
+        .weights
+        .iter()
+        .map(|(s, w)| format!("{s} {:.0}%", w * 100.0))
+        .collect();
+    let _ = writeln!(o, "weights: {}", weights.join(", "));
+    let _ = writeln!(
+        o,
+        "minimax-regret portfolio: {}",
+        c.minimax_regret
+            .as_deref()
+            .unwrap_or("none (every portfolio has a failed cell)")
+    );
+    let _ = writeln!(
+        o,
+        "least-expected-cost portfolio: {}",
+        c.least_expected_cost
+            .as_deref()
+            .unwrap_or("none (every portfolio has a failed cell)")
+    );
+    o
+}
+
 #[cfg(test)]
 mod tests {
     use super::money;

@@ -211,3 +211,103 @@ fn a_capital_budget_and_a_build_count_limit_builds() {
         1
     );
 }
+
+/// `rareflow compare` on the build-or-import model: the scenario that raises
+/// the tariff past the break-even makes the candidate pay, so the regret of
+/// forbidding it is exactly the saving computed by hand; an unknown scenario
+/// is a failed row, not a crash.
+#[test]
+fn compare_ranks_portfolios_by_regret_through_the_cli() {
+    let ModelSource::Memory(files) = model(0.25, "0", "", Some("us-plant,us_plant,force\n")) else {
+        unreachable!()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in &files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    std::fs::create_dir(dir.path().join("scenarios")).unwrap();
+    std::fs::write(
+        dir.path().join("scenarios/tariff-40.toml"),
+        "description = \"US tariff 40%\"\n[[set]]\nfile = \"tariffs.csv\"\nvalues = { ad_valorem = 0.4 }\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = rareflow(&[
+        "compare",
+        dir.path().to_str().unwrap(),
+        "--portfolios",
+        "none,us-plant,all",
+        "--scenarios",
+        "baseline,tariff-40,no-such-future",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let cell = |p: &str, s: &str| {
+        v["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["portfolio"] == p && c["scenario"] == s)
+            .unwrap()
+            .clone()
+    };
+    // At 25% the plant loses 2,000,000 - 500 x 2,500 = 750,000 over importing.
+    assert!(close(
+        cell("us-plant", "baseline")["regret"].as_f64().unwrap(),
+        750_000.0,
+        1e-9
+    ));
+    assert!(close(
+        cell("none", "baseline")["regret"].as_f64().unwrap(),
+        0.0,
+        1e-9
+    ));
+    // At 40% importing costs 500 x (30,000 - 20,000) - 2,000,000 = 3,000,000 more.
+    assert!(close(
+        cell("none", "tariff-40")["regret"].as_f64().unwrap(),
+        3_000_000.0,
+        1e-9
+    ));
+    assert!(close(
+        cell("all", "tariff-40")["regret"].as_f64().unwrap(),
+        0.0,
+        1e-9
+    ));
+    // The unknown future is a row with its reason, for every portfolio.
+    let failed = cell("all", "no-such-future");
+    assert!(failed["result"].is_null());
+    assert!(
+        failed["status"]
+            .as_str()
+            .unwrap()
+            .contains("no scenario named"),
+        "{failed}"
+    );
+    // With a failed column nobody is ranked...
+    assert!(v["minimax_regret"].is_null());
+    // ...and the files hold every cell.
+    let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 9);
+    assert!(std::fs::read_to_string(out.join("compare_portfolios.csv"))
+        .unwrap()
+        .starts_with("portfolio,expected_cost,max_regret"));
+    // Without the failed column: `all` has no regret anywhere.
+    let o = rareflow(&[
+        "compare",
+        dir.path().to_str().unwrap(),
+        "--portfolios",
+        "none,us-plant,all",
+        "--scenarios",
+        "baseline,tariff-40",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("minimax-regret portfolio: all"),
+        "{}",
+        stdout(&o)
+    );
+}

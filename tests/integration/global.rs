@@ -181,6 +181,10 @@ fn building_is_an_option_that_never_costs_more() {
     for &(f, t, y) in all.plan.builds.iter().filter(|b| b.2 > 0.0) {
         assert_eq!(y, 1.0);
         let fac = &all.model.facilities[f.0];
-        assert!(all.model.periods[t.0].start >= 2025 + fac.lead_years as i32, "{}", fac.id);
+        assert!(
+            all.model.periods[t.0].start >= 2025 + fac.lead_years as i32,
+            "{}",
+            fac.id
+        );
     }
 }
