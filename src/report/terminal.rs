@@ -220,8 +220,11 @@ pub fn render(s: &Summary, source: &str) -> String {
     render_dependency(&mut o, s);
     let _ = writeln!(
         o,
-        "\nLP: {} columns, {} rows, {} non-zeros",
-        s.lp.columns, s.lp.rows, s.lp.nonzeros
+        "\nLP: {} columns ({} yes/no build decisions), {} rows, {} non-zeros",
+        s.lp.columns,
+        s.lp.integers,
+        s.lp.rows,
+        s.lp.nonzeros
     );
     o
 }
