@@ -221,10 +221,7 @@ pub fn render(s: &Summary, source: &str) -> String {
     let _ = writeln!(
         o,
         "\nLP: {} columns ({} yes/no build decisions), {} rows, {} non-zeros",
-        s.lp.columns,
-        s.lp.integers,
-        s.lp.rows,
-        s.lp.nonzeros
+        s.lp.columns, s.lp.integers, s.lp.rows, s.lp.nonzeros
     );
     o
 }
