@@ -122,6 +122,45 @@ pub enum Command {
         #[arg(long, value_name = "GAP", value_parser = positive)]
         mip_gap: Option<f64>,
     },
+    /// Choose one build plan before the future is known: the two-stage
+    /// stochastic program over the scenarios (builds shared, operations per
+    /// scenario).
+    #[command(after_help = EXIT_CODES)]
+    Invest {
+        /// Model directory (default: the model built into rareflow).
+        model: Option<PathBuf>,
+        /// Scenarios, comma-separated (`baseline` = no scenario), or `all`.
+        #[arg(long, value_name = "X,Y,...", default_value = "all")]
+        scenarios: String,
+        /// Scenario probabilities, e.g. `baseline=0.6,china-halt-us=0.4`
+        /// (unlisted scenarios weigh 1 before normalising).
+        #[arg(long, value_name = "S=W,...")]
+        weights: Option<String>,
+        /// What the build plan minimises.
+        #[arg(long, value_enum, default_value_t = InvestObjective::Expected)]
+        objective: InvestObjective,
+        /// With `--objective cvar`: the weight of CVaR against expected cost.
+        #[arg(long, value_name = "LAMBDA", default_value_t = 1.0, value_parser = positive)]
+        risk: f64,
+        /// With `--objective cvar`: the CVaR level (mean of the worst 1 - ALPHA of outcomes).
+        #[arg(long, value_name = "ALPHA", default_value_t = 0.9, value_parser = level)]
+        alpha: f64,
+        /// Candidates the plan may build: `all` (default), `none`, or a portfolio.
+        #[arg(long, value_name = "NAME")]
+        portfolio: Option<String>,
+        /// Build decisions as shares in [0, 1] instead of yes/no.
+        #[arg(long)]
+        relax: bool,
+        /// How to print the results.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Stop each solve after this many seconds.
+        #[arg(long, value_name = "SECONDS", value_parser = positive)]
+        time_limit: Option<f64>,
+        /// Relative MIP gap at which each solve stops.
+        #[arg(long, value_name = "GAP", value_parser = positive)]
+        mip_gap: Option<f64>,
+    },
     /// Check a model and list every problem as file:line: column: message.
     #[command(after_help = EXIT_CODES)]
     Validate {
@@ -137,6 +176,24 @@ pub enum Command {
         /// Model directory (default: the model built into rareflow).
         model: Option<PathBuf>,
     },
+}
+
+/// What `invest` minimises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InvestObjective {
+    /// Expected cost over the scenarios.
+    Expected,
+    /// Largest regret against each scenario's own best plan.
+    Regret,
+    /// Expected cost plus RISK x CVaR at level ALPHA.
+    Cvar,
+}
+
+fn level(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..1.0).contains(&v) => Ok(v),
+        _ => Err(format!("expected a level in [0, 1), found \"{s}\"")),
+    }
 }
 
 fn positive(s: &str) -> Result<f64, String> {

@@ -15,6 +15,7 @@
 pub mod compare;
 pub mod error;
 pub mod formulation;
+pub mod invest;
 pub mod io;
 pub mod model;
 pub mod network;
@@ -195,8 +196,14 @@ pub fn solve_checked(checked: Checked, opts: &SolveOptions) -> Result<Solution> 
         session.mip_gap = gap;
     }
     let start = Instant::now();
-    let plan =
-        Plan::extract(&model, &network, &index, constant, &session).map_err(Error::Unverified)?;
+    let plan = Plan::extract(
+        &model,
+        &network,
+        &index,
+        session.objective + constant,
+        &session,
+    )
+    .map_err(Error::Unverified)?;
     let verify = start.elapsed().as_secs_f64();
     Ok(Solution {
         timings: Timings {

@@ -6,14 +6,14 @@ mod cli;
 use std::process::ExitCode;
 
 use clap::Parser;
-use rareflow::compare;
 use rareflow::error::{exit, Error};
 use rareflow::io::source::{ModelSource, DEFAULT_MODEL_NAME};
 use rareflow::model::{PORTFOLIO_ALL, PORTFOLIO_NONE};
 use rareflow::report::{files, terminal, Summary};
 use rareflow::solve::SolveOptions;
+use rareflow::{compare, invest};
 
-use cli::{Cli, Command, Format};
+use cli::{Cli, Command, Format, InvestObjective};
 
 fn source(model: Option<std::path::PathBuf>) -> Result<ModelSource, Error> {
     match model {
@@ -206,6 +206,60 @@ fn run(cli: Cli) -> Result<(), Error> {
                 Format::Json => println!(
                     "{}",
                     serde_json::to_string_pretty(&c).map_err(|e| Error::Solver(e.to_string()))?
+                ),
+            }
+            Ok(())
+        }
+        Command::Invest {
+            model,
+            scenarios,
+            weights,
+            objective,
+            risk,
+            alpha,
+            portfolio,
+            relax,
+            format,
+            time_limit,
+            mip_gap,
+        } => {
+            let src = source(model)?;
+            let scenarios = names(&scenarios, || {
+                let mut all = vec![compare::BASELINE.to_string()];
+                all.extend(src.scenario_names());
+                all
+            });
+            let weights = parse_weights(weights.as_deref())?;
+            let futures: Vec<(String, f64)> = scenarios
+                .iter()
+                .map(|s| {
+                    (
+                        s.clone(),
+                        weights.iter().find(|w| &w.0 == s).map_or(1.0, |w| w.1),
+                    )
+                })
+                .collect();
+            let objective = match objective {
+                InvestObjective::Expected => invest::Objective::Expected,
+                InvestObjective::Regret => invest::Objective::Regret,
+                InvestObjective::Cvar => invest::Objective::Cvar {
+                    lambda: risk,
+                    alpha,
+                },
+            };
+            let opts = SolveOptions {
+                time_limit,
+                mip_gap,
+                relax,
+                portfolio,
+                ..SolveOptions::default()
+            };
+            let r = invest::invest(&src, &futures, objective, &opts)?;
+            match format {
+                Format::Table => print!("{}", terminal::render_investment(&r)),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&r).map_err(|e| Error::Solver(e.to_string()))?
                 ),
             }
             Ok(())

@@ -119,7 +119,10 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Reads the session's solution back into model terms and verifies it.
+    /// Reads the session's solution back into model terms and verifies it
+    /// against `objective`, the cost the LP gives this plan (the solver's
+    /// objective plus constants, or one scenario's share of a stochastic
+    /// program).
     ///
     /// # Errors
     /// A description of the first failed check.
@@ -127,7 +130,7 @@ impl Plan {
         model: &Model,
         network: &Network,
         ix: &LpIndex,
-        constant: f64,
+        objective: f64,
         s: &Session,
     ) -> Result<Plan, String> {
         let val = |c: crate::formulation::lp::Col| s.columns[c.0];
@@ -196,7 +199,7 @@ impl Plan {
         let mut plan = Plan {
             status: s.status.clone(),
             mip_gap: s.mip_gap,
-            objective: s.objective + constant,
+            objective,
             activity,
             capacity,
             capacity_value,

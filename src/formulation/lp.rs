@@ -44,6 +44,12 @@ pub struct LpBuilder {
     objective: Expression,
     rows: Vec<good_lp::Constraint>,
     size: LpSize,
+    /// Multiplies every cost added from now on (a scenario's probability in
+    /// a stochastic program).
+    pub weight: f64,
+    /// When set, every cost added is also recorded here, unweighted (one
+    /// scenario's cost as an expression).
+    pub capture: Option<Vec<(Col, f64)>>,
 }
 
 impl Default for LpBuilder {
@@ -54,6 +60,8 @@ impl Default for LpBuilder {
             objective: Expression::default(),
             rows: Vec::new(),
             size: LpSize::default(),
+            weight: 1.0,
+            capture: None,
         }
     }
 }
@@ -67,12 +75,36 @@ impl LpBuilder {
             None => variable().min(0.0),
         };
         let v = self.vars.add(def);
-        if cost != 0.0 {
-            self.objective.add_mul(cost, v);
-        }
         self.columns.push(v);
         self.size.columns += 1;
-        Col(self.columns.len() - 1)
+        let col = Col(self.columns.len() - 1);
+        self.add_cost(col, cost);
+        col
+    }
+
+    /// Adds a free column (no bounds) with objective coefficient `cost`.
+    pub fn column_free(&mut self, cost: f64) -> Col {
+        let v = self.vars.add(variable());
+        self.columns.push(v);
+        self.size.columns += 1;
+        let col = Col(self.columns.len() - 1);
+        self.add_cost(col, cost);
+        col
+    }
+
+    /// Adds `cost` (times [`LpBuilder::weight`]) to the objective
+    /// coefficient of `col`.
+    pub fn add_cost(&mut self, col: Col, cost: f64) {
+        if cost == 0.0 {
+            return;
+        }
+        if self.weight != 0.0 {
+            self.objective
+                .add_mul(cost * self.weight, self.columns[col.0]);
+        }
+        if let Some(c) = &mut self.capture {
+            c.push((col, cost));
+        }
     }
 
     /// Adds a build decision `y ∈ {0, 1}` (or `0 <= y <= 1` when `relax`)
@@ -84,13 +116,12 @@ impl LpBuilder {
             variable().binary()
         };
         let v = self.vars.add(def);
-        if cost != 0.0 {
-            self.objective.add_mul(cost, v);
-        }
         self.columns.push(v);
         self.size.columns += 1;
         self.size.integers += usize::from(!relax);
-        Col(self.columns.len() - 1)
+        let col = Col(self.columns.len() - 1);
+        self.add_cost(col, cost);
+        col
     }
 
     /// Adds the row `Σ coef·col (sense) rhs`.

@@ -121,17 +121,7 @@ pub struct Formulation {
 /// that, and the loader refuses those).
 pub fn build(model: &Model, network: &Network, opts: &BuildOptions) -> Result<Formulation, String> {
     let mut lp = LpBuilder::default();
-    let mut ix = LpIndex::default();
-    add_activity(&mut lp, &mut ix, model);
-    add_build_decisions(&mut lp, &mut ix, model, opts);
-    add_lanes(&mut lp, &mut ix, model, network);
-    add_disposal(&mut lp, &mut ix, model);
-    add_shortage(&mut lp, &mut ix, model);
-    add_balances(&mut lp, &mut ix, model, network);
-    add_markets(&mut lp, &mut ix, model, network);
-    add_export_caps(&mut lp, &mut ix, model, network);
-    add_candidate_capacity(&mut lp, &mut ix, model);
-    add_build_limits(&mut lp, &ix, model);
+    let ix = add_block(&mut lp, model, network, opts, &mut SharedBuilds::default())?;
     let constant = fixed_costs(model);
     let (problem, size) = lp.into_highs()?;
     Ok(Formulation {
@@ -140,6 +130,41 @@ pub fn build(model: &Model, network: &Network, opts: &BuildOptions) -> Result<Fo
         size,
         constant,
     })
+}
+
+/// Build decisions shared by several blocks of one LP (the scenarios of a
+/// stochastic program): (candidate, start period) → column.
+#[derive(Debug, Default, Clone)]
+pub struct SharedBuilds {
+    /// The decision columns created so far.
+    pub columns: std::collections::BTreeMap<(FacilityId, PeriodId), Col>,
+}
+
+/// Adds the whole formulation of one model to `lp`. Build decisions already
+/// in `shared` are reused (their costs added again, at the builder's
+/// weight), so blocks added one after the other share one build plan.
+///
+/// # Errors
+/// A message when a later block allows a build start the first did not.
+pub fn add_block(
+    lp: &mut LpBuilder,
+    model: &Model,
+    network: &Network,
+    opts: &BuildOptions,
+    shared: &mut SharedBuilds,
+) -> Result<LpIndex, String> {
+    let mut ix = LpIndex::default();
+    add_activity(lp, &mut ix, model);
+    add_build_decisions(lp, &mut ix, model, opts, shared)?;
+    add_lanes(lp, &mut ix, model, network);
+    add_disposal(lp, &mut ix, model);
+    add_shortage(lp, &mut ix, model);
+    add_balances(lp, &mut ix, model, network);
+    add_markets(lp, &mut ix, model, network);
+    add_export_caps(lp, &mut ix, model, network);
+    add_candidate_capacity(lp, &mut ix, model);
+    add_build_limits(lp, &ix, model);
+    Ok(ix)
 }
 
 /// Activity per facility and period, `0 <= x <= capacity × availability`,
@@ -298,7 +323,14 @@ pub fn matching_lanes(
 /// A decision per candidate the plan may build and period it may start in,
 /// at the present value of its capital and fixed costs; at most one start
 /// per candidate, exactly one when forced.
-fn add_build_decisions(lp: &mut LpBuilder, ix: &mut LpIndex, model: &Model, opts: &BuildOptions) {
+fn add_build_decisions(
+    lp: &mut LpBuilder,
+    ix: &mut LpIndex,
+    model: &Model,
+    opts: &BuildOptions,
+    shared: &mut SharedBuilds,
+) -> Result<(), String> {
+    let first_block = shared.columns.is_empty();
     for (f, fac) in model.facilities.iter().enumerate() {
         let f = FacilityId(f);
         if fac.status != crate::model::Status::Candidate {
@@ -307,21 +339,39 @@ fn add_build_decisions(lp: &mut LpBuilder, ix: &mut LpIndex, model: &Model, opts
         let Some(mode) = opts.builds.mode(f) else {
             continue;
         };
-        let starts: Vec<(Col, f64)> = model
-            .start_periods(f)
-            .into_iter()
-            .map(|t| {
-                let col = lp.decision(opts.relax, model.build_cost_pv(f, t));
-                ix.builds.push((f, t, col));
-                (col, 1.0)
-            })
-            .collect();
-        let sense = match mode {
-            crate::model::PortfolioMode::Force => Sense::Eq,
-            crate::model::PortfolioMode::Allow => Sense::Le,
-        };
-        lp.row(&starts, sense, 1.0);
+        let mut starts: Vec<(Col, f64)> = Vec::new();
+        for t in model.start_periods(f) {
+            let cost = model.build_cost_pv(f, t);
+            let col = match shared.columns.get(&(f, t)) {
+                Some(&col) => {
+                    lp.add_cost(col, cost);
+                    col
+                }
+                None if first_block => {
+                    let col = lp.decision(opts.relax, cost);
+                    shared.columns.insert((f, t), col);
+                    col
+                }
+                None => {
+                    return Err(format!(
+                        "candidate \"{}\" may start in {} in one future but not in another; \
+                         a shared build plan needs the same start periods in every future",
+                        fac.id, model.periods[t.0].label
+                    ))
+                }
+            };
+            ix.builds.push((f, t, col));
+            starts.push((col, 1.0));
+        }
+        if first_block {
+            let sense = match mode {
+                crate::model::PortfolioMode::Force => Sense::Eq,
+                crate::model::PortfolioMode::Allow => Sense::Le,
+            };
+            lp.row(&starts, sense, 1.0);
+        }
     }
+    Ok(())
 }
 
 /// For each candidate and period: activity <= capacity × availability
@@ -380,7 +430,7 @@ fn add_build_limits(lp: &mut LpBuilder, ix: &LpIndex, model: &Model) {
 }
 
 /// Present value of every facility's fixed costs over the horizon.
-fn fixed_costs(model: &Model) -> f64 {
+pub fn fixed_costs(model: &Model) -> f64 {
     (0..model.facilities.len())
         .map(|f| model.fixed_cost_pv(FacilityId(f)))
         .sum()

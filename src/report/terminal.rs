@@ -414,6 +414,71 @@ pub fn render_comparison(
     o
 }
 
+/// The chosen build plan, how each scenario fares under it against its own
+/// best plan, and the value of information and of the stochastic solution.
+pub fn render_investment(r: &crate::invest::Investment) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "status: {}; {} columns in the extensive form",
+        r.status, r.columns
+    );
+    let _ = writeln!(
+        o,
+        "builds chosen before the future is known: {}",
+        if r.builds.is_empty() {
+            "none".to_string()
+        } else {
+            r.builds.join(", ")
+        }
+    );
+    let mut t = table(&[
+        "scenario",
+        "probability",
+        "cost",
+        "own best",
+        "regret",
+        "short t",
+        "own builds",
+    ]);
+    for x in &r.outcomes {
+        t.add_row(vec![
+            x.scenario.clone(),
+            format!("{:.0}%", x.probability * 100.0),
+            money(x.cost),
+            money(x.own_best),
+            money(x.regret),
+            tonnes(x.shortage_t),
+            if x.own_builds.is_empty() {
+                "none".into()
+            } else {
+                x.own_builds.join(" ")
+            },
+        ]);
+    }
+    right_align(&mut t, 1);
+    let _ = writeln!(o, "{t}");
+    let _ = writeln!(
+        o,
+        "expected cost {}; max regret {}",
+        money(r.expected_cost),
+        money(r.max_regret)
+    );
+    let _ = writeln!(
+        o,
+        "wait-and-see (each future's own best, averaged) {}; EVPI {}",
+        money(r.wait_and_see),
+        money(r.evpi)
+    );
+    let _ = writeln!(
+        o,
+        "with the baseline plan's builds {}; value of the stochastic solution {}",
+        money(r.expected_with_baseline_builds),
+        money(r.vss)
+    );
+    o
+}
+
 #[cfg(test)]
 mod tests {
     use super::money;

@@ -7,6 +7,7 @@ mod common;
 mod docs;
 mod errors;
 mod global;
+mod invest;
 mod properties;
 mod scenarios;
 mod tiny;
