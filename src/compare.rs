@@ -112,13 +112,7 @@ fn solve_cell(
         other => other.to_string(),
     })?;
     let years = |t: usize| f64::from(s.model.periods[t].years);
-    let shortage_t = s
-        .model
-        .demand
-        .iter()
-        .enumerate()
-        .map(|(d, seg)| s.plan.shortage[d] * years(seg.period.0))
-        .sum();
+    let shortage_t = s.plan.shortage_tonnes(&s.model);
     let dep = trace(&s.model, &s.network, &s.plan);
     let (mut from_source, mut total) = (0.0, 0.0);
     for m in dep

@@ -258,15 +258,7 @@ pub fn invest(
     {
         let plan = Plan::extract(&b.checked.model, &b.checked.network, &b.ix, *cost, &session)
             .map_err(|e| Error::Unverified(format!("scenario {name}: {e}")))?;
-        let years = |t: usize| f64::from(b.checked.model.periods[t].years);
-        let shortage_t = b
-            .checked
-            .model
-            .demand
-            .iter()
-            .enumerate()
-            .map(|(d, seg)| plan.shortage[d] * years(seg.period.0))
-            .sum();
+        let shortage_t = plan.shortage_tonnes(&b.checked.model);
         outcomes.push(Outcome {
             scenario: name.clone(),
             probability: *p,

@@ -243,6 +243,16 @@ impl Plan {
         }
     }
 
+    /// Unserved tonnes over the whole horizon (per-year shortage × years).
+    pub fn shortage_tonnes(&self, model: &Model) -> f64 {
+        model
+            .demand
+            .iter()
+            .zip(&self.shortage)
+            .map(|(seg, s)| s * f64::from(model.periods[seg.period.0].years))
+            .sum()
+    }
+
     /// Tonnes of demand segment `d` that were delivered.
     pub fn served(&self, model: &Model, d: usize) -> f64 {
         model.demand[d].tonnes - self.shortage[d]

@@ -203,12 +203,7 @@ impl Summary {
                 shortage_t: plan.shortage[d],
             })
             .collect();
-        let shortage_t = model
-            .demand
-            .iter()
-            .enumerate()
-            .map(|(d, seg)| plan.shortage[d] * years(seg.period.0))
-            .sum();
+        let shortage_t = plan.shortage_tonnes(model);
 
         let mut largest_flows: Vec<FlowRow> = network
             .lanes()

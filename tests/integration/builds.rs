@@ -255,28 +255,13 @@ fn compare_ranks_portfolios_by_regret_through_the_cli() {
             .unwrap()
             .clone()
     };
+    let regret = |p: &str, s: &str| cell(p, s)["regret"].as_f64().unwrap();
     // At 25% the plant loses 2,000,000 - 500 x 2,500 = 750,000 over importing.
-    assert!(close(
-        cell("us-plant", "baseline")["regret"].as_f64().unwrap(),
-        750_000.0,
-        1e-9
-    ));
-    assert!(close(
-        cell("none", "baseline")["regret"].as_f64().unwrap(),
-        0.0,
-        1e-9
-    ));
+    assert!(close(regret("us-plant", "baseline"), 750_000.0, 1e-9));
+    assert!(close(regret("none", "baseline"), 0.0, 1e-9));
     // At 40% importing costs 500 x (30,000 - 20,000) - 2,000,000 = 3,000,000 more.
-    assert!(close(
-        cell("none", "tariff-40")["regret"].as_f64().unwrap(),
-        3_000_000.0,
-        1e-9
-    ));
-    assert!(close(
-        cell("all", "tariff-40")["regret"].as_f64().unwrap(),
-        0.0,
-        1e-9
-    ));
+    assert!(close(regret("none", "tariff-40"), 3_000_000.0, 1e-9));
+    assert!(close(regret("all", "tariff-40"), 0.0, 1e-9));
     // The unknown future is a row with its reason, for every portfolio.
     let failed = cell("all", "no-such-future");
     assert!(failed["result"].is_null());
