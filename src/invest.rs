@@ -284,8 +284,13 @@ pub fn invest(
     let wait_and_see: f64 = outcomes.iter().map(|o| o.probability * o.own_best).sum();
     // The builds of the plan for the model without any scenario, used in
     // every scenario.
-    let base = crate::solve_checked(check(source, BASELINE)?, opts)?;
-    let base_builds = builds_of(&base.model, &base.plan);
+    let base_builds = match scenarios.iter().position(|(n, _)| n == BASELINE) {
+        Some(i) => own_builds[i].clone(),
+        None => {
+            let base = crate::solve_checked(check(source, BASELINE)?, opts)?;
+            builds_of(&base.model, &base.plan)
+        }
+    };
     let (eb, es, _, _) = extensive(
         source,
         &scenarios,
