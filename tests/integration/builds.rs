@@ -232,18 +232,22 @@ fn compare_ranks_portfolios_by_regret_through_the_cli() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    let o = rareflow(&[
-        "compare",
-        dir.path().to_str().unwrap(),
-        "--portfolios",
-        "none,us-plant,all",
-        "--scenarios",
+    let compare = |scenarios: &str, extra: &[&str]| {
+        let mut args = vec![
+            "compare",
+            dir.path().to_str().unwrap(),
+            "--portfolios",
+            "none,us-plant,all",
+            "--scenarios",
+            scenarios,
+        ];
+        args.extend_from_slice(extra);
+        rareflow(&args)
+    };
+    let o = compare(
         "baseline,tariff-40,no-such-future",
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+        &["--out", out.to_str().unwrap(), "--format", "json"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let cell = |p: &str, s: &str| {
@@ -281,14 +285,7 @@ fn compare_ranks_portfolios_by_regret_through_the_cli() {
         .unwrap()
         .starts_with("portfolio,expected_cost,max_regret"));
     // Without the failed column: `all` has no regret anywhere.
-    let o = rareflow(&[
-        "compare",
-        dir.path().to_str().unwrap(),
-        "--portfolios",
-        "none,us-plant,all",
-        "--scenarios",
-        "baseline,tariff-40",
-    ]);
+    let o = compare("baseline,tariff-40", &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
         stdout(&o).contains("minimax-regret portfolio: all"),
