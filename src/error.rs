@@ -223,7 +223,7 @@ pub enum Error {
     #[error("the solver's plan failed verification: {0}")]
     Unverified(String),
     /// A name given on the command line that the model does not define.
-    #[error("the model has no {what} named \"{name}\" (it has: {})", .known.join(", "))]
+    #[error("the model has no {what} named \"{name}\"{} (it has: {})", suggestion(.name, .known), .known.join(", "))]
     UnknownName {
         /// What kind of thing, e.g. `portfolio`.
         what: &'static str,
@@ -238,6 +238,22 @@ pub enum Error {
     /// The solver failed in a way rareflow did not expect.
     #[error("solver error: {0}")]
     Solver(String),
+}
+
+/// The known name closest to `name`, when one is close enough to be a
+/// likely typo (Jaro-Winkler similarity of at least 0.8).
+pub fn did_you_mean<'k>(name: &str, known: &'k [String]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(name, k), k))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k.as_str())
+}
+
+/// `; did you mean "x"?` when a known name is close to `name`, else nothing.
+pub fn suggestion(name: &str, known: &[String]) -> String {
+    did_you_mean(name, known).map_or(String::new(), |k| format!("; did you mean \"{k}\"?"))
 }
 
 fn count_errors(d: &[Diagnostic]) -> usize {
@@ -282,6 +298,19 @@ mod tests {
             d.items()[0].to_string(),
             "lanes.csv:3: column 'cost': expected a number, found \"5x\""
         );
+    }
+
+    #[test]
+    fn a_near_miss_suggests_the_known_name() {
+        let known: Vec<String> = ["china-halt-us", "china-halt-west", "tariff-200"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            did_you_mean("china-halt-uss", &known),
+            Some("china-halt-us")
+        );
+        assert_eq!(did_you_mean("tarif-200", &known), Some("tariff-200"));
+        assert_eq!(did_you_mean("zzz", &known), None);
     }
 
     #[test]
