@@ -10,7 +10,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criteri
 use rareflow::formulation;
 use rareflow::io::source::ModelSource;
 use rareflow::report::files::write_atomically;
-use rareflow::solve::{Change, Session, SolveOptions};
+use rareflow::solver::{Change, Session, SolveOptions};
 
 /// (name, directory) of every benchmarked model. Synthetic models are
 /// written once into a temporary directory kept for the whole run.
@@ -110,14 +110,14 @@ fn pipeline(c: &mut Criterion) {
             &formulation::BuildOptions::default(),
         )
         .unwrap();
-        let caps = f.index.caps.clone();
+        let caps = f.index.caps.rows.clone();
         let mut session = Session::solve(f.problem, &opts).unwrap();
         let mut tighter = Change::default();
         let mut looser = Change::default();
-        for &(k, _, row) in &caps {
-            let cap = ch.model.export_controls[k].cap;
-            tighter = tighter.rhs_le(row, cap * 0.9);
-            looser = looser.rhs_le(row, cap);
+        for r in &caps {
+            let cap = ch.model.export_controls[r.control].cap;
+            tighter = tighter.rhs_le(r.row, cap * 0.9);
+            looser = looser.rhs_le(r.row, cap);
         }
         g.bench_function(BenchmarkId::from_parameter(name), |b| {
             b.iter(|| {

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::io::source::ModelSource;
-use crate::solve::SolveOptions;
+use crate::solver::SolveOptions;
 use crate::trace::{shares, trace};
 
 /// The name of the cell solved without any scenario.

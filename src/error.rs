@@ -218,10 +218,15 @@ pub enum Error {
     },
     /// The solver proved there is no plan, or stopped before finding one.
     #[error("no plan: {0}")]
-    NoPlan(String),
+    NoPlan(crate::solver::SolveStatus),
     /// The solver's plan failed the check against the model.
-    #[error("the solver's plan failed verification: {0}")]
-    Unverified(String),
+    #[error("the solver's plan failed verification{}: {failure}", .context.as_deref().map_or(String::new(), |c| format!(" ({c})")))]
+    Unverified {
+        /// Which plan, when there are several (e.g. `scenario china-halt-us`).
+        context: Option<String>,
+        /// The first failed check.
+        failure: crate::plan::VerifyError,
+    },
     /// A name given on the command line that the model does not define.
     #[error("the model has no {what} named \"{name}\"{} (it has: {})", suggestion(.name, .known), .known.join(", "))]
     UnknownName {
@@ -237,7 +242,10 @@ pub enum Error {
     Usage(String),
     /// The solver failed in a way rareflow did not expect.
     #[error("solver error: {0}")]
-    Solver(String),
+    Solver(#[from] crate::solver::SolverError),
+    /// A document could not be turned into JSON or CSV text.
+    #[error("cannot format the results: {0}")]
+    Format(String),
 }
 
 /// The known name closest to `name`, when one is close enough to be a
@@ -260,6 +268,15 @@ fn count_errors(d: &[Diagnostic]) -> usize {
     d.iter().filter(|d| d.severity == Severity::Error).count()
 }
 
+impl From<crate::plan::VerifyError> for Error {
+    fn from(failure: crate::plan::VerifyError) -> Self {
+        Error::Unverified {
+            context: None,
+            failure,
+        }
+    }
+}
+
 impl Error {
     /// The documented process exit code for this error.
     pub fn exit_code(&self) -> i32 {
@@ -272,8 +289,8 @@ impl Error {
             Error::Write { .. } => exit::CANNOT_WRITE,
             Error::Usage(_) => exit::USAGE,
             Error::NoPlan(_) => exit::NO_PLAN,
-            Error::Unverified(_) => exit::UNVERIFIED,
-            Error::Solver(_) => exit::INTERNAL,
+            Error::Unverified { .. } => exit::UNVERIFIED,
+            Error::Solver(_) | Error::Format(_) => exit::INTERNAL,
         }
     }
 }

@@ -1,48 +1,32 @@
 //! Choosing what to build before the future is known: the two-stage
-//! stochastic program in extensive form.
+//! stochastic program in extensive form ([`crate::formulation::stochastic`]).
 //!
-//! One build plan (the first stage) is shared by every scenario; each
-//! scenario has its own operations (the second stage), built as one block of
-//! a single MIP. The objective is the expected cost, the maximum regret
-//! against each scenario's own best plan, or the expected cost plus
-//! λ × CVaR_α of the cost.
+//! One build plan (the first stage) is shared by every future; each future
+//! has its own operations (the second stage), built as one block of a
+//! single MIP. Build decisions are shared by candidate id and start label,
+//! so a future whose scenario removes a candidate simply cannot build it.
 //!
-//! Reported against the scenarios' own best plans: the expected value of
+//! Reported against the futures' own best plans: the expected value of
 //! perfect information (EVPI = expected cost of the chosen plan − mean of the
-//! scenarios' own optima) and the value of the stochastic solution (VSS =
+//! futures' own optima) and the value of the stochastic solution (VSS =
 //! expected cost when the builds of the plan for the model without any
-//! scenario are used in every scenario − expected cost of the chosen plan).
+//! scenario are used in every future − expected cost of the chosen plan).
 
+use rayon::prelude::*;
 use serde::Serialize;
+
+pub use crate::formulation::stochastic::Objective;
 
 use crate::compare::BASELINE;
 use crate::error::{Error, Result};
-use crate::formulation::lp::{Col, LpBuilder, Sense};
-use crate::formulation::{add_block, fixed_costs, BuildOptions, LpIndex, SharedBuilds};
+use crate::formulation::stochastic::{extensive, Extensive, Future};
+use crate::formulation::{read_plan, BuildOptions, SharedBuilds};
 use crate::io::source::ModelSource;
-use crate::model::Model;
 use crate::plan::Plan;
-use crate::solve::{fix_columns, Session, SolveOptions};
+use crate::solver::{Col, Problem, Session, SolveOptions};
 use crate::Checked;
 
-/// What the build plan minimises.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Objective {
-    /// Expected cost.
-    Expected,
-    /// Largest regret: cost minus the scenario's own best cost.
-    Regret,
-    /// Expected cost plus `lambda` × CVaR at level `alpha` (the mean of the
-    /// worst 1 − alpha of outcomes).
-    Cvar {
-        /// Weight of the risk term.
-        lambda: f64,
-        /// Confidence level, in [0, 1).
-        alpha: f64,
-    },
-}
-
-/// How one scenario fares.
+/// How one future fares.
 #[derive(Debug, Clone, Serialize)]
 pub struct Outcome {
     /// Scenario name ([`BASELINE`] for none).
@@ -51,13 +35,13 @@ pub struct Outcome {
     pub probability: f64,
     /// Cost with the chosen builds.
     pub cost: f64,
-    /// Cost of the scenario's own best plan.
+    /// Cost of the future's own best plan.
     pub own_best: f64,
     /// `cost − own_best`.
     pub regret: f64,
     /// Unserved tonnes over the horizon with the chosen builds.
     pub shortage_t: f64,
-    /// The builds the scenario's own best plan takes: `facility@start`.
+    /// The builds the future's own best plan takes: `facility@start`.
     pub own_builds: Vec<String>,
 }
 
@@ -66,13 +50,13 @@ pub struct Outcome {
 pub struct Investment {
     /// The builds: `facility@start`.
     pub builds: Vec<String>,
-    /// How each scenario fares.
+    /// How each future fares.
     pub outcomes: Vec<Outcome>,
     /// Expected cost of the chosen plan.
     pub expected_cost: f64,
     /// Largest regret of the chosen plan.
     pub max_regret: f64,
-    /// Mean of the scenarios' own optima ("wait and see").
+    /// Mean of the futures' own optima ("wait and see").
     pub wait_and_see: f64,
     /// EVPI: expected cost − wait and see.
     pub evpi: f64,
@@ -87,23 +71,23 @@ pub struct Investment {
     pub columns: usize,
 }
 
-struct Block {
-    checked: Checked,
-    ix: LpIndex,
-    terms: Vec<(Col, f64)>,
-    constant: f64,
-}
-
-fn name_of(m: &Model, f: crate::model::FacilityId, t: crate::model::PeriodId) -> String {
-    format!("{}@{}", m.facilities[f.0].id, m.periods[t.0].label)
-}
+/// Reports what `invest` is doing, for a progress display.
+pub type Progress<'a> = &'a (dyn Fn(&str) + Sync);
 
 /// The builds a plan takes, as `facility@start`.
-fn builds_of(m: &Model, plan: &Plan) -> Vec<String> {
-    plan.builds
+fn builds_of(checked: &crate::Solution) -> Vec<String> {
+    let m = &checked.model;
+    checked
+        .plan
+        .builds
         .iter()
-        .filter(|b| b.2 > 0.5)
-        .map(|&(f, t, _)| name_of(m, f, t))
+        .filter(|b| b.share > 0.5)
+        .map(|b| {
+            format!(
+                "{}@{}",
+                m.facilities[b.candidate.0].id, m.periods[b.start.0].label
+            )
+        })
         .collect()
 }
 
@@ -116,116 +100,114 @@ fn check(source: &ModelSource, scenario: &str) -> Result<Checked> {
     crate::check(source, &names)
 }
 
-/// Builds and solves the extensive form; `fixed` pins build decisions
-/// (facility@start names built; everything else 0) when given.
-fn extensive(
-    source: &ModelSource,
-    scenarios: &[(String, f64)],
-    objective: Objective,
-    best: &[f64],
-    opts: &SolveOptions,
+/// The futures' models, checked, with their portfolios' build options.
+struct Futures {
+    checked: Vec<Checked>,
+}
+
+impl Futures {
+    fn load(
+        source: &ModelSource,
+        scenarios: &[(String, f64)],
+        opts: &SolveOptions,
+    ) -> Result<Self> {
+        let mut checked = Vec::new();
+        for (name, _) in scenarios {
+            let mut c = check(source, name)?;
+            crate::apply_portfolio_limits(&mut c.model, opts.portfolio.as_deref());
+            checked.push(c);
+        }
+        Ok(Futures { checked })
+    }
+
+    /// The extensive form under `objective`.
+    fn extensive(
+        &self,
+        scenarios: &[(String, f64)],
+        objective: Objective,
+        best: &[f64],
+        opts: &SolveOptions,
+    ) -> Result<Extensive> {
+        let mut futures = Vec::new();
+        for (c, (_, p)) in self.checked.iter().zip(scenarios) {
+            let builds = crate::resolve_portfolio(&c.model, opts.portfolio.as_deref())?;
+            futures.push(Future {
+                model: &c.model,
+                network: &c.network,
+                opts: BuildOptions {
+                    builds,
+                    relax: opts.relax,
+                },
+                probability: *p,
+            });
+        }
+        Ok(extensive(&futures, objective, best)?)
+    }
+}
+
+/// Solves the extensive form's problem; `fixed` pins the build decisions
+/// (the `facility@start` names built; every other decision 0) when given.
+fn solve(
+    mut problem: Problem,
+    shared: &SharedBuilds,
     fixed: Option<&[String]>,
-) -> Result<(Vec<Block>, Session, SharedBuilds, usize)> {
-    let mut lp = LpBuilder::default();
-    let mut shared = SharedBuilds::default();
-    let mut blocks = Vec::new();
-    for (name, p) in scenarios {
-        let checked = check(source, name)?;
-        let b = crate::resolve_portfolio(&checked.model, opts.portfolio.as_deref())?;
-        let bo = BuildOptions {
-            builds: b,
-            relax: opts.relax,
-        };
-        lp.weight = match objective {
-            Objective::Regret => 0.0,
-            _ => *p,
-        };
-        lp.capture = Some(Vec::new());
-        let ix = add_block(&mut lp, &checked.model, &checked.network, &bo, &mut shared)
-            .map_err(Error::Solver)?;
-        let terms = lp.capture.take().unwrap_or_default();
-        let constant = fixed_costs(&checked.model);
-        blocks.push(Block {
-            checked,
-            ix,
-            terms,
-            constant,
-        });
-    }
-    lp.weight = 1.0;
-    match objective {
-        Objective::Expected => {}
-        Objective::Regret => {
-            let z = lp.column(None, 1.0);
-            for (b, best) in blocks.iter().zip(best) {
-                let mut terms = b.terms.clone();
-                terms.push((z, -1.0));
-                lp.row(&terms, Sense::Le, best - b.constant);
-            }
-        }
-        Objective::Cvar { lambda, alpha } => {
-            // CVaR_α = min η + E[(cost − η)+] / (1 − α).
-            let eta = lp.column_free(lambda);
-            for (b, (_, p)) in blocks.iter().zip(scenarios) {
-                let u = lp.column(None, lambda * p / (1.0 - alpha));
-                let mut terms = b.terms.clone();
-                terms.push((eta, -1.0));
-                terms.push((u, -1.0));
-                lp.row(&terms, Sense::Le, -b.constant);
-            }
-        }
-    }
-    let (mut problem, size) = lp.into_highs().map_err(Error::Solver)?;
+    opts: &SolveOptions,
+) -> Result<Session> {
     if let Some(names) = fixed {
-        let first = &blocks[0].checked.model;
-        let pins: Vec<(usize, f64)> = shared
-            .columns
-            .iter()
-            .map(|(&(f, t), col)| {
-                (
-                    col.0,
-                    if names.contains(&name_of(first, f, t)) {
-                        1.0
-                    } else {
-                        0.0
-                    },
-                )
+        let pins: Vec<(Col, f64)> = shared
+            .columns()
+            .map(|(id, label, col)| {
+                let built = names.iter().any(|n| *n == format!("{id}@{label}"));
+                (col, if built { 1.0 } else { 0.0 })
             })
             .collect();
-        fix_columns(&mut problem, &pins)?;
+        problem.fix_columns(&pins)?;
     }
     let session = Session::solve(problem, opts)?;
     if !session.has_plan {
-        return Err(Error::NoPlan(session.status.label()));
+        return Err(Error::NoPlan(session.status));
     }
-    Ok((blocks, session, shared, size.columns))
+    Ok(session)
 }
 
-/// Cost of each block at the session's solution.
-fn block_costs(blocks: &[Block], session: &Session) -> Vec<f64> {
-    blocks
-        .iter()
-        .map(|b| {
-            b.terms
-                .iter()
-                .map(|&(c, k)| k * session.columns[c.0])
-                .sum::<f64>()
-                + b.constant
+/// Each future's own best plan, solved side by side: (cost, builds).
+fn own_bests(
+    source: &ModelSource,
+    scenarios: &[(String, f64)],
+    opts: &SolveOptions,
+    progress: Progress,
+) -> Result<Vec<(f64, Vec<String>)>> {
+    let opts = SolveOptions {
+        threads: 1,
+        ..opts.clone()
+    };
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    scenarios
+        .par_iter()
+        .map(|(name, _)| {
+            let s = crate::solve_checked(check(source, name)?, &opts)?;
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(&format!(
+                "solved {n} of {} futures on their own ({name})",
+                scenarios.len()
+            ));
+            Ok((s.plan.objective, builds_of(&s)))
         })
         .collect()
 }
 
 /// Chooses one build plan for `scenarios` (name, probability; probabilities
-/// are normalised) under `objective`.
+/// are normalised) under `objective`. `progress` hears of each step.
 ///
 /// # Errors
-/// Bad input in any scenario, no plan, or a scenario plan that fails
+/// Bad input in any future, no plan, or a future's plan that fails
 /// verification against its model.
 pub fn invest(
     source: &ModelSource,
     scenarios: &[(String, f64)],
     objective: Objective,
     opts: &SolveOptions,
+    progress: Progress,
 ) -> Result<Investment> {
     let total: f64 = scenarios.iter().map(|s| s.1).sum();
     if scenarios.is_empty() || total.is_nan() || total <= 0.0 {
@@ -237,44 +219,53 @@ pub fn invest(
         .iter()
         .map(|(n, w)| (n.clone(), w / total))
         .collect();
-    // Each scenario's own best plan.
-    let mut best = Vec::new();
-    let mut own_builds = Vec::new();
-    for (name, _) in &scenarios {
-        let s = crate::solve_checked(check(source, name)?, opts)?;
-        own_builds.push(builds_of(&s.model, &s.plan));
-        best.push(s.plan.objective);
-    }
-    let (blocks, session, shared, columns) =
-        extensive(source, &scenarios, objective, &best, opts, None)?;
-    let costs = block_costs(&blocks, &session);
-    // Verify every scenario's operations against its own model.
+    let futures = Futures::load(source, &scenarios, opts)?;
+    let own = own_bests(source, &scenarios, opts, progress)?;
+    let best: Vec<f64> = own.iter().map(|o| o.0).collect();
+    let x = futures.extensive(&scenarios, objective, &best, opts)?;
+    progress(&format!(
+        "solving the shared build plan ({} columns)",
+        x.size.columns
+    ));
+    let Extensive {
+        problem,
+        futures: blocks,
+        shared,
+        size,
+        ..
+    } = x;
+    let session = solve(problem, &shared, None, opts)?;
     let mut outcomes = Vec::new();
-    for (((b, cost), ((name, p), own)), built) in blocks
+    for (((c, block), (name, p)), (own_best, own_builds)) in futures
+        .checked
         .iter()
-        .zip(&costs)
-        .zip(scenarios.iter().zip(&best))
-        .zip(&own_builds)
+        .zip(&blocks)
+        .zip(&scenarios)
+        .zip(&own)
     {
-        let plan = Plan::extract(&b.checked.model, &b.checked.network, &b.ix, *cost, &session)
-            .map_err(|e| Error::Unverified(format!("scenario {name}: {e}")))?;
-        let shortage_t = plan.shortage_tonnes(&b.checked.model);
+        let cost = block.cost(&session.columns);
+        // Verify every future's operations against its own model.
+        let plan: Plan =
+            read_plan(&c.model, &c.network, &block.index, cost, &session).map_err(|failure| {
+                Error::Unverified {
+                    context: Some(format!("scenario {name}")),
+                    failure,
+                }
+            })?;
         outcomes.push(Outcome {
             scenario: name.clone(),
             probability: *p,
-            cost: *cost,
-            own_best: *own,
-            regret: cost - own,
-            shortage_t,
-            own_builds: built.clone(),
+            cost,
+            own_best: *own_best,
+            regret: cost - own_best,
+            shortage_t: plan.shortage_tonnes(&c.model),
+            own_builds: own_builds.clone(),
         });
     }
-    let first = &blocks[0].checked.model;
     let builds: Vec<String> = shared
-        .columns
-        .iter()
-        .filter(|(_, col)| session.columns[col.0] > 0.5)
-        .map(|(&(f, t), _)| name_of(first, f, t))
+        .columns()
+        .filter(|&(_, _, col)| session.value(col) > 0.5)
+        .map(|(id, label, _)| format!("{id}@{label}"))
         .collect();
     let expected_cost: f64 = outcomes.iter().map(|o| o.probability * o.cost).sum();
     let max_regret = outcomes
@@ -282,28 +273,9 @@ pub fn invest(
         .map(|o| o.regret)
         .fold(f64::NEG_INFINITY, f64::max);
     let wait_and_see: f64 = outcomes.iter().map(|o| o.probability * o.own_best).sum();
-    // The builds of the plan for the model without any scenario, used in
-    // every scenario.
-    let base_builds = match scenarios.iter().position(|(n, _)| n == BASELINE) {
-        Some(i) => own_builds[i].clone(),
-        None => {
-            let base = crate::solve_checked(check(source, BASELINE)?, opts)?;
-            builds_of(&base.model, &base.plan)
-        }
-    };
-    let (eb, es, _, _) = extensive(
-        source,
-        &scenarios,
-        Objective::Expected,
-        &best,
-        opts,
-        Some(&base_builds),
-    )?;
-    let expected_with_baseline_builds: f64 = block_costs(&eb, &es)
-        .iter()
-        .zip(&scenarios)
-        .map(|(c, (_, p))| p * c)
-        .sum();
+    progress("solving with the baseline's builds in every future (VSS)");
+    let expected_with_baseline_builds =
+        with_baseline_builds(source, &scenarios, &futures, &best, &own, opts)?;
     Ok(Investment {
         builds,
         expected_cost,
@@ -313,7 +285,30 @@ pub fn invest(
         expected_with_baseline_builds,
         vss: expected_with_baseline_builds - expected_cost,
         status: session.status.label(),
-        columns,
+        columns: size.columns,
         outcomes,
     })
+}
+
+/// Expected cost when the builds of the plan for the model without any
+/// scenario are used in every future.
+fn with_baseline_builds(
+    source: &ModelSource,
+    scenarios: &[(String, f64)],
+    futures: &Futures,
+    best: &[f64],
+    own: &[(f64, Vec<String>)],
+    opts: &SolveOptions,
+) -> Result<f64> {
+    let base_builds = match scenarios.iter().position(|(n, _)| n == BASELINE) {
+        Some(i) => own[i].1.clone(),
+        None => builds_of(&crate::solve_checked(check(source, BASELINE)?, opts)?),
+    };
+    let x = futures.extensive(scenarios, Objective::Expected, best, opts)?;
+    let session = solve(x.problem, &x.shared, Some(&base_builds), opts)?;
+    Ok(x.futures
+        .iter()
+        .zip(scenarios)
+        .map(|(b, (_, p))| p * b.cost(&session.columns))
+        .sum())
 }

@@ -2,11 +2,11 @@
 //!
 //! The pipeline, one module per stage:
 //! model files ([`io`]) → validated [`model::Model`] → [`network::Network`]
-//! (petgraph) → LP ([`formulation`], good_lp) → [`solve`] (HiGHS) →
+//! (petgraph) → LP ([`formulation`], good_lp) → [`solver`] (HiGHS) →
 //! verified [`plan::Plan`] → [`report`].
 //!
 //! ```no_run
-//! use rareflow::{io::source::ModelSource, solve::SolveOptions};
+//! use rareflow::{io::source::ModelSource, solver::SolveOptions};
 //! let solution = rareflow::solve(&ModelSource::Embedded, &[], &SolveOptions::default()).unwrap();
 //! println!("total cost {}", solution.plan.objective);
 //! ```
@@ -22,7 +22,7 @@ pub mod network;
 pub mod plan;
 pub mod report;
 pub mod scenario;
-pub mod solve;
+pub mod solver;
 pub mod synth;
 pub mod trace;
 pub mod validate;
@@ -35,7 +35,7 @@ use io::source::ModelSource;
 use model::Model;
 use network::Network;
 use plan::Plan;
-use solve::{Session, SolveOptions};
+use solver::{Col, Session, SolveOptions};
 
 /// A model loaded, checked and turned into its network.
 pub struct Checked {
@@ -104,6 +104,8 @@ pub struct Solution {
     pub session: Session,
     /// Where each model quantity lives in the LP.
     pub index: formulation::LpIndex,
+    /// The key of every column and row of the LP.
+    pub keys: formulation::LpKeys,
     /// Size of the LP.
     pub size: LpSize,
     /// Seconds per stage.
@@ -137,73 +139,52 @@ pub fn solve(source: &ModelSource, scenarios: &[String], opts: &SolveOptions) ->
 
 /// Builds, solves and verifies an already checked model.
 ///
+/// With `--portfolio none` nothing is built, so the model's build limits
+/// (budgets, `min_builds`, `max_builds`) do not apply.
+///
 /// # Errors
 /// As [`solve`], less the loading errors.
 pub fn solve_checked(checked: Checked, opts: &SolveOptions) -> Result<Solution> {
     let Checked {
-        model,
+        mut model,
         network,
         warnings,
         load_seconds,
         validate_seconds,
     } = checked;
+    apply_portfolio_limits(&mut model, opts.portfolio.as_deref());
     let builds = resolve_portfolio(&model, opts.portfolio.as_deref())?;
     let start = Instant::now();
     let build_opts = formulation::BuildOptions {
         builds,
         relax: opts.relax,
     };
-    let f = formulation::build(&model, &network, &build_opts).map_err(Error::Solver)?;
+    let f = formulation::build(&model, &network, &build_opts)?;
     let build = start.elapsed().as_secs_f64();
     let formulation::Formulation {
         problem,
         index,
+        keys,
         size,
         constant,
     } = f;
     let mut session = Session::solve(problem, opts)?;
     if !session.has_plan {
-        return Err(Error::NoPlan(session.status.label()));
+        return Err(Error::NoPlan(session.status));
     }
     let mut solve_seconds = session.seconds;
     if size.integers > 0 {
-        // A MIP has no duals: build the same problem as an LP (same columns
-        // in the same order), fix the build decisions at the MIP's values and
-        // solve it; its duals price capacity and quotas for the plan built.
-        let (status, gap) = (session.status.clone(), session.mip_gap);
-        let fixed: Vec<(usize, f64)> = index
-            .builds
-            .iter()
-            .map(|&(_, _, col)| (col.0, session.columns[col.0].round()))
-            .collect();
-        let relaxed = formulation::BuildOptions {
-            relax: true,
-            ..build_opts
-        };
-        let mut lp = formulation::build(&model, &network, &relaxed)
-            .map_err(Error::Solver)?
-            .problem;
-        solve::fix_columns(&mut lp, &fixed)?;
-        session = Session::solve(lp, opts)?;
+        session = fixed_lp(&model, &network, &build_opts, &index, session, opts)?;
         solve_seconds += session.seconds;
-        if !session.has_plan {
-            return Err(Error::Unverified(format!(
-                "the LP with the build decisions fixed has no plan ({})",
-                session.status.label()
-            )));
-        }
-        session.status = status;
-        session.mip_gap = gap;
     }
     let start = Instant::now();
-    let plan = Plan::extract(
+    let plan = formulation::read_plan(
         &model,
         &network,
         &index,
         session.objective + constant,
         &session,
-    )
-    .map_err(Error::Unverified)?;
+    )?;
     let verify = start.elapsed().as_secs_f64();
     Ok(Solution {
         timings: Timings {
@@ -219,8 +200,52 @@ pub fn solve_checked(checked: Checked, opts: &SolveOptions) -> Result<Solution> 
         plan,
         session,
         index,
+        keys,
         size,
     })
+}
+
+/// Under the portfolio `none` nothing is built, so the model's build
+/// limits (budgets, `min_builds`, `max_builds`) are switched off.
+pub fn apply_portfolio_limits(model: &mut Model, portfolio: Option<&str>) {
+    if portfolio == Some(model::PORTFOLIO_NONE) {
+        let s = &mut model.settings;
+        (s.build_budget, s.build_budget_per_period) = (None, None);
+        (s.min_builds, s.max_builds) = (None, None);
+    }
+}
+
+/// A MIP has no duals: builds the same problem as an LP (same columns in
+/// the same order), fixes the build decisions at the MIP's values and
+/// solves it; its duals price capacity and quotas for the plan built. The
+/// session returned carries the MIP's status and gap.
+fn fixed_lp(
+    model: &Model,
+    network: &Network,
+    build_opts: &formulation::BuildOptions,
+    index: &formulation::LpIndex,
+    mip: Session,
+    opts: &SolveOptions,
+) -> Result<Session> {
+    let fixed: Vec<(Col, f64)> = index
+        .builds
+        .decisions
+        .iter()
+        .map(|d| (d.col, mip.value(d.col).round()))
+        .collect();
+    let relaxed = formulation::BuildOptions {
+        relax: true,
+        ..*build_opts
+    };
+    let mut lp = formulation::build(model, network, &relaxed)?.problem;
+    lp.fix_columns(&fixed)?;
+    let mut session = Session::solve(lp, opts)?;
+    if !session.has_plan {
+        return Err(Error::NoPlan(session.status));
+    }
+    session.status = mip.status;
+    session.mip_gap = mip.mip_gap;
+    Ok(session)
 }
 
 /// The candidates a portfolio name lets the plan build.
@@ -231,22 +256,47 @@ pub fn resolve_portfolio<'m>(
     model: &'m Model,
     name: Option<&str>,
 ) -> Result<formulation::Builds<'m>> {
-    match name {
-        None | Some(model::PORTFOLIO_ALL) => Ok(formulation::Builds::All),
-        Some(model::PORTFOLIO_NONE) => Ok(formulation::Builds::None),
-        Some(n) => model
-            .portfolios
-            .iter()
-            .find(|p| p.name == n)
-            .map(formulation::Builds::Portfolio)
-            .ok_or_else(|| Error::UnknownName {
-                what: "portfolio",
-                name: n.to_string(),
-                known: [model::PORTFOLIO_ALL, model::PORTFOLIO_NONE]
-                    .iter()
-                    .map(|s| s.to_string())
-                    .chain(model.portfolios.iter().map(|p| p.name.clone()))
-                    .collect(),
-            }),
+    let portfolio = match name {
+        None | Some(model::PORTFOLIO_ALL) => return Ok(formulation::Builds::All),
+        Some(model::PORTFOLIO_NONE) => return Ok(formulation::Builds::None),
+        Some(n) => model.portfolios.iter().find(|p| p.name == n),
+    };
+    let Some(p) = portfolio else {
+        return Err(Error::UnknownName {
+            what: "portfolio",
+            name: name.unwrap_or_default().to_string(),
+            known: [model::PORTFOLIO_ALL, model::PORTFOLIO_NONE]
+                .iter()
+                .map(|s| s.to_string())
+                .chain(model.portfolios.iter().map(|p| p.name.clone()))
+                .collect(),
+        });
+    };
+    // A forced candidate that can never start would make the plan
+    // infeasible with no cause named: say so in the model's terms.
+    let stuck: Vec<error::Diagnostic> = p
+        .members
+        .iter()
+        .filter(|(f, mode)| {
+            *mode == model::PortfolioMode::Force && model.start_periods(*f).is_empty()
+        })
+        .map(|(f, _)| error::Diagnostic {
+            severity: error::Severity::Error,
+            file: "portfolios.csv".to_string(),
+            line: None,
+            col: None,
+            column: Some("facility".to_string()),
+            message: format!(
+                "portfolio \"{}\" forces \"{}\", which can never start within the horizon \
+                 (its lead_years or online_year put its first start after the last period)",
+                p.name, model.facilities[f.0].id
+            ),
+            missing_file: false,
+        })
+        .collect();
+    if stuck.is_empty() {
+        Ok(formulation::Builds::Portfolio(p))
+    } else {
+        Err(Error::Invalid(stuck))
     }
 }

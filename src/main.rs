@@ -10,7 +10,7 @@ use rareflow::error::{exit, Error};
 use rareflow::io::source::{ModelSource, DEFAULT_MODEL_NAME};
 use rareflow::model::{PORTFOLIO_ALL, PORTFOLIO_NONE};
 use rareflow::report::{files, terminal, Summary};
-use rareflow::solve::SolveOptions;
+use rareflow::solver::SolveOptions;
 use rareflow::{compare, invest};
 
 use cli::{Cli, Command, Format, InvestObjective};
@@ -205,7 +205,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 ),
                 Format::Json => println!(
                     "{}",
-                    serde_json::to_string_pretty(&c).map_err(|e| Error::Solver(e.to_string()))?
+                    serde_json::to_string_pretty(&c).map_err(|e| Error::Format(e.to_string()))?
                 ),
             }
             Ok(())
@@ -254,12 +254,18 @@ fn run(cli: Cli) -> Result<(), Error> {
                 portfolio,
                 ..SolveOptions::default()
             };
-            let r = invest::invest(&src, &futures, objective, &opts)?;
+            let spinner = indicatif::ProgressBar::new_spinner();
+            spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+            let r = invest::invest(&src, &futures, objective, &opts, &|step| {
+                spinner.set_message(step.to_string())
+            });
+            spinner.finish_and_clear();
+            let r = r?;
             match format {
                 Format::Table => print!("{}", terminal::render_investment(&r)),
                 Format::Json => println!(
                     "{}",
-                    serde_json::to_string_pretty(&r).map_err(|e| Error::Solver(e.to_string()))?
+                    serde_json::to_string_pretty(&r).map_err(|e| Error::Format(e.to_string()))?
                 ),
             }
             Ok(())
@@ -314,7 +320,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 Format::Json => println!(
                     "{}",
                     serde_json::to_string_pretty(&summary)
-                        .map_err(|e| Error::Solver(e.to_string()))?
+                        .map_err(|e| Error::Format(e.to_string()))?
                 ),
             }
             let t = sol.timings;

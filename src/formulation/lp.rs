@@ -1,17 +1,12 @@
-//! A thin layer over good_lp that numbers columns and rows as they are added
-//! (good_lp keeps its own indices private) and counts non-zeros, then hands
-//! the finished problem to HiGHS.
+//! The LP as it is built: good_lp columns and rows, each with its typed key,
+//! and every cost recorded with the block it belongs to. Nothing here knows
+//! the solver: [`Lp::into_problem`] hands the finished LP to
+//! [`crate::solver::Problem`].
 
-use good_lp::solvers::highs::highs as highs_solver;
-use good_lp::{variable, Expression, ProblemVariables, SolverModel, Variable};
+use good_lp::{variable, Expression, ProblemVariables, Variable};
 
-/// Index of a column in the LP (and in HiGHS).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Col(pub usize);
-
-/// Index of a row in the LP (and in HiGHS).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct RowIx(pub usize);
+use super::keys::{Block, ColKey, LpKeys, RowKey};
+use crate::solver::{Col, Problem, Row, SolverError};
 
 /// Size of a built LP.
 #[derive(Debug, Clone, Copy, Default, serde::Serialize)]
@@ -37,95 +32,78 @@ pub enum Sense {
     Ge,
 }
 
-/// Collects columns, objective and rows in a fixed order.
-pub struct LpBuilder {
+/// Collects keyed columns, rows and costs in a fixed order.
+pub struct Lp {
     vars: ProblemVariables,
     columns: Vec<Variable>,
-    objective: Expression,
     rows: Vec<good_lp::Constraint>,
+    keys: LpKeys,
+    costs: Vec<(Block, Col, f64)>,
     size: LpSize,
-    /// Multiplies every cost added from now on (a scenario's probability in
-    /// a stochastic program).
-    pub weight: f64,
-    /// When set, every cost added is also recorded here, unweighted (one
-    /// scenario's cost as an expression).
-    pub capture: Option<Vec<(Col, f64)>>,
+    block: Block,
 }
 
-impl Default for LpBuilder {
+impl Default for Lp {
     fn default() -> Self {
-        LpBuilder {
+        Lp {
             vars: ProblemVariables::new(),
             columns: Vec::new(),
-            objective: Expression::default(),
             rows: Vec::new(),
+            keys: LpKeys::default(),
+            costs: Vec::new(),
             size: LpSize::default(),
-            weight: 1.0,
-            capture: None,
+            block: Block(0),
         }
     }
 }
 
-impl LpBuilder {
+impl Lp {
+    fn push(&mut self, key: ColKey, def: good_lp::VariableDefinition, cost: f64) -> Col {
+        self.columns.push(self.vars.add(def));
+        self.keys.cols.push((self.block, key));
+        self.size.columns += 1;
+        let col = Col(self.columns.len() - 1);
+        self.add_cost(col, cost);
+        col
+    }
+
     /// Adds a continuous column `0 <= x <= upper` (none: unbounded) with
     /// objective coefficient `cost`.
-    pub fn column(&mut self, upper: Option<f64>, cost: f64) -> Col {
+    pub fn column(&mut self, key: ColKey, upper: Option<f64>, cost: f64) -> Col {
         let def = match upper {
             Some(u) => variable().min(0.0).max(u),
             None => variable().min(0.0),
         };
-        let v = self.vars.add(def);
-        self.columns.push(v);
-        self.size.columns += 1;
-        let col = Col(self.columns.len() - 1);
-        self.add_cost(col, cost);
-        col
+        self.push(key, def, cost)
     }
 
     /// Adds a free column (no bounds) with objective coefficient `cost`.
-    pub fn column_free(&mut self, cost: f64) -> Col {
-        let v = self.vars.add(variable());
-        self.columns.push(v);
-        self.size.columns += 1;
-        let col = Col(self.columns.len() - 1);
-        self.add_cost(col, cost);
-        col
-    }
-
-    /// Adds `cost` (times [`LpBuilder::weight`]) to the objective
-    /// coefficient of `col`.
-    pub fn add_cost(&mut self, col: Col, cost: f64) {
-        if cost == 0.0 {
-            return;
-        }
-        if self.weight != 0.0 {
-            self.objective
-                .add_mul(cost * self.weight, self.columns[col.0]);
-        }
-        if let Some(c) = &mut self.capture {
-            c.push((col, cost));
-        }
+    pub fn free_column(&mut self, key: ColKey, cost: f64) -> Col {
+        self.push(key, variable(), cost)
     }
 
     /// Adds a build decision `y ∈ {0, 1}` (or `0 <= y <= 1` when `relax`)
     /// with objective coefficient `cost`.
-    pub fn decision(&mut self, relax: bool, cost: f64) -> Col {
+    pub fn decision(&mut self, key: ColKey, relax: bool, cost: f64) -> Col {
         let def = if relax {
             variable().min(0.0).max(1.0)
         } else {
             variable().binary()
         };
-        let v = self.vars.add(def);
-        self.columns.push(v);
-        self.size.columns += 1;
         self.size.integers += usize::from(!relax);
-        let col = Col(self.columns.len() - 1);
-        self.add_cost(col, cost);
-        col
+        self.push(key, def, cost)
+    }
+
+    /// Adds `cost` to the objective coefficient of `col`, as a cost of the
+    /// current block.
+    pub fn add_cost(&mut self, col: Col, cost: f64) {
+        if cost != 0.0 {
+            self.costs.push((self.block, col, cost));
+        }
     }
 
     /// Adds the row `Σ coef·col (sense) rhs`.
-    pub fn row(&mut self, terms: &[(Col, f64)], sense: Sense, rhs: f64) -> RowIx {
+    pub fn row(&mut self, key: RowKey, terms: &[(Col, f64)], sense: Sense, rhs: f64) -> Row {
         let mut e = Expression::with_capacity(terms.len());
         for &(c, coef) in terms {
             e.add_mul(coef, self.columns[c.0]);
@@ -136,20 +114,48 @@ impl LpBuilder {
             Sense::Le => e.leq(rhs),
             Sense::Ge => e.geq(rhs),
         });
+        self.keys.rows.push((self.block, key));
         self.size.rows += 1;
-        RowIx(self.rows.len() - 1)
+        Row(self.rows.len() - 1)
     }
 
-    /// Hands the problem to HiGHS (not yet solved).
+    /// Starts block `b`: columns, rows and costs added from now on belong
+    /// to it.
+    pub fn start_block(&mut self, b: Block) {
+        self.block = b;
+    }
+
+    /// The cost terms of block `b`, unweighted, in the order added.
+    pub fn block_costs(&self, b: Block) -> Vec<(Col, f64)> {
+        self.costs
+            .iter()
+            .filter(|c| c.0 == b)
+            .map(|&(_, col, k)| (col, k))
+            .collect()
+    }
+
+    /// Size so far.
+    pub fn size(&self) -> LpSize {
+        self.size
+    }
+
+    /// Hands the LP to the solver, minimising every block's costs times
+    /// `weight(block)`.
     ///
     /// # Errors
-    /// A message when HiGHS refuses the problem.
-    pub fn into_highs(self) -> Result<(highs::Model, LpSize), String> {
-        let mut problem = self.vars.minimise(self.objective).using(highs_solver);
-        for r in self.rows {
-            problem.add_constraint(r);
+    /// [`SolverError`] when HiGHS refuses the problem.
+    pub fn into_problem(
+        self,
+        weight: impl Fn(Block) -> f64,
+    ) -> Result<(Problem, LpKeys, LpSize), SolverError> {
+        let mut objective = Expression::with_capacity(self.costs.len());
+        for &(b, col, cost) in &self.costs {
+            let w = weight(b);
+            if w != 0.0 {
+                objective.add_mul(cost * w, self.columns[col.0]);
+            }
         }
-        let model = problem.try_into_inner().map_err(|e| e.to_string())?;
-        Ok((model, self.size))
+        let problem = Problem::new(self.vars, objective, self.rows)?;
+        Ok((problem, self.keys, self.size))
     }
 }

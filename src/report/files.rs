@@ -162,7 +162,9 @@ fn production_csv(model: &Model, plan: &Plan) -> Result<String, String> {
         for (f, fac) in model.facilities.iter().enumerate() {
             let cap = plan.capacity[f][t.0];
             let x = plan.activity[f][t.0];
-            if cap <= 0.0 && x <= 0.0 {
+            // Candidates show in every period, built or not: their
+            // capacity value is what one more unit would save.
+            if cap <= 0.0 && x <= 0.0 && fac.status != crate::model::Status::Candidate {
                 continue;
             }
             rows.push(vec![
@@ -221,13 +223,15 @@ fn shortages_csv(model: &Model, plan: &Plan) -> Result<String, String> {
 }
 
 fn prices_csv(model: &Model, plan: &Plan) -> Result<String, String> {
-    let rows = plan.prices.iter().map(|&(e, c, t, p)| {
+    let rows = plan.prices.iter().map(|p| {
         vec![
-            model.periods[t.0].label.clone(),
-            place(model, e),
-            model.countries[model.endpoint_country(e).0].code.clone(),
-            model.commodities[c.0].id.clone(),
-            num(p),
+            model.periods[p.period.0].label.clone(),
+            place(model, p.place),
+            model.countries[model.endpoint_country(p.place).0]
+                .code
+                .clone(),
+            model.commodities[p.commodity.0].id.clone(),
+            num(p.value),
         ]
     });
     csv_text(&["period", "place", "country", "commodity", "price"], rows)
@@ -293,14 +297,14 @@ fn dependency_csv(model: &Model, plan: &Plan, dep: &Dependency) -> Result<String
 /// Every build decision with a non-zero value: the candidate, its start and
 /// the share built (1 unless relaxed).
 fn builds_csv(model: &Model, plan: &Plan) -> Result<String, String> {
-    let rows = plan.builds.iter().filter(|b| b.2 > 0.0).map(|&(f, t, y)| {
-        let fac = &model.facilities[f.0];
+    let rows = plan.built().map(|b| {
+        let fac = &model.facilities[b.candidate.0];
         vec![
-            model.periods[t.0].label.clone(),
+            model.periods[b.start.0].label.clone(),
             fac.id.clone(),
             model.countries[fac.country.0].code.clone(),
             model.processes[fac.process.0].id.clone(),
-            num(y),
+            num(b.share),
             num(fac.capacity),
             num(fac.build_cost),
         ]

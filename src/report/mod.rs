@@ -262,10 +262,9 @@ impl Summary {
             .collect();
 
         let builds = plan
-            .builds
-            .iter()
-            .filter(|b| b.2 > 0.0)
-            .map(|&(f, t, y)| {
+            .built()
+            .map(|b| {
+                let (f, t, y) = (b.candidate, b.start, b.share);
                 let fac = &model.facilities[f.0];
                 BuildRow {
                     facility: fac.id.clone(),

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use rareflow::io::source::ModelSource;
-use rareflow::solve::SolveOptions;
+use rareflow::solver::SolveOptions;
 
 use crate::common::*;
 
@@ -80,10 +80,8 @@ fn solve(src: &ModelSource, portfolio: Option<&str>, relax: bool) -> rareflow::S
 /// (start period label, share) of every build taken.
 fn built(s: &rareflow::Solution) -> Vec<(String, f64)> {
     s.plan
-        .builds
-        .iter()
-        .filter(|b| b.2 > 0.0)
-        .map(|b| (s.model.periods[b.1 .0].label.clone(), b.2))
+        .built()
+        .map(|b| (s.model.periods[b.start.0].label.clone(), b.share))
         .collect()
 }
 
@@ -120,7 +118,7 @@ fn the_lead_time_is_respected() {
         .plan
         .builds
         .iter()
-        .map(|b| s.model.periods[b.1 .0].label.clone())
+        .map(|b| s.model.periods[b.start.0].label.clone())
         .collect();
     assert_eq!(starts, vec!["2028", "2029", "2030"]);
 }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use rareflow::io::source::ModelSource;
-use rareflow::solve::SolveOptions;
+use rareflow::solver::SolveOptions;
 use rareflow::{Checked, Solution};
 
 pub fn tiny_dir() -> PathBuf {

@@ -376,7 +376,7 @@ fn no_single_byte_corruption_panics() {
                 let src = ModelSource::Memory(broken);
                 let result = std::panic::catch_unwind(|| {
                     rareflow::check(&src, &[]).map(|c| {
-                        rareflow::solve_checked(c, &rareflow::solve::SolveOptions::default())
+                        rareflow::solve_checked(c, &rareflow::solver::SolveOptions::default())
                     })
                 });
                 let outcome =

@@ -4,7 +4,7 @@
 //! move the plan the way their stories say.
 
 use rareflow::io::source::ModelSource;
-use rareflow::solve::SolveOptions;
+use rareflow::solver::SolveOptions;
 use rareflow::trace::{shares, trace};
 
 use crate::common::*;
@@ -178,11 +178,11 @@ fn building_is_an_option_that_never_costs_more() {
     let all = solve(&[]);
     let none = solve_lp(&[]);
     assert!(all.plan.objective <= none.plan.objective * (1.0 + 1e-9));
-    for &(f, t, y) in all.plan.builds.iter().filter(|b| b.2 > 0.0) {
-        assert_eq!(y, 1.0);
-        let fac = &all.model.facilities[f.0];
+    for b in all.plan.built() {
+        assert_eq!(b.share, 1.0);
+        let fac = &all.model.facilities[b.candidate.0];
         assert!(
-            all.model.periods[t.0].start >= 2025 + fac.lead_years as i32,
+            all.model.periods[b.start.0].start >= 2025 + fac.lead_years as i32,
             "{}",
             fac.id
         );

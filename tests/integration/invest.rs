@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 
 use rareflow::invest::{invest, Objective};
 use rareflow::io::source::ModelSource;
-use rareflow::solve::SolveOptions;
+use rareflow::solver::SolveOptions;
 
 use crate::common::close;
 
@@ -85,6 +85,7 @@ fn the_hedge_differs_from_both_futures_own_best_plans() {
         &futures(),
         Objective::Expected,
         &SolveOptions::default(),
+        &|_| {},
     )
     .unwrap();
     assert_eq!(r.builds, vec!["small@2026"]);
@@ -110,6 +111,7 @@ fn minimax_regret_and_cvar_choose_as_computed_by_hand() {
         &futures(),
         Objective::Regret,
         &SolveOptions::default(),
+        &|_| {},
     )
     .unwrap();
     assert_eq!(r.builds, vec!["small@2026"]);
@@ -122,6 +124,7 @@ fn minimax_regret_and_cvar_choose_as_computed_by_hand() {
             alpha: 0.5,
         },
         &SolveOptions::default(),
+        &|_| {},
     )
     .unwrap();
     assert_eq!(r.builds, vec!["big@2026"]);
@@ -135,6 +138,7 @@ fn probabilities_move_the_hedge() {
         &[("baseline".into(), 0.05), ("high".into(), 0.95)],
         Objective::Expected,
         &SolveOptions::default(),
+        &|_| {},
     )
     .unwrap();
     assert_eq!(r.builds, vec!["big@2026"]);

@@ -2,8 +2,10 @@
 //! relations on models/tiny, the verifier rejecting a tampered plan, and
 //! statuses reported as HiGHS gave them.
 
-use rareflow::formulation::lp::{LpBuilder, Sense};
-use rareflow::solve::{Session, SolveOptions, SolveStatus};
+use rareflow::formulation::lp::{Lp, Sense};
+use rareflow::formulation::{ColKey, RowKey};
+use rareflow::model::FacilityId;
+use rareflow::solver::{Session, SolveOptions, SolveStatus};
 
 use crate::assert_close;
 use crate::common::*;
@@ -113,30 +115,38 @@ fn the_verifier_rejects_a_tampered_plan() {
     let s = solve_tiny();
     let mut plan = s.plan.clone();
     plan.flows[0][0] += 1.0;
-    let err = rareflow::plan::verify(&s.model, &s.network, &plan).unwrap_err();
-    assert!(err.contains("balance of conc at"), "{err}");
+    let err = rareflow::formulation::verify(&s.model, &s.network, &plan).unwrap_err();
+    assert!(err.what.contains("balance of conc at"), "{err}");
     let mut plan = s.plan.clone();
     plan.objective *= 1.001;
-    let err = rareflow::plan::verify(&s.model, &s.network, &plan).unwrap_err();
-    assert!(err.contains("differs from the solver's objective"), "{err}");
-    assert!(rareflow::plan::verify(&s.model, &s.network, &s.plan).is_ok());
+    let err = rareflow::formulation::verify(&s.model, &s.network, &plan).unwrap_err();
+    assert!(
+        err.what.contains("differs from the solver's objective"),
+        "{err}"
+    );
+    assert!(rareflow::formulation::verify(&s.model, &s.network, &s.plan).is_ok());
 }
 
 #[test]
 fn infeasible_and_unbounded_are_reported_as_such() {
-    let mut lp = LpBuilder::default();
-    let x = lp.column(Some(1.0), 1.0);
-    lp.row(&[(x, 1.0)], Sense::Eq, 2.0);
-    let (model, _) = lp.into_highs().unwrap();
-    let s = Session::solve(model, &SolveOptions::default()).unwrap();
+    // Keys only name the columns and rows here.
+    let key = ColKey::Shortage { segment: 0 };
+    let row = RowKey::OneStart {
+        candidate: FacilityId(0),
+    };
+    let mut lp = Lp::default();
+    let x = lp.column(key, Some(1.0), 1.0);
+    lp.row(row, &[(x, 1.0)], Sense::Eq, 2.0);
+    let (problem, _, _) = lp.into_problem(|_| 1.0).unwrap();
+    let s = Session::solve(problem, &SolveOptions::default()).unwrap();
     assert_eq!(s.status, SolveStatus::Infeasible);
     assert!(!s.has_plan);
 
-    let mut lp = LpBuilder::default();
-    let x = lp.column(None, -1.0);
-    lp.row(&[(x, -1.0)], Sense::Le, 0.0);
-    let (model, _) = lp.into_highs().unwrap();
-    let s = Session::solve(model, &SolveOptions::default()).unwrap();
+    let mut lp = Lp::default();
+    let x = lp.column(key, None, -1.0);
+    lp.row(row, &[(x, -1.0)], Sense::Le, 0.0);
+    let (problem, _, _) = lp.into_problem(|_| 1.0).unwrap();
+    let s = Session::solve(problem, &SolveOptions::default()).unwrap();
     assert!(
         matches!(
             s.status,
@@ -145,8 +155,5 @@ fn infeasible_and_unbounded_are_reported_as_such() {
         "{:?}",
         s.status
     );
-    assert_eq!(
-        rareflow::error::Error::NoPlan(s.status.label()).exit_code(),
-        6
-    );
+    assert_eq!(rareflow::error::Error::NoPlan(s.status).exit_code(), 6);
 }

@@ -2,9 +2,9 @@
 //! cost breakdown, the binding duals, and what moves when the tariff or the
 //! cap moves.
 
-use rareflow::model::{Endpoint, Model};
+use rareflow::model::{Endpoint, FacilityId, Model, PeriodId};
 use rareflow::plan::Plan;
-use rareflow::solve::{Change, SolveStatus};
+use rareflow::solver::{Change, SolveStatus};
 
 use crate::assert_close;
 use crate::common::*;
@@ -19,10 +19,12 @@ fn facility(m: &Model, id: &str) -> usize {
 fn price(m: &Model, plan: &Plan, place: &str, commodity: &str, t: usize) -> f64 {
     plan.prices
         .iter()
-        .find(|(e, c, p, _)| {
-            m.endpoint_name(*e) == place && m.commodities[c.0].id == commodity && p.0 == t
+        .find(|p| {
+            m.endpoint_name(p.place) == place
+                && m.commodities[p.commodity.0].id == commodity
+                && p.period.0 == t
         })
-        .map(|p| p.3)
+        .map(|p| p.value)
         .unwrap_or_else(|| panic!("no price for {commodity} at {place}"))
 }
 
@@ -86,8 +88,8 @@ fn plan_quantities_match_the_hand_solution() {
         .plan
         .disposal
         .iter()
-        .filter(|d| d.3 > 0.0)
-        .map(|d| d.3)
+        .filter(|d| d.tonnes > 0.0)
+        .map(|d| d.tonnes)
         .sum();
     assert_close!(disposed, 1200.0);
 }
@@ -154,8 +156,8 @@ fn warm_resolve_after_changing_a_cap_matches_its_shadow_price() {
     let mut s = solve_tiny();
     let before = s.session.objective;
     let mut change = Change::default();
-    for &(_, _, row) in &s.index.caps {
-        change = change.rhs_le(row, 250.0);
+    for cap in &s.index.caps.rows {
+        change = change.rhs_le(cap.row, 250.0);
     }
     s.session.resolve(&change).unwrap();
     assert_eq!(s.session.status, SolveStatus::Optimal);
@@ -166,7 +168,10 @@ fn warm_resolve_after_changing_a_cap_matches_its_shadow_price() {
         s.session.iterations
     );
     // Changing a cost back and forth returns to the same optimum.
-    let col = s.index.activity[facility(&s.model, "weld_mine")][0];
+    let col = s
+        .index
+        .activity
+        .col(FacilityId(facility(&s.model, "weld_mine")), PeriodId(0));
     s.session
         .resolve(&Change::default().cost(col, 3_000.0))
         .unwrap();

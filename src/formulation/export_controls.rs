@@ -1,0 +1,119 @@
+//! Export controls: the flows leaving a control's exporters for its
+//! destinations, in its goods, stay under its cap in every period it
+//! applies to (0 = a ban).
+//!
+//! The dual of a cap row is the value of one more tonne of quota.
+
+use super::keys::RowKey;
+use super::lanes::FlowIndex;
+use super::lp::{Lp, Sense};
+use crate::model::{ExportControl, Model, PeriodId};
+use crate::network::{LaneId, Network};
+use crate::plan::{CapUse, Checker, Plan};
+use crate::solver::{Col, Row, Session};
+
+/// An export-control row.
+#[derive(Debug, Clone, Copy)]
+pub struct CapRow {
+    /// Index into `model.export_controls`.
+    pub control: usize,
+    /// The period.
+    pub period: PeriodId,
+    /// The row.
+    pub row: Row,
+}
+
+/// Export-control rows and the lanes each control covers.
+#[derive(Debug, Clone, Default)]
+pub struct CapIndex {
+    /// Lanes matched by each export control (same order as
+    /// `model.export_controls`).
+    pub lanes: Vec<Vec<LaneId>>,
+    /// One per control and period it applies to.
+    pub rows: Vec<CapRow>,
+}
+
+/// One row per export control and period it applies to.
+pub(super) fn add_rows(
+    lp: &mut Lp,
+    flows: &FlowIndex,
+    model: &Model,
+    network: &Network,
+) -> CapIndex {
+    let lanes: Vec<Vec<LaneId>> = model
+        .export_controls
+        .iter()
+        .map(|ec| matching_lanes(model, network, ec))
+        .collect();
+    let mut rows = Vec::new();
+    for (control, ec) in model.export_controls.iter().enumerate() {
+        for period in model.period_ids().filter(|&t| ec.periods.contains(t)) {
+            let terms: Vec<(Col, f64)> = lanes[control]
+                .iter()
+                .map(|&l| (flows.col(l, period), 1.0))
+                .collect();
+            let row = lp.row(
+                RowKey::ExportCap { control, period },
+                &terms,
+                Sense::Le,
+                ec.cap,
+            );
+            rows.push(CapRow {
+                control,
+                period,
+                row,
+            });
+        }
+    }
+    CapIndex { lanes, rows }
+}
+
+/// Lanes that an export control covers: they cross a border from one of its
+/// exporters to one of its destinations, carrying one of its goods.
+pub fn matching_lanes(model: &Model, network: &Network, ec: &ExportControl) -> Vec<LaneId> {
+    network
+        .lanes()
+        .iter()
+        .enumerate()
+        .filter(|(_, lane)| {
+            let from = model.facilities[lane.from.0].country;
+            let to = model.endpoint_country(lane.to);
+            from != to
+                && ec.exporter.contains(from)
+                && ec.destination.contains(to)
+                && ec.goods.contains(lane.commodity)
+        })
+        .map(|(l, _)| LaneId(l))
+        .collect()
+}
+
+/// Reads each cap's use and shadow price.
+pub(super) fn read(ix: &CapIndex, model: &Model, s: &Session, plan: &mut Plan) {
+    plan.caps = ix
+        .rows
+        .iter()
+        .map(|r| CapUse {
+            control: r.control,
+            period: r.period,
+            used: ix.lanes[r.control]
+                .iter()
+                .map(|l| plan.flows[l.0][r.period.0])
+                .sum(),
+            cap: model.export_controls[r.control].cap,
+            shadow_price: (-s.dual(r.row) / model.period_weight(r.period)).max(0.0),
+        })
+        .collect();
+}
+
+/// Every cap holds in every period it applies to.
+pub(super) fn check(model: &Model, network: &Network, plan: &Plan, ck: &mut Checker) {
+    for ec in &model.export_controls {
+        let lanes = matching_lanes(model, network, ec);
+        for t in model.period_ids().filter(|&t| ec.periods.contains(t)) {
+            let used: f64 = lanes.iter().map(|l| plan.flows[l.0][t.0]).sum();
+            ck.bounds(used, 0.0, Some(ec.cap), || {
+                format!("export control {} in {}", ec.id, model.periods[t.0].label)
+            });
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! Typed keys of the LP's columns and rows, and their labels in model terms.
+//!
+//! Every column and row the formulation adds carries a key such as
+//! `Flow { lane, period }` or `Balance { facility, commodity, period }`;
+//! lookups go through keys ([`super::LpIndex::col`], [`super::LpIndex::row`])
+//! and a key's [`label`](ColKey::label) is what a debug dump, an
+//! infeasibility explanation or an exported LP shows, e.g.
+//! `flow[us_mtpass_sep→market:US, ndpr_oxide, 2027]`.
+
+use crate::model::{CommodityId, CountryId, FacilityId, Model, PeriodId};
+use crate::network::{LaneId, Network};
+
+/// One block of an LP: the whole model for a plain solve, one scenario of a
+/// stochastic program.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Block(pub u32);
+
+/// What a column of the LP stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ColKey {
+    /// Activity of a facility's process, units per year.
+    Activity {
+        /// The facility.
+        facility: FacilityId,
+        /// The period.
+        period: PeriodId,
+    },
+    /// Tonnes per year shipped on a lane.
+    Flow {
+        /// The lane.
+        lane: LaneId,
+        /// The period.
+        period: PeriodId,
+    },
+    /// Surplus of an output disposed of at a facility, tonnes per year.
+    Disposal {
+        /// The facility.
+        facility: FacilityId,
+        /// The output.
+        commodity: CommodityId,
+        /// The period.
+        period: PeriodId,
+    },
+    /// Unserved tonnes per year of a demand segment.
+    Shortage {
+        /// Index into `model.demand`.
+        segment: usize,
+    },
+    /// The decision to build a candidate to start in a period.
+    Build {
+        /// The candidate.
+        candidate: FacilityId,
+        /// The period it starts operating.
+        start: PeriodId,
+    },
+    /// The largest regret of a stochastic program (its epigraph).
+    MaxRegret,
+    /// The value-at-risk threshold η of CVaR.
+    CvarThreshold,
+    /// A scenario's cost above η.
+    CvarExcess {
+        /// The scenario's block.
+        scenario: Block,
+    },
+}
+
+/// What a row of the LP stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RowKey {
+    /// Material balance of a commodity at a facility.
+    Balance {
+        /// The facility.
+        facility: FacilityId,
+        /// The commodity.
+        commodity: CommodityId,
+        /// The period.
+        period: PeriodId,
+    },
+    /// Deliveries plus shortages equal demand in a country's market.
+    Market {
+        /// The country.
+        country: CountryId,
+        /// The commodity.
+        commodity: CommodityId,
+        /// The period.
+        period: PeriodId,
+    },
+    /// An export control in a period.
+    ExportCap {
+        /// Index into `model.export_controls`.
+        control: usize,
+        /// The period.
+        period: PeriodId,
+    },
+    /// A candidate starts at most once (exactly once when forced).
+    OneStart {
+        /// The candidate.
+        candidate: FacilityId,
+    },
+    /// A start shared by several futures that this future does not allow.
+    StartNotAllowed {
+        /// The candidate.
+        candidate: FacilityId,
+        /// The start.
+        start: PeriodId,
+    },
+    /// A candidate's activity within the capacity its build gives.
+    CandidateCapacity {
+        /// The candidate.
+        candidate: FacilityId,
+        /// The period.
+        period: PeriodId,
+    },
+    /// Capital spent on all builds.
+    BuildBudget,
+    /// Capital spent on builds starting in one period.
+    BuildBudgetInPeriod {
+        /// The start period.
+        period: PeriodId,
+    },
+    /// The fewest builds.
+    MinBuilds,
+    /// The most builds.
+    MaxBuilds,
+    /// A scenario's regret below the largest regret.
+    RegretCut {
+        /// The scenario's block.
+        scenario: Block,
+    },
+    /// A scenario's cost above η, for CVaR.
+    CvarCut {
+        /// The scenario's block.
+        scenario: Block,
+    },
+}
+
+fn period(model: &Model, t: PeriodId) -> &str {
+    &model.periods[t.0].label
+}
+
+impl ColKey {
+    /// The column's name in model terms.
+    pub fn label(&self, model: &Model, network: &Network) -> String {
+        let fac = |f: FacilityId| &model.facilities[f.0].id;
+        let com = |c: CommodityId| &model.commodities[c.0].id;
+        match *self {
+            ColKey::Activity {
+                facility,
+                period: t,
+            } => {
+                format!("activity[{}, {}]", fac(facility), period(model, t))
+            }
+            ColKey::Flow { lane, period: t } => {
+                let l = network.lane(lane);
+                format!(
+                    "flow[{}→{}, {}, {}]",
+                    fac(l.from),
+                    model.endpoint_name(l.to),
+                    com(l.commodity),
+                    period(model, t)
+                )
+            }
+            ColKey::Disposal {
+                facility,
+                commodity,
+                period: t,
+            } => format!(
+                "disposal[{}, {}, {}]",
+                fac(facility),
+                com(commodity),
+                period(model, t)
+            ),
+            ColKey::Shortage { segment } => {
+                let d = &model.demand[segment];
+                format!(
+                    "shortage[{} {} {}, {}]",
+                    model.countries[d.country.0].code,
+                    d.sector,
+                    com(d.commodity),
+                    period(model, d.period)
+                )
+            }
+            ColKey::Build { candidate, start } => {
+                format!("build[{}@{}]", fac(candidate), period(model, start))
+            }
+            ColKey::MaxRegret => "max_regret".to_string(),
+            ColKey::CvarThreshold => "cvar_threshold".to_string(),
+            ColKey::CvarExcess { scenario } => format!("cvar_excess[{}]", scenario.0),
+        }
+    }
+}
+
+impl RowKey {
+    /// The row's name in model terms.
+    pub fn label(&self, model: &Model) -> String {
+        let fac = |f: FacilityId| &model.facilities[f.0].id;
+        let com = |c: CommodityId| &model.commodities[c.0].id;
+        match *self {
+            RowKey::Balance {
+                facility,
+                commodity,
+                period: t,
+            } => format!(
+                "balance[{}, {}, {}]",
+                fac(facility),
+                com(commodity),
+                period(model, t)
+            ),
+            RowKey::Market {
+                country,
+                commodity,
+                period: t,
+            } => format!(
+                "market[{}, {}, {}]",
+                model.countries[country.0].code,
+                com(commodity),
+                period(model, t)
+            ),
+            RowKey::ExportCap { control, period: t } => format!(
+                "export_cap[{}, {}]",
+                model.export_controls[control].id,
+                period(model, t)
+            ),
+            RowKey::OneStart { candidate } => format!("one_start[{}]", fac(candidate)),
+            RowKey::StartNotAllowed { candidate, start } => {
+                format!(
+                    "start_not_allowed[{}@{}]",
+                    fac(candidate),
+                    period(model, start)
+                )
+            }
+            RowKey::CandidateCapacity {
+                candidate,
+                period: t,
+            } => format!("capacity[{}, {}]", fac(candidate), period(model, t)),
+            RowKey::BuildBudget => "build_budget".to_string(),
+            RowKey::BuildBudgetInPeriod { period: t } => {
+                format!("build_budget[{}]", period(model, t))
+            }
+            RowKey::MinBuilds => "min_builds".to_string(),
+            RowKey::MaxBuilds => "max_builds".to_string(),
+            RowKey::RegretCut { scenario } => format!("regret[{}]", scenario.0),
+            RowKey::CvarCut { scenario } => format!("cvar[{}]", scenario.0),
+        }
+    }
+}
+
+/// The key of every column and row of a built LP, with the block it
+/// belongs to, in LP order.
+#[derive(Debug, Clone, Default)]
+pub struct LpKeys {
+    /// Column `j`'s block and key.
+    pub cols: Vec<(Block, ColKey)>,
+    /// Row `i`'s block and key.
+    pub rows: Vec<(Block, RowKey)>,
+}

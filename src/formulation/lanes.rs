@@ -1,0 +1,88 @@
+//! Flows and tariffs: tonnes per year on every lane of the network, at its
+//! transport cost plus the tariffs that stack on a border crossing, within
+//! the lane's capacity.
+
+use super::keys::ColKey;
+use super::lp::Lp;
+use crate::model::{Model, PeriodId};
+use crate::network::{LaneId, Network};
+use crate::plan::{Checker, Costs, Plan};
+use crate::solver::{Col, Session};
+
+/// Flow columns, one per lane and period.
+#[derive(Debug, Clone, Default)]
+pub struct FlowIndex {
+    periods: usize,
+    cols: Vec<Col>,
+}
+
+impl FlowIndex {
+    /// The flow column of `lane` in `period`.
+    pub fn col(&self, lane: LaneId, period: PeriodId) -> Col {
+        self.cols[lane.0 * self.periods + period.0]
+    }
+}
+
+/// Flow per lane and period, `0 <= q <= lane capacity`, at transport cost
+/// plus stacked tariffs ([`Network::unit_cost`]).
+pub(super) fn add_columns(lp: &mut Lp, model: &Model, network: &Network) -> FlowIndex {
+    let mut ix = FlowIndex {
+        periods: model.periods.len(),
+        cols: Vec::with_capacity(network.lanes().len() * model.periods.len()),
+    };
+    for (l, lane) in network.lanes().iter().enumerate() {
+        for t in model.period_ids() {
+            let lane_id = LaneId(l);
+            let cost = model.period_weight(t) * network.unit_cost(model, lane_id, t);
+            let key = ColKey::Flow {
+                lane: lane_id,
+                period: t,
+            };
+            ix.cols.push(lp.column(key, lane.capacity, cost));
+        }
+    }
+    ix
+}
+
+/// Reads the flows.
+pub(super) fn read(ix: &FlowIndex, model: &Model, network: &Network, s: &Session, plan: &mut Plan) {
+    plan.flows = (0..network.lanes().len())
+        .map(|l| {
+            model
+                .period_ids()
+                .map(|t| s.value(ix.col(LaneId(l), t)))
+                .collect()
+        })
+        .collect();
+}
+
+/// Flows lie within each lane's capacity.
+pub(super) fn check(model: &Model, network: &Network, plan: &Plan, ck: &mut Checker) {
+    for (l, lane) in network.lanes().iter().enumerate() {
+        for t in model.period_ids() {
+            ck.bounds(plan.flows[l][t.0], 0.0, lane.capacity, || {
+                format!(
+                    "lane {} -> {} ({}) in {}",
+                    model.facilities[lane.from.0].id,
+                    model.endpoint_name(lane.to),
+                    model.commodities[lane.commodity.0].id,
+                    model.periods[t.0].label
+                )
+            });
+        }
+    }
+}
+
+/// Transport on every lane, and the tariffs of every border crossing.
+pub(super) fn cost(model: &Model, network: &Network, plan: &Plan, k: &mut Costs) {
+    for t in model.period_ids() {
+        let w = model.period_weight(t);
+        for (l, lane) in network.lanes().iter().enumerate() {
+            let q = plan.flows[l][t.0];
+            k.transport += w * lane.transport_cost * q;
+            let exporter = model.facilities[lane.from.0].country;
+            let importer = model.endpoint_country(lane.to);
+            k.tariffs += w * model.tariff_per_tonne(exporter, importer, lane.commodity, t) * q;
+        }
+    }
+}

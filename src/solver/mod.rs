@@ -1,0 +1,64 @@
+//! The solver behind one door: everything that names HiGHS (`highs`,
+//! `highs_sys`, good_lp's HiGHS backend) lives in this folder, and so does
+//! every `unsafe` block.
+//!
+//! - [`Problem`]: an LP or MIP handed to HiGHS but not yet solved (built
+//!   from a solver-neutral [`crate::formulation::lp::Lp`]); columns can be
+//!   fixed before solving.
+//! - [`Session`]: a solved problem with its real status, values and duals,
+//!   kept alive so a [`Change`] (costs, bounds, right-hand sides) can be
+//!   applied and re-solved from the previous basis.
+//! - [`SolveOptions`] and [`SolveStatus`].
+//!
+//! good_lp folds several HiGHS outcomes together (every limit becomes
+//! `TimeLimit`, "unbounded or infeasible" becomes "infeasible"); this module
+//! talks to the `highs` crate directly once good_lp has built the problem,
+//! so the status reported is the one HiGHS gave.
+
+mod problem;
+mod session;
+
+pub use problem::Problem;
+pub use session::{Change, Session, SolveStatus};
+
+/// Index of a column in the LP (and in HiGHS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Col(pub usize);
+
+/// Index of a row in the LP (and in HiGHS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Row(pub usize);
+
+/// How to run the solver.
+#[derive(Debug, Clone)]
+pub struct SolveOptions {
+    /// HiGHS threads (default 1: sweeps run many solves side by side).
+    pub threads: u32,
+    /// Stop after this many seconds, keeping the best plan found.
+    pub time_limit: Option<f64>,
+    /// Relative MIP gap at which to stop.
+    pub mip_gap: Option<f64>,
+    /// Portfolio of candidates: `all` (default), `none`, or one of the
+    /// model's `portfolios.csv`.
+    pub portfolio: Option<String>,
+    /// Continuous build decisions instead of binary ones.
+    pub relax: bool,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        SolveOptions {
+            threads: 1,
+            time_limit: None,
+            mip_gap: None,
+            portfolio: None,
+            relax: false,
+        }
+    }
+}
+
+/// HiGHS failed in a way rareflow did not expect (not an infeasible or
+/// unbounded model: those are [`SolveStatus`]es).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SolverError(pub String);
