@@ -19,7 +19,7 @@ pub use crate::formulation::stochastic::Objective;
 
 use crate::compare::BASELINE;
 use crate::error::{Error, Result};
-use crate::formulation::stochastic::{extensive, Extensive, Future};
+use crate::formulation::stochastic::{extensive, Extensive, Future, FutureBlock};
 use crate::formulation::{read_plan, BuildOptions, SharedBuilds};
 use crate::io::source::ModelSource;
 use crate::plan::Plan;
@@ -227,14 +227,25 @@ pub fn invest(
         "solving the shared build plan ({} columns)",
         x.size.columns
     ));
-    let Extensive {
-        problem,
-        futures: blocks,
-        shared,
-        size,
-        ..
-    } = x;
-    let session = solve(problem, &shared, None, opts)?;
+    let columns = x.size.columns;
+    let session = solve(x.problem, &x.shared, None, opts)?;
+    let builds: Vec<String> = x
+        .shared
+        .columns()
+        .filter(|&(_, _, col)| session.value(col) > 0.5)
+        .map(|(id, label, _)| format!("{id}@{label}"))
+        .collect();
+    // Under minimax regret only the worst future's cost is minimised; the
+    // others' operations are merely feasible. Once the future is known its
+    // operations are run at least cost, so every future is priced again
+    // with the chosen builds fixed.
+    let (blocks, session) = match objective {
+        Objective::Regret => {
+            progress("pricing every future's operations with the chosen builds");
+            evaluate(&futures, &scenarios, &best, &builds, opts)?
+        }
+        _ => (x.futures, session),
+    };
     let mut outcomes = Vec::new();
     for (((c, block), (name, p)), (own_best, own_builds)) in futures
         .checked
@@ -262,11 +273,6 @@ pub fn invest(
             own_builds: own_builds.clone(),
         });
     }
-    let builds: Vec<String> = shared
-        .columns()
-        .filter(|&(_, _, col)| session.value(col) > 0.5)
-        .map(|(id, label, _)| format!("{id}@{label}"))
-        .collect();
     let expected_cost: f64 = outcomes.iter().map(|o| o.probability * o.cost).sum();
     let max_regret = outcomes
         .iter()
@@ -285,9 +291,24 @@ pub fn invest(
         expected_with_baseline_builds,
         vss: expected_with_baseline_builds - expected_cost,
         status: session.status.label(),
-        columns: size.columns,
+        columns,
         outcomes,
     })
+}
+
+/// Every future solved at least cost with the build decisions fixed at
+/// `builds` (`facility@start` names; every other decision 0): the blocks
+/// and the solution.
+fn evaluate(
+    futures: &Futures,
+    scenarios: &[(String, f64)],
+    best: &[f64],
+    builds: &[String],
+    opts: &SolveOptions,
+) -> Result<(Vec<FutureBlock>, Session)> {
+    let x = futures.extensive(scenarios, Objective::Expected, best, opts)?;
+    let session = solve(x.problem, &x.shared, Some(builds), opts)?;
+    Ok((x.futures, session))
 }
 
 /// Expected cost when the builds of the plan for the model without any
@@ -304,9 +325,8 @@ fn with_baseline_builds(
         Some(i) => own[i].1.clone(),
         None => builds_of(&crate::solve_checked(check(source, BASELINE)?, opts)?),
     };
-    let x = futures.extensive(scenarios, Objective::Expected, best, opts)?;
-    let session = solve(x.problem, &x.shared, Some(&base_builds), opts)?;
-    Ok(x.futures
+    let (blocks, session) = evaluate(futures, scenarios, best, &base_builds, opts)?;
+    Ok(blocks
         .iter()
         .zip(scenarios)
         .map(|(b, (_, p))| p * b.cost(&session.columns))

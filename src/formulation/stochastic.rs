@@ -103,10 +103,13 @@ pub fn extensive(
     }
     let top = Block(futures.len() as u32);
     lp.start_block(top);
+    let scale = row_scale(best);
     match objective {
         Objective::Expected => {}
-        Objective::Regret => add_regret(&mut lp, &blocks, best),
-        Objective::Cvar { lambda, alpha } => add_cvar(&mut lp, &blocks, futures, lambda, alpha),
+        Objective::Regret => add_regret(&mut lp, &blocks, best, scale),
+        Objective::Cvar { lambda, alpha } => {
+            add_cvar(&mut lp, &blocks, futures, lambda, alpha, scale)
+        }
     }
     let weight = |b: Block| match (b == top, objective) {
         (true, _) => 1.0,
@@ -123,32 +126,62 @@ pub fn extensive(
     })
 }
 
-/// `cost_s − best_s <= z` for every future s; z is minimised.
-fn add_regret(lp: &mut Lp, blocks: &[FutureBlock], best: &[f64]) {
-    let z = lp.column(ColKey::MaxRegret, None, 1.0);
+/// The unit, in money, of the rows that bound a future's whole cost.
+///
+/// A future's cost is ~1e11 on the global model; HiGHS's feasibility
+/// tolerance is absolute (1e-7), far below the rounding error of a row of
+/// that size (~1e-5), and its presolve then declares a feasible program
+/// infeasible. Those rows are written in units of `scale` (their columns
+/// too), so their right-hand sides stay below ~1e6. Cost coefficients that
+/// fall below HiGHS's smallest matrix value (1e-9) in these units are
+/// dropped from these rows only; what they carry is at most ~1e-9 × scale
+/// per unit of activity, far below the tolerance of the plans' check.
+fn row_scale(best: &[f64]) -> f64 {
+    let largest = best.iter().fold(1.0_f64, |m, b| m.max(b.abs()));
+    (largest / 1e6).max(1.0)
+}
+
+/// The terms of a future's cost, in units of `scale`.
+fn scaled(b: &FutureBlock, scale: f64) -> Vec<(Col, f64)> {
+    b.costs.iter().map(|&(c, k)| (c, k / scale)).collect()
+}
+
+/// `cost_s − best_s <= z` for every future s; z is minimised. In units of
+/// `scale` ([`row_scale`]).
+fn add_regret(lp: &mut Lp, blocks: &[FutureBlock], best: &[f64], scale: f64) {
+    let z = lp.column(ColKey::MaxRegret, None, scale);
     for (s, (b, best)) in blocks.iter().zip(best).enumerate() {
-        let mut terms = b.costs.clone();
+        let mut terms = scaled(b, scale);
         terms.push((z, -1.0));
         let key = RowKey::RegretCut {
             scenario: Block(s as u32),
         };
-        lp.row(key, &terms, Sense::Le, best - b.constant);
+        lp.row(key, &terms, Sense::Le, (best - b.constant) / scale);
     }
 }
 
-/// CVaR_α = min η + E[(cost − η)+] / (1 − α), weighted by λ.
-fn add_cvar(lp: &mut Lp, blocks: &[FutureBlock], futures: &[Future], lambda: f64, alpha: f64) {
-    let eta = lp.free_column(ColKey::CvarThreshold, lambda);
+/// CVaR_α = min η + E[(cost − η)+] / (1 − α), weighted by λ. η and the
+/// excesses are in units of `scale` ([`row_scale`]).
+fn add_cvar(
+    lp: &mut Lp,
+    blocks: &[FutureBlock],
+    futures: &[Future],
+    lambda: f64,
+    alpha: f64,
+    scale: f64,
+) {
+    let eta = lp.free_column(ColKey::CvarThreshold, lambda * scale);
     for (s, (b, f)) in blocks.iter().zip(futures).enumerate() {
         let scenario = Block(s as u32);
         let u = lp.column(
             ColKey::CvarExcess { scenario },
             None,
-            lambda * f.probability / (1.0 - alpha),
+            lambda * scale * f.probability / (1.0 - alpha),
         );
-        let mut terms = b.costs.clone();
+        let mut terms = scaled(b, scale);
         terms.push((eta, -1.0));
         terms.push((u, -1.0));
-        lp.row(RowKey::CvarCut { scenario }, &terms, Sense::Le, -b.constant);
+        let rhs = -b.constant / scale;
+        lp.row(RowKey::CvarCut { scenario }, &terms, Sense::Le, rhs);
     }
 }

@@ -291,3 +291,77 @@ fn compare_ranks_portfolios_by_regret_through_the_cli() {
         stdout(&o)
     );
 }
+
+/// Writes an in-memory model into a fresh directory.
+fn on_disk(src: &ModelSource) -> tempfile::TempDir {
+    let ModelSource::Memory(files) = src else {
+        panic!("an in-memory model")
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// Defect 7f: the README promised a capacity value for every candidate,
+/// built or not, but unbuilt ones were in no output file. production.csv
+/// has a row for every candidate in every period: unbuilt at r = 0.25, its
+/// capacity would save 2,500 $/t a year (an import at 22,500 replaced by
+/// production at 20,000).
+#[test]
+fn r7f_unbuilt_candidates_show_their_capacity_value() {
+    let dir = on_disk(&model(0.25, "0", "", None));
+    let out = tempfile::tempdir().unwrap();
+    let o = rareflow(&[
+        "solve",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(out.path().join("production.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().filter(|l| l.contains(",us_plant,")).collect();
+    assert_eq!(rows.len(), 5, "{csv}");
+    for r in rows {
+        // period,facility,country,process,activity,capacity,utilisation,capacity_value
+        assert!(r.ends_with(",0,0,0,2500"), "{r}");
+    }
+}
+
+/// Defect 7k: `--portfolio none` builds nothing, so the model's build
+/// limits do not apply: with `min_builds = 1` the default plan must build
+/// (2,000,000 + 500 t × 20,000) and `none` imports (500 t × 22,500).
+#[test]
+fn r7k_portfolio_none_switches_build_limits_off() {
+    let src = model(0.25, "0", "min_builds = 1\n", None);
+    let built = solve(&src, None, false);
+    assert!(close(built.plan.objective, 12_000_000.0, 1e-9));
+    let none = solve(&src, Some("none"), false);
+    assert!(close(none.plan.objective, 500.0 * 22_500.0, 1e-9));
+    assert!(none.plan.builds.is_empty());
+}
+
+/// A portfolio that forces a candidate its lead time keeps out of the
+/// horizon is bad data named in the model's terms, not "infeasible".
+#[test]
+fn a_forced_candidate_that_can_never_start_is_bad_data() {
+    let src = model(0.25, "9", "", Some("p,us_plant,force\n"));
+    let opts = SolveOptions {
+        portfolio: Some("p".into()),
+        ..SolveOptions::default()
+    };
+    let err = rareflow::solve(&src, &[], &opts).err().expect("bad data");
+    assert_eq!(err.exit_code(), 3);
+    let rareflow::error::Error::Invalid(d) = err else {
+        panic!("{err}")
+    };
+    assert!(
+        d[0].message
+            .contains("forces \"us_plant\", which can never start"),
+        "{}",
+        d[0]
+    );
+}

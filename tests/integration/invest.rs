@@ -26,13 +26,22 @@ use rareflow::solver::SolveOptions;
 use crate::common::close;
 
 fn model() -> ModelSource {
+    model_in(1)
+}
+
+/// The hedge model with every money figure (but the shortage penalty,
+/// which stays far above any delivered cost) multiplied by `k`.
+fn model_in(k: u64) -> ModelSource {
     let mut f = BTreeMap::new();
     let mut put = |k: &str, v: &str| {
         f.insert(k.to_string(), v.to_string());
     };
     put(
         "model.toml",
-        "name = \"hedge\"\nfirst_year = 2026\nlast_year = 2030\nshortage_penalty = 1000000\n",
+        &format!(
+            "name = \"hedge\"\nfirst_year = 2026\nlast_year = 2030\nshortage_penalty = {}\n",
+            (1_000_000 * k).min(1_000_000_000)
+        ),
     );
     put(
         "countries.csv",
@@ -40,7 +49,7 @@ fn model() -> ModelSource {
     );
     put(
         "commodities.csv",
-        "id,stage,ref_value\nmagnet,magnet,50000\n",
+        &format!("id,stage,ref_value\nmagnet,magnet,{}\n", 50_000 * k),
     );
     put(
         "processes.csv",
@@ -48,10 +57,17 @@ fn model() -> ModelSource {
     );
     put(
         "facilities.csv",
-        "id,country,process,capacity,status,variable_cost,build_cost\n\
-         cn_plant,CN,make_magnet,1000,operating,10000,\n\
-         small,US,make_magnet,50,candidate,20000,2500000\n\
-         big,US,make_magnet,100,candidate,20000,8000000\n",
+        &format!(
+            "id,country,process,capacity,status,variable_cost,build_cost\n\
+             cn_plant,CN,make_magnet,1000,operating,{},\n\
+             small,US,make_magnet,50,candidate,{},{}\n\
+             big,US,make_magnet,100,candidate,{},{}\n",
+            10_000 * k,
+            20_000 * k,
+            2_500_000 * k,
+            20_000 * k,
+            8_000_000 * k
+        ),
     );
     put("transport.csv", "from_region,to_region,commodity,cost\nasia,americas,magnet,0\namericas,americas,magnet,0\n");
     let demand: String = (2026..=2030)
@@ -68,6 +84,12 @@ fn model() -> ModelSource {
     put(
         "scenarios/high.toml",
         "description = \"tariff 100%\"\n[[set]]\nfile = \"tariffs.csv\"\nvalues = { ad_valorem = 1.0 }\n",
+    );
+    put(
+        "scenarios/high-no-big.toml",
+        "description = \"tariff 100%, and the big plant is off the table\"\n\
+         [[remove]]\nfile = \"facilities.csv\"\nmatch = { id = \"big\" }\n\
+         [[set]]\nfile = \"tariffs.csv\"\nvalues = { ad_valorem = 1.0 }\n",
     );
     ModelSource::Memory(f)
 }
@@ -141,5 +163,72 @@ fn probabilities_move_the_hedge() {
         &|_| {},
     )
     .unwrap();
+    assert_eq!(r.builds, vec!["big@2026"]);
+}
+
+/// Defect 7a: a future whose scenario removes a candidate shifts every row
+/// after it; build decisions are shared by id, so the program still builds.
+///
+/// Futures `baseline` and `high-no-big` (r = 1, no `big`), equally likely
+/// ($M): none 5.0 / 30.0, small 7.5 / 22.5, big 13.0 / 30.0 (it cannot be
+/// built in the second future, so there it costs and gives nothing).
+/// Expected: none 17.5, small 15.0, big 21.5 → small. Own bests: none (5.0)
+/// and small (22.5): wait-and-see 13.75, EVPI 1.25; the baseline builds
+/// nothing, so VSS = 17.5 − 15.0 = 2.5. Max regret: none 7.5, small 2.5,
+/// big 8.0 → small.
+#[test]
+fn r7a_a_future_that_removes_a_candidate_shares_builds_by_id() {
+    let futures = [("baseline".into(), 1.0), ("high-no-big".into(), 1.0)];
+    let opts = SolveOptions::default();
+    let r = invest(&model(), &futures, Objective::Expected, &opts, &|_| {}).unwrap();
+    assert_eq!(r.builds, vec!["small@2026"]);
+    assert_eq!(r.outcomes[1].own_builds, vec!["small@2026"]);
+    assert!(
+        close(r.expected_cost, 15.0 * M, 1e-9),
+        "{}",
+        r.expected_cost
+    );
+    assert!(close(r.evpi, 1.25 * M, 1e-9), "{}", r.evpi);
+    assert!(close(r.vss, 2.5 * M, 1e-9), "{}", r.vss);
+    let r = invest(&model(), &futures, Objective::Regret, &opts, &|_| {}).unwrap();
+    assert_eq!(r.builds, vec!["small@2026"]);
+    assert!(close(r.max_regret, 2.5 * M, 1e-9), "{}", r.max_regret);
+}
+
+/// Defect 7b: with costs near 1e11 a future's cost row outgrows HiGHS's
+/// absolute feasibility tolerance and its presolve called the regret and
+/// CVaR programs infeasible. The same hedge in units 10,000 times larger
+/// (penalty capped at the loader's 1e9) is solved, and every future's
+/// operations are priced at least cost: the hand-computed 75,000 M and
+/// 225,000 M, not merely costs within the regret bound.
+#[test]
+fn r7b_regret_and_cvar_solve_when_costs_are_large() {
+    let k = 10_000.0;
+    let opts = SolveOptions::default();
+    let r = invest(
+        &model_in(10_000),
+        &futures(),
+        Objective::Regret,
+        &opts,
+        &|_| {},
+    )
+    .unwrap();
+    assert_eq!(r.builds, vec!["small@2026"]);
+    assert!(close(r.max_regret, 4.5 * M * k, 1e-9), "{}", r.max_regret);
+    assert!(
+        close(r.outcomes[0].cost, 7.5 * M * k, 1e-9),
+        "{}",
+        r.outcomes[0].cost
+    );
+    assert!(
+        close(r.outcomes[1].cost, 22.5 * M * k, 1e-9),
+        "{}",
+        r.outcomes[1].cost
+    );
+    let cvar = Objective::Cvar {
+        lambda: 10.0,
+        alpha: 0.5,
+    };
+    let r = invest(&model_in(10_000), &futures(), cvar, &opts, &|_| {}).unwrap();
     assert_eq!(r.builds, vec!["big@2026"]);
 }

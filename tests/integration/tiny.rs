@@ -339,3 +339,86 @@ fn dependency_csv_and_summary_report_the_trace() {
         .unwrap();
     assert_eq!(us["magnet"][0]["country"], "CN");
 }
+
+/// Every column and row of the LP has a typed key whose label speaks the
+/// model's language, and lookups by key find the column or row it names.
+#[test]
+fn typed_keys_name_every_column_and_row_in_model_terms() {
+    use rareflow::formulation::{ColKey, RowKey};
+    let s = solve_tiny();
+    let labels: Vec<String> = s
+        .keys
+        .cols
+        .iter()
+        .map(|(_, k)| k.label(&s.model, &s.network))
+        .collect();
+    let unique: std::collections::BTreeSet<&String> = labels.iter().collect();
+    assert_eq!(unique.len(), labels.len(), "two columns share a label");
+    assert_eq!(labels.len(), s.size.columns);
+    assert!(labels.contains(&"flow[cn_magnet→market:US, magnet, 2026]".to_string()));
+    assert!(labels.contains(&"activity[baotou_sep, 2025]".to_string()));
+    assert!(labels.contains(&"disposal[baotou_sep, lace_oxide, 2025]".to_string()));
+    // A key found by lookup is the key stored at that column.
+    for (j, (_, key)) in s.keys.cols.iter().enumerate() {
+        assert_eq!(s.index.col(*key).map(|c| c.0), Some(j), "{}", labels[j]);
+    }
+    let rows: Vec<String> = s.keys.rows.iter().map(|(_, k)| k.label(&s.model)).collect();
+    assert_eq!(rows.len(), s.size.rows);
+    assert!(rows.contains(&"export_cap[cn-magnets-us, 2026]".to_string()));
+    assert!(rows.contains(&"market[US, magnet, 2025]".to_string()));
+    assert!(rows.contains(&"balance[cn_metal, ndpr_oxide, 2026]".to_string()));
+    for (i, (_, key)) in s.keys.rows.iter().enumerate() {
+        assert_eq!(s.index.row(*key).map(|r| r.0), Some(i), "{}", rows[i]);
+    }
+    let cap = RowKey::ExportCap {
+        control: 0,
+        period: PeriodId(1),
+    };
+    assert_close!(s.session.dual(s.index.row(cap).unwrap()), -74_499.0 * W26);
+    let mine = ColKey::Activity {
+        facility: FacilityId(facility(&s.model, "baotou_mine")),
+        period: PeriodId(0),
+    };
+    assert_close!(s.session.value(s.index.col(mine).unwrap()), 500.0);
+}
+
+/// Defect 7j: a lane into a market with no demand for its commodity was a
+/// free sink (La/Ce oxide shipped to Japan instead of paying for its
+/// disposal, and "plan verified"). The loader refuses such a lane; a model
+/// built in memory that has one fails verification, naming the delivery.
+#[test]
+fn r7j_the_verifier_catches_flow_into_a_market_without_demand() {
+    let checked = rareflow::check(
+        &rareflow::io::source::ModelSource::dir(tiny_dir()).unwrap(),
+        &[],
+    )
+    .unwrap();
+    let mut model = checked.model;
+    let sep = FacilityId(facility(&model, "baotou_sep"));
+    let jp = model.countries.iter().position(|c| c.code == "JP").unwrap();
+    let lace = model
+        .commodities
+        .iter()
+        .position(|c| c.id == "lace_oxide")
+        .unwrap();
+    model.lanes.push(rareflow::model::LaneSpec {
+        from: sep,
+        to: Endpoint::Market(rareflow::model::CountryId(jp)),
+        commodity: rareflow::model::CommodityId(lace),
+        cost: 0.0,
+        capacity: None,
+        line: 2,
+    });
+    let err = rareflow::solve_checked(
+        rareflow::Checked::from_model(model),
+        &rareflow::solver::SolveOptions::default(),
+    )
+    .err()
+    .expect("a plan that sinks material must not verify");
+    let text = err.to_string();
+    assert!(
+        text.contains("lace_oxide to market:JP, which has no demand"),
+        "{text}"
+    );
+    assert_eq!(err.exit_code(), 7);
+}
