@@ -11,11 +11,8 @@ use crate::model::schema::{self, Table};
 use crate::model::{
     Commodity, CommodityId, CommoditySet, Country, CountryId, CountrySet, Demand, Endpoint,
     ExportControl, Facility, FacilityId, LaneSpec, Model, Period, PeriodId, PeriodSet, Portfolio,
-    PortfolioMode, Process, ProcessId, Stage, Status, Tariff, TransportRate,
+    PortfolioMode, Process, ProcessId, Stage, Status, Tariff, TransportRate, ALL,
 };
-
-/// The word that stands for every country, commodity or period.
-pub const ALL: &str = "all";
 
 /// Reads and checks the model in `source` with the named scenarios applied
 /// in order. Warnings come back with the model; any error fails the load

@@ -328,6 +328,9 @@ pub struct Portfolio {
     pub members: Vec<(FacilityId, PortfolioMode)>,
 }
 
+/// The word that stands for every country, commodity or period.
+pub const ALL: &str = "all";
+
 /// An index type: a position in one of the model's tables.
 pub trait Index: Copy {
     /// The position.
