@@ -46,10 +46,10 @@ pub fn load(source: &ModelSource, scenarios: &[String]) -> Result<(Model, Diagno
         tables.insert(spec.file, table);
     }
     for name in scenarios {
-        let file = format!("{}/{name}.toml", crate::scenario::FOLDER);
+        let file = format!("{}/{name}.toml", crate::io::scenario::FOLDER);
         match text(source, &file, &mut diags)? {
             Some(text) => {
-                crate::scenario::apply(&source.display(&file), &text, &mut tables, &mut diags)
+                crate::io::scenario::apply(&source.display(&file), &text, &mut tables, &mut diags)
             }
             None => {
                 let known = source.scenario_names();
