@@ -379,22 +379,41 @@ pub fn is_id(s: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
+/// A cell that is not a number its column accepts. It shows as what was
+/// expected, e.g. `a finite number >= 0`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadNumber {
+    /// The kind of the column.
+    pub kind: Kind,
+}
+
+impl std::fmt::Display for BadNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.kind {
+            Kind::NonNegative => "a finite number >= 0",
+            Kind::Fraction => "a number between 0 and 1",
+            _ => "a finite number",
+        })
+    }
+}
+
+impl std::error::Error for BadNumber {}
+
 /// Parses a number for a column of `kind`, refusing what would wreck the
 /// solver: NaN, infinities and overflows (`1e400`), which `f64::from_str`
-/// accepts. On failure returns what was expected.
-pub fn parse_number(s: &str, kind: Kind) -> Result<f64, &'static str> {
-    let expected = match kind {
-        Kind::NonNegative => "a finite number >= 0",
-        Kind::Fraction => "a number between 0 and 1",
-        _ => "a finite number",
-    };
-    let v: f64 = s.parse().map_err(|_| expected)?;
+/// accepts.
+///
+/// # Errors
+/// [`BadNumber`] when `s` is not such a number, or is out of the kind's range.
+pub fn parse_number(s: &str, kind: Kind) -> Result<f64, BadNumber> {
+    let bad = BadNumber { kind };
+    let v: f64 = s.parse().map_err(|_| bad)?;
     if !v.is_finite() {
-        return Err(expected);
+        return Err(bad);
     }
     match kind {
-        Kind::NonNegative if v < 0.0 => Err(expected),
-        Kind::Fraction if !(0.0..=1.0).contains(&v) => Err(expected),
+        Kind::NonNegative if v < 0.0 => Err(bad),
+        Kind::Fraction if !(0.0..=1.0).contains(&v) => Err(bad),
         _ => Ok(if v == 0.0 { 0.0 } else { v }),
     }
 }
