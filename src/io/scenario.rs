@@ -1,6 +1,7 @@
 //! Scenarios: named futures that override a model's tables.
 //!
-//! A scenario is `scenarios/NAME.toml` in a model directory:
+//! A scenario is `scenarios/NAME.toml` in a model directory, applied by
+//! name, or a TOML file anywhere, applied by its path:
 //!
 //! ```toml
 //! description = "US 145% / China 125% (April 2025)"
@@ -42,6 +43,13 @@ use crate::model::schema::Kind;
 
 /// Where scenario files live inside a model directory.
 pub const FOLDER: &str = "scenarios";
+
+/// True when a `--scenario` argument is a path to a scenario file (it
+/// contains `/` or ends with `.toml`), read from disk relative to the
+/// working directory; otherwise it names `FOLDER/NAME.toml` in the model.
+pub fn is_file(arg: &str) -> bool {
+    arg.contains('/') || arg.ends_with(".toml")
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -2,11 +2,11 @@
 //! every problem collected (never just the first), then one sorted [`Model`].
 //!
 //! This file holds the entry point ([`load`]), reading the files' text
-//! (`model.toml`, every table, the scenarios applied to them) and the
-//! [`Builder`] that the tables are parsed into, with the lookups every table
-//! shares. Each group of tables is parsed in its own file: the catalog
-//! (countries, commodities, processes), facilities and portfolios, lanes and
-//! transport rates, demand, and trade policies.
+//! (`model.toml`, every table, and the scenarios applied to them, named or
+//! given by path) and the `Builder` that the tables are parsed into, with
+//! the lookups every table shares. Each group of tables is parsed in its own
+//! file: the catalog (countries, commodities, processes), facilities and
+//! portfolios, lanes and transport rates, demand, and trade policies.
 
 mod catalog;
 mod demand;
@@ -15,6 +15,7 @@ mod lanes;
 mod policies;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use crate::error::{Diagnostic, Diagnostics, Error, Result, Severity};
 use crate::io::scenario;
@@ -94,61 +95,103 @@ fn read_tables(source: &ModelSource, diags: &mut Diagnostics) -> Result<Tables> 
     Ok(tables)
 }
 
-/// Applies the named scenarios to the raw tables, in order.
+/// Applies the scenarios to the raw tables, in order.
 fn apply_scenarios(
     source: &ModelSource,
     scenarios: &[String],
     tables: &mut Tables,
     diags: &mut Diagnostics,
 ) -> Result<()> {
-    for name in scenarios {
-        let file = format!("{}/{name}.toml", scenario::FOLDER);
-        match text(source, &file, diags)? {
-            Some(text) => scenario::apply(&source.display(&file), &text, tables, diags),
-            None => {
-                let known = source.scenario_names();
-                diags.push_diagnostic(Diagnostic {
-                    severity: Severity::Error,
-                    file: source.display(&file),
-                    line: None,
-                    col: None,
-                    column: None,
-                    message: format!(
-                        "no scenario named \"{name}\" (the model has: {})",
-                        if known.is_empty() {
-                            "none".to_string()
-                        } else {
-                            known.join(", ")
-                        }
-                    ),
-                    missing_file: true,
-                });
-            }
+    for arg in scenarios {
+        if let Some((file, text)) = scenario_text(source, arg, diags)? {
+            scenario::apply(&file, &text, tables, diags);
         }
     }
     Ok(())
 }
 
-/// The text of a model file. Invalid UTF-8 is an error located at the line
-/// of the first bad byte; the rest of the file is still checked, read with
-/// the bad bytes replaced.
+/// A scenario's file as named in messages, and its text. `arg` is a path
+/// to a file on disk (relative to the working directory, whatever the
+/// model's source) or the name of one of the model's own scenarios. A
+/// scenario that does not exist is reported as missing input.
+fn scenario_text(
+    source: &ModelSource,
+    arg: &str,
+    diags: &mut Diagnostics,
+) -> Result<Option<(String, String)>> {
+    if scenario::is_file(arg) {
+        let path = Path::new(arg);
+        if !path.exists() {
+            let hint = match arg.strip_suffix(".toml") {
+                Some(name) if source.scenario_names().iter().any(|n| n == name) => {
+                    format!(" (the model's own scenario \"{name}\" is given by its name)")
+                }
+                _ => String::new(),
+            };
+            missing(diags, arg, format!("scenario file not found{hint}"));
+            return Ok(None);
+        }
+        let bytes = std::fs::read(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        return Ok(Some((arg.to_string(), decode(arg, bytes, diags))));
+    }
+    let file = format!("{}/{arg}.toml", scenario::FOLDER);
+    if let Some(text) = text(source, &file, diags)? {
+        return Ok(Some((source.display(&file), text)));
+    }
+    let known = source.scenario_names();
+    let message = format!(
+        "no scenario named \"{arg}\" (the model has: {})",
+        if known.is_empty() {
+            "none".to_string()
+        } else {
+            known.join(", ")
+        }
+    );
+    missing(diags, &source.display(&file), message);
+    Ok(None)
+}
+
+/// Records that an input named on the command line does not exist.
+fn missing(diags: &mut Diagnostics, file: &str, message: String) {
+    diags.push_diagnostic(Diagnostic {
+        severity: Severity::Error,
+        file: file.to_string(),
+        line: None,
+        col: None,
+        column: None,
+        message,
+        missing_file: true,
+    });
+}
+
+/// The text of a model file, or `None` when the model has no such file.
 fn text(source: &ModelSource, file: &str, diags: &mut Diagnostics) -> Result<Option<String>> {
     let Some(bytes) = source.read(file)? else {
         return Ok(None);
     };
+    Ok(Some(decode(&source.display(file), bytes, diags)))
+}
+
+/// The bytes of `file` (as named in messages) as text. Invalid UTF-8 is an
+/// error located at the line of the first bad byte; the rest of the file is
+/// still checked, read with the bad bytes replaced.
+fn decode(file: &str, bytes: Vec<u8>, diags: &mut Diagnostics) -> String {
     match String::from_utf8(bytes) {
-        Ok(s) => Ok(Some(s)),
+        Ok(s) => s,
         Err(e) => {
             let bad = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
             let line = bytes[..bad].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
             diags.error(
-                &source.display(file),
+                file,
                 Some(line),
                 None,
                 "expected UTF-8 text, found invalid bytes (save the file as UTF-8)",
             );
-            Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+            String::from_utf8_lossy(&bytes).into_owned()
         }
     }
 }

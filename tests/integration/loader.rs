@@ -1,0 +1,73 @@
+//! Regressions in loading a model and its scenarios, through the real
+//! binary, each test named after the defect it pins.
+
+use std::path::Path;
+
+use crate::common::*;
+
+fn objective(args: &[&str]) -> f64 {
+    let o = rareflow(args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["objective"].as_f64().unwrap()
+}
+
+/// r7e: `--scenario path/to/file.toml` was refused, looked up as
+/// `MODEL/scenarios/path/to/file.toml.toml`.
+#[test]
+fn r7e_scenario_given_as_a_path() {
+    let tiny = tiny_dir();
+    let tiny = tiny.to_str().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let copy = elsewhere.path().join("halt.toml");
+    std::fs::copy(Path::new(tiny).join("scenarios/china-halt-us.toml"), &copy).unwrap();
+    let copy = copy.to_str().unwrap();
+    let by_name = objective(&[
+        "solve",
+        tiny,
+        "--format",
+        "json",
+        "--scenario",
+        "china-halt-us",
+    ]);
+    let by_path = objective(&["solve", tiny, "--format", "json", "--scenario", copy]);
+    let baseline = objective(&["solve", tiny, "--format", "json"]);
+    assert!(close(by_path, by_name, 1e-12), "{by_path} != {by_name}");
+    assert!(
+        !close(by_path, baseline, 1e-9),
+        "the scenario changed nothing"
+    );
+
+    // Its problems are reported at its own path, line and column.
+    let broken = elsewhere.path().join("broken.toml");
+    std::fs::write(
+        &broken,
+        "description = \"no such cap\"\n\
+         \n\
+         [[set]]\n\
+         file = \"export_controls.csv\"\n\
+         match = { id = \"no-such-cap\" }\n\
+         values = { cap = 0 }\n",
+    )
+    .unwrap();
+    let broken = broken.to_str().unwrap();
+    let o = rareflow(&["solve", tiny, "--scenario", broken]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let expected = format!("{broken}:3:1: column 'match': matches no row of export_controls.csv");
+    assert!(
+        stderr(&o).contains(&expected),
+        "expected {expected:?} in:\n{}",
+        stderr(&o)
+    );
+
+    // A path to nothing is missing input, named as given.
+    let gone = elsewhere.path().join("gone.toml");
+    let gone = gone.to_str().unwrap();
+    let o = rareflow(&["solve", tiny, "--scenario", gone]);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("{gone}: scenario file not found")),
+        "{}",
+        stderr(&o)
+    );
+}
