@@ -71,3 +71,23 @@ fn r7e_scenario_given_as_a_path() {
         stderr(&o)
     );
 }
+
+/// r7e: an unknown scenario name listed the model's scenarios but did not
+/// point at the likely typo.
+#[test]
+fn r7e_unknown_scenario_suggests_a_name() {
+    let tiny = tiny_dir();
+    let o = rareflow(&[
+        "solve",
+        tiny.to_str().unwrap(),
+        "--scenario",
+        "china-halt-uss",
+    ]);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("no scenario named \"china-halt-uss\""),
+        "{err}"
+    );
+    assert!(err.contains("did you mean \"china-halt-us\"?"), "{err}");
+}

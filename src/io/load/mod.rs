@@ -17,7 +17,7 @@ mod policies;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::error::{Diagnostic, Diagnostics, Error, Result, Severity};
+use crate::error::{suggestion, Diagnostic, Diagnostics, Error, Result, Severity};
 use crate::io::scenario;
 use crate::io::settings::parse_settings;
 use crate::io::source::ModelSource;
@@ -143,12 +143,13 @@ fn scenario_text(
     }
     let known = source.scenario_names();
     let message = format!(
-        "no scenario named \"{arg}\" (the model has: {})",
+        "no scenario named \"{arg}\" (the model has: {}){}",
         if known.is_empty() {
             "none".to_string()
         } else {
             known.join(", ")
-        }
+        },
+        suggestion(arg, &known)
     );
     missing(diags, &source.display(&file), message);
     Ok(None)
