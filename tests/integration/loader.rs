@@ -91,3 +91,52 @@ fn r7e_unknown_scenario_suggests_a_name() {
     );
     assert!(err.contains("did you mean \"china-halt-us\"?"), "{err}");
 }
+
+/// r7j: a lane written into a market with no demand for its commodity was
+/// accepted, and the plan shipped into nothing (600 t a year of La/Ce oxide
+/// from baotou_sep to Japan in models/tiny).
+#[test]
+fn r7j_lane_into_a_market_without_demand_is_refused() {
+    let m = copy_tiny();
+    let dir = m.path().to_str().unwrap();
+    edit(m.path(), "lanes.csv", |_| {
+        "from,to,commodity,cost\nbaotou_sep,JP,lace_oxide,0\n".into()
+    });
+    let out = m.path().join("results");
+    let o = rareflow(&["solve", dir, "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let expected =
+        format!("{dir}/lanes.csv:2: column 'to': market \"JP\" has no demand for \"lace_oxide\"");
+    assert!(
+        stderr(&o).contains(&expected),
+        "expected {expected:?} in:\n{}",
+        stderr(&o)
+    );
+    assert!(!out.exists(), "solve wrote results for a bad model");
+
+    // A lane into a market with demand is fine, until a scenario removes
+    // that demand.
+    edit(m.path(), "lanes.csv", |_| {
+        "from,to,commodity,cost\ncn_magnet,JP,magnet,100\n".into()
+    });
+    let o = rareflow(&["validate", dir]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let scenario = m.path().join("no-japan.toml");
+    std::fs::write(
+        &scenario,
+        "description = \"no Japanese demand\"\n\
+         [[remove]]\n\
+         file = \"demand.csv\"\n\
+         match = { country = \"JP\" }\n",
+    )
+    .unwrap();
+    let o = rareflow(&["validate", dir, "--scenario", scenario.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let expected =
+        format!("{dir}/lanes.csv:2: column 'to': market \"JP\" has no demand for \"magnet\"");
+    assert!(
+        stderr(&o).contains(&expected),
+        "expected {expected:?} in:\n{}",
+        stderr(&o)
+    );
+}

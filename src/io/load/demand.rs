@@ -1,5 +1,5 @@
 //! `demand.csv`: demand segments, one per country, sector, commodity and
-//! period.
+//! period, and the markets they open to lanes.
 
 use std::collections::BTreeMap;
 
@@ -8,6 +8,20 @@ use crate::io::table::RawTable;
 use crate::model::{CommodityId, CountryId, Demand, PeriodId};
 
 impl Builder {
+    /// The (country, commodity) markets that `demand.csv` gives demand to,
+    /// read ahead of the lanes that may end there. Rows whose country and
+    /// commodity resolve count even when other cells are bad: those are
+    /// reported once, by [`Builder::demand`], not again at every lane.
+    pub(super) fn demanded_markets(&mut self, t: &RawTable) {
+        for row in t.rows() {
+            let country = self.country_ix.get(row.str("country"));
+            let commodity = self.commodity_ix.get(row.str("commodity"));
+            if let (Some(&country), Some(&c)) = (country, commodity) {
+                self.demanded.insert((CountryId(country), CommodityId(c)));
+            }
+        }
+    }
+
     /// `demand.csv`, sorted by (country, sector, commodity, period).
     pub(super) fn demand(&mut self, t: &RawTable, default_penalty: f64) {
         let mut seen: BTreeMap<(CountryId, String, CommodityId, PeriodId), u64> = BTreeMap::new();

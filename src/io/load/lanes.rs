@@ -92,8 +92,9 @@ impl Builder {
         }
     }
 
-    /// True when facility `from` makes `c` and `to` uses it; otherwise
-    /// reports why not.
+    /// True when facility `from` makes `c` and `to` uses it (a facility
+    /// whose process takes it in, or a market with demand for it);
+    /// otherwise reports why not.
     fn lane_joins(&mut self, row: &Row, from: usize, to: Endpoint, c: CommodityId) -> bool {
         let cid = &self.commodities[c.0].id;
         if self
@@ -109,6 +110,19 @@ impl Builder {
                 ),
             );
             return false;
+        }
+        if let Endpoint::Market(m) = to {
+            if !self.demanded.contains(&(m, c)) {
+                row.error(
+                    &mut self.diags,
+                    "to",
+                    format!(
+                        "market \"{}\" has no demand for \"{cid}\" in demand.csv, so a lane into it would lead nowhere",
+                        self.countries[m.0].code
+                    ),
+                );
+                return false;
+            }
         }
         if let Endpoint::Facility(g) = to {
             if self.facility_process(g.0).is_some_and(|p| p.coef(c) >= 0.0) {

@@ -24,8 +24,8 @@ use crate::io::source::ModelSource;
 use crate::io::table::{parse_table, RawTable, Row};
 use crate::model::schema::{self, Table};
 use crate::model::{
-    Commodity, Country, Demand, ExportControl, Facility, LaneSpec, Model, Period, PeriodId,
-    Portfolio, Process, Settings, Tariff, TransportRate,
+    Commodity, CommodityId, Country, CountryId, Demand, ExportControl, Facility, LaneSpec, Model,
+    Period, PeriodId, Portfolio, Process, Settings, Tariff, TransportRate,
 };
 
 /// The raw tables of a model, keyed by file name.
@@ -230,6 +230,8 @@ struct Builder {
     facilities: Vec<Facility>,
     facility_ix: BTreeMap<String, usize>,
     lanes: Vec<LaneSpec>,
+    /// Markets with demand for a commodity: where a lane may end.
+    demanded: BTreeSet<(CountryId, CommodityId)>,
     transport: Vec<TransportRate>,
     demand: Vec<Demand>,
     tariffs: Vec<Tariff>,
@@ -245,6 +247,9 @@ impl Builder {
         self.commodities(table(&schema::COMMODITIES));
         self.processes(table(&schema::PROCESSES));
         self.facilities(table(&schema::FACILITIES));
+        // A lane into a market needs its demand; demand.csv is read ahead
+        // for that, and parsed in full (and reported) in its own turn.
+        self.demanded_markets(table(&schema::DEMAND));
         self.lanes(table(&schema::LANES));
         self.transport(table(&schema::TRANSPORT));
         self.demand(table(&schema::DEMAND), default_penalty);
