@@ -31,13 +31,15 @@ use crate::model::{
 /// The raw tables of a model, keyed by file name.
 type Tables = BTreeMap<&'static str, RawTable>;
 
-/// Reads and checks the model in `source` with the named scenarios applied
-/// in order. Warnings come back with the model; any error fails the load
-/// with every diagnostic found.
+/// Reads and checks the model in `source` with the scenarios applied in
+/// order. Each scenario is the name of one of the model's own, or the path
+/// of a scenario file (see [`scenario::is_file`]). Warnings come back with
+/// the model; any error fails the load with every diagnostic found.
 ///
 /// # Errors
 /// [`Error::Invalid`] listing every problem (and warning) when the model has
-/// errors; [`Error::Read`] when a file exists but cannot be read.
+/// errors, including a scenario that does not exist (a missing input);
+/// [`Error::Read`] when a file exists but cannot be read.
 pub fn load(source: &ModelSource, scenarios: &[String]) -> Result<(Model, Diagnostics)> {
     let mut diags = Diagnostics::default();
     let settings = read_settings(source, &mut diags)?;
