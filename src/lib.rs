@@ -21,7 +21,6 @@ pub mod model;
 pub mod network;
 pub mod plan;
 pub mod report;
-pub mod scenario;
 pub mod solver;
 pub mod synth;
 pub mod trace;

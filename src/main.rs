@@ -106,13 +106,13 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
             let width = names.iter().map(String::len).max().unwrap_or(0);
             for name in names {
-                let file = format!("{}/{name}.toml", rareflow::scenario::FOLDER);
+                let file = format!("{}/{name}.toml", rareflow::io::scenario::FOLDER);
                 let text = src
                     .read(&file)?
                     .map(|b| String::from_utf8_lossy(&b).into_owned());
                 let description = text
                     .as_deref()
-                    .and_then(rareflow::scenario::description)
+                    .and_then(rareflow::io::scenario::description)
                     .unwrap_or_else(|| "(no description)".to_string());
                 println!("{name:width$}  {description}");
             }

@@ -12,8 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::Direction;
 
-use crate::io::load::ALL;
-use crate::model::{CommodityId, CountryId, Endpoint, FacilityId, Model, PeriodId};
+use crate::model::{CommodityId, CountryId, Endpoint, FacilityId, Model, PeriodId, ALL};
 
 /// Index into [`Network::lanes`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

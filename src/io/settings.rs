@@ -105,6 +105,43 @@ pub fn parse_settings(
     let at = Located { file, text };
     let raw: RawSettings = at.parse(diags)?;
     let before = diags.error_count();
+    let mut settings = settings(&at, &raw, diags);
+    let periods = match (&raw.first_year, &raw.last_year, &raw.periods) {
+        (Some(first), Some(last), None) => yearly(&at, first, last, diags),
+        (None, None, Some(list)) => listed(&at, list, before, diags),
+        _ => {
+            diags.error(
+                file,
+                None,
+                None,
+                "expected the horizon as either first_year and last_year (yearly periods) \
+                 or a [[periods]] list, not both and not neither",
+            );
+            Vec::new()
+        }
+    };
+    let base_year = match &raw.base_year {
+        Some(b) => year(&at, b, "base_year", diags),
+        None => periods.first().map(|p| p.start),
+    };
+    settings.base_year = base_year.unwrap_or(2025);
+    if settings.name.is_empty() {
+        at.error(
+            diags,
+            raw.name.span(),
+            "name",
+            "expected a model name, found an empty string".into(),
+        );
+    }
+    if diags.error_count() > before {
+        return None;
+    }
+    Some((settings, periods))
+}
+
+/// Every setting but the horizon, each number checked against its range
+/// (the base year is filled in once the horizon is known).
+fn settings(at: &Located, raw: &RawSettings, diags: &mut Diagnostics) -> Settings {
     let mut number = |v: &Spanned<f64>, key: &str, lo: f64, hi: f64| -> f64 {
         let x = *v.get_ref();
         if !x.is_finite() || x < lo || x > hi {
@@ -155,154 +192,140 @@ pub fn parse_settings(
             );
         }
     }
+    Settings {
+        name: raw.name.get_ref().trim().to_string(),
+        description: raw.description.trim().to_string(),
+        currency: raw.currency.clone().unwrap_or_else(|| "USD".to_string()),
+        base_year: 2025,
+        discount_rate,
+        shortage_penalty,
+        build_budget,
+        build_budget_per_period,
+        min_builds,
+        max_builds,
+    }
+}
 
-    let year = |v: &Spanned<i64>, key: &str, diags: &mut Diagnostics| -> Option<i32> {
-        let y = *v.get_ref();
-        if (1900..=2300).contains(&y) {
-            Some(y as i32)
-        } else {
+/// A calendar year, or `None` (reported) when out of range.
+fn year(at: &Located, v: &Spanned<i64>, key: &str, diags: &mut Diagnostics) -> Option<i32> {
+    let y = *v.get_ref();
+    if (1900..=2300).contains(&y) {
+        Some(y as i32)
+    } else {
+        at.error(
+            diags,
+            v.span(),
+            key,
+            format!("expected a calendar year, found {y}"),
+        );
+        None
+    }
+}
+
+/// One period per calendar year from `first` to `last`.
+fn yearly(
+    at: &Located,
+    first: &Spanned<i64>,
+    last: &Spanned<i64>,
+    diags: &mut Diagnostics,
+) -> Vec<Period> {
+    match (
+        year(at, first, "first_year", diags),
+        year(at, last, "last_year", diags),
+    ) {
+        (Some(a), Some(b)) if a <= b => (a..=b)
+            .map(|y| Period {
+                label: y.to_string(),
+                start: y,
+                years: 1,
+            })
+            .collect(),
+        (Some(_), Some(b)) => {
             at.error(
                 diags,
-                v.span(),
-                key,
-                format!("expected a calendar year, found {y}"),
-            );
-            None
-        }
-    };
-
-    let periods = match (&raw.first_year, &raw.last_year, &raw.periods) {
-        (Some(first), Some(last), None) => {
-            match (
-                year(first, "first_year", diags),
-                year(last, "last_year", diags),
-            ) {
-                (Some(a), Some(b)) if a <= b => (a..=b)
-                    .map(|y| Period {
-                        label: y.to_string(),
-                        start: y,
-                        years: 1,
-                    })
-                    .collect(),
-                (Some(_), Some(b)) => {
-                    at.error(
-                        diags,
-                        last.span(),
-                        "last_year",
-                        format!("expected a year >= first_year, found {b}"),
-                    );
-                    Vec::new()
-                }
-                _ => Vec::new(),
-            }
-        }
-        (None, None, Some(list)) => {
-            let mut out: Vec<Period> = Vec::new();
-            for p in list.get_ref() {
-                let label = p.label.get_ref().trim().to_string();
-                if !crate::io::table::is_id(&label) {
-                    at.error(
-                        diags,
-                        p.label.span(),
-                        "label",
-                        format!("expected a period label (letters, digits, '_', '-', '.'), found \"{label}\""),
-                    );
-                }
-                if out.iter().any(|q| q.label == label) {
-                    at.error(
-                        diags,
-                        p.label.span(),
-                        "label",
-                        format!("period \"{label}\" is defined twice"),
-                    );
-                }
-                let Some(start) = year(&p.start, "start", diags) else {
-                    continue;
-                };
-                let years = p.years.as_ref().map_or(1, |y| *y.get_ref());
-                if !(1..=100).contains(&years) {
-                    let span = p.years.as_ref().map_or(p.start.span(), |y| y.span());
-                    at.error(
-                        diags,
-                        span,
-                        "years",
-                        format!("expected a length of 1 to 100 years, found {years}"),
-                    );
-                    continue;
-                }
-                if let Some(prev) = out.last() {
-                    let end = prev.start + prev.years as i32;
-                    if start != end {
-                        at.error(
-                            diags,
-                            p.start.span(),
-                            "start",
-                            format!(
-                                "expected {end} (the year after period \"{}\" ends), found {start}",
-                                prev.label
-                            ),
-                        );
-                    }
-                }
-                out.push(Period {
-                    label,
-                    start,
-                    years: years as u32,
-                });
-            }
-            if out.is_empty() && diags.error_count() == before {
-                at.error(
-                    diags,
-                    list.span(),
-                    "periods",
-                    "expected at least one period, found none".into(),
-                );
-            }
-            out
-        }
-        _ => {
-            diags.error(
-                file,
-                None,
-                None,
-                "expected the horizon as either first_year and last_year (yearly periods) \
-                 or a [[periods]] list, not both and not neither",
+                last.span(),
+                "last_year",
+                format!("expected a year >= first_year, found {b}"),
             );
             Vec::new()
         }
-    };
+        _ => Vec::new(),
+    }
+}
 
-    let base_year = match &raw.base_year {
-        Some(b) => year(b, "base_year", diags),
-        None => periods.first().map(|p| p.start),
-    };
-    let name = raw.name.get_ref().trim().to_string();
-    if name.is_empty() {
+/// A `[[periods]]` list: labelled periods that follow each other. `before`
+/// is the error count before the settings were checked: an empty list is
+/// only reported when nothing else was.
+fn listed(
+    at: &Located,
+    list: &Spanned<Vec<RawPeriod>>,
+    before: usize,
+    diags: &mut Diagnostics,
+) -> Vec<Period> {
+    let mut out: Vec<Period> = Vec::new();
+    for p in list.get_ref() {
+        let label = p.label.get_ref().trim().to_string();
+        if !crate::io::table::is_id(&label) {
+            at.error(
+                diags,
+                p.label.span(),
+                "label",
+                format!(
+                    "expected a period label (letters, digits, '_', '-', '.'), found \"{label}\""
+                ),
+            );
+        }
+        if out.iter().any(|q| q.label == label) {
+            at.error(
+                diags,
+                p.label.span(),
+                "label",
+                format!("period \"{label}\" is defined twice"),
+            );
+        }
+        let Some(start) = year(at, &p.start, "start", diags) else {
+            continue;
+        };
+        let years = p.years.as_ref().map_or(1, |y| *y.get_ref());
+        if !(1..=100).contains(&years) {
+            let span = p.years.as_ref().map_or(p.start.span(), |y| y.span());
+            at.error(
+                diags,
+                span,
+                "years",
+                format!("expected a length of 1 to 100 years, found {years}"),
+            );
+            continue;
+        }
+        if let Some(prev) = out.last() {
+            let end = prev.start + prev.years as i32;
+            if start != end {
+                at.error(
+                    diags,
+                    p.start.span(),
+                    "start",
+                    format!(
+                        "expected {end} (the year after period \"{}\" ends), found {start}",
+                        prev.label
+                    ),
+                );
+            }
+        }
+        out.push(Period {
+            label,
+            start,
+            years: years as u32,
+        });
+    }
+    if out.is_empty() && diags.error_count() == before {
         at.error(
             diags,
-            raw.name.span(),
-            "name",
-            "expected a model name, found an empty string".into(),
+            list.span(),
+            "periods",
+            "expected at least one period, found none".into(),
         );
     }
-    if diags.error_count() > before {
-        return None;
-    }
-    Some((
-        Settings {
-            name,
-            description: raw.description.trim().to_string(),
-            currency: raw.currency.unwrap_or_else(|| "USD".to_string()),
-            base_year: base_year.unwrap_or(2025),
-            discount_rate,
-            shortage_penalty,
-            build_budget,
-            build_budget_per_period,
-            min_builds,
-            max_builds,
-        },
-        periods,
-    ))
+    out
 }
 
 #[cfg(test)]

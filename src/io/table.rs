@@ -106,19 +106,40 @@ pub fn parse_table(
             return table;
         }
     };
+    if let Some(position) = header_positions(&table.file, spec, &headers, diags) {
+        read_rows(
+            &mut table,
+            &mut reader,
+            &text,
+            &position,
+            headers.len(),
+            diags,
+        );
+    }
+    table
+}
+
+/// The position in the file of each schema column, or `None` (reported)
+/// when the header is unusable.
+fn header_positions(
+    file: &str,
+    spec: &Table,
+    headers: &csv::StringRecord,
+    diags: &mut Diagnostics,
+) -> Option<Vec<Option<usize>>> {
     if headers.len() <= 1 && headers.iter().any(|h| h.contains(';')) {
         diags.error(
-            &table.file,
+            file,
             Some(1),
             None,
             "the file is separated by ';'; rareflow reads comma-separated files \
              (export it from the spreadsheet as CSV with commas)",
         );
-        return table;
+        return None;
     }
     if headers.iter().all(str::is_empty) {
         diags.error(
-            &table.file,
+            file,
             Some(1),
             None,
             format!(
@@ -126,21 +147,20 @@ pub fn parse_table(
                 names(spec)
             ),
         );
-        return table;
+        return None;
     }
-    // Position of each schema column in the file.
     let mut position: Vec<Option<usize>> = vec![None; spec.columns.len()];
     let mut header_ok = true;
     for (i, h) in headers.iter().enumerate() {
         match spec.columns.iter().position(|c| c.name == h) {
             Some(k) if position[k].is_some() => {
-                diags.error(&table.file, Some(1), Some(h), "column appears twice");
+                diags.error(file, Some(1), Some(h), "column appears twice");
                 header_ok = false;
             }
             Some(k) => position[k] = Some(i),
             None => {
                 diags.error(
-                    &table.file,
+                    file,
                     Some(1),
                     Some(h),
                     format!("unknown column; expected one of: {}", names(spec)),
@@ -152,7 +172,7 @@ pub fn parse_table(
     for (k, col) in spec.columns.iter().enumerate() {
         if col.required && position[k].is_none() {
             diags.error(
-                &table.file,
+                file,
                 Some(1),
                 Some(col.name),
                 "required column is missing from the header",
@@ -160,26 +180,35 @@ pub fn parse_table(
             header_ok = false;
         }
     }
-    if !header_ok {
-        return table;
-    }
+    header_ok.then_some(position)
+}
+
+/// Reads every record after the header into `table`, one cell per schema
+/// column; a record with the wrong number of fields is reported and skipped.
+fn read_rows(
+    table: &mut RawTable,
+    reader: &mut csv::Reader<&[u8]>,
+    text: &str,
+    position: &[Option<usize>],
+    fields: usize,
+    diags: &mut Diagnostics,
+) {
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(0, |p| line_at(&text, p.byte()));
+                let line = record.position().map_or(0, |p| line_at(text, p.byte()));
                 if record.len() == 1 && record.get(0) == Some("") {
                     continue;
                 }
-                if record.len() != headers.len() {
+                if record.len() != fields {
                     diags.error(
                         &table.file,
                         Some(line),
                         None,
                         format!(
-                            "expected {} fields (as in the header), found {}",
-                            headers.len(),
+                            "expected {fields} fields (as in the header), found {}",
                             record.len()
                         ),
                     );
@@ -193,7 +222,7 @@ pub fn parse_table(
                 table.rows.push(RawRow { file, line, cells });
             }
             Err(e) => {
-                let line = e.position().map(|p| line_at(&text, p.byte()));
+                let line = e.position().map(|p| line_at(text, p.byte()));
                 diags.error(&table.file, line, None, csv_message(&e));
                 if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
                     break;
@@ -201,7 +230,6 @@ pub fn parse_table(
             }
         }
     }
-    table
 }
 
 /// The 1-based line of the first non-blank character at or after `byte`
@@ -351,22 +379,41 @@ pub fn is_id(s: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
+/// A cell that is not a number its column accepts. It shows as what was
+/// expected, e.g. `a finite number >= 0`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadNumber {
+    /// The kind of the column.
+    pub kind: Kind,
+}
+
+impl std::fmt::Display for BadNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.kind {
+            Kind::NonNegative => "a finite number >= 0",
+            Kind::Fraction => "a number between 0 and 1",
+            _ => "a finite number",
+        })
+    }
+}
+
+impl std::error::Error for BadNumber {}
+
 /// Parses a number for a column of `kind`, refusing what would wreck the
 /// solver: NaN, infinities and overflows (`1e400`), which `f64::from_str`
-/// accepts. On failure returns what was expected.
-pub fn parse_number(s: &str, kind: Kind) -> Result<f64, &'static str> {
-    let expected = match kind {
-        Kind::NonNegative => "a finite number >= 0",
-        Kind::Fraction => "a number between 0 and 1",
-        _ => "a finite number",
-    };
-    let v: f64 = s.parse().map_err(|_| expected)?;
+/// accepts.
+///
+/// # Errors
+/// [`BadNumber`] when `s` is not such a number, or is out of the kind's range.
+pub fn parse_number(s: &str, kind: Kind) -> Result<f64, BadNumber> {
+    let bad = BadNumber { kind };
+    let v: f64 = s.parse().map_err(|_| bad)?;
     if !v.is_finite() {
-        return Err(expected);
+        return Err(bad);
     }
     match kind {
-        Kind::NonNegative if v < 0.0 => Err(expected),
-        Kind::Fraction if !(0.0..=1.0).contains(&v) => Err(expected),
+        Kind::NonNegative if v < 0.0 => Err(bad),
+        Kind::Fraction if !(0.0..=1.0).contains(&v) => Err(bad),
         _ => Ok(if v == 0.0 { 0.0 } else { v }),
     }
 }

@@ -8,6 +8,7 @@ mod docs;
 mod errors;
 mod global;
 mod invest;
+mod loader;
 mod properties;
 mod scenarios;
 mod tiny;

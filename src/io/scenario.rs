@@ -1,6 +1,7 @@
 //! Scenarios: named futures that override a model's tables.
 //!
-//! A scenario is `scenarios/NAME.toml` in a model directory:
+//! A scenario is `scenarios/NAME.toml` in a model directory, applied by
+//! name, or a TOML file anywhere, applied by its path:
 //!
 //! ```toml
 //! description = "US 145% / China 125% (April 2025)"
@@ -42,6 +43,13 @@ use crate::model::schema::Kind;
 
 /// Where scenario files live inside a model directory.
 pub const FOLDER: &str = "scenarios";
+
+/// True when a `--scenario` argument is a path to a scenario file (it
+/// contains `/` or ends with `.toml`), read from disk relative to the
+/// working directory; otherwise it names `FOLDER/NAME.toml` in the model.
+pub fn is_file(arg: &str) -> bool {
+    arg.contains('/') || arg.ends_with(".toml")
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -235,10 +243,26 @@ pub fn apply(
     };
     let mut a = Applier { at, diags };
     for op in &raw.remove {
-        let Some(t) = a.table(tables, &op.get_ref().file) else {
-            continue;
+        a.remove(tables, op);
+    }
+    for op in &raw.set {
+        a.set(tables, op);
+    }
+    for op in &raw.scale {
+        a.scale(tables, op);
+    }
+    for op in &raw.add {
+        a.add(tables, op);
+    }
+}
+
+impl Applier<'_, '_> {
+    /// `[[remove]]`: drops every matching row.
+    fn remove(&mut self, tables: &mut BTreeMap<&'static str, RawTable>, op: &Spanned<Remove>) {
+        let Some(t) = self.table(tables, &op.get_ref().file) else {
+            return;
         };
-        if let Some(rows) = a.matching(t, Some(&op.get_ref().matching), op.span()) {
+        if let Some(rows) = self.matching(t, Some(&op.get_ref().matching), op.span()) {
             let mut i = 0;
             t.rows.retain(|_| {
                 i += 1;
@@ -246,16 +270,19 @@ pub fn apply(
             });
         }
     }
-    for op in &raw.set {
+
+    /// `[[set]]`: changes cells of every matching row.
+    fn set(&mut self, tables: &mut BTreeMap<&'static str, RawTable>, op: &Spanned<Set>) {
         let s = op.get_ref();
-        let Some(t) = a.table(tables, &s.file) else {
-            continue;
+        let Some(t) = self.table(tables, &s.file) else {
+            return;
         };
-        let Some(rows) = a.matching(t, s.matching.as_ref(), op.span()) else {
-            continue;
+        let Some(rows) = self.matching(t, s.matching.as_ref(), op.span()) else {
+            return;
         };
         for (col, v) in s.values.get_ref() {
-            let (Some(text), Some(i)) = (a.value(t, col, v, s.values.span()), t.column_index(col))
+            let (Some(text), Some(i)) =
+                (self.value(t, col, v, s.values.span()), t.column_index(col))
             else {
                 continue;
             };
@@ -264,15 +291,17 @@ pub fn apply(
             }
         }
     }
-    for op in &raw.scale {
+
+    /// `[[scale]]`: multiplies a numeric column of every matching row.
+    fn scale(&mut self, tables: &mut BTreeMap<&'static str, RawTable>, op: &Spanned<Scale>) {
         let s = op.get_ref();
-        let Some(t) = a.table(tables, &s.file) else {
-            continue;
+        let Some(t) = self.table(tables, &s.file) else {
+            return;
         };
         let col = s.column.get_ref();
         let kind = t.spec.column(col).map(|c| c.kind);
         if !matches!(kind, Some(Kind::Number | Kind::NonNegative)) {
-            a.err(
+            self.err(
                 s.column.span(),
                 "column",
                 format!(
@@ -280,19 +309,19 @@ pub fn apply(
                     t.spec.file
                 ),
             );
-            continue;
+            return;
         }
         let factor = *s.factor.get_ref();
         if !factor.is_finite() || factor < 0.0 {
-            a.err(
+            self.err(
                 s.factor.span(),
                 "factor",
                 format!("expected a finite number >= 0, found {factor}"),
             );
-            continue;
+            return;
         }
-        let Some(rows) = a.matching(t, s.matching.as_ref(), op.span()) else {
-            continue;
+        let Some(rows) = self.matching(t, s.matching.as_ref(), op.span()) else {
+            return;
         };
         let i = t.column_index(col).unwrap_or(0);
         for r in rows {
@@ -302,24 +331,26 @@ pub fn apply(
             }
         }
     }
-    for op in &raw.add {
+
+    /// `[[add]]`: appends rows, located at the scenario's own file and line.
+    fn add(&mut self, tables: &mut BTreeMap<&'static str, RawTable>, op: &Spanned<Add>) {
         let s = op.get_ref();
-        let Some(t) = a.table(tables, &s.file) else {
-            continue;
+        let Some(t) = self.table(tables, &s.file) else {
+            return;
         };
         for row in &s.rows {
             let mut cells = vec![String::new(); t.spec.columns.len()];
             let mut ok = true;
             for (col, v) in row.get_ref() {
-                match (a.value(t, col, v, row.span()), t.column_index(col)) {
+                match (self.value(t, col, v, row.span()), t.column_index(col)) {
                     (Some(text), Some(i)) => cells[i] = text,
                     _ => ok = false,
                 }
             }
             if ok {
-                let (line, _) = a.at.line_col(row.span().start);
+                let (line, _) = self.at.line_col(row.span().start);
                 t.rows.push(RawRow {
-                    file: file.to_string(),
+                    file: self.at.file.to_string(),
                     line,
                     cells,
                 });

@@ -1,0 +1,333 @@
+//! Loading a model directory: every file parsed, every reference resolved,
+//! every problem collected (never just the first), then one sorted [`Model`].
+//!
+//! This file holds the entry point ([`load`]), reading the files' text
+//! (`model.toml`, every table, and the scenarios applied to them, named or
+//! given by path) and the `Builder` that the tables are parsed into, with
+//! the lookups every table shares. Each group of tables is parsed in its own
+//! file: the catalog (countries, commodities, processes), facilities and
+//! portfolios, lanes and transport rates, demand, and trade policies.
+
+mod catalog;
+mod demand;
+mod facilities;
+mod lanes;
+mod policies;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::error::{suggestion, Diagnostic, Diagnostics, Error, Result, Severity};
+use crate::io::scenario;
+use crate::io::settings::parse_settings;
+use crate::io::source::ModelSource;
+use crate::io::table::{parse_table, RawTable, Row};
+use crate::model::schema::{self, Table};
+use crate::model::{
+    Commodity, CommodityId, Country, CountryId, Demand, ExportControl, Facility, LaneSpec, Model,
+    Period, PeriodId, Portfolio, Process, Settings, Tariff, TransportRate,
+};
+
+/// The raw tables of a model, keyed by file name.
+type Tables = BTreeMap<&'static str, RawTable>;
+
+/// Reads and checks the model in `source` with the scenarios applied in
+/// order. Each scenario is the name of one of the model's own, or the path
+/// of a scenario file (see [`scenario::is_file`]). Warnings come back with
+/// the model; any error fails the load with every diagnostic found.
+///
+/// # Errors
+/// [`Error::Invalid`] listing every problem (and warning) when the model has
+/// errors, including a scenario that does not exist (a missing input);
+/// [`Error::Read`] when a file exists but cannot be read.
+pub fn load(source: &ModelSource, scenarios: &[String]) -> Result<(Model, Diagnostics)> {
+    let mut diags = Diagnostics::default();
+    let settings = read_settings(source, &mut diags)?;
+    let mut tables = read_tables(source, &mut diags)?;
+    apply_scenarios(source, scenarios, &mut tables, &mut diags)?;
+    // Without usable settings, keep checking the tables against an empty
+    // horizon so every problem is reported in one run.
+    let (settings, periods) = settings.unwrap_or_else(|| (empty_settings(), Vec::new()));
+    let mut b = Builder {
+        diags,
+        periods,
+        ..Default::default()
+    };
+    b.tables(&tables, settings.shortage_penalty);
+    let (model, mut diags) = b.finish(settings);
+    diags.sort_by_location();
+    if diags.has_errors() {
+        return Err(Error::Invalid(diags.into_vec()));
+    }
+    Ok((model, diags))
+}
+
+/// `model.toml`: the settings and the horizon, or `None` (with diagnostics)
+/// when it is missing or unusable.
+fn read_settings(
+    source: &ModelSource,
+    diags: &mut Diagnostics,
+) -> Result<Option<(Settings, Vec<Period>)>> {
+    let file = source.display("model.toml");
+    Ok(match text(source, "model.toml", diags)? {
+        Some(text) => parse_settings(&file, &text, diags),
+        None => {
+            diags.missing_file(&file);
+            None
+        }
+    })
+}
+
+/// Every table of the schema, empty when an optional file is absent.
+fn read_tables(source: &ModelSource, diags: &mut Diagnostics) -> Result<Tables> {
+    let mut tables = BTreeMap::new();
+    for spec in schema::TABLES {
+        let file = source.display(spec.file);
+        let table = match text(source, spec.file, diags)? {
+            Some(text) => parse_table(file, spec, &text, diags),
+            None => {
+                if spec.required {
+                    diags.missing_file(&file);
+                }
+                RawTable::empty(file, spec)
+            }
+        };
+        tables.insert(spec.file, table);
+    }
+    Ok(tables)
+}
+
+/// Applies the scenarios to the raw tables, in order.
+fn apply_scenarios(
+    source: &ModelSource,
+    scenarios: &[String],
+    tables: &mut Tables,
+    diags: &mut Diagnostics,
+) -> Result<()> {
+    for arg in scenarios {
+        if let Some((file, text)) = scenario_text(source, arg, diags)? {
+            scenario::apply(&file, &text, tables, diags);
+        }
+    }
+    Ok(())
+}
+
+/// A scenario's file as named in messages, and its text. `arg` is a path
+/// to a file on disk (relative to the working directory, whatever the
+/// model's source) or the name of one of the model's own scenarios. A
+/// scenario that does not exist is reported as missing input.
+fn scenario_text(
+    source: &ModelSource,
+    arg: &str,
+    diags: &mut Diagnostics,
+) -> Result<Option<(String, String)>> {
+    if scenario::is_file(arg) {
+        let path = Path::new(arg);
+        if !path.exists() {
+            let hint = match arg.strip_suffix(".toml") {
+                Some(name) if source.scenario_names().iter().any(|n| n == name) => {
+                    format!(" (the model's own scenario \"{name}\" is given by its name)")
+                }
+                _ => String::new(),
+            };
+            missing(diags, arg, format!("scenario file not found{hint}"));
+            return Ok(None);
+        }
+        let bytes = std::fs::read(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        return Ok(Some((arg.to_string(), decode(arg, bytes, diags))));
+    }
+    let file = format!("{}/{arg}.toml", scenario::FOLDER);
+    if let Some(text) = text(source, &file, diags)? {
+        return Ok(Some((source.display(&file), text)));
+    }
+    let known = source.scenario_names();
+    let message = format!(
+        "no scenario named \"{arg}\" (the model has: {}){}",
+        if known.is_empty() {
+            "none".to_string()
+        } else {
+            known.join(", ")
+        },
+        suggestion(arg, &known)
+    );
+    missing(diags, &source.display(&file), message);
+    Ok(None)
+}
+
+/// Records that an input named on the command line does not exist.
+fn missing(diags: &mut Diagnostics, file: &str, message: String) {
+    diags.push_diagnostic(Diagnostic {
+        severity: Severity::Error,
+        file: file.to_string(),
+        line: None,
+        col: None,
+        column: None,
+        message,
+        missing_file: true,
+    });
+}
+
+/// The text of a model file, or `None` when the model has no such file.
+fn text(source: &ModelSource, file: &str, diags: &mut Diagnostics) -> Result<Option<String>> {
+    let Some(bytes) = source.read(file)? else {
+        return Ok(None);
+    };
+    Ok(Some(decode(&source.display(file), bytes, diags)))
+}
+
+/// The bytes of `file` (as named in messages) as text. Invalid UTF-8 is an
+/// error located at the line of the first bad byte; the rest of the file is
+/// still checked, read with the bad bytes replaced.
+fn decode(file: &str, bytes: Vec<u8>, diags: &mut Diagnostics) -> String {
+    match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let bad = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let line = bytes[..bad].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+            diags.error(
+                file,
+                Some(line),
+                None,
+                "expected UTF-8 text, found invalid bytes (save the file as UTF-8)",
+            );
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+    }
+}
+
+/// Settings that stand in for an unusable `model.toml`.
+fn empty_settings() -> Settings {
+    Settings {
+        name: String::new(),
+        description: String::new(),
+        currency: String::new(),
+        base_year: 2025,
+        discount_rate: 0.0,
+        shortage_penalty: 0.0,
+        build_budget: None,
+        build_budget_per_period: None,
+        min_builds: None,
+        max_builds: None,
+    }
+}
+
+/// The model as it is parsed, table by table, with the indices that later
+/// tables resolve their references through.
+#[derive(Default)]
+struct Builder {
+    diags: Diagnostics,
+    periods: Vec<Period>,
+    countries: Vec<Country>,
+    country_ix: BTreeMap<String, usize>,
+    groups: BTreeMap<String, Vec<usize>>,
+    regions: BTreeSet<String>,
+    commodities: Vec<Commodity>,
+    commodity_ix: BTreeMap<String, usize>,
+    processes: Vec<Process>,
+    process_ix: BTreeMap<String, usize>,
+    facilities: Vec<Facility>,
+    facility_ix: BTreeMap<String, usize>,
+    lanes: Vec<LaneSpec>,
+    /// Markets with demand for a commodity: where a lane may end.
+    demanded: BTreeSet<(CountryId, CommodityId)>,
+    transport: Vec<TransportRate>,
+    demand: Vec<Demand>,
+    tariffs: Vec<Tariff>,
+    export_controls: Vec<ExportControl>,
+    portfolios: Vec<Portfolio>,
+}
+
+impl Builder {
+    /// Parses every table, each after the ones it refers to.
+    fn tables(&mut self, tables: &Tables, default_penalty: f64) {
+        let table = |spec: &Table| &tables[spec.file];
+        self.countries(table(&schema::COUNTRIES));
+        self.commodities(table(&schema::COMMODITIES));
+        self.processes(table(&schema::PROCESSES));
+        self.facilities(table(&schema::FACILITIES));
+        // A lane into a market needs its demand; demand.csv is read ahead
+        // for that, and parsed in full (and reported) in its own turn.
+        self.demanded_markets(table(&schema::DEMAND));
+        self.lanes(table(&schema::LANES));
+        self.transport(table(&schema::TRANSPORT));
+        self.demand(table(&schema::DEMAND), default_penalty);
+        self.tariffs(table(&schema::TARIFFS));
+        self.export_controls(table(&schema::EXPORT_CONTROLS));
+        self.portfolios(table(&schema::PORTFOLIOS));
+    }
+
+    /// The model built, and every diagnostic found on the way.
+    fn finish(self, settings: Settings) -> (Model, Diagnostics) {
+        let model = Model {
+            settings,
+            periods: self.periods,
+            countries: self.countries,
+            commodities: self.commodities,
+            processes: self.processes,
+            facilities: self.facilities,
+            lanes: self.lanes,
+            transport: self.transport,
+            demand: self.demand,
+            tariffs: self.tariffs,
+            export_controls: self.export_controls,
+            portfolios: self.portfolios,
+        };
+        (model, self.diags)
+    }
+
+    /// A period label of the horizon.
+    fn period(&mut self, row: &Row, col: &str) -> Option<PeriodId> {
+        let label = row.text(col, &mut self.diags)?;
+        if self.periods.is_empty() {
+            return None; // model.toml is unusable and already reported
+        }
+        match self.periods.iter().position(|p| p.label == label) {
+            Some(t) => Some(PeriodId(t)),
+            None => {
+                let msg = format!(
+                    "expected a period of the horizon ({}), found \"{label}\"",
+                    self.period_labels()
+                );
+                row.error(&mut self.diags, col, msg);
+                None
+            }
+        }
+    }
+
+    /// The horizon in a message: its first and last labels.
+    fn period_labels(&self) -> String {
+        match self.periods.as_slice() {
+            [] => "none defined".to_string(),
+            [p] => p.label.clone(),
+            [first, .., last] => format!("{} to {}", first.label, last.label),
+        }
+    }
+}
+
+/// Collects rows keyed by id, reporting duplicates; returns them sorted by id.
+fn unique_by_id<'a>(
+    table: &'a RawTable,
+    col: &str,
+    diags: &mut Diagnostics,
+) -> Vec<(String, Row<'a>)> {
+    let mut seen: BTreeMap<String, (u64, Row<'a>)> = BTreeMap::new();
+    for row in table.rows() {
+        let Some(id) = row.text(col, diags) else {
+            continue;
+        };
+        if let Some((first, _)) = seen.get(&id) {
+            row.error(
+                diags,
+                col,
+                format!("duplicate id \"{id}\" (first defined on line {first})"),
+            );
+            continue;
+        }
+        seen.insert(id, (row.line, row));
+    }
+    seen.into_iter().map(|(id, (_, row))| (id, row)).collect()
+}
