@@ -58,6 +58,11 @@ pub struct DependencyMeasure {
     pub stage: usize,
 }
 
+/// How close two portfolios' standings must be to tie for a pick, relative
+/// to the largest cost in the comparison (regrets are differences of costs,
+/// so they are compared on the costs' scale).
+pub const TIE: f64 = 1e-9;
+
 /// A portfolio's standing across the scenarios.
 #[derive(Debug, Clone, Serialize)]
 pub struct Standing {
@@ -67,6 +72,10 @@ pub struct Standing {
     pub expected_cost: Option<f64>,
     /// Largest regret over the scenarios (none if a cell failed).
     pub max_regret: Option<f64>,
+    /// True when no portfolio has a smaller maximum regret (within [`TIE`]).
+    pub minimax_regret: bool,
+    /// True when no portfolio has a smaller expected cost (within [`TIE`]).
+    pub least_expected_cost: bool,
 }
 
 /// The whole comparison.
@@ -76,10 +85,12 @@ pub struct Comparison {
     pub cells: Vec<Cell>,
     /// One standing per portfolio.
     pub standings: Vec<Standing>,
-    /// The portfolio with the smallest maximum regret.
-    pub minimax_regret: Option<String>,
-    /// The portfolio with the least expected cost.
-    pub least_expected_cost: Option<String>,
+    /// Every portfolio with the smallest maximum regret (several when they
+    /// tie), in the order asked; empty when none is ranked.
+    pub minimax_regret: Vec<String>,
+    /// Every portfolio with the least expected cost (several when they
+    /// tie), in the order asked; empty when none is ranked.
+    pub least_expected_cost: Vec<String>,
     /// Scenario weights used (normalised).
     pub weights: Vec<(String, f64)>,
 }
@@ -184,7 +195,8 @@ pub fn compare(
 
 /// Fills in regrets and standings. Regret in a scenario is a cell's cost
 /// minus the least cost any portfolio achieved in that scenario; expected
-/// cost weighs scenarios by `weights` (which sum to 1).
+/// cost weighs scenarios by `weights` (which sum to 1). Every portfolio
+/// tied with the best standing (within [`TIE`]) is picked.
 pub fn rank(
     cells: &mut [Cell],
     portfolios: &[String],
@@ -201,7 +213,7 @@ pub fn rank(
             c.regret = c.result.as_ref().map(|r| r.cost - best);
         }
     }
-    let standings: Vec<Standing> = portfolios
+    let mut standings: Vec<Standing> = portfolios
         .iter()
         .map(|p| {
             let mine: Vec<&Cell> = cells.iter().filter(|c| &c.portfolio == p).collect();
@@ -223,23 +235,56 @@ pub fn rank(
                 portfolio: p.clone(),
                 expected_cost: expected,
                 max_regret,
+                minimax_regret: false,
+                least_expected_cost: false,
             }
         })
         .collect();
-    let pick = |key: fn(&Standing) -> Option<f64>| {
-        standings
-            .iter()
-            .filter_map(|s| key(s).map(|v| (v, &s.portfolio)))
-            .min_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, p)| p.clone())
-    };
+    let scale = cells
+        .iter()
+        .filter_map(|c| c.result.as_ref().map(|r| r.cost.abs()))
+        .fold(1.0, f64::max);
+    let minimax_regret = pick(
+        &mut standings,
+        scale,
+        |s| s.max_regret,
+        |s| &mut s.minimax_regret,
+    );
+    let least_expected_cost = pick(
+        &mut standings,
+        scale,
+        |s| s.expected_cost,
+        |s| &mut s.least_expected_cost,
+    );
     Comparison {
-        minimax_regret: pick(|s| s.max_regret),
-        least_expected_cost: pick(|s| s.expected_cost),
+        minimax_regret,
+        least_expected_cost,
         cells: cells.to_vec(),
         standings,
         weights,
     }
+}
+
+/// Flags every standing whose `key` is the least, within [`TIE`] × `scale`,
+/// and returns their portfolios.
+fn pick(
+    standings: &mut [Standing],
+    scale: f64,
+    key: fn(&Standing) -> Option<f64>,
+    flag: fn(&mut Standing) -> &mut bool,
+) -> Vec<String> {
+    let best = standings
+        .iter()
+        .filter_map(key)
+        .fold(f64::INFINITY, f64::min);
+    let mut picked = Vec::new();
+    for s in standings.iter_mut() {
+        if key(s).is_some_and(|v| v - best <= TIE * scale) {
+            *flag(s) = true;
+            picked.push(s.portfolio.clone());
+        }
+    }
+    picked
 }
 
 #[cfg(test)]
@@ -299,8 +344,8 @@ mod tests {
             .map(|s| s.expected_cost.unwrap())
             .collect();
         assert_eq!(expected, vec![150.0, 142.5, 167.5]);
-        assert_eq!(c.minimax_regret.as_deref(), Some("hedge"));
-        assert_eq!(c.least_expected_cost.as_deref(), Some("hedge"));
+        assert_eq!(c.minimax_regret, vec!["hedge"]);
+        assert_eq!(c.least_expected_cost, vec!["hedge"]);
     }
 
     #[test]
@@ -311,6 +356,33 @@ mod tests {
         let c = rank(&mut cells, &ps, &ss, vec![("x".into(), 1.0)]);
         assert_eq!(c.cells[0].status, "failed");
         assert!(c.standings[0].expected_cost.is_none());
-        assert_eq!(c.minimax_regret.as_deref(), Some("b"));
+        assert_eq!(c.minimax_regret, vec!["b"]);
+        assert!(!c.standings[0].minimax_regret && c.standings[1].minimax_regret);
+    }
+
+    /// Two portfolios with the same costs in every scenario, up to rounding
+    /// far below [`TIE`], are both picked, and both flagged.
+    #[test]
+    fn tied_portfolios_are_all_picked() {
+        let ps: Vec<String> = ["none", "a", "b"].map(String::from).to_vec();
+        let ss: Vec<String> = ["calm", "crisis"].map(String::from).to_vec();
+        let mut cells = vec![
+            cell("none", "calm", Some(1e9)),
+            cell("none", "crisis", Some(3e9)),
+            cell("a", "calm", Some(1.5e9)),
+            cell("a", "crisis", Some(2e9)),
+            cell("b", "calm", Some(1.5e9 * (1.0 + 1e-15))),
+            cell("b", "crisis", Some(2e9)),
+        ];
+        let w = vec![("calm".into(), 0.5), ("crisis".into(), 0.5)];
+        let c = rank(&mut cells, &ps, &ss, w);
+        assert_eq!(c.minimax_regret, vec!["a", "b"]);
+        assert_eq!(c.least_expected_cost, vec!["a", "b"]);
+        let flags: Vec<(bool, bool)> = c
+            .standings
+            .iter()
+            .map(|s| (s.minimax_regret, s.least_expected_cost))
+            .collect();
+        assert_eq!(flags, vec![(false, false), (true, true), (true, true)]);
     }
 }
