@@ -99,7 +99,10 @@ pub enum Command {
         /// (unlisted scenarios weigh 1 before normalising).
         #[arg(long, value_name = "S=W,...")]
         weights: Option<String>,
-        /// Dependency column: the share of MARKET's supply made at STAGE in SOURCE.
+        /// Dependency column: the share of MARKET's supply made at STAGE
+        /// (mined, separated, metal, magnet) in SOURCE, a country code, a
+        /// country group of countries.csv (summed over its members) or
+        /// `recycled` (mined stage only).
         #[arg(
             long,
             value_name = "SOURCE:MARKET:STAGE",

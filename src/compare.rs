@@ -9,9 +9,11 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::error::{Error, Result};
 use crate::io::source::ModelSource;
+use crate::model::Model;
 use crate::solve::SolveOptions;
-use crate::trace::{shares, trace};
+use crate::trace::{trace, RECYCLED, STAGES};
 
 /// The name of the cell solved without any scenario.
 pub const BASELINE: &str = "baseline";
@@ -47,15 +49,94 @@ pub struct Cell {
 }
 
 /// What the dependency column measures: the share of `market`'s supply
-/// made at `stage` (index into [`crate::trace::STAGES`]) in `source`.
+/// made at `stage` (index into [`STAGES`]) in `source`.
 #[derive(Debug, Clone)]
 pub struct DependencyMeasure {
-    /// Source country code, e.g. `CN`.
+    /// Where: a country code (`CN`), a country group of `countries.csv`
+    /// (`feoc`: the sum over its member countries), or [`RECYCLED`]
+    /// (secondary supply, at the mined stage only).
     pub source: String,
     /// Market country code, e.g. `US`.
     pub market: String,
     /// Traced stage index (3 = magnet).
     pub stage: usize,
+}
+
+impl DependencyMeasure {
+    /// Reads `SOURCE:MARKET:STAGE` and checks each word against `model`.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] naming the first word that is not a known source,
+    /// country or stage, with the words it could be.
+    pub fn parse(text: &str, model: &Model) -> Result<Self> {
+        let usage = |m: String| Error::Usage(format!("--dependency {text}: {m}"));
+        let [source, market, stage] = text.split(':').collect::<Vec<_>>()[..] else {
+            return Err(usage(
+                "expected SOURCE:MARKET:STAGE, e.g. CN:US:magnet".into(),
+            ));
+        };
+        let codes: Vec<String> = model.countries.iter().map(|c| c.code.clone()).collect();
+        let mut sources = codes.clone();
+        for c in &model.countries {
+            for g in &c.groups {
+                if !sources.contains(g) {
+                    sources.push(g.clone());
+                }
+            }
+        }
+        sources.push(RECYCLED.to_string());
+        let stages: Vec<String> = STAGES.iter().map(|s| s.to_string()).collect();
+        let unknown = |word: &str, what: &str, known: &[String]| {
+            let close = known
+                .iter()
+                .find(|k| k.eq_ignore_ascii_case(word))
+                .map_or_else(
+                    || crate::error::suggestion(word, known),
+                    |k| format!("; did you mean \"{k}\"?"),
+                );
+            usage(format!(
+                "\"{word}\" is not {what}{close} (expected one of: {})",
+                known.join(", ")
+            ))
+        };
+        if !sources.iter().any(|s| s == source) {
+            let what = "a country code, a country group or \"recycled\"";
+            return Err(unknown(source, what, &sources));
+        }
+        if !codes.iter().any(|c| c == market) {
+            return Err(unknown(market, "a country code", &codes));
+        }
+        let Some(stage) = STAGES.iter().position(|s| *s == stage) else {
+            return Err(unknown(stage, "a traced stage", &stages));
+        };
+        if source == RECYCLED && stage != 0 {
+            return Err(usage(format!(
+                "recycled supply is traced at the {} stage only",
+                STAGES[0]
+            )));
+        }
+        Ok(DependencyMeasure {
+            source: source.to_string(),
+            market: market.to_string(),
+            stage,
+        })
+    }
+
+    /// The slots of a traced stage's vector (see [`crate::trace::Mix`])
+    /// that `source` covers in `model`: the country, every member of the
+    /// group, or the recycled slot.
+    pub fn source_slots(&self, model: &Model) -> Vec<usize> {
+        if self.source == RECYCLED {
+            return vec![model.countries.len()];
+        }
+        model
+            .countries
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.code == self.source || c.groups.contains(&self.source))
+            .map(|(k, _)| k)
+            .collect()
+    }
 }
 
 /// How close two portfolios' standings must be to tie for a pick, relative
@@ -102,7 +183,7 @@ fn solve_cell(
     scenario: &str,
     opts: &SolveOptions,
     measure: &DependencyMeasure,
-) -> Result<(String, CellResult), String> {
+) -> std::result::Result<(String, CellResult), String> {
     let scenarios: Vec<String> = if scenario == BASELINE {
         Vec::new()
     } else {
@@ -125,16 +206,20 @@ fn solve_cell(
     let years = |t: usize| f64::from(s.model.periods[t].years);
     let shortage_t = s.plan.shortage_tonnes(&s.model);
     let dep = trace(&s.model, &s.network, &s.plan);
+    let slots = measure.source_slots(&s.model);
     let (mut from_source, mut total) = (0.0, 0.0);
     for m in dep
         .markets
         .iter()
         .filter(|m| s.model.countries[m.country.0].code == measure.market)
     {
-        let share = shares(&s.model, &m.mix[measure.stage])
-            .iter()
-            .find(|x| x.country == measure.source)
-            .map_or(0.0, |x| x.share);
+        let v = &m.mix[measure.stage];
+        let all: f64 = v.iter().sum();
+        let share = if all > 0.0 {
+            slots.iter().map(|&k| v[k]).sum::<f64>() / all
+        } else {
+            0.0
+        };
         let t = m.delivered * years(m.period.0);
         from_source += share * t;
         total += t;
@@ -358,6 +443,38 @@ mod tests {
         assert!(c.standings[0].expected_cost.is_none());
         assert_eq!(c.minimax_regret, vec!["b"]);
         assert!(!c.standings[0].minimax_regret && c.standings[1].minimax_regret);
+    }
+
+    fn tiny() -> Model {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/tiny");
+        crate::check(&ModelSource::dir(dir).unwrap(), &[])
+            .unwrap()
+            .model
+    }
+
+    #[test]
+    fn a_dependency_source_is_a_country_a_group_or_recycled() {
+        let m = tiny();
+        let slots = |t: &str| DependencyMeasure::parse(t, &m).unwrap().source_slots(&m);
+        // Countries in file order: AU CN JP MM US; feoc is CN alone.
+        assert_eq!(slots("JP:US:magnet"), vec![2]);
+        assert_eq!(slots("feoc:US:metal"), vec![1]);
+        assert_eq!(slots("recycled:JP:mined"), vec![5]);
+        for (bad, word) in [
+            (
+                "XX:US:magnet",
+                "\"XX\" is not a country code, a country group",
+            ),
+            ("cn:US:magnet", "did you mean \"CN\"?"),
+            ("CN:ZZ:magnet", "\"ZZ\""),
+            ("CN:US:magnets", "did you mean \"magnet\"?"),
+            ("recycled:US:magnet", "mined stage only"),
+            ("CN:US", "expected SOURCE:MARKET:STAGE"),
+        ] {
+            let e = DependencyMeasure::parse(bad, &m).unwrap_err();
+            assert_eq!(e.exit_code(), 2);
+            assert!(e.to_string().contains(word), "{bad}: {e}");
+        }
     }
 
     /// Two portfolios with the same costs in every scenario, up to rounding

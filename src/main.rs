@@ -68,25 +68,6 @@ fn parse_weights(text: Option<&str>) -> Result<Vec<(String, f64)>, Error> {
         .collect()
 }
 
-/// `SOURCE:MARKET:STAGE`, stage one of the traced stages.
-fn parse_measure(text: &str) -> Result<compare::DependencyMeasure, Error> {
-    let parts: Vec<&str> = text.split(':').collect();
-    let stage = parts
-        .get(2)
-        .and_then(|s| rareflow::trace::STAGES.iter().position(|x| x == s));
-    match (parts.as_slice(), stage) {
-        ([source, market, _], Some(stage)) => Ok(compare::DependencyMeasure {
-            source: source.to_string(),
-            market: market.to_string(),
-            stage,
-        }),
-        _ => Err(usage(format!(
-            "--dependency: expected SOURCE:MARKET:STAGE with STAGE one of {}, found \"{text}\"",
-            rareflow::trace::STAGES.join(", ")
-        ))),
-    }
-}
-
 fn report_error(e: &Error) {
     if let Error::Invalid(diags) = e {
         for d in diags {
@@ -165,7 +146,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 all
             });
             let weights = parse_weights(weights.as_deref())?;
-            let measure = parse_measure(&dependency)?;
+            let measure = compare::DependencyMeasure::parse(&dependency, &checked.model)?;
             let opts = SolveOptions {
                 time_limit,
                 mip_gap,

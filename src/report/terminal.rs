@@ -358,19 +358,20 @@ pub fn render_comparison(
         &|x| x.result.as_ref().map(|r| billions(r.investment)),
     );
     let stage = crate::trace::STAGE_PHRASES[measure.stage];
-    matrix(
-        &mut o,
-        &format!(
+    let title = if measure.source == crate::trace::RECYCLED {
+        format!("share of {} supply that is recycled", measure.market)
+    } else {
+        format!(
             "share of {} supply {stage} in {}",
             measure.market, measure.source
-        ),
-        &|x| {
-            x.result.as_ref().map(|r| {
-                r.dependency
-                    .map_or("-".into(), |d| format!("{:.1}%", d * 100.0))
-            })
-        },
-    );
+        )
+    };
+    matrix(&mut o, &title, &|x| {
+        x.result.as_ref().map(|r| {
+            r.dependency
+                .map_or("-".into(), |d| format!("{:.1}%", d * 100.0))
+        })
+    });
     matrix(
         &mut o,
         &format!("regret, {currency} bn (cost minus the best portfolio's in that scenario)"),
