@@ -223,7 +223,7 @@ pub enum Error {
     #[error("the solver's plan failed verification: {0}")]
     Unverified(String),
     /// A name given on the command line that the model does not define.
-    #[error("the model has no {what} named \"{name}\"{} (it has: {})", suggestion(.name, .known), .known.join(", "))]
+    #[error("the model has no {what} named \"{name}\"{} (it has: {})", suggestion(.name, .known), known_list(.known))]
     UnknownName {
         /// What kind of thing, e.g. `portfolio`.
         what: &'static str,
@@ -254,6 +254,15 @@ pub fn did_you_mean<'k>(name: &str, known: &'k [String]) -> Option<&'k str> {
 /// `; did you mean "x"?` when a known name is close to `name`, else nothing.
 pub fn suggestion(name: &str, known: &[String]) -> String {
     did_you_mean(name, known).map_or(String::new(), |k| format!("; did you mean \"{k}\"?"))
+}
+
+/// The names a model has, or `none`.
+fn known_list(known: &[String]) -> String {
+    if known.is_empty() {
+        "none".to_string()
+    } else {
+        known.join(", ")
+    }
 }
 
 fn count_errors(d: &[Diagnostic]) -> usize {
