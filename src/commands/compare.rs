@@ -7,10 +7,11 @@
 
 use rareflow::compare::{self, Comparison, DependencyMeasure};
 use rareflow::error::{Error, Result};
-use rareflow::io::source::ModelSource;
 use rareflow::report::{files, terminal};
 
-use super::{futures, portfolios, print_json, solve_options, source, weights, SolveOptions};
+use super::{
+    futures, portfolios, print_json, solve_options, source, weights, ModelSource, SolveOptions,
+};
 use crate::cli::{CompareArgs, Format};
 
 /// What to solve, every name checked against the model.

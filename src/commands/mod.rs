@@ -3,8 +3,8 @@
 //! given on the command line against the model before anything is solved,
 //! weights, solver options, and printing JSON.
 //!
-//! The library paths that are about to move live here only, so a move is a
-//! one-line change.
+//! The library paths that may move (solver options, scenario files, model
+//! sources) are imported here only, so a move is a one-line change.
 
 pub mod compare;
 pub mod generate;
@@ -15,10 +15,11 @@ pub mod validate;
 
 use rareflow::compare::BASELINE;
 use rareflow::error::{Error, Result};
-use rareflow::io::source::{ModelSource, DEFAULT_MODEL_NAME};
+use rareflow::io::source::DEFAULT_MODEL_NAME;
 use rareflow::model::{Model, PORTFOLIO_ALL, PORTFOLIO_NONE};
 use serde::Serialize;
 
+pub use rareflow::io::source::ModelSource;
 pub use rareflow::scenario;
 pub use rareflow::solve::SolveOptions;
 

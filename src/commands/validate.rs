@@ -3,10 +3,9 @@
 
 use rareflow::compare::BASELINE;
 use rareflow::error::{Diagnostic, Error, Result, Severity};
-use rareflow::io::source::ModelSource;
 use rareflow::Checked;
 
-use super::{source, source_name, stacked_scenarios};
+use super::{source, source_name, stacked_scenarios, ModelSource};
 use crate::cli::ValidateArgs;
 
 /// Checks the model; problems go to stderr, the verdict to stdout.
