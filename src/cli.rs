@@ -1,9 +1,11 @@
-//! Command-line arguments (clap derive types only; the library never
-//! depends on clap).
+//! Command-line arguments: clap derive types only (the library never
+//! depends on clap). Options that several subcommands share are declared
+//! once, as `#[command(flatten)]` structs; a subcommand that needs a shared
+//! option's help to say something of its own rewrites it with `mut_arg`.
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -11,7 +13,8 @@ Exit codes:
   1  internal error (a bug, or an unexpected solver failure)
   2  usage: the command line could not be understood
   3  bad data: the model has errors (all are listed)
-  4  missing input: the model directory or a required file does not exist
+  4  missing input: the model directory, a required file, or a named
+     scenario or portfolio does not exist
   5  cannot write the results (nothing partial is left)
   6  no plan: infeasible, unbounded, or stopped at a limit before finding one
   7  the solver's plan failed verification against the model";
@@ -25,165 +28,266 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Output format of the summary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Tables for people.
-    Table,
-    /// JSON for scripts (the same document as summary.json).
-    Json,
-}
-
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Solve the cost-minimising sourcing plan of a model and report it.
     #[command(after_help = EXIT_CODES)]
-    Solve {
-        /// Model directory (default: the model built into rareflow).
-        model: Option<PathBuf>,
-        /// Apply the scenario MODEL/scenarios/NAME.toml (repeatable; applied in order).
-        #[arg(long = "scenario", value_name = "NAME")]
-        scenarios: Vec<String>,
-        /// Write the result files (CSV + summary.json) into this directory.
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// How to print the summary.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-        /// HiGHS threads.
-        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
-        threads: u32,
-        /// Stop the solver after this many seconds, reporting the best plan found.
-        #[arg(long, value_name = "SECONDS", value_parser = positive)]
-        time_limit: Option<f64>,
-        /// Relative MIP gap at which to stop (for models with build decisions).
-        #[arg(long, value_name = "GAP", value_parser = positive)]
-        mip_gap: Option<f64>,
-        /// Candidates the plan may build: `all` (default), `none`, or a
-        /// portfolio of the model's portfolios.csv (its forced members are built).
-        #[arg(long, value_name = "NAME")]
-        portfolio: Option<String>,
-        /// Build decisions as shares in [0, 1] instead of yes/no (an LP, and a
-        /// lower bound on the yes/no plan's cost).
-        #[arg(long)]
-        relax: bool,
-    },
-    /// Write a synthetic model of any size (for benchmarks and scale tests).
-    #[command(after_help = EXIT_CODES)]
-    Generate {
-        /// Size: 4N mines, 2N separation plants, 2N metal plants, 3N magnet plants.
-        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
-        scale: u32,
-        /// Number of yearly periods from 2025.
-        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=50))]
-        years: u32,
-        /// Directory to write the model into.
-        #[arg(long, value_name = "DIR")]
-        out: PathBuf,
-    },
-    /// Solve every portfolio under every scenario (in parallel) and rank the
+    Solve(SolveArgs),
+    /// Solve every portfolio under every future (in parallel) and rank the
     /// portfolios by maximum regret and expected cost.
     #[command(after_help = EXIT_CODES)]
-    Compare {
-        /// Model directory (default: the model built into rareflow).
-        model: Option<PathBuf>,
-        /// Portfolios, comma-separated, or `all` (none, each of the model's, all).
-        #[arg(long, value_name = "A,B,...", default_value = "all")]
-        portfolios: String,
-        /// Scenarios, comma-separated (`baseline` = no scenario), or `all`
-        /// (baseline and each of the model's).
-        #[arg(long, value_name = "X,Y,...", default_value = "all")]
-        scenarios: String,
-        /// Scenario weights for the expected cost, e.g. `baseline=0.5,china-halt-us=0.2`
-        /// (unlisted scenarios weigh 1 before normalising).
-        #[arg(long, value_name = "S=W,...")]
-        weights: Option<String>,
-        /// Dependency column: the share of MARKET's supply made at STAGE in SOURCE.
-        #[arg(
-            long,
-            value_name = "SOURCE:MARKET:STAGE",
-            default_value = "CN:US:magnet"
-        )]
-        dependency: String,
-        /// Write compare.csv and compare_portfolios.csv into this directory.
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// How to print the results.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-        /// Build decisions as shares in [0, 1] instead of yes/no.
-        #[arg(long)]
-        relax: bool,
-        /// Stop each solve after this many seconds.
-        #[arg(long, value_name = "SECONDS", value_parser = positive)]
-        time_limit: Option<f64>,
-        /// Relative MIP gap at which each solve stops.
-        #[arg(long, value_name = "GAP", value_parser = positive)]
-        mip_gap: Option<f64>,
-    },
+    Compare(CompareArgs),
     /// Choose one build plan before the future is known: the two-stage
-    /// stochastic program over the scenarios (builds shared, operations per
-    /// scenario).
+    /// stochastic program over the futures (builds shared, operations per
+    /// future).
     #[command(after_help = EXIT_CODES)]
-    Invest {
-        /// Model directory (default: the model built into rareflow).
-        model: Option<PathBuf>,
-        /// Scenarios, comma-separated (`baseline` = no scenario), or `all`.
-        #[arg(long, value_name = "X,Y,...", default_value = "all")]
-        scenarios: String,
-        /// Scenario probabilities, e.g. `baseline=0.6,china-halt-us=0.4`
-        /// (unlisted scenarios weigh 1 before normalising).
-        #[arg(long, value_name = "S=W,...")]
-        weights: Option<String>,
-        /// What the build plan minimises.
-        #[arg(long, value_enum, default_value_t = InvestObjective::Expected)]
-        objective: InvestObjective,
-        /// With `--objective cvar`: the weight of CVaR against expected cost.
-        #[arg(long, value_name = "LAMBDA", default_value_t = 1.0, value_parser = positive)]
-        risk: f64,
-        /// With `--objective cvar`: the CVaR level (mean of the worst 1 - ALPHA of outcomes).
-        #[arg(long, value_name = "ALPHA", default_value_t = 0.9, value_parser = level)]
-        alpha: f64,
-        /// Candidates the plan may build: `all` (default), `none`, or a portfolio.
-        #[arg(long, value_name = "NAME")]
-        portfolio: Option<String>,
-        /// Build decisions as shares in [0, 1] instead of yes/no.
-        #[arg(long)]
-        relax: bool,
-        /// How to print the results.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-        /// Stop each solve after this many seconds.
-        #[arg(long, value_name = "SECONDS", value_parser = positive)]
-        time_limit: Option<f64>,
-        /// Relative MIP gap at which each solve stops.
-        #[arg(long, value_name = "GAP", value_parser = positive)]
-        mip_gap: Option<f64>,
-    },
+    Invest(InvestArgs),
     /// Check a model and list every problem as file:line: column: message.
     #[command(after_help = EXIT_CODES)]
-    Validate {
-        /// Model directory (default: the model built into rareflow).
-        model: Option<PathBuf>,
-        /// Apply the scenario MODEL/scenarios/NAME.toml (repeatable; applied in order).
-        #[arg(long = "scenario", value_name = "NAME")]
-        scenarios: Vec<String>,
-    },
+    Validate(ValidateArgs),
     /// List a model's scenarios with their descriptions.
     #[command(after_help = EXIT_CODES)]
-    Scenarios {
-        /// Model directory (default: the model built into rareflow).
-        model: Option<PathBuf>,
-    },
+    Scenarios(ScenariosArgs),
+    /// Write a synthetic model of any size (for benchmarks and scale tests).
+    #[command(after_help = EXIT_CODES)]
+    Generate(GenerateArgs),
+}
+
+// ---------------------------------------------------------------------------
+// Options shared by several subcommands.
+
+/// The model to work on.
+#[derive(Debug, Args)]
+pub struct ModelArg {
+    /// Model directory (default: the model built into rareflow).
+    pub model: Option<PathBuf>,
+}
+
+/// Scenarios applied together, in order (`solve`, `validate`).
+#[derive(Debug, Args)]
+pub struct ScenarioStack {
+    /// Apply the scenario MODEL/scenarios/NAME.toml; repeat the flag or
+    /// list names comma-separated to apply several together, in the order
+    /// given.
+    #[arg(
+        long = "scenario",
+        visible_alias = "scenarios",
+        value_name = "NAME",
+        value_delimiter = ','
+    )]
+    pub names: Vec<String>,
+}
+
+/// Futures solved one by one (`compare`, `invest`).
+#[derive(Debug, Args)]
+pub struct Futures {
+    /// The futures: scenario names, repeated or comma-separated, each one
+    /// future on its own (`baseline` = no scenario), or `all` (the default:
+    /// baseline and every scenario of the model).
+    #[arg(
+        long = "scenarios",
+        visible_alias = "scenario",
+        value_name = "X,Y,...",
+        value_delimiter = ','
+    )]
+    pub names: Vec<String>,
+    /// Weights of the futures, e.g. `baseline=0.5,china-halt-us=0.2`;
+    /// each name must be one of the futures (unlisted ones weigh 1, and
+    /// weights are normalised).
+    #[arg(long, value_name = "S=W,...")]
+    pub weights: Option<String>,
+}
+
+/// Which candidates a plan may build (`solve`, `invest`).
+#[derive(Debug, Args)]
+pub struct PortfolioArg {
+    /// Candidates the plan may build: `all` (default), `none`, or a
+    /// portfolio of the model's portfolios.csv (its forced members are built).
+    #[arg(long, value_name = "NAME")]
+    pub portfolio: Option<String>,
+}
+
+/// How HiGHS runs (`solve`, `compare`, `invest`).
+#[derive(Debug, Args)]
+pub struct SolverArgs {
+    /// HiGHS threads (default 1).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub threads: Option<u32>,
+    /// Stop each solve after this many seconds, keeping the best plan found.
+    #[arg(long, value_name = "SECONDS", value_parser = positive)]
+    pub time_limit: Option<f64>,
+    /// Relative MIP gap at which each solve stops (for build decisions).
+    #[arg(long, value_name = "GAP", value_parser = positive)]
+    pub mip_gap: Option<f64>,
+    /// Build decisions as shares in [0, 1] instead of yes/no (an LP, and a
+    /// lower bound on the yes/no plan's cost).
+    #[arg(long)]
+    pub relax: bool,
+}
+
+/// How to print the results (`solve`, `compare`, `invest`; each rewrites
+/// the help to name its own JSON document).
+#[derive(Debug, Args)]
+pub struct FormatArg {
+    /// How to print the results.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Printed results and result files (`solve`, `compare`).
+#[derive(Debug, Args)]
+pub struct Output {
+    /// Write the result files into this directory (created when missing;
+    /// written atomically, only on success).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+/// Output format of the results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Tables for people.
+    Table,
+    /// JSON for scripts.
+    Json,
+}
+
+// ---------------------------------------------------------------------------
+// One struct per subcommand.
+
+/// `rareflow solve`.
+#[derive(Debug, Args)]
+#[command(
+    mut_arg("names", |a| a.long_help(
+        "Apply the scenario MODEL/scenarios/NAME.toml; repeat the flag or list names \
+         comma-separated to apply several together, in the order given. `all` is refused: \
+         scenarios stack here, while `compare` and `invest` solve each future on its own"
+    )),
+    mut_arg("out", |a| a.help("Write the result files (CSV + summary.json) into this directory")),
+    mut_arg("format", |a| a.help("How to print the results: tables, or JSON (the summary.json document)")),
+)]
+pub struct SolveArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    #[command(flatten)]
+    pub scenarios: ScenarioStack,
+    #[command(flatten)]
+    pub portfolio: PortfolioArg,
+    #[command(flatten)]
+    pub solver: SolverArgs,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+/// `rareflow compare`.
+#[derive(Debug, Args)]
+#[command(
+    mut_arg("threads", |a| a.help(
+        "Cells solved at once, each on one HiGHS thread (default: one per core)"
+    )),
+    mut_arg("out", |a| a.help("Write compare.csv and compare_portfolios.csv into this directory")),
+    mut_arg("format", |a| a.help(
+        "How to print the results: tables, or JSON (the comparison document: \
+         cells, standings, picks, weights)"
+    )),
+)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    /// Portfolios, comma-separated, or `all` (the default: none, each of
+    /// the model's portfolios, and all).
+    #[arg(long, value_name = "A,B,...", value_delimiter = ',')]
+    pub portfolios: Vec<String>,
+    #[command(flatten)]
+    pub futures: Futures,
+    /// Dependency column: the share of MARKET's supply made at STAGE
+    /// (mined, separated, metal, magnet) in SOURCE, a country code, a
+    /// country group of countries.csv (summed over its members) or
+    /// `recycled` (mined stage only).
+    #[arg(
+        long,
+        value_name = "SOURCE:MARKET:STAGE",
+        default_value = "CN:US:magnet"
+    )]
+    pub dependency: String,
+    #[command(flatten)]
+    pub solver: SolverArgs,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+/// `rareflow invest`.
+#[derive(Debug, Args)]
+#[command(mut_arg("format", |a| a.help(
+    "How to print the results: tables, or JSON (the investment document: \
+     builds chosen, each future's outcome, EVPI and VSS)"
+)))]
+pub struct InvestArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    #[command(flatten)]
+    pub futures: Futures,
+    /// What the build plan minimises.
+    #[arg(long, value_enum, default_value_t = InvestObjective::Expected)]
+    pub objective: InvestObjective,
+    /// With `--objective cvar`: the weight of CVaR against expected cost.
+    #[arg(long, value_name = "LAMBDA", default_value_t = 1.0, value_parser = positive)]
+    pub risk: f64,
+    /// With `--objective cvar`: the CVaR level (mean of the worst 1 - ALPHA of outcomes).
+    #[arg(long, value_name = "ALPHA", default_value_t = 0.9, value_parser = level)]
+    pub alpha: f64,
+    #[command(flatten)]
+    pub portfolio: PortfolioArg,
+    #[command(flatten)]
+    pub solver: SolverArgs,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+/// `rareflow validate`.
+#[derive(Debug, Args)]
+#[command(mut_arg("names", |a| a.long_help(
+    "Apply the scenario MODEL/scenarios/NAME.toml; repeat the flag or list names \
+     comma-separated to apply several together, in the order given. `all`: check the \
+     model alone, then under each of its scenarios in turn"
+)))]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    #[command(flatten)]
+    pub scenarios: ScenarioStack,
+}
+
+/// `rareflow scenarios`.
+#[derive(Debug, Args)]
+pub struct ScenariosArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+}
+
+/// `rareflow generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Size: 4N mines, 2N separation plants, 2N metal plants, 3N magnet plants.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub scale: u32,
+    /// Number of yearly periods from 2025.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub years: u32,
+    /// Directory to write the model into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 /// What `invest` minimises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InvestObjective {
-    /// Expected cost over the scenarios.
+    /// Expected cost over the futures.
     Expected,
-    /// Largest regret against each scenario's own best plan.
+    /// Largest regret against each future's own best plan.
     Regret,
     /// Expected cost plus RISK x CVaR at level ALPHA.
     Cvar,
@@ -200,5 +304,17 @@ fn positive(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
         _ => Err(format!("expected a finite number >= 0, found \"{s}\"")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
     }
 }

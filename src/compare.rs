@@ -9,9 +9,11 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::error::{Error, Result};
 use crate::io::source::ModelSource;
+use crate::model::Model;
 use crate::solver::SolveOptions;
-use crate::trace::{shares, trace};
+use crate::trace::{trace, RECYCLED, STAGES};
 
 /// The name of the cell solved without any scenario.
 pub const BASELINE: &str = "baseline";
@@ -47,16 +49,100 @@ pub struct Cell {
 }
 
 /// What the dependency column measures: the share of `market`'s supply
-/// made at `stage` (index into [`crate::trace::STAGES`]) in `source`.
+/// made at `stage` (index into [`STAGES`]) in `source`.
 #[derive(Debug, Clone)]
 pub struct DependencyMeasure {
-    /// Source country code, e.g. `CN`.
+    /// Where: a country code (`CN`), a country group of `countries.csv`
+    /// (`feoc`: the sum over its member countries), or [`RECYCLED`]
+    /// (secondary supply, at the mined stage only).
     pub source: String,
     /// Market country code, e.g. `US`.
     pub market: String,
     /// Traced stage index (3 = magnet).
     pub stage: usize,
 }
+
+impl DependencyMeasure {
+    /// Reads `SOURCE:MARKET:STAGE` and checks each word against `model`.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] naming the first word that is not a known source,
+    /// country or stage, with the words it could be.
+    pub fn parse(text: &str, model: &Model) -> Result<Self> {
+        let usage = |m: String| Error::Usage(format!("--dependency {text}: {m}"));
+        let [source, market, stage] = text.split(':').collect::<Vec<_>>()[..] else {
+            return Err(usage(
+                "expected SOURCE:MARKET:STAGE, e.g. CN:US:magnet".into(),
+            ));
+        };
+        let codes: Vec<String> = model.countries.iter().map(|c| c.code.clone()).collect();
+        let mut sources = codes.clone();
+        for c in &model.countries {
+            for g in &c.groups {
+                if !sources.contains(g) {
+                    sources.push(g.clone());
+                }
+            }
+        }
+        sources.push(RECYCLED.to_string());
+        let stages: Vec<String> = STAGES.iter().map(|s| s.to_string()).collect();
+        let unknown = |word: &str, what: &str, known: &[String]| {
+            let close = known
+                .iter()
+                .find(|k| k.eq_ignore_ascii_case(word))
+                .map_or_else(
+                    || crate::error::suggestion(word, known),
+                    |k| format!("; did you mean \"{k}\"?"),
+                );
+            usage(format!(
+                "\"{word}\" is not {what}{close} (expected one of: {})",
+                known.join(", ")
+            ))
+        };
+        if !sources.iter().any(|s| s == source) {
+            let what = "a country code, a country group or \"recycled\"";
+            return Err(unknown(source, what, &sources));
+        }
+        if !codes.iter().any(|c| c == market) {
+            return Err(unknown(market, "a country code", &codes));
+        }
+        let Some(stage) = STAGES.iter().position(|s| *s == stage) else {
+            return Err(unknown(stage, "a traced stage", &stages));
+        };
+        if source == RECYCLED && stage != 0 {
+            return Err(usage(format!(
+                "recycled supply is traced at the {} stage only",
+                STAGES[0]
+            )));
+        }
+        Ok(DependencyMeasure {
+            source: source.to_string(),
+            market: market.to_string(),
+            stage,
+        })
+    }
+
+    /// The slots of a traced stage's vector (see [`crate::trace::Mix`])
+    /// that `source` covers in `model`: the country, every member of the
+    /// group, or the recycled slot.
+    pub fn source_slots(&self, model: &Model) -> Vec<usize> {
+        if self.source == RECYCLED {
+            return vec![model.countries.len()];
+        }
+        model
+            .countries
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.code == self.source || c.groups.contains(&self.source))
+            .map(|(k, _)| k)
+            .collect()
+    }
+}
+
+/// How close two portfolios' standings must be to tie for a pick, relative
+/// to the largest cost in the comparison (regrets are differences of costs,
+/// so they are compared on the costs' scale).
+pub const TIE: f64 = 1e-9;
 
 /// A portfolio's standing across the scenarios.
 #[derive(Debug, Clone, Serialize)]
@@ -67,6 +153,10 @@ pub struct Standing {
     pub expected_cost: Option<f64>,
     /// Largest regret over the scenarios (none if a cell failed).
     pub max_regret: Option<f64>,
+    /// True when no portfolio has a smaller maximum regret (within [`TIE`]).
+    pub minimax_regret: bool,
+    /// True when no portfolio has a smaller expected cost (within [`TIE`]).
+    pub least_expected_cost: bool,
 }
 
 /// The whole comparison.
@@ -76,10 +166,12 @@ pub struct Comparison {
     pub cells: Vec<Cell>,
     /// One standing per portfolio.
     pub standings: Vec<Standing>,
-    /// The portfolio with the smallest maximum regret.
-    pub minimax_regret: Option<String>,
-    /// The portfolio with the least expected cost.
-    pub least_expected_cost: Option<String>,
+    /// Every portfolio with the smallest maximum regret (several when they
+    /// tie), in the order asked; empty when none is ranked.
+    pub minimax_regret: Vec<String>,
+    /// Every portfolio with the least expected cost (several when they
+    /// tie), in the order asked; empty when none is ranked.
+    pub least_expected_cost: Vec<String>,
     /// Scenario weights used (normalised).
     pub weights: Vec<(String, f64)>,
 }
@@ -91,7 +183,7 @@ fn solve_cell(
     scenario: &str,
     opts: &SolveOptions,
     measure: &DependencyMeasure,
-) -> Result<(String, CellResult), String> {
+) -> std::result::Result<(String, CellResult), String> {
     let scenarios: Vec<String> = if scenario == BASELINE {
         Vec::new()
     } else {
@@ -114,16 +206,20 @@ fn solve_cell(
     let years = |t: usize| f64::from(s.model.periods[t].years);
     let shortage_t = s.plan.shortage_tonnes(&s.model);
     let dep = trace(&s.model, &s.network, &s.plan);
+    let slots = measure.source_slots(&s.model);
     let (mut from_source, mut total) = (0.0, 0.0);
     for m in dep
         .markets
         .iter()
         .filter(|m| s.model.countries[m.country.0].code == measure.market)
     {
-        let share = shares(&s.model, &m.mix[measure.stage])
-            .iter()
-            .find(|x| x.country == measure.source)
-            .map_or(0.0, |x| x.share);
+        let v = &m.mix[measure.stage];
+        let all: f64 = v.iter().sum();
+        let share = if all > 0.0 {
+            slots.iter().map(|&k| v[k]).sum::<f64>() / all
+        } else {
+            0.0
+        };
         let t = m.delivered * years(m.period.0);
         from_source += share * t;
         total += t;
@@ -184,7 +280,8 @@ pub fn compare(
 
 /// Fills in regrets and standings. Regret in a scenario is a cell's cost
 /// minus the least cost any portfolio achieved in that scenario; expected
-/// cost weighs scenarios by `weights` (which sum to 1).
+/// cost weighs scenarios by `weights` (which sum to 1). Every portfolio
+/// tied with the best standing (within [`TIE`]) is picked.
 pub fn rank(
     cells: &mut [Cell],
     portfolios: &[String],
@@ -201,7 +298,7 @@ pub fn rank(
             c.regret = c.result.as_ref().map(|r| r.cost - best);
         }
     }
-    let standings: Vec<Standing> = portfolios
+    let mut standings: Vec<Standing> = portfolios
         .iter()
         .map(|p| {
             let mine: Vec<&Cell> = cells.iter().filter(|c| &c.portfolio == p).collect();
@@ -223,23 +320,56 @@ pub fn rank(
                 portfolio: p.clone(),
                 expected_cost: expected,
                 max_regret,
+                minimax_regret: false,
+                least_expected_cost: false,
             }
         })
         .collect();
-    let pick = |key: fn(&Standing) -> Option<f64>| {
-        standings
-            .iter()
-            .filter_map(|s| key(s).map(|v| (v, &s.portfolio)))
-            .min_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, p)| p.clone())
-    };
+    let scale = cells
+        .iter()
+        .filter_map(|c| c.result.as_ref().map(|r| r.cost.abs()))
+        .fold(1.0, f64::max);
+    let minimax_regret = pick(
+        &mut standings,
+        scale,
+        |s| s.max_regret,
+        |s| &mut s.minimax_regret,
+    );
+    let least_expected_cost = pick(
+        &mut standings,
+        scale,
+        |s| s.expected_cost,
+        |s| &mut s.least_expected_cost,
+    );
     Comparison {
-        minimax_regret: pick(|s| s.max_regret),
-        least_expected_cost: pick(|s| s.expected_cost),
+        minimax_regret,
+        least_expected_cost,
         cells: cells.to_vec(),
         standings,
         weights,
     }
+}
+
+/// Flags every standing whose `key` is the least, within [`TIE`] × `scale`,
+/// and returns their portfolios.
+fn pick(
+    standings: &mut [Standing],
+    scale: f64,
+    key: fn(&Standing) -> Option<f64>,
+    flag: fn(&mut Standing) -> &mut bool,
+) -> Vec<String> {
+    let best = standings
+        .iter()
+        .filter_map(key)
+        .fold(f64::INFINITY, f64::min);
+    let mut picked = Vec::new();
+    for s in standings.iter_mut() {
+        if key(s).is_some_and(|v| v - best <= TIE * scale) {
+            *flag(s) = true;
+            picked.push(s.portfolio.clone());
+        }
+    }
+    picked
 }
 
 #[cfg(test)]
@@ -299,8 +429,8 @@ mod tests {
             .map(|s| s.expected_cost.unwrap())
             .collect();
         assert_eq!(expected, vec![150.0, 142.5, 167.5]);
-        assert_eq!(c.minimax_regret.as_deref(), Some("hedge"));
-        assert_eq!(c.least_expected_cost.as_deref(), Some("hedge"));
+        assert_eq!(c.minimax_regret, vec!["hedge"]);
+        assert_eq!(c.least_expected_cost, vec!["hedge"]);
     }
 
     #[test]
@@ -311,6 +441,65 @@ mod tests {
         let c = rank(&mut cells, &ps, &ss, vec![("x".into(), 1.0)]);
         assert_eq!(c.cells[0].status, "failed");
         assert!(c.standings[0].expected_cost.is_none());
-        assert_eq!(c.minimax_regret.as_deref(), Some("b"));
+        assert_eq!(c.minimax_regret, vec!["b"]);
+        assert!(!c.standings[0].minimax_regret && c.standings[1].minimax_regret);
+    }
+
+    fn tiny() -> Model {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/tiny");
+        crate::check(&ModelSource::dir(dir).unwrap(), &[])
+            .unwrap()
+            .model
+    }
+
+    #[test]
+    fn a_dependency_source_is_a_country_a_group_or_recycled() {
+        let m = tiny();
+        let slots = |t: &str| DependencyMeasure::parse(t, &m).unwrap().source_slots(&m);
+        // Countries in file order: AU CN JP MM US; feoc is CN alone.
+        assert_eq!(slots("JP:US:magnet"), vec![2]);
+        assert_eq!(slots("feoc:US:metal"), vec![1]);
+        assert_eq!(slots("recycled:JP:mined"), vec![5]);
+        for (bad, word) in [
+            (
+                "XX:US:magnet",
+                "\"XX\" is not a country code, a country group",
+            ),
+            ("cn:US:magnet", "did you mean \"CN\"?"),
+            ("CN:ZZ:magnet", "\"ZZ\""),
+            ("CN:US:magnets", "did you mean \"magnet\"?"),
+            ("recycled:US:magnet", "mined stage only"),
+            ("CN:US", "expected SOURCE:MARKET:STAGE"),
+        ] {
+            let e = DependencyMeasure::parse(bad, &m).unwrap_err();
+            assert_eq!(e.exit_code(), 2);
+            assert!(e.to_string().contains(word), "{bad}: {e}");
+        }
+    }
+
+    /// Two portfolios with the same costs in every scenario, up to rounding
+    /// far below [`TIE`], are both picked, and both flagged.
+    #[test]
+    fn tied_portfolios_are_all_picked() {
+        let ps: Vec<String> = ["none", "a", "b"].map(String::from).to_vec();
+        let ss: Vec<String> = ["calm", "crisis"].map(String::from).to_vec();
+        let mut cells = vec![
+            cell("none", "calm", Some(1e9)),
+            cell("none", "crisis", Some(3e9)),
+            cell("a", "calm", Some(1.5e9)),
+            cell("a", "crisis", Some(2e9)),
+            cell("b", "calm", Some(1.5e9 * (1.0 + 1e-15))),
+            cell("b", "crisis", Some(2e9)),
+        ];
+        let w = vec![("calm".into(), 0.5), ("crisis".into(), 0.5)];
+        let c = rank(&mut cells, &ps, &ss, w);
+        assert_eq!(c.minimax_regret, vec!["a", "b"]);
+        assert_eq!(c.least_expected_cost, vec!["a", "b"]);
+        let flags: Vec<(bool, bool)> = c
+            .standings
+            .iter()
+            .map(|s| (s.minimax_regret, s.least_expected_cost))
+            .collect();
+        assert_eq!(flags, vec![(false, false), (true, true), (true, true)]);
     }
 }

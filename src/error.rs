@@ -228,7 +228,7 @@ pub enum Error {
         failure: crate::plan::VerifyError,
     },
     /// A name given on the command line that the model does not define.
-    #[error("the model has no {what} named \"{name}\"{} (it has: {})", suggestion(.name, .known), .known.join(", "))]
+    #[error("the model has no {what} named \"{name}\"{} (it has: {})", suggestion(.name, .known), known_list(.known))]
     UnknownName {
         /// What kind of thing, e.g. `portfolio`.
         what: &'static str,
@@ -243,9 +243,10 @@ pub enum Error {
     /// The solver failed in a way rareflow did not expect.
     #[error("solver error: {0}")]
     Solver(#[from] crate::solver::SolverError),
-    /// A document could not be turned into JSON or CSV text.
-    #[error("cannot format the results: {0}")]
-    Format(String),
+    /// Something else failed that rareflow did not expect (formatting a
+    /// document, starting threads).
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 /// The known name closest to `name`, when one is close enough to be a
@@ -262,6 +263,15 @@ pub fn did_you_mean<'k>(name: &str, known: &'k [String]) -> Option<&'k str> {
 /// `; did you mean "x"?` when a known name is close to `name`, else nothing.
 pub fn suggestion(name: &str, known: &[String]) -> String {
     did_you_mean(name, known).map_or(String::new(), |k| format!("; did you mean \"{k}\"?"))
+}
+
+/// The names a model has, or `none`.
+fn known_list(known: &[String]) -> String {
+    if known.is_empty() {
+        "none".to_string()
+    } else {
+        known.join(", ")
+    }
 }
 
 fn count_errors(d: &[Diagnostic]) -> usize {
@@ -290,7 +300,7 @@ impl Error {
             Error::Usage(_) => exit::USAGE,
             Error::NoPlan(_) => exit::NO_PLAN,
             Error::Unverified { .. } => exit::UNVERIFIED,
-            Error::Solver(_) | Error::Format(_) => exit::INTERNAL,
+            Error::Solver(_) | Error::Internal(_) => exit::INTERNAL,
         }
     }
 }

@@ -324,7 +324,8 @@ fn builds_csv(model: &Model, plan: &Plan) -> Result<String, String> {
 }
 
 /// The result files of a comparison: `compare.csv` (one row per cell) and
-/// `compare_portfolios.csv` (one row per portfolio).
+/// `compare_portfolios.csv` (one row per portfolio, flagging every
+/// portfolio tied for each pick).
 pub fn comparison_files(
     c: &crate::compare::Comparison,
 ) -> Result<Vec<(&'static str, String)>, String> {
@@ -347,8 +348,8 @@ pub fn comparison_files(
             s.portfolio.clone(),
             opt(s.expected_cost),
             opt(s.max_regret),
-            (c.minimax_regret.as_ref() == Some(&s.portfolio)).to_string(),
-            (c.least_expected_cost.as_ref() == Some(&s.portfolio)).to_string(),
+            s.minimax_regret.to_string(),
+            s.least_expected_cost.to_string(),
         ]
     });
     Ok(vec![

@@ -358,35 +358,49 @@ pub fn render_comparison(
         &|x| x.result.as_ref().map(|r| billions(r.investment)),
     );
     let stage = crate::trace::STAGE_PHRASES[measure.stage];
-    matrix(
-        &mut o,
-        &format!(
+    let title = if measure.source == crate::trace::RECYCLED {
+        format!("share of {} supply that is recycled", measure.market)
+    } else {
+        format!(
             "share of {} supply {stage} in {}",
             measure.market, measure.source
-        ),
-        &|x| {
-            x.result.as_ref().map(|r| {
-                r.dependency
-                    .map_or("-".into(), |d| format!("{:.1}%", d * 100.0))
-            })
-        },
-    );
+        )
+    };
+    matrix(&mut o, &title, &|x| {
+        x.result.as_ref().map(|r| {
+            r.dependency
+                .map_or("-".into(), |d| format!("{:.1}%", d * 100.0))
+        })
+    });
     matrix(
         &mut o,
         &format!("regret, {currency} bn (cost minus the best portfolio's in that scenario)"),
         &|x| x.regret.map(billions),
     );
+    render_standings(&mut o, c, currency);
+    o
+}
+
+/// Each portfolio's standing, the picks flagged (every portfolio tied for
+/// a pick is flagged), the weights, and the picks in words.
+fn render_standings(o: &mut String, c: &crate::compare::Comparison, currency: &str) {
+    let billions = |v: f64| format!("{:.2}", v / 1e9);
     let _ = writeln!(o, "\nportfolios:");
     let mut t = table(&[
         "portfolio",
         &format!("expected cost {currency} bn"),
         &format!("max regret {currency} bn"),
+        "minimax regret",
+        "least expected cost",
     ]);
+    let mark = |b: bool| if b { "yes" } else { "" }.to_string();
     for s in &c.standings {
         t.add_row(vec![
             s.portfolio.clone(),
             s.expected_cost.map_or("-".into(), billions),
             s.max_regret.map_or("-".into(), billions),
+            mark(s.minimax_regret),
+            mark(s.least_expected_cost),
         ]);
     }
     right_align(&mut t, 1);
@@ -397,21 +411,19 @@ pub fn render_comparison(
         .map(|(s, w)| format!("{s} {:.0}%", w * 100.0))
         .collect();
     let _ = writeln!(o, "weights: {}", weights.join(", "));
-    let _ = writeln!(
-        o,
-        "minimax-regret portfolio: {}",
-        c.minimax_regret
-            .as_deref()
-            .unwrap_or("none (every portfolio has a failed cell)")
-    );
-    let _ = writeln!(
-        o,
-        "least-expected-cost portfolio: {}",
-        c.least_expected_cost
-            .as_deref()
-            .unwrap_or("none (every portfolio has a failed cell)")
-    );
-    o
+    for (what, picked) in [
+        ("minimax-regret", &c.minimax_regret),
+        ("least-expected-cost", &c.least_expected_cost),
+    ] {
+        let _ = match picked.len() {
+            0 => writeln!(
+                o,
+                "{what} portfolio: none (every portfolio has a failed cell)"
+            ),
+            1 => writeln!(o, "{what} portfolio: {}", picked[0]),
+            _ => writeln!(o, "{what} portfolios (tied): {}", picked.join(", ")),
+        };
+    }
 }
 
 /// The chosen build plan, how each scenario fares under it against its own

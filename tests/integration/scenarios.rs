@@ -79,7 +79,7 @@ fn unknown_scenarios_are_missing_input() {
         tiny_dir().to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(4));
-    assert!(stderr(&o).contains("no scenario named \"no-such-future\" (the model has: china-halt-us, demand-high, open-trade, tariff-180)"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no scenario named \"no-such-future\" (it has: china-halt-us, demand-high, open-trade, tariff-180)"), "{}", stderr(&o));
 }
 
 #[test]

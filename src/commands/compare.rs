@@ -1,0 +1,95 @@
+//! `rareflow compare`: every portfolio under every future, in parallel.
+//!
+//! Every name on the command line (portfolios, scenarios, weights, the
+//! dependency measure) is checked against the model before any cell is
+//! solved, so a typo fails at once instead of filling the matrix with
+//! failed cells.
+
+use rareflow::compare::{self, Comparison, DependencyMeasure};
+use rareflow::error::{Error, Result};
+use rareflow::report::{files, terminal};
+
+use super::{
+    futures, portfolios, print_json, solve_options, source, weights, ModelSource, SolveOptions,
+};
+use crate::cli::{CompareArgs, Format};
+
+/// What to solve, every name checked against the model.
+struct Request {
+    portfolios: Vec<String>,
+    futures: Vec<String>,
+    weights: Vec<(String, f64)>,
+    measure: DependencyMeasure,
+    opts: SolveOptions,
+    currency: String,
+}
+
+/// Checks the arguments, solves the cells, writes the files (with `--out`)
+/// and prints the comparison.
+pub fn run(args: CompareArgs) -> Result<()> {
+    let src = source(&args.model)?;
+    let plan = request(&src, &args)?;
+    let c = solve(&src, &plan, args.solver.threads)?;
+    if let Some(dir) = &args.output.out {
+        let written = files::comparison_files(&c).map_err(|e| Error::Write {
+            path: dir.clone(),
+            reason: e,
+        })?;
+        files::write_atomically(dir, &written)?;
+    }
+    match args.output.format.format {
+        Format::Table => print!(
+            "{}",
+            terminal::render_comparison(&c, &plan.measure, &plan.currency)
+        ),
+        Format::Json => print_json(&c)?,
+    }
+    Ok(())
+}
+
+/// The model without scenarios names the portfolios and countries.
+fn request(src: &ModelSource, args: &CompareArgs) -> Result<Request> {
+    let checked = rareflow::check(src, &[])?;
+    let model = &checked.model;
+    let futures = futures(src, &args.futures.names)?;
+    Ok(Request {
+        portfolios: portfolios(model, &args.portfolios)?,
+        weights: weights(args.futures.weights.as_deref(), &futures)?,
+        futures,
+        measure: DependencyMeasure::parse(&args.dependency, model)?,
+        opts: solve_options(&args.solver, None),
+        currency: model.settings.currency.clone(),
+    })
+}
+
+/// Solves every cell with a progress bar on stderr, on `threads` cells at
+/// once when given (else one per core).
+fn solve(src: &ModelSource, plan: &Request, threads: Option<u32>) -> Result<Comparison> {
+    let cells = plan.portfolios.len() * plan.futures.len();
+    let bar = indicatif::ProgressBar::new(cells as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} cells solved, {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let run = || {
+        compare::compare(
+            src,
+            &plan.portfolios,
+            &plan.futures,
+            &plan.weights,
+            &plan.opts,
+            &plan.measure,
+            &|| bar.inc(1),
+        )
+    };
+    let c = match threads {
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n as usize)
+            .build()
+            .map_err(|e| Error::Internal(format!("cannot start {n} threads: {e}")))?
+            .install(run),
+        None => run(),
+    };
+    bar.finish_and_clear();
+    Ok(c)
+}

@@ -1,0 +1,50 @@
+//! `rareflow invest`: one build plan for every future, chosen before the
+//! future is known.
+
+use rareflow::error::Result;
+use rareflow::invest::{self, Objective};
+use rareflow::report::terminal;
+
+use super::{futures, portfolio, print_json, solve_options, source, weights};
+use crate::cli::{Format, InvestArgs, InvestObjective};
+
+/// Checks the futures, weights and portfolio against the model, solves the
+/// extensive form and prints the investment.
+pub fn run(args: InvestArgs) -> Result<()> {
+    let src = source(&args.model)?;
+    let checked = rareflow::check(&src, &[])?;
+    let name = args.portfolio.portfolio;
+    portfolio(&checked.model, name.as_deref())?;
+    let futures = futures(&src, &args.futures.names)?;
+    let weights = weights(args.futures.weights.as_deref(), &futures)?;
+    let futures: Vec<(String, f64)> = futures
+        .into_iter()
+        .map(|s| {
+            let w = weights.iter().find(|w| w.0 == s).map_or(1.0, |w| w.1);
+            (s, w)
+        })
+        .collect();
+    let objective = match args.objective {
+        InvestObjective::Expected => Objective::Expected,
+        InvestObjective::Regret => Objective::Regret,
+        InvestObjective::Cvar => Objective::Cvar {
+            lambda: args.risk,
+            alpha: args.alpha,
+        },
+    };
+    let opts = solve_options(&args.solver, name);
+    // Progress on stderr, like compare: the own-best solves, then the
+    // shared plan, then the futures priced with the baseline's builds.
+    let spinner = indicatif::ProgressBar::new_spinner();
+    spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    let r = invest::invest(&src, &futures, objective, &opts, &|step| {
+        spinner.set_message(step.to_string())
+    });
+    spinner.finish_and_clear();
+    let r = r?;
+    match args.format.format {
+        Format::Table => print!("{}", terminal::render_investment(&r)),
+        Format::Json => print_json(&r)?,
+    }
+    Ok(())
+}

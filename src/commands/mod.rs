@@ -1,0 +1,249 @@
+//! One function per subcommand (`run` in each file), and what they share:
+//! where the model comes from, checking the scenario and portfolio names
+//! given on the command line against the model before anything is solved,
+//! weights, solver options, and printing JSON.
+//!
+//! The library paths that may move (solver options, scenario files, model
+//! sources) are imported here only, so a move is a one-line change.
+
+pub mod compare;
+pub mod generate;
+pub mod invest;
+pub mod scenarios;
+pub mod solve;
+pub mod validate;
+
+use rareflow::compare::BASELINE;
+use rareflow::error::{Error, Result};
+use rareflow::io::source::DEFAULT_MODEL_NAME;
+use rareflow::model::{Model, PORTFOLIO_ALL, PORTFOLIO_NONE};
+use serde::Serialize;
+
+pub use rareflow::io::scenario;
+pub use rareflow::io::source::ModelSource;
+pub use rareflow::solver::SolveOptions;
+
+use crate::cli::{ModelArg, SolverArgs};
+
+/// The word that stands for every scenario (or every portfolio).
+pub const ALL: &str = "all";
+
+/// The model named on the command line, or the embedded one.
+pub fn source(arg: &ModelArg) -> Result<ModelSource> {
+    match &arg.model {
+        Some(p) => ModelSource::dir(p),
+        None => Ok(ModelSource::Embedded),
+    }
+}
+
+/// How the model is named in reports.
+pub fn source_name(s: &ModelSource) -> String {
+    match s {
+        ModelSource::Dir(p) => p.display().to_string(),
+        ModelSource::Embedded => format!("{DEFAULT_MODEL_NAME}, embedded"),
+        ModelSource::Memory(_) => "in memory".to_string(),
+    }
+}
+
+/// Names as given (repeated flags and comma-separated lists), trimmed,
+/// empty ones dropped.
+fn cleaned(names: &[String]) -> Vec<String> {
+    names
+        .iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Fails with [`Error::UnknownName`] (exit 4, with a did-you-mean) on the
+/// first name that is not in `known`, and with a usage error on a name
+/// given twice when `once` is set.
+fn check_names(what: &'static str, names: &[String], known: &[String], once: bool) -> Result<()> {
+    for (i, name) in names.iter().enumerate() {
+        // A scenario file given by its path is read, and reported, by the
+        // loader.
+        let path = what == "scenario" && scenario::is_file(name);
+        if !known.contains(name) && !path {
+            return Err(Error::UnknownName {
+                what,
+                name: name.clone(),
+                known: known.to_vec(),
+            });
+        }
+        if once && names[..i].contains(name) {
+            return Err(Error::Usage(format!("{what} \"{name}\" is listed twice")));
+        }
+    }
+    Ok(())
+}
+
+/// `all` mixed with other names.
+fn all_alone(flag: &str, names: &[String]) -> Result<()> {
+    if names.len() > 1 && names.iter().any(|n| n == ALL) {
+        return Err(Error::Usage(format!(
+            "{flag}: `all` already lists every one; give it alone"
+        )));
+    }
+    Ok(())
+}
+
+/// Scenarios applied together, in order (solve, validate): each must be
+/// one of the model's; `all` is handled by the caller.
+pub fn stacked_scenarios(src: &ModelSource, names: &[String]) -> Result<Vec<String>> {
+    let names = cleaned(names);
+    all_alone("--scenarios", &names)?;
+    check_names("scenario", &names, &src.scenario_names(), false)?;
+    Ok(names)
+}
+
+/// True when the scenarios given are `all`.
+pub fn is_all(names: &[String]) -> bool {
+    cleaned(names) == [ALL]
+}
+
+/// Futures solved one by one (compare, invest): [`BASELINE`] and each of
+/// the model's scenarios when none or `all` is given, else the names given,
+/// each known and listed once.
+pub fn futures(src: &ModelSource, names: &[String]) -> Result<Vec<String>> {
+    let mut known = vec![BASELINE.to_string()];
+    known.extend(src.scenario_names());
+    let names = cleaned(names);
+    if names.is_empty() || names == [ALL] {
+        return Ok(known);
+    }
+    all_alone("--scenarios", &names)?;
+    check_names("scenario", &names, &known, true)?;
+    Ok(names)
+}
+
+/// The portfolios a model knows: the built-in `all` and `none`, then its own.
+fn known_portfolios(model: &Model) -> Vec<String> {
+    [PORTFOLIO_ALL, PORTFOLIO_NONE]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(model.portfolios.iter().map(|p| p.name.clone()))
+        .collect()
+}
+
+/// One portfolio (solve, invest), checked against the model.
+pub fn portfolio(model: &Model, name: Option<&str>) -> Result<()> {
+    match name {
+        Some(n) => check_names(
+            "portfolio",
+            &[n.to_string()],
+            &known_portfolios(model),
+            false,
+        ),
+        None => Ok(()),
+    }
+}
+
+/// The portfolios compare solves: none, each of the model's and all when
+/// none or `all` is given, else the names given, each known and listed once.
+pub fn portfolios(model: &Model, names: &[String]) -> Result<Vec<String>> {
+    let names = cleaned(names);
+    if names.is_empty() || names == [ALL] {
+        let mut all = vec![PORTFOLIO_NONE.to_string()];
+        all.extend(model.portfolios.iter().map(|p| p.name.clone()));
+        all.push(PORTFOLIO_ALL.to_string());
+        return Ok(all);
+    }
+    check_names("portfolio", &names, &known_portfolios(model), true)?;
+    Ok(names)
+}
+
+/// `S=W,...`: finite weights >= 0, each named future one of `futures`
+/// and named once, not all zero.
+pub fn weights(text: Option<&str>, futures: &[String]) -> Result<Vec<(String, f64)>> {
+    let usage = |m: String| Error::Usage(format!("--weights: {m}"));
+    let Some(text) = text else {
+        return Ok(Vec::new());
+    };
+    let mut out: Vec<(String, f64)> = Vec::new();
+    for pair in text.split(',') {
+        let (s, w) = pair
+            .split_once('=')
+            .ok_or_else(|| usage(format!("expected SCENARIO=WEIGHT, found \"{pair}\"")))?;
+        let (s, w) = (s.trim().to_string(), w.trim());
+        let w = match w.parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => v,
+            _ => return Err(usage(format!("expected a weight >= 0, found \"{w}\""))),
+        };
+        if !futures.contains(&s) {
+            return Err(usage(format!(
+                "\"{s}\" is not one of the scenarios compared ({}){}",
+                futures.join(", "),
+                rareflow::error::suggestion(&s, futures)
+            )));
+        }
+        if out.iter().any(|o| o.0 == s) {
+            return Err(usage(format!("\"{s}\" is weighted twice")));
+        }
+        out.push((s, w));
+    }
+    let weight_of = |f: &String| out.iter().find(|o| &o.0 == f).map_or(1.0, |o| o.1);
+    if futures.iter().map(weight_of).sum::<f64>() <= 0.0 {
+        return Err(usage(
+            "the weights of the scenarios compared sum to 0".into(),
+        ));
+    }
+    Ok(out)
+}
+
+/// Solver options from the shared flags (HiGHS threads default to 1).
+pub fn solve_options(args: &SolverArgs, portfolio: Option<String>) -> SolveOptions {
+    SolveOptions {
+        threads: args.threads.unwrap_or(1),
+        time_limit: args.time_limit,
+        mip_gap: args.mip_gap,
+        relax: args.relax,
+        portfolio,
+    }
+}
+
+/// Prints `value` as pretty JSON on stdout.
+pub fn print_json(value: &impl Serialize) -> Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Internal(e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn weights_must_name_futures_once() {
+        let f = strings(&["baseline", "tariff-40"]);
+        assert_eq!(
+            weights(Some("baseline=0.5, tariff-40=0.5"), &f).unwrap(),
+            vec![("baseline".into(), 0.5), ("tariff-40".into(), 0.5)]
+        );
+        let e = weights(Some("baseline=0.5,tarif-40=0.5"), &f).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert_eq!(
+            e.to_string(),
+            "--weights: \"tarif-40\" is not one of the scenarios compared \
+             (baseline, tariff-40); did you mean \"tariff-40\"?"
+        );
+        assert!(weights(Some("baseline=1,baseline=2"), &f).is_err());
+        assert!(weights(Some("baseline=0,tariff-40=0"), &f).is_err());
+        assert!(weights(Some("baseline=-1"), &f).is_err());
+    }
+
+    #[test]
+    fn names_are_checked_against_the_model() {
+        let known = strings(&["a", "b"]);
+        assert!(check_names("scenario", &strings(&["b", "a"]), &known, true).is_ok());
+        let e = check_names("scenario", &strings(&["c"]), &known, true).unwrap_err();
+        assert_eq!(e.exit_code(), 4);
+        let e = check_names("scenario", &strings(&["a", "a"]), &known, true).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(all_alone("--scenarios", &strings(&["all", "a"])).is_err());
+        assert!(is_all(&strings(&[" all "])));
+    }
+}

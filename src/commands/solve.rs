@@ -1,0 +1,58 @@
+//! `rareflow solve`: one plan, with the scenarios given applied together.
+
+use rareflow::error::{Error, Result};
+use rareflow::report::{files, terminal, Summary};
+
+use super::{print_json, solve_options, source, source_name, stacked_scenarios};
+use crate::cli::{Format, SolveArgs};
+
+/// Solves, verifies, writes the result files (with `--out`) and prints the
+/// summary; stage times go to stderr.
+pub fn run(args: SolveArgs) -> Result<()> {
+    let src = source(&args.model)?;
+    if super::is_all(&args.scenarios.names) {
+        return Err(Error::Usage(
+            "--scenarios all: solve applies its scenarios together, in order; to solve \
+             each future on its own, use `rareflow compare` or `rareflow invest`"
+                .into(),
+        ));
+    }
+    let scenarios = stacked_scenarios(&src, &args.scenarios.names)?;
+    let opts = solve_options(&args.solver, args.portfolio.portfolio);
+    let sol = rareflow::solve(&src, &scenarios, &opts)?;
+    for w in sol.warnings.items() {
+        eprintln!("{w}");
+    }
+    let dependency = rareflow::trace::trace(&sol.model, &sol.network, &sol.plan);
+    let summary = Summary::new(&sol.model, &sol.network, &sol.plan, &dependency, sol.size);
+    let out = &args.output.out;
+    if let Some(dir) = out {
+        files::write_results(
+            dir,
+            src.path(),
+            &sol.model,
+            &sol.network,
+            &sol.plan,
+            &dependency,
+            &summary,
+        )?;
+    }
+    match args.output.format.format {
+        Format::Table => print!("{}", terminal::render(&summary, &source_name(&src))),
+        Format::Json => print_json(&summary)?,
+    }
+    let t = sol.timings;
+    eprintln!(
+        "times: load {:.3}s, checks {:.3}s, build {:.3}s, solve {:.3}s, verify {:.3}s{}",
+        t.load,
+        t.validate,
+        t.build,
+        t.solve,
+        t.verify,
+        out.as_ref().map_or(String::new(), |d| format!(
+            "; results written to {}",
+            d.display()
+        ))
+    );
+    Ok(())
+}

@@ -1,0 +1,89 @@
+//! `rareflow validate`: every problem in a model, with the scenarios given
+//! applied together, or under each scenario in turn (`--scenarios all`).
+
+use rareflow::compare::BASELINE;
+use rareflow::error::{Diagnostic, Error, Result, Severity};
+use rareflow::Checked;
+
+use super::{source, source_name, stacked_scenarios, ModelSource};
+use crate::cli::ValidateArgs;
+
+/// Checks the model; problems go to stderr, the verdict to stdout.
+pub fn run(args: ValidateArgs) -> Result<()> {
+    let src = source(&args.model)?;
+    if super::is_all(&args.scenarios.names) {
+        return each_scenario(&src);
+    }
+    let scenarios = stacked_scenarios(&src, &args.scenarios.names)?;
+    let checked = rareflow::check(&src, &scenarios)?;
+    for w in checked.warnings.items() {
+        eprintln!("{w}");
+    }
+    println!("{}: ok ({})", source_name(&src), counts(&checked));
+    Ok(())
+}
+
+/// What a checked model holds, for the verdict line.
+fn counts(checked: &Checked) -> String {
+    let m = &checked.model;
+    format!(
+        "{} countries, {} commodities, {} processes, {} facilities, {} lanes, {} demand segments, {} periods; {} warning(s)",
+        m.countries.len(),
+        m.commodities.len(),
+        m.processes.len(),
+        m.facilities.len(),
+        checked.network.lanes().len(),
+        m.demand.len(),
+        m.periods.len(),
+        checked.warnings.items().len()
+    )
+}
+
+/// The model alone, then under each of its scenarios in turn: one verdict
+/// line per check on stdout, then every distinct problem once on stderr
+/// (a problem in the model itself shows up under every scenario).
+fn each_scenario(src: &ModelSource) -> Result<()> {
+    let mut futures = vec![BASELINE.to_string()];
+    futures.extend(src.scenario_names());
+    let (mut warnings, mut errors) = (Vec::new(), Vec::new());
+    for name in &futures {
+        let scenarios = if name == BASELINE {
+            Vec::new()
+        } else {
+            vec![name.clone()]
+        };
+        let label = format!("{}, {name}", source_name(src));
+        match rareflow::check(src, &scenarios) {
+            Ok(checked) => {
+                println!("{label}: ok ({})", counts(&checked));
+                keep_new(&mut warnings, checked.warnings.items());
+            }
+            Err(Error::Invalid(found)) => {
+                let (e, w): (Vec<Diagnostic>, Vec<Diagnostic>) = found
+                    .into_iter()
+                    .partition(|d| d.severity == Severity::Error);
+                println!("{label}: {} error(s)", e.len());
+                keep_new(&mut warnings, &w);
+                keep_new(&mut errors, &e);
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    for w in &warnings {
+        eprintln!("{w}");
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(errors))
+    }
+}
+
+/// Appends the diagnostics of `found` not already in `kept`.
+fn keep_new(kept: &mut Vec<Diagnostic>, found: &[Diagnostic]) {
+    for d in found {
+        if !kept.contains(d) {
+            kept.push(d.clone());
+        }
+    }
+}
