@@ -31,10 +31,7 @@ pub fn run(args: CompareArgs) -> Result<()> {
     let plan = request(&src, &args)?;
     let c = solve(&src, &plan, args.solver.threads)?;
     if let Some(dir) = &args.output.out {
-        let written = files::comparison_files(&c).map_err(|e| Error::Write {
-            path: dir.clone(),
-            reason: e,
-        })?;
+        let written = files::comparison_files(&c)?;
         files::write_atomically(dir, &written)?;
     }
     match args.output.format.format {

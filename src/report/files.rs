@@ -66,11 +66,11 @@ pub fn write_results(
         builds_csv(model, plan),
         serde_json::to_string_pretty(summary)
             .map(|s| s + "\n")
-            .map_err(|e| e.to_string()),
+            .map_err(|e| Error::Internal(format!("summary.json: {e}"))),
     ];
     let mut files = Vec::new();
     for (name, text) in RESULT_FILES.iter().zip(contents) {
-        files.push((*name, text.map_err(|e| werr(&dir.join(name), e))?));
+        files.push((*name, text?));
     }
     write_atomically(dir, &files)
 }
@@ -103,21 +103,19 @@ pub fn write_atomically<S: AsRef<str>>(dir: &Path, files: &[(&str, S)]) -> Resul
     Ok(())
 }
 
-fn csv_text(
-    header: &[&str],
-    rows: impl IntoIterator<Item = Vec<String>>,
-) -> Result<String, String> {
+fn csv_text(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<String> {
+    let internal = |e: &dyn std::fmt::Display| Error::Internal(format!("CSV text: {e}"));
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header).map_err(|e| e.to_string())?;
+    w.write_record(header).map_err(|e| internal(&e))?;
     for r in rows {
-        w.write_record(&r).map_err(|e| e.to_string())?;
+        w.write_record(&r).map_err(|e| internal(&e))?;
     }
-    let bytes = w.into_inner().map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|e| e.to_string())
+    let bytes = w.into_inner().map_err(|e| internal(&e))?;
+    String::from_utf8(bytes).map_err(|e| internal(&e))
 }
 
 /// Every lane and period with a flow, in the shape of `lanes.csv`.
-fn flows_csv(model: &Model, network: &Network, plan: &Plan) -> Result<String, String> {
+fn flows_csv(model: &Model, network: &Network, plan: &Plan) -> Result<String> {
     let mut rows = Vec::new();
     for t in model.period_ids() {
         for (l, lane) in network.lanes().iter().enumerate() {
@@ -156,7 +154,7 @@ fn flows_csv(model: &Model, network: &Network, plan: &Plan) -> Result<String, St
     )
 }
 
-fn production_csv(model: &Model, plan: &Plan) -> Result<String, String> {
+fn production_csv(model: &Model, plan: &Plan) -> Result<String> {
     let mut rows = Vec::new();
     for t in model.period_ids() {
         for (f, fac) in model.facilities.iter().enumerate() {
@@ -194,7 +192,7 @@ fn production_csv(model: &Model, plan: &Plan) -> Result<String, String> {
     )
 }
 
-fn shortages_csv(model: &Model, plan: &Plan) -> Result<String, String> {
+fn shortages_csv(model: &Model, plan: &Plan) -> Result<String> {
     let rows = model.demand.iter().enumerate().map(|(d, seg)| {
         vec![
             model.periods[seg.period.0].label.clone(),
@@ -222,7 +220,7 @@ fn shortages_csv(model: &Model, plan: &Plan) -> Result<String, String> {
     )
 }
 
-fn prices_csv(model: &Model, plan: &Plan) -> Result<String, String> {
+fn prices_csv(model: &Model, plan: &Plan) -> Result<String> {
     let rows = plan.prices.iter().map(|p| {
         vec![
             model.periods[p.period.0].label.clone(),
@@ -237,7 +235,7 @@ fn prices_csv(model: &Model, plan: &Plan) -> Result<String, String> {
     csv_text(&["period", "place", "country", "commodity", "price"], rows)
 }
 
-fn caps_csv(model: &Model, plan: &Plan) -> Result<String, String> {
+fn caps_csv(model: &Model, plan: &Plan) -> Result<String> {
     let rows = plan.caps.iter().map(|c| {
         vec![
             model.periods[c.period.0].label.clone(),
@@ -252,7 +250,7 @@ fn caps_csv(model: &Model, plan: &Plan) -> Result<String, String> {
 
 /// For every demand segment served and traced stage, each source country's
 /// share (segments of one market share its proportional mix).
-fn dependency_csv(model: &Model, plan: &Plan, dep: &Dependency) -> Result<String, String> {
+fn dependency_csv(model: &Model, plan: &Plan, dep: &Dependency) -> Result<String> {
     let mut rows = Vec::new();
     for m in &dep.markets {
         for (d, seg) in model.demand.iter().enumerate() {
@@ -296,7 +294,7 @@ fn dependency_csv(model: &Model, plan: &Plan, dep: &Dependency) -> Result<String
 
 /// Every build decision with a non-zero value: the candidate, its start and
 /// the share built (1 unless relaxed).
-fn builds_csv(model: &Model, plan: &Plan) -> Result<String, String> {
+fn builds_csv(model: &Model, plan: &Plan) -> Result<String> {
     let rows = plan.built().map(|b| {
         let fac = &model.facilities[b.candidate.0];
         vec![
@@ -326,9 +324,7 @@ fn builds_csv(model: &Model, plan: &Plan) -> Result<String, String> {
 /// The result files of a comparison: `compare.csv` (one row per cell) and
 /// `compare_portfolios.csv` (one row per portfolio, flagging every
 /// portfolio tied for each pick).
-pub fn comparison_files(
-    c: &crate::compare::Comparison,
-) -> Result<Vec<(&'static str, String)>, String> {
+pub fn comparison_files(c: &crate::compare::Comparison) -> Result<Vec<(&'static str, String)>> {
     let opt = |v: Option<f64>| v.map_or(String::new(), num);
     let cells = c.cells.iter().map(|cell| {
         let r = cell.result.as_ref();
