@@ -196,6 +196,57 @@ fn own_bests(
         .collect()
 }
 
+/// How each future fares under the solution `session`; every future's
+/// operations are verified against its own model.
+fn outcomes(
+    futures: &Futures,
+    blocks: &[FutureBlock],
+    session: &Session,
+    scenarios: &[(String, f64)],
+    own: &[(f64, Vec<String>)],
+) -> Result<Vec<Outcome>> {
+    let mut outcomes = Vec::new();
+    for (((c, block), (name, p)), (own_best, own_builds)) in
+        futures.checked.iter().zip(blocks).zip(scenarios).zip(own)
+    {
+        let cost = block.cost(&session.columns);
+        let plan: Plan =
+            read_plan(&c.model, &c.network, &block.index, cost, session).map_err(|failure| {
+                Error::Unverified {
+                    context: Some(format!("scenario {name}")),
+                    failure,
+                }
+            })?;
+        outcomes.push(Outcome {
+            scenario: name.clone(),
+            probability: *p,
+            cost,
+            own_best: *own_best,
+            regret: cost - own_best,
+            shortage_t: plan.shortage_tonnes(&c.model),
+            own_builds: own_builds.clone(),
+        });
+    }
+    Ok(outcomes)
+}
+
+/// The futures with their probabilities normalised to sum to 1.
+///
+/// # Errors
+/// A usage error when no future has a positive weight.
+fn normalised(scenarios: &[(String, f64)]) -> Result<Vec<(String, f64)>> {
+    let total: f64 = scenarios.iter().map(|s| s.1).sum();
+    if scenarios.is_empty() || total.is_nan() || total <= 0.0 {
+        return Err(Error::Usage(
+            "invest needs at least one scenario with a positive weight".into(),
+        ));
+    }
+    Ok(scenarios
+        .iter()
+        .map(|(n, w)| (n.clone(), w / total))
+        .collect())
+}
+
 /// Chooses one build plan for `scenarios` (name, probability; probabilities
 /// are normalised) under `objective`. `progress` hears of each step.
 ///
@@ -209,16 +260,7 @@ pub fn invest(
     opts: &SolveOptions,
     progress: Progress,
 ) -> Result<Investment> {
-    let total: f64 = scenarios.iter().map(|s| s.1).sum();
-    if scenarios.is_empty() || total.is_nan() || total <= 0.0 {
-        return Err(Error::Usage(
-            "invest needs at least one scenario with a positive weight".into(),
-        ));
-    }
-    let scenarios: Vec<(String, f64)> = scenarios
-        .iter()
-        .map(|(n, w)| (n.clone(), w / total))
-        .collect();
+    let scenarios = normalised(scenarios)?;
     let futures = Futures::load(source, &scenarios, opts)?;
     let own = own_bests(source, &scenarios, opts, progress)?;
     let best: Vec<f64> = own.iter().map(|o| o.0).collect();
@@ -246,33 +288,7 @@ pub fn invest(
         }
         _ => (x.futures, session),
     };
-    let mut outcomes = Vec::new();
-    for (((c, block), (name, p)), (own_best, own_builds)) in futures
-        .checked
-        .iter()
-        .zip(&blocks)
-        .zip(&scenarios)
-        .zip(&own)
-    {
-        let cost = block.cost(&session.columns);
-        // Verify every future's operations against its own model.
-        let plan: Plan =
-            read_plan(&c.model, &c.network, &block.index, cost, &session).map_err(|failure| {
-                Error::Unverified {
-                    context: Some(format!("scenario {name}")),
-                    failure,
-                }
-            })?;
-        outcomes.push(Outcome {
-            scenario: name.clone(),
-            probability: *p,
-            cost,
-            own_best: *own_best,
-            regret: cost - own_best,
-            shortage_t: plan.shortage_tonnes(&c.model),
-            own_builds: own_builds.clone(),
-        });
-    }
+    let outcomes = outcomes(&futures, &blocks, &session, &scenarios, &own)?;
     let expected_cost: f64 = outcomes.iter().map(|o| o.probability * o.cost).sum();
     let max_regret = outcomes
         .iter()

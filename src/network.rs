@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::Direction;
 
-use crate::model::{CommodityId, CountryId, Endpoint, FacilityId, Model, PeriodId, ALL};
+use crate::model::{CommodityId, CountryId, Endpoint, FacilityId, Model, ALL};
 
 /// Index into [`Network::lanes`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -183,15 +183,6 @@ impl Network {
             .map(|d| (d.country, d.commodity))
             .collect();
         set.into_iter().collect()
-    }
-
-    /// Unit cost of a lane in period `t`: transport plus every tariff that
-    /// applies on the border it crosses, $/t.
-    pub fn unit_cost(&self, model: &Model, id: LaneId, t: PeriodId) -> f64 {
-        let l = &self.lanes[id.0];
-        let exporter = model.facilities[l.from.0].country;
-        let importer = model.endpoint_country(l.to);
-        l.transport_cost + model.tariff_per_tonne(exporter, importer, l.commodity, t)
     }
 
     /// Facilities that can run at some point of the horizon *and* receive

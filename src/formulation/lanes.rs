@@ -5,7 +5,7 @@
 use super::keys::ColKey;
 use super::lp::Lp;
 use crate::model::{Model, PeriodId};
-use crate::network::{LaneId, Network};
+use crate::network::{Lane, LaneId, Network};
 use crate::plan::{Checker, Costs, Plan};
 use crate::solver::{Col, Session};
 
@@ -23,8 +23,17 @@ impl FlowIndex {
     }
 }
 
+/// Tariffs on one tonne shipped on `lane` in period `t`: every measure
+/// matching the border it crosses, stacked ([`Model::tariff_per_tonne`];
+/// zero within a country).
+pub fn tariff(model: &Model, lane: &Lane, t: PeriodId) -> f64 {
+    let exporter = model.facilities[lane.from.0].country;
+    let importer = model.endpoint_country(lane.to);
+    model.tariff_per_tonne(exporter, importer, lane.commodity, t)
+}
+
 /// Flow per lane and period, `0 <= q <= lane capacity`, at transport cost
-/// plus stacked tariffs ([`Network::unit_cost`]).
+/// plus stacked tariffs.
 pub(super) fn add_columns(lp: &mut Lp, model: &Model, network: &Network) -> FlowIndex {
     let mut ix = FlowIndex {
         periods: model.periods.len(),
@@ -33,7 +42,8 @@ pub(super) fn add_columns(lp: &mut Lp, model: &Model, network: &Network) -> Flow
     for (l, lane) in network.lanes().iter().enumerate() {
         for t in model.period_ids() {
             let lane_id = LaneId(l);
-            let cost = model.period_weight(t) * network.unit_cost(model, lane_id, t);
+            let unit = lane.transport_cost + tariff(model, lane, t);
+            let cost = model.period_weight(t) * unit;
             let key = ColKey::Flow {
                 lane: lane_id,
                 period: t,
@@ -80,9 +90,7 @@ pub(super) fn cost(model: &Model, network: &Network, plan: &Plan, k: &mut Costs)
         for (l, lane) in network.lanes().iter().enumerate() {
             let q = plan.flows[l][t.0];
             k.transport += w * lane.transport_cost * q;
-            let exporter = model.facilities[lane.from.0].country;
-            let importer = model.endpoint_country(lane.to);
-            k.tariffs += w * model.tariff_per_tonne(exporter, importer, lane.commodity, t) * q;
+            k.tariffs += w * tariff(model, lane, t) * q;
         }
     }
 }
