@@ -232,3 +232,32 @@ fn r7b_regret_and_cvar_solve_when_costs_are_large() {
     let r = invest(&model_in(10_000), &futures(), cvar, &opts, &|_| {}).unwrap();
     assert_eq!(r.builds, vec!["big@2026"]);
 }
+
+/// Defect 7i: `invest` was silent for 13–22 s. It reports each step: every
+/// future's own plan, the shared plan, and the futures under the baseline's
+/// builds (the binary shows these on stderr).
+#[test]
+fn r7i_invest_reports_its_progress() {
+    let steps = std::sync::Mutex::new(Vec::new());
+    let record = |s: &str| steps.lock().unwrap().push(s.to_string());
+    invest(
+        &model(),
+        &futures(),
+        Objective::Regret,
+        &SolveOptions::default(),
+        &record,
+    )
+    .unwrap();
+    let steps = steps.into_inner().unwrap();
+    let own = steps
+        .iter()
+        .filter(|s| s.contains("futures on their own"))
+        .count();
+    assert_eq!(own, 2, "{steps:?}");
+    assert!(
+        steps[2].starts_with("solving the shared build plan ("),
+        "{steps:?}"
+    );
+    assert!(steps[3].starts_with("pricing every future"), "{steps:?}");
+    assert!(steps[4].contains("baseline's builds"), "{steps:?}");
+}

@@ -124,3 +124,39 @@ fn bad_scenarios_are_reported_at_their_own_file_and_line() {
     }
     assert!(!err.contains(":11:"), "the good added row is fine:\n{err}");
 }
+
+/// Defect 7l: the docs left the order of operations inside one scenario
+/// open, and it changes the LP. They apply by kind — every `remove`, then
+/// `set`, then `scale`, then `add` — whatever their order in the file, as
+/// models/README.md now says: `demand-high` written with its `add` first
+/// still scales only the model's own demand (the new 50 t stay 50 t), for
+/// 80,437,022.73 rather than the 80,738,607.95 of scaling after adding.
+#[test]
+fn r7l_operations_in_one_scenario_apply_by_kind_as_documented() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("add-first.toml");
+    std::fs::write(
+        &path,
+        "description = \"demand-high with its add written first\"\n\
+         [[add]]\nfile = \"demand.csv\"\n\
+         rows = [{ country = \"JP\", sector = \"wind\", commodity = \"magnet\", period = \"2026\", tonnes = 50 }]\n\
+         [[scale]]\nfile = \"demand.csv\"\ncolumn = \"tonnes\"\nfactor = 1.5\n",
+    )
+    .unwrap();
+    let written = solve_json(&["--scenario", path.to_str().unwrap()]);
+    let high = solve_json(&["--scenario", "demand-high"]);
+    for v in [&written, &high] {
+        assert!(close(
+            v["objective"].as_f64().unwrap(),
+            80_437_022.727_272_7,
+            1e-9
+        ));
+    }
+    let docs = std::fs::read_to_string(tiny_dir().join("../README.md")).unwrap();
+    assert!(
+        docs.contains(
+            "first every `remove`, then every `set`, then every\n  `scale`, then every `add`"
+        ),
+        "models/README.md no longer documents the order of operations"
+    );
+}
