@@ -56,64 +56,16 @@ impl Network {
     /// # Complexity
     /// O(Σ_c producers(c) × consumers(c)) for the generated lanes.
     pub fn build(model: &Model) -> Network {
-        let mut lanes: Vec<Lane> = model
-            .lanes
-            .iter()
-            .map(|l| Lane {
-                from: l.from,
-                to: l.to,
-                commodity: l.commodity,
-                transport_cost: l.cost,
-                capacity: l.capacity,
-                line: Some(l.line),
-            })
-            .collect();
-        let written: BTreeSet<(FacilityId, Endpoint, CommodityId)> =
-            lanes.iter().map(|l| (l.from, l.to, l.commodity)).collect();
-        let rates = RateTable::new(model);
-        let markets: BTreeSet<(CountryId, CommodityId)> = model
-            .demand
-            .iter()
-            .map(|d| (d.country, d.commodity))
-            .collect();
-        for (ci, _) in model.commodities.iter().enumerate() {
-            let c = CommodityId(ci);
-            let producers: Vec<FacilityId> = facilities_where(model, |coef| coef > 0.0, c);
-            if producers.is_empty() {
-                continue;
-            }
-            let mut consumers: Vec<Endpoint> = facilities_where(model, |coef| coef < 0.0, c)
-                .into_iter()
-                .map(Endpoint::Facility)
-                .collect();
-            consumers.extend(
-                markets
-                    .iter()
-                    .filter(|(_, k)| *k == c)
-                    .map(|(country, _)| Endpoint::Market(*country)),
-            );
-            for &p in &producers {
-                for &q in &consumers {
-                    if q == Endpoint::Facility(p) || written.contains(&(p, q, c)) {
-                        continue;
-                    }
-                    let from = &model.countries[model.facilities[p.0].country.0].region;
-                    let to = &model.countries[model.endpoint_country(q).0].region;
-                    if let Some(cost) = rates.cost(model, from, to, c) {
-                        lanes.push(Lane {
-                            from: p,
-                            to: q,
-                            commodity: c,
-                            transport_cost: cost,
-                            capacity: None,
-                            line: None,
-                        });
-                    }
-                }
-            }
-        }
+        let mut lanes = written_lanes(model);
+        let generated = generated_lanes(model, &lanes);
+        lanes.extend(generated);
         lanes.sort_by_key(|l| (l.commodity, l.from, l.to));
+        Network::from_lanes(model, lanes)
+    }
 
+    /// The graph of `lanes` (one node per facility and per country market)
+    /// and the lanes indexed by facility, market and commodity.
+    fn from_lanes(model: &Model, lanes: Vec<Lane>) -> Network {
         let mut graph = DiGraph::new();
         let facility_node: Vec<NodeIndex> = (0..model.facilities.len())
             .map(|f| graph.add_node(Endpoint::Facility(FacilityId(f))))
@@ -251,6 +203,87 @@ impl Network {
                 lane.commodity == c && live[lane.from.0]
             })
     }
+}
+
+/// The lanes of `lanes.csv`, in file order.
+fn written_lanes(model: &Model) -> Vec<Lane> {
+    model
+        .lanes
+        .iter()
+        .map(|l| Lane {
+            from: l.from,
+            to: l.to,
+            commodity: l.commodity,
+            transport_cost: l.cost,
+            capacity: l.capacity,
+            line: Some(l.line),
+        })
+        .collect()
+}
+
+/// A lane from every producer of each commodity to every consumer of it
+/// (another facility, or a market that demands it) that has no written lane
+/// and a rate in `transport.csv`, by commodity, then producer, then consumer.
+fn generated_lanes(model: &Model, written: &[Lane]) -> Vec<Lane> {
+    let written: BTreeSet<(FacilityId, Endpoint, CommodityId)> = written
+        .iter()
+        .map(|l| (l.from, l.to, l.commodity))
+        .collect();
+    let rates = RateTable::new(model);
+    let markets: BTreeSet<(CountryId, CommodityId)> = model
+        .demand
+        .iter()
+        .map(|d| (d.country, d.commodity))
+        .collect();
+    let mut lanes = Vec::new();
+    for (ci, _) in model.commodities.iter().enumerate() {
+        let c = CommodityId(ci);
+        let producers: Vec<FacilityId> = facilities_where(model, |coef| coef > 0.0, c);
+        if producers.is_empty() {
+            continue;
+        }
+        let consumers = consumers(model, &markets, c);
+        for &p in &producers {
+            for &q in &consumers {
+                if q == Endpoint::Facility(p) || written.contains(&(p, q, c)) {
+                    continue;
+                }
+                let from = &model.countries[model.facilities[p.0].country.0].region;
+                let to = &model.countries[model.endpoint_country(q).0].region;
+                if let Some(cost) = rates.cost(model, from, to, c) {
+                    lanes.push(Lane {
+                        from: p,
+                        to: q,
+                        commodity: c,
+                        transport_cost: cost,
+                        capacity: None,
+                        line: None,
+                    });
+                }
+            }
+        }
+    }
+    lanes
+}
+
+/// Where `c` can go: the facilities whose recipe takes it in, then the
+/// markets of `markets` that demand it.
+fn consumers(
+    model: &Model,
+    markets: &BTreeSet<(CountryId, CommodityId)>,
+    c: CommodityId,
+) -> Vec<Endpoint> {
+    let mut consumers: Vec<Endpoint> = facilities_where(model, |coef| coef < 0.0, c)
+        .into_iter()
+        .map(Endpoint::Facility)
+        .collect();
+    consumers.extend(
+        markets
+            .iter()
+            .filter(|(_, k)| *k == c)
+            .map(|(country, _)| Endpoint::Market(*country)),
+    );
+    consumers
 }
 
 fn facilities_where(model: &Model, keep: impl Fn(f64) -> bool, c: CommodityId) -> Vec<FacilityId> {

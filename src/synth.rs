@@ -50,13 +50,39 @@ const SECTORS: &[(&str, &str, f64)] = &[
     ("electronics", "magnet_std", 2.0),
 ];
 
+/// `tariffs.csv`: duties on the first country group's magnets and oxides.
+const TARIFFS: &str = "name,importer,exporter,commodity,ad_valorem,specific,periods\n\
+                       duty on bloc magnets,all,bloc,magnet,0.25,0,\n\
+                       duty on bloc oxides,all,bloc,oxide,0.10,500,\n";
+
+/// `export_controls.csv`: a cap on the first country group's Dy exports.
+const EXPORT_CONTROLS: &str = "id,exporter,commodity,destination,cap,periods\n\
+                               bloc-dy,bloc,dy_oxide dy_metal,all,50,\n";
+
 /// The files of a synthetic model: (file name, contents).
 pub fn generate(scale: usize, years: usize) -> Vec<(&'static str, String)> {
     let n = scale.max(1);
     let years = years.clamp(1, 50);
     let mut r = Seq(0x5EED_0000 + n as u64);
     let countries: Vec<String> = (0..8 + n).map(|i| format!("C{i:03}")).collect();
+    // Only the facilities and the demand draw from the sequence, in this order.
+    let facilities = facilities_csv(n, years, &countries, &mut r);
+    let demand = demand_csv(years, &countries, &mut r);
+    vec![
+        ("model.toml", model_toml(n, years)),
+        ("countries.csv", countries_csv(&countries)),
+        ("commodities.csv", commodities_csv()),
+        ("processes.csv", processes_csv()),
+        ("facilities.csv", facilities),
+        ("transport.csv", transport_csv()),
+        ("demand.csv", demand),
+        ("tariffs.csv", TARIFFS.to_string()),
+        ("export_controls.csv", EXPORT_CONTROLS.to_string()),
+    ]
+}
 
+/// `model.toml`: name, horizon, discount rate and shortage penalty.
+fn model_toml(n: usize, years: usize) -> String {
     let mut model = String::new();
     let _ = writeln!(model, "name = \"synthetic-{n}\"");
     let _ = writeln!(
@@ -65,7 +91,12 @@ pub fn generate(scale: usize, years: usize) -> Vec<(&'static str, String)> {
     );
     let _ = writeln!(model, "first_year = 2025\nlast_year = {}", 2025 + years - 1);
     let _ = writeln!(model, "discount_rate = 0.08\nshortage_penalty = 400000");
+    model
+}
 
+/// `countries.csv`: countries spread over the regions in turn, every
+/// seventh in the group `bloc`.
+fn countries_csv(countries: &[String]) -> String {
     let mut c = String::from("code,name,region,groups\n");
     for (i, code) in countries.iter().enumerate() {
         let group = if i % 7 == 0 { "bloc" } else { "" };
@@ -75,7 +106,12 @@ pub fn generate(scale: usize, years: usize) -> Vec<(&'static str, String)> {
             REGIONS[i % REGIONS.len()]
         );
     }
+    c
+}
 
+/// `commodities.csv`: one concentrate per deposit type, the oxides, the
+/// metals and the two magnet grades.
+fn commodities_csv() -> String {
     let mut k = String::from("id,name,stage,unit,ref_value,disposal_cost\n");
     for (d, _, _) in DEPOSITS {
         let _ = writeln!(k, "conc_{d},{d} concentrate,concentrate,t,4000,0");
@@ -89,7 +125,12 @@ pub fn generate(scale: usize, years: usize) -> Vec<(&'static str, String)> {
          magnet_std,standard NdFeB,magnet,t,45000,0\n\
          magnet_hc,high-coercivity NdFeB,magnet,t,60000,0\n",
     );
+    k
+}
 
+/// `processes.csv`: mining and separation per deposit type, reduction to
+/// metal, and the two magnet recipes.
+fn processes_csv() -> String {
     let mut p = String::from("process,commodity,coef\n");
     for (d, ndpr, dy) in DEPOSITS {
         let _ = writeln!(p, "mine_{d},conc_{d},1");
@@ -104,54 +145,38 @@ pub fn generate(scale: usize, years: usize) -> Vec<(&'static str, String)> {
          magnet_std,ndpr_metal,-0.31\nmagnet_std,magnet_std,1\n\
          magnet_hc,ndpr_metal,-0.29\nmagnet_hc,dy_metal,-0.03\nmagnet_hc,magnet_hc,1\n",
     );
+    p
+}
 
-    let mut f = String::from(
-        "id,name,operator,country,process,capacity,status,online_year,closure_year,ramp_up,variable_cost,fixed_cost\n",
-    );
-    let site = |f: &mut String,
-                kind: &str,
-                i: usize,
-                process: &str,
-                cap: (f64, f64),
-                cost: (f64, f64),
-                r: &mut Seq| {
-        let country = &countries[r.pick(countries.len())];
-        let capacity = r.range(cap.0, cap.1);
-        let vc = r.range(cost.0, cost.1);
-        // One site in five is still being built and ramps up.
-        let (status, online, ramp) = if r.pick(5) == 0 {
-            (
-                "construction",
-                (2026 + r.pick(years.max(2) - 1)).to_string(),
-                "0.4 0.8",
-            )
-        } else {
-            ("operating", String::new(), "")
-        };
-        let _ = writeln!(f, "{kind}{i:04},{kind} {i},op{},{country},{process},{capacity},{status},{online},,{ramp},{vc},{}", i % 13, r.range(0.0, 2e6));
+/// `facilities.csv`: 4N mines, 2N separation plants, 2N metal plants and
+/// 3N magnet plants, each in a random country with a random size and cost.
+fn facilities_csv(n: usize, years: usize, countries: &[String], r: &mut Seq) -> String {
+    let mut sites = Sites {
+        csv: String::from(
+            "id,name,operator,country,process,capacity,status,online_year,closure_year,ramp_up,variable_cost,fixed_cost\n",
+        ),
+        countries,
+        years,
+        r,
     };
     for i in 0..4 * n {
         let (d, _, _) = DEPOSITS[i % DEPOSITS.len()];
-        site(
-            &mut f,
+        sites.add(
             "mine",
             i,
             &format!("mine_{d}"),
             (2000.0, 20000.0),
             (800.0, 3000.0),
-            &mut r,
         );
     }
     for i in 0..2 * n {
         let (d, _, _) = DEPOSITS[i % DEPOSITS.len()];
-        site(
-            &mut f,
+        sites.add(
             "sep",
             i,
             &format!("separate_{d}"),
             (3000.0, 30000.0),
             (400.0, 1500.0),
-            &mut r,
         );
     }
     for i in 0..2 * n {
@@ -160,15 +185,7 @@ pub fn generate(scale: usize, years: usize) -> Vec<(&'static str, String)> {
         } else {
             "reduce_dy"
         };
-        site(
-            &mut f,
-            "metal",
-            i,
-            process,
-            (500.0, 5000.0),
-            (1500.0, 6000.0),
-            &mut r,
-        );
+        sites.add("metal", i, process, (500.0, 5000.0), (1500.0, 6000.0));
     }
     for i in 0..3 * n {
         let process = if i % 2 == 0 {
@@ -176,17 +193,48 @@ pub fn generate(scale: usize, years: usize) -> Vec<(&'static str, String)> {
         } else {
             "magnet_hc"
         };
-        site(
-            &mut f,
-            "magnet",
-            i,
-            process,
-            (1000.0, 15000.0),
-            (5000.0, 15000.0),
-            &mut r,
-        );
+        sites.add("magnet", i, process, (1000.0, 15000.0), (5000.0, 15000.0));
     }
+    sites.csv
+}
 
+/// The rows of `facilities.csv` as they are drawn.
+struct Sites<'a> {
+    /// The file so far.
+    csv: String,
+    /// Country codes to place sites in.
+    countries: &'a [String],
+    /// Years in the horizon.
+    years: usize,
+    /// The random sequence.
+    r: &'a mut Seq,
+}
+
+impl Sites<'_> {
+    /// Adds site `i` of `kind` running `process`, its capacity and variable
+    /// cost drawn from the ranges `cap` and `cost`.
+    fn add(&mut self, kind: &str, i: usize, process: &str, cap: (f64, f64), cost: (f64, f64)) {
+        let r = &mut *self.r;
+        let country = &self.countries[r.pick(self.countries.len())];
+        let capacity = r.range(cap.0, cap.1);
+        let vc = r.range(cost.0, cost.1);
+        // One site in five is still being built and ramps up.
+        let (status, online, ramp) = if r.pick(5) == 0 {
+            (
+                "construction",
+                (2026 + r.pick(self.years.max(2) - 1)).to_string(),
+                "0.4 0.8",
+            )
+        } else {
+            ("operating", String::new(), "")
+        };
+        let _ = writeln!(self.csv, "{kind}{i:04},{kind} {i},op{},{country},{process},{capacity},{status},{online},,{ramp},{vc},{}", i % 13, r.range(0.0, 2e6));
+    }
+}
+
+/// `transport.csv`: a freight rate per region pair and stage, growing with
+/// the distance between the regions in [`REGIONS`].
+fn transport_csv() -> String {
     let mut t = String::from("from_region,to_region,commodity,cost\n");
     for (a, ra) in REGIONS.iter().enumerate() {
         for (b, rb) in REGIONS.iter().enumerate().skip(a) {
@@ -197,9 +245,14 @@ pub fn generate(scale: usize, years: usize) -> Vec<(&'static str, String)> {
             let _ = writeln!(t, "{ra},{rb},magnet,{}", 120.0 * hop);
         }
     }
+    t
+}
 
+/// `demand.csv`: per country a random base, per sector a weight, growing
+/// 5% a year.
+fn demand_csv(years: usize, countries: &[String], r: &mut Seq) -> String {
     let mut dm = String::from("country,sector,commodity,period,tonnes,shortage_penalty\n");
-    for code in &countries {
+    for code in countries {
         let base = r.range(20.0, 600.0);
         for (sector, magnet, weight) in SECTORS {
             for y in 0..years {
@@ -213,28 +266,7 @@ pub fn generate(scale: usize, years: usize) -> Vec<(&'static str, String)> {
             }
         }
     }
-
-    let tariffs = String::from(
-        "name,importer,exporter,commodity,ad_valorem,specific,periods\n\
-         duty on bloc magnets,all,bloc,magnet,0.25,0,\n\
-         duty on bloc oxides,all,bloc,oxide,0.10,500,\n",
-    );
-    let controls = String::from(
-        "id,exporter,commodity,destination,cap,periods\n\
-         bloc-dy,bloc,dy_oxide dy_metal,all,50,\n",
-    );
-
-    vec![
-        ("model.toml", model),
-        ("countries.csv", c),
-        ("commodities.csv", k),
-        ("processes.csv", p),
-        ("facilities.csv", f),
-        ("transport.csv", t),
-        ("demand.csv", dm),
-        ("tariffs.csv", tariffs),
-        ("export_controls.csv", controls),
-    ]
+    dm
 }
 
 #[cfg(test)]

@@ -113,57 +113,111 @@ pub struct Dependency {
 
 /// Traces `plan` through the network.
 pub fn trace(model: &Model, network: &Network, plan: &Plan) -> Dependency {
-    let n = model.countries.len();
-    let stamps: Vec<Stamp> = (0..model.facilities.len())
-        .map(|f| stamp(model, FacilityId(f)))
-        .collect();
-    // With a cycle (material coming back upstream), sweeping several times
-    // in file order converges to the same proportional mix.
-    let (order, sweeps) = match network.upstream_first() {
-        Some(o) => (o, 1),
-        None => ((0..model.facilities.len()).map(FacilityId).collect(), 8),
-    };
+    let tracer = Tracer::new(model, network, plan);
     let mut markets = Vec::new();
     let mut stage_output = Vec::new();
     for t in model.period_ids() {
-        let mut mix: Vec<Mix> = vec![empty_mix(n); model.facilities.len()];
-        for _ in 0..sweeps {
-            for &f in &order {
-                let fac = &model.facilities[f.0];
-                let mut acc = empty_mix(n);
-                let mut total = 0.0;
-                for c in model.processes[fac.process.0].inputs() {
-                    for l in network.lanes_into(f, c) {
-                        let q = plan.flows[l.0][t.0];
-                        if q > 0.0 {
-                            add(&mut acc, &mix[network.lane(*l).from.0], q);
-                            total += q;
-                        }
-                    }
-                }
-                if total > 0.0 {
-                    scale(&mut acc, 1.0 / total);
-                }
-                let mut set = |s: usize, slot: usize| {
-                    acc[s] = vec![0.0; n + 1];
-                    acc[s][slot] = 1.0;
-                };
-                match stamps[f.0] {
-                    Stamp::None => {}
-                    Stamp::Stage(s) => set(s, fac.country.0),
-                    Stamp::Source(top) => {
-                        (0..=top.unwrap_or(0)).for_each(|s| set(s, fac.country.0))
-                    }
-                    Stamp::Scrap => set(0, n),
-                }
-                mix[f.0] = acc;
+        let mix = tracer.site_mixes(t);
+        tracer.market_origins(&mix, t, &mut markets);
+        stage_output.push(tracer.stage_output(t));
+    }
+    Dependency {
+        markets,
+        stage_output,
+    }
+}
+
+/// A plan being traced, with what every period's trace shares.
+struct Tracer<'a> {
+    model: &'a Model,
+    network: &'a Network,
+    plan: &'a Plan,
+    /// Countries in the model (a mix has one more slot, for [`RECYCLED`]).
+    n: usize,
+    /// What each facility stamps.
+    stamps: Vec<Stamp>,
+    /// The order sites are visited in each sweep.
+    order: Vec<FacilityId>,
+    /// Sweeps over `order` per period.
+    sweeps: usize,
+}
+
+impl<'a> Tracer<'a> {
+    /// Works out the stamps and the sweep order: upstream first, once; with
+    /// a cycle, file order, several times.
+    fn new(model: &'a Model, network: &'a Network, plan: &'a Plan) -> Self {
+        let stamps: Vec<Stamp> = (0..model.facilities.len())
+            .map(|f| stamp(model, FacilityId(f)))
+            .collect();
+        // With a cycle (material coming back upstream), sweeping several times
+        // in file order converges to the same proportional mix.
+        let (order, sweeps) = match network.upstream_first() {
+            Some(o) => (o, 1),
+            None => ((0..model.facilities.len()).map(FacilityId).collect(), 8),
+        };
+        Tracer {
+            model,
+            network,
+            plan,
+            n: model.countries.len(),
+            stamps,
+            order,
+            sweeps,
+        }
+    }
+
+    /// The origin mix of what each site ships in period `t`.
+    fn site_mixes(&self, t: PeriodId) -> Vec<Mix> {
+        let mut mix: Vec<Mix> = vec![empty_mix(self.n); self.model.facilities.len()];
+        for _ in 0..self.sweeps {
+            for &f in &self.order {
+                mix[f.0] = self.site_mix(f, &mix, t);
             }
         }
-        for (country, c) in Network::markets(model) {
-            let mut acc = empty_mix(n);
+        mix
+    }
+
+    /// The mix of what site `f` ships in period `t`: its inputs' mixes
+    /// (from `mix`) weighted by tonnes, with its own stamp applied.
+    fn site_mix(&self, f: FacilityId, mix: &[Mix], t: PeriodId) -> Mix {
+        let (model, network, n) = (self.model, self.network, self.n);
+        let fac = &model.facilities[f.0];
+        let mut acc = empty_mix(n);
+        let mut total = 0.0;
+        for c in model.processes[fac.process.0].inputs() {
+            for l in network.lanes_into(f, c) {
+                let q = self.plan.flows[l.0][t.0];
+                if q > 0.0 {
+                    add(&mut acc, &mix[network.lane(*l).from.0], q);
+                    total += q;
+                }
+            }
+        }
+        if total > 0.0 {
+            scale(&mut acc, 1.0 / total);
+        }
+        let mut set = |s: usize, slot: usize| {
+            acc[s] = vec![0.0; n + 1];
+            acc[s][slot] = 1.0;
+        };
+        match self.stamps[f.0] {
+            Stamp::None => {}
+            Stamp::Stage(s) => set(s, fac.country.0),
+            Stamp::Source(top) => (0..=top.unwrap_or(0)).for_each(|s| set(s, fac.country.0)),
+            Stamp::Scrap => set(0, n),
+        }
+        acc
+    }
+
+    /// Appends to `markets` the origin mix of every market served in period
+    /// `t`, given the sites' mixes.
+    fn market_origins(&self, mix: &[Mix], t: PeriodId, markets: &mut Vec<MarketOrigin>) {
+        let network = self.network;
+        for (country, c) in Network::markets(self.model) {
+            let mut acc = empty_mix(self.n);
             let mut total = 0.0;
             for l in network.lanes_to_market(country, c) {
-                let q = plan.flows[l.0][t.0];
+                let q = self.plan.flows[l.0][t.0];
                 if q > 0.0 {
                     let from = network.lane(*l).from;
                     add(&mut acc, &mix[from.0], q);
@@ -181,10 +235,16 @@ pub fn trace(model: &Model, network: &Network, plan: &Plan) -> Dependency {
                 });
             }
         }
-        let mut out: [Vec<f64>; 4] = empty_mix(n);
+    }
+
+    /// World output in period `t` by traced stage and country (scrap
+    /// sources left out).
+    fn stage_output(&self, t: PeriodId) -> [Vec<f64>; 4] {
+        let model = self.model;
+        let mut out: [Vec<f64>; 4] = empty_mix(self.n);
         for (f, fac) in model.facilities.iter().enumerate() {
-            let made = output_tonnes(model, FacilityId(f), plan.activity[f][t.0]);
-            let stages = match stamps[f] {
+            let made = output_tonnes(model, FacilityId(f), self.plan.activity[f][t.0]);
+            let stages = match self.stamps[f] {
                 Stamp::Stage(s) => s..s + 1,
                 Stamp::Source(top) => 0..top.unwrap_or(0) + 1,
                 Stamp::None | Stamp::Scrap => 0..0,
@@ -193,11 +253,7 @@ pub fn trace(model: &Model, network: &Network, plan: &Plan) -> Dependency {
                 out[s][fac.country.0] += made;
             }
         }
-        stage_output.push(out);
-    }
-    Dependency {
-        markets,
-        stage_output,
+        out
     }
 }
 

@@ -188,122 +188,6 @@ impl Summary {
         dependency: &Dependency,
         lp: LpSize,
     ) -> Summary {
-        let years = |t: usize| f64::from(model.periods[t].years);
-        let shortages: Vec<ShortageRow> = model
-            .demand
-            .iter()
-            .enumerate()
-            .filter(|(d, _)| plan.shortage[*d] > 0.0)
-            .map(|(d, seg)| ShortageRow {
-                country: model.countries[seg.country.0].code.clone(),
-                sector: seg.sector.clone(),
-                commodity: model.commodities[seg.commodity.0].id.clone(),
-                period: model.periods[seg.period.0].label.clone(),
-                demand_t: seg.tonnes,
-                shortage_t: plan.shortage[d],
-            })
-            .collect();
-        let shortage_t = plan.shortage_tonnes(model);
-
-        let mut largest_flows: Vec<FlowRow> = network
-            .lanes()
-            .iter()
-            .enumerate()
-            .map(|(l, lane)| FlowRow {
-                commodity: model.commodities[lane.commodity.0].id.clone(),
-                from: model.facilities[lane.from.0].id.clone(),
-                to: model.endpoint_name(lane.to),
-                tonnes: plan.flows[l]
-                    .iter()
-                    .enumerate()
-                    .map(|(t, q)| q * years(t))
-                    .sum(),
-            })
-            .filter(|r| r.tonnes > 0.0)
-            .collect();
-        largest_flows.sort_by(|a, b| b.tonnes.total_cmp(&a.tonnes));
-        largest_flows.truncate(TOP);
-
-        let mut constrained: Vec<ConstrainedRow> = model
-            .facilities
-            .iter()
-            .enumerate()
-            .filter_map(|(f, fac)| {
-                let binding: Vec<usize> = (0..model.periods.len())
-                    .filter(|&t| plan.capacity_value[f][t] > 0.0)
-                    .collect();
-                (!binding.is_empty()).then(|| ConstrainedRow {
-                    facility: fac.id.clone(),
-                    country: model.countries[fac.country.0].code.clone(),
-                    periods_binding: binding.len(),
-                    value_pv: binding
-                        .iter()
-                        .map(|&t| {
-                            plan.capacity_value[f][t]
-                                * model.period_weight(crate::model::PeriodId(t))
-                        })
-                        .sum(),
-                })
-            })
-            .collect();
-        constrained.sort_by(|a, b| b.value_pv.total_cmp(&a.value_pv));
-        constrained.truncate(TOP);
-
-        let caps = plan
-            .caps
-            .iter()
-            .map(|c| CapRow {
-                id: model.export_controls[c.control].id.clone(),
-                period: model.periods[c.period.0].label.clone(),
-                used: c.used,
-                cap: c.cap,
-                shadow_price: c.shadow_price,
-            })
-            .collect();
-
-        let builds = plan
-            .built()
-            .map(|b| {
-                let (f, t, y) = (b.candidate, b.start, b.share);
-                let fac = &model.facilities[f.0];
-                BuildRow {
-                    facility: fac.id.clone(),
-                    country: model.countries[fac.country.0].code.clone(),
-                    start: model.periods[t.0].label.clone(),
-                    share: y,
-                    capacity: fac.capacity,
-                    build_cost: y * fac.build_cost,
-                }
-            })
-            .collect();
-        let stage_shares = dependency
-            .stage_output
-            .iter()
-            .enumerate()
-            .flat_map(|(t, out)| {
-                out.iter().enumerate().map(move |(s, v)| StageShares {
-                    period: model.periods[t].label.clone(),
-                    stage: STAGES[s].to_string(),
-                    total_t: v.iter().sum(),
-                    shares: shares(model, v),
-                })
-            })
-            .collect();
-        let dependency = dependency
-            .markets
-            .iter()
-            .map(|m| MarketDependency {
-                country: model.countries[m.country.0].code.clone(),
-                commodity: model.commodities[m.commodity.0].id.clone(),
-                period: model.periods[m.period.0].label.clone(),
-                delivered_t: m.delivered,
-                mined: shares(model, &m.mix[0]),
-                separated: shares(model, &m.mix[1]),
-                metal: shares(model, &m.mix[2]),
-                magnet: shares(model, &m.mix[3]),
-            })
-            .collect();
-
         Summary {
             model: model.settings.name.clone(),
             status: plan.status.label(),
@@ -313,18 +197,159 @@ impl Summary {
             discount_rate: model.settings.discount_rate,
             objective: plan.objective,
             costs: plan.costs.clone(),
-            shortage_t,
-            shortages,
-            largest_flows,
-            constrained_facilities: constrained,
-            caps,
-            builds,
-            stage_shares,
-            dependency,
+            shortage_t: plan.shortage_tonnes(model),
+            shortages: shortage_rows(model, plan),
+            largest_flows: largest_flows(model, network, plan),
+            constrained_facilities: constrained_facilities(model, plan),
+            caps: cap_rows(model, plan),
+            builds: build_rows(model, plan),
+            stage_shares: stage_shares(model, dependency),
+            dependency: market_dependency(model, dependency),
             verification: plan.verification.clone(),
             lp,
         }
     }
+}
+
+/// Every demand segment with a shortage, in the order of `demand.csv`.
+fn shortage_rows(model: &Model, plan: &Plan) -> Vec<ShortageRow> {
+    model
+        .demand
+        .iter()
+        .enumerate()
+        .filter(|(d, _)| plan.shortage[*d] > 0.0)
+        .map(|(d, seg)| ShortageRow {
+            country: model.countries[seg.country.0].code.clone(),
+            sector: seg.sector.clone(),
+            commodity: model.commodities[seg.commodity.0].id.clone(),
+            period: model.periods[seg.period.0].label.clone(),
+            demand_t: seg.tonnes,
+            shortage_t: plan.shortage[d],
+        })
+        .collect()
+}
+
+/// The [`TOP`] lanes by tonnes over the horizon (each period's flow times
+/// its years), largest first; lanes that carry nothing are left out.
+fn largest_flows(model: &Model, network: &Network, plan: &Plan) -> Vec<FlowRow> {
+    let years = |t: usize| f64::from(model.periods[t].years);
+    let mut largest_flows: Vec<FlowRow> = network
+        .lanes()
+        .iter()
+        .enumerate()
+        .map(|(l, lane)| FlowRow {
+            commodity: model.commodities[lane.commodity.0].id.clone(),
+            from: model.facilities[lane.from.0].id.clone(),
+            to: model.endpoint_name(lane.to),
+            tonnes: plan.flows[l]
+                .iter()
+                .enumerate()
+                .map(|(t, q)| q * years(t))
+                .sum(),
+        })
+        .filter(|r| r.tonnes > 0.0)
+        .collect();
+    largest_flows.sort_by(|a, b| b.tonnes.total_cmp(&a.tonnes));
+    largest_flows.truncate(TOP);
+    largest_flows
+}
+
+/// The [`TOP`] facilities whose capacity binds in some period, by the
+/// present value of one more unit of capacity in every binding period.
+fn constrained_facilities(model: &Model, plan: &Plan) -> Vec<ConstrainedRow> {
+    let mut constrained: Vec<ConstrainedRow> = model
+        .facilities
+        .iter()
+        .enumerate()
+        .filter_map(|(f, fac)| {
+            let binding: Vec<usize> = (0..model.periods.len())
+                .filter(|&t| plan.capacity_value[f][t] > 0.0)
+                .collect();
+            (!binding.is_empty()).then(|| ConstrainedRow {
+                facility: fac.id.clone(),
+                country: model.countries[fac.country.0].code.clone(),
+                periods_binding: binding.len(),
+                value_pv: binding
+                    .iter()
+                    .map(|&t| {
+                        plan.capacity_value[f][t] * model.period_weight(crate::model::PeriodId(t))
+                    })
+                    .sum(),
+            })
+        })
+        .collect();
+    constrained.sort_by(|a, b| b.value_pv.total_cmp(&a.value_pv));
+    constrained.truncate(TOP);
+    constrained
+}
+
+/// Every export cap of the plan, by control and period.
+fn cap_rows(model: &Model, plan: &Plan) -> Vec<CapRow> {
+    plan.caps
+        .iter()
+        .map(|c| CapRow {
+            id: model.export_controls[c.control].id.clone(),
+            period: model.periods[c.period.0].label.clone(),
+            used: c.used,
+            cap: c.cap,
+            shadow_price: c.shadow_price,
+        })
+        .collect()
+}
+
+/// The candidates built (or, relaxed, built in part), with their start.
+fn build_rows(model: &Model, plan: &Plan) -> Vec<BuildRow> {
+    plan.built()
+        .map(|b| {
+            let (f, t, y) = (b.candidate, b.start, b.share);
+            let fac = &model.facilities[f.0];
+            BuildRow {
+                facility: fac.id.clone(),
+                country: model.countries[fac.country.0].code.clone(),
+                start: model.periods[t.0].label.clone(),
+                share: y,
+                capacity: fac.capacity,
+                build_cost: y * fac.build_cost,
+            }
+        })
+        .collect()
+}
+
+/// Each traced stage's world output and country shares, per period in
+/// order and stage upstream first.
+fn stage_shares(model: &Model, dependency: &Dependency) -> Vec<StageShares> {
+    dependency
+        .stage_output
+        .iter()
+        .enumerate()
+        .flat_map(|(t, out)| {
+            out.iter().enumerate().map(move |(s, v)| StageShares {
+                period: model.periods[t].label.clone(),
+                stage: STAGES[s].to_string(),
+                total_t: v.iter().sum(),
+                shares: shares(model, v),
+            })
+        })
+        .collect()
+}
+
+/// Where each market's supply in each period was mined, separated, made
+/// into metal and into magnets.
+fn market_dependency(model: &Model, dependency: &Dependency) -> Vec<MarketDependency> {
+    dependency
+        .markets
+        .iter()
+        .map(|m| MarketDependency {
+            country: model.countries[m.country.0].code.clone(),
+            commodity: model.commodities[m.commodity.0].id.clone(),
+            period: model.periods[m.period.0].label.clone(),
+            delivered_t: m.delivered,
+            mined: shares(model, &m.mix[0]),
+            separated: shares(model, &m.mix[1]),
+            metal: shares(model, &m.mix[2]),
+            magnet: shares(model, &m.mix[3]),
+        })
+        .collect()
 }
 
 /// Name of a place in prices.csv and flows.csv.

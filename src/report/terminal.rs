@@ -54,6 +54,21 @@ fn right_align(t: &mut Table, from: usize) {
 /// Renders the summary as text.
 pub fn render(s: &Summary, source: &str) -> String {
     let mut o = String::new();
+    render_header(&mut o, s, source);
+    render_costs(&mut o, s);
+    render_shortages(&mut o, s);
+    render_flows(&mut o, s);
+    render_constrained(&mut o, s);
+    render_caps(&mut o, s);
+    render_builds(&mut o, s);
+    render_dependency(&mut o, s);
+    render_lp_size(&mut o, s);
+    o
+}
+
+/// The model and its source, the solver status with the verification, and
+/// the total cost.
+fn render_header(o: &mut String, s: &Summary, source: &str) {
     let v = &s.verification;
     let _ = writeln!(o, "rareflow: model '{}' ({source})", s.model);
     let _ = writeln!(
@@ -73,6 +88,10 @@ pub fn render(s: &Summary, source: &str) -> String {
         s.base_year,
         s.discount_rate * 100.0
     );
+}
+
+/// The cost by kind, with each kind's share of the total.
+fn render_costs(o: &mut String, s: &Summary) {
     let k = &s.costs;
     let mut t = table(&["cost", &s.currency, "share"]);
     for (name, val) in [
@@ -93,137 +112,160 @@ pub fn render(s: &Summary, source: &str) -> String {
     }
     right_align(&mut t, 1);
     let _ = writeln!(o, "{t}");
+}
 
+/// The largest shortages, or a line saying every segment is served, and
+/// how many more segments are short than the table shows.
+fn render_shortages(o: &mut String, s: &Summary) {
     if s.shortages.is_empty() {
         let _ = writeln!(o, "\nshortages: none; every demand segment is served");
-    } else {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "\nshortages ({} t unserved over the horizon):",
+        tonnes(s.shortage_t)
+    );
+    let mut t = table(&[
+        "country",
+        "sector",
+        "commodity",
+        "period",
+        "demand t/yr",
+        "short t/yr",
+        "short %",
+    ]);
+    let mut rows: Vec<&super::ShortageRow> = s.shortages.iter().collect();
+    rows.sort_by(|a, b| b.shortage_t.total_cmp(&a.shortage_t));
+    for r in rows.iter().take(super::TOP) {
+        t.add_row(vec![
+            r.country.clone(),
+            r.sector.clone(),
+            r.commodity.clone(),
+            r.period.clone(),
+            tonnes(r.demand_t),
+            tonnes(r.shortage_t),
+            format!("{:.0}%", r.shortage_t / r.demand_t * 100.0),
+        ]);
+    }
+    right_align(&mut t, 4);
+    let _ = writeln!(o, "{t}");
+    if rows.len() > super::TOP {
         let _ = writeln!(
             o,
-            "\nshortages ({} t unserved over the horizon):",
-            tonnes(s.shortage_t)
+            "... and {} more segments short (all in shortages.csv with --out)",
+            rows.len() - super::TOP
         );
-        let mut t = table(&[
-            "country",
-            "sector",
-            "commodity",
-            "period",
-            "demand t/yr",
-            "short t/yr",
-            "short %",
-        ]);
-        let mut rows: Vec<&super::ShortageRow> = s.shortages.iter().collect();
-        rows.sort_by(|a, b| b.shortage_t.total_cmp(&a.shortage_t));
-        for r in rows.iter().take(super::TOP) {
-            t.add_row(vec![
-                r.country.clone(),
-                r.sector.clone(),
-                r.commodity.clone(),
-                r.period.clone(),
-                tonnes(r.demand_t),
-                tonnes(r.shortage_t),
-                format!("{:.0}%", r.shortage_t / r.demand_t * 100.0),
-            ]);
-        }
-        right_align(&mut t, 4);
-        let _ = writeln!(o, "{t}");
-        if rows.len() > super::TOP {
-            let _ = writeln!(
-                o,
-                "... and {} more segments short (all in shortages.csv with --out)",
-                rows.len() - super::TOP
-            );
-        }
     }
+}
 
-    if !s.largest_flows.is_empty() {
-        let _ = writeln!(o, "\nlargest flows (t over the horizon):");
-        let mut t = table(&["commodity", "from", "to", "t"]);
-        for r in &s.largest_flows {
-            t.add_row(vec![
-                r.commodity.clone(),
-                r.from.clone(),
-                r.to.clone(),
-                tonnes(r.tonnes),
-            ]);
-        }
-        right_align(&mut t, 3);
-        let _ = writeln!(o, "{t}");
+/// The largest flows over the horizon, when any material moves.
+fn render_flows(o: &mut String, s: &Summary) {
+    if s.largest_flows.is_empty() {
+        return;
     }
+    let _ = writeln!(o, "\nlargest flows (t over the horizon):");
+    let mut t = table(&["commodity", "from", "to", "t"]);
+    for r in &s.largest_flows {
+        t.add_row(vec![
+            r.commodity.clone(),
+            r.from.clone(),
+            r.to.clone(),
+            tonnes(r.tonnes),
+        ]);
+    }
+    right_align(&mut t, 3);
+    let _ = writeln!(o, "{t}");
+}
 
-    if !s.constrained_facilities.is_empty() {
-        let _ = writeln!(o, "\nmost constrained facilities (value of one more unit of capacity a year, every binding period, PV):");
-        let mut t = table(&[
-            "facility",
-            "country",
-            "periods binding",
-            &format!("value {}", s.currency),
-        ]);
-        for r in &s.constrained_facilities {
-            t.add_row(vec![
-                r.facility.clone(),
-                r.country.clone(),
-                r.periods_binding.to_string(),
-                money(r.value_pv),
-            ]);
-        }
-        right_align(&mut t, 2);
-        let _ = writeln!(o, "{t}");
+/// The facilities whose capacity binds, most valuable first.
+fn render_constrained(o: &mut String, s: &Summary) {
+    if s.constrained_facilities.is_empty() {
+        return;
     }
+    let _ = writeln!(o, "\nmost constrained facilities (value of one more unit of capacity a year, every binding period, PV):");
+    let mut t = table(&[
+        "facility",
+        "country",
+        "periods binding",
+        &format!("value {}", s.currency),
+    ]);
+    for r in &s.constrained_facilities {
+        t.add_row(vec![
+            r.facility.clone(),
+            r.country.clone(),
+            r.periods_binding.to_string(),
+            money(r.value_pv),
+        ]);
+    }
+    right_align(&mut t, 2);
+    let _ = writeln!(o, "{t}");
+}
 
-    if !s.caps.is_empty() {
-        let _ = writeln!(
-            o,
-            "\nexport caps (shadow price: saving from one more tonne of quota):"
-        );
-        let mut t = table(&[
-            "cap",
-            "period",
-            "used t/yr",
-            "cap t/yr",
-            &format!("{}/t", s.currency),
-        ]);
-        for r in &s.caps {
-            t.add_row(vec![
-                r.id.clone(),
-                r.period.clone(),
-                tonnes(r.used),
-                tonnes(r.cap),
-                money(r.shadow_price),
-            ]);
-        }
-        right_align(&mut t, 2);
-        let _ = writeln!(o, "{t}");
+/// Every export cap by period: use, cap and shadow price.
+fn render_caps(o: &mut String, s: &Summary) {
+    if s.caps.is_empty() {
+        return;
     }
-    if !s.builds.is_empty() {
-        let _ = writeln!(o, "\nbuilds:");
-        let mut t = table(&[
-            "facility",
-            "country",
-            "start",
-            "share",
-            "capacity/yr",
-            &format!("capex {}", s.currency),
+    let _ = writeln!(
+        o,
+        "\nexport caps (shadow price: saving from one more tonne of quota):"
+    );
+    let mut t = table(&[
+        "cap",
+        "period",
+        "used t/yr",
+        "cap t/yr",
+        &format!("{}/t", s.currency),
+    ]);
+    for r in &s.caps {
+        t.add_row(vec![
+            r.id.clone(),
+            r.period.clone(),
+            tonnes(r.used),
+            tonnes(r.cap),
+            money(r.shadow_price),
         ]);
-        for b in &s.builds {
-            t.add_row(vec![
-                b.facility.clone(),
-                b.country.clone(),
-                b.start.clone(),
-                format!("{:.2}", b.share),
-                tonnes(b.capacity),
-                money(b.build_cost),
-            ]);
-        }
-        right_align(&mut t, 3);
-        let _ = writeln!(o, "{t}");
     }
-    render_dependency(&mut o, s);
+    right_align(&mut t, 2);
+    let _ = writeln!(o, "{t}");
+}
+
+/// The candidates built, with their start, share, capacity and capex.
+fn render_builds(o: &mut String, s: &Summary) {
+    if s.builds.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "\nbuilds:");
+    let mut t = table(&[
+        "facility",
+        "country",
+        "start",
+        "share",
+        "capacity/yr",
+        &format!("capex {}", s.currency),
+    ]);
+    for b in &s.builds {
+        t.add_row(vec![
+            b.facility.clone(),
+            b.country.clone(),
+            b.start.clone(),
+            format!("{:.2}", b.share),
+            tonnes(b.capacity),
+            money(b.build_cost),
+        ]);
+    }
+    right_align(&mut t, 3);
+    let _ = writeln!(o, "{t}");
+}
+
+/// The size of the LP, last.
+fn render_lp_size(o: &mut String, s: &Summary) {
     let _ = writeln!(
         o,
         "\nLP: {} columns ({} yes/no build decisions), {} rows, {} non-zeros",
         s.lp.columns, s.lp.integers, s.lp.rows, s.lp.nonzeros
     );
-    o
 }
 
 /// How many markets the dependency table shows.
