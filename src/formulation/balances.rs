@@ -94,14 +94,12 @@ pub(super) fn add_rows(
         let facility = FacilityId(f);
         for &(commodity, coef) in &model.processes[fac.process.0].terms {
             for period in model.period_ids() {
-                let mut terms = vec![(activity.col(facility, period), coef)];
-                let lanes = |ls: &[LaneId], sign: f64| {
-                    ls.iter()
-                        .map(move |&l| (flows.col(l, period), sign))
-                        .collect::<Vec<_>>()
-                };
-                terms.extend(lanes(network.lanes_into(facility, commodity), 1.0));
-                terms.extend(lanes(network.lanes_out_of(facility, commodity), -1.0));
+                let into = network.lanes_into(facility, commodity);
+                let out = network.lanes_out_of(facility, commodity);
+                let mut terms = Vec::with_capacity(2 + into.len() + out.len());
+                terms.push((activity.col(facility, period), coef));
+                terms.extend(into.iter().map(|&l| (flows.col(l, period), 1.0)));
+                terms.extend(out.iter().map(|&l| (flows.col(l, period), -1.0)));
                 let key = (facility, commodity, period);
                 if let Some(d) = disposal.next_if(|d| (d.facility, d.commodity, d.period) == key) {
                     terms.push((d.col, -1.0));
