@@ -24,6 +24,13 @@ impl ActivityIndex {
     pub fn col(&self, facility: FacilityId, period: PeriodId) -> Col {
         self.cols[facility.0 * self.periods + period.0]
     }
+
+    /// The activity column of `facility` in `period`, when the LP has them.
+    pub fn get(&self, facility: FacilityId, period: PeriodId) -> Option<Col> {
+        (period.0 < self.periods)
+            .then(|| self.cols.get(facility.0 * self.periods + period.0).copied())
+            .flatten()
+    }
 }
 
 /// Activity per facility and period, `0 <= x <= capacity × availability`,

@@ -21,6 +21,13 @@ impl FlowIndex {
     pub fn col(&self, lane: LaneId, period: PeriodId) -> Col {
         self.cols[lane.0 * self.periods + period.0]
     }
+
+    /// The flow column of `lane` in `period`, when the LP has them.
+    pub fn get(&self, lane: LaneId, period: PeriodId) -> Option<Col> {
+        (period.0 < self.periods)
+            .then(|| self.cols.get(lane.0 * self.periods + period.0).copied())
+            .flatten()
+    }
 }
 
 /// Tariffs on one tonne shipped on `lane` in period `t`: every measure

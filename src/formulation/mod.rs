@@ -61,29 +61,38 @@ pub struct LpIndex {
     pub builds: builds::BuildIndex,
 }
 
+/// The entry of `sorted` whose key is `key` (every index list is built in
+/// key order, so a binary search finds it).
+fn lookup<T, K: Ord>(sorted: &[T], key: K, key_of: impl Fn(&T) -> K) -> Option<&T> {
+    sorted
+        .binary_search_by(|e| key_of(e).cmp(&key))
+        .ok()
+        .map(|i| &sorted[i])
+}
+
 impl LpIndex {
     /// The column of `key`, when this LP has it.
     pub fn col(&self, key: ColKey) -> Option<Col> {
         match key {
-            ColKey::Activity { facility, period } => Some(self.activity.col(facility, period)),
-            ColKey::Flow { lane, period } => Some(self.flows.col(lane, period)),
+            ColKey::Activity { facility, period } => self.activity.get(facility, period),
+            ColKey::Flow { lane, period } => self.flows.get(lane, period),
             ColKey::Disposal {
                 facility,
                 commodity,
                 period,
-            } => self
-                .balances
-                .disposal
-                .iter()
-                .find(|d| (d.facility, d.commodity, d.period) == (facility, commodity, period))
-                .map(|d| d.col),
+            } => lookup(
+                &self.balances.disposal,
+                (facility, commodity, period),
+                |d| (d.facility, d.commodity, d.period),
+            )
+            .map(|d| d.col),
             ColKey::Shortage { segment } => self.demand.shortage.get(segment).copied(),
-            ColKey::Build { candidate, start } => self
-                .builds
-                .decisions
-                .iter()
-                .find(|d| (d.candidate, d.start) == (candidate, start))
-                .map(|d| d.col),
+            ColKey::Build { candidate, start } => {
+                lookup(&self.builds.decisions, (candidate, start), |d| {
+                    (d.candidate, d.start)
+                })
+                .map(|d| d.col)
+            }
             ColKey::MaxRegret | ColKey::CvarThreshold | ColKey::CvarExcess { .. } => None,
         }
     }
@@ -95,34 +104,30 @@ impl LpIndex {
                 facility,
                 commodity,
                 period,
-            } => self
-                .balances
-                .rows
-                .iter()
-                .find(|b| (b.facility, b.commodity, b.period) == (facility, commodity, period))
-                .map(|b| b.row),
+            } => lookup(&self.balances.rows, (facility, commodity, period), |b| {
+                (b.facility, b.commodity, b.period)
+            })
+            .map(|b| b.row),
             RowKey::Market {
                 country,
                 commodity,
                 period,
-            } => self
-                .demand
-                .markets
-                .iter()
-                .find(|m| (m.country, m.commodity, m.period) == (country, commodity, period))
-                .map(|m| m.row),
-            RowKey::ExportCap { control, period } => self
-                .caps
-                .rows
-                .iter()
-                .find(|c| (c.control, c.period) == (control, period))
-                .map(|c| c.row),
-            RowKey::CandidateCapacity { candidate, period } => self
-                .builds
-                .capacity
-                .iter()
-                .find(|c| (c.candidate, c.period) == (candidate, period))
-                .map(|c| c.row),
+            } => lookup(&self.demand.markets, (country, commodity, period), |m| {
+                (m.country, m.commodity, m.period)
+            })
+            .map(|m| m.row),
+            RowKey::ExportCap { control, period } => {
+                lookup(&self.caps.rows, (control, period), |c| {
+                    (c.control, c.period)
+                })
+                .map(|c| c.row)
+            }
+            RowKey::CandidateCapacity { candidate, period } => {
+                lookup(&self.builds.capacity, (candidate, period), |c| {
+                    (c.candidate, c.period)
+                })
+                .map(|c| c.row)
+            }
             _ => self
                 .builds
                 .rows

@@ -353,3 +353,30 @@ fn a_forced_candidate_that_can_never_start_is_bad_data() {
         d[0]
     );
 }
+
+/// Build decisions, one-start, capacity and limit rows have keys that
+/// lookups find, and labels in the model's terms.
+#[test]
+fn build_columns_and_rows_are_keyed() {
+    let settings = "build_budget = 5000000\nbuild_budget_per_period = 5000000\nmin_builds = 0\nmax_builds = 1\n";
+    let s = solve(&model(0.32, "0", settings, None), None, false);
+    assert_keys_round_trip(&s);
+    let rows: Vec<String> = s.keys.rows.iter().map(|(_, k)| k.label(&s.model)).collect();
+    for want in [
+        "one_start[us_plant]",
+        "capacity[us_plant, 2027]",
+        "build_budget",
+        "build_budget[2026]",
+        "min_builds",
+        "max_builds",
+    ] {
+        assert!(rows.iter().any(|r| r == want), "{want} not in {rows:?}");
+    }
+    let cols: Vec<String> = s
+        .keys
+        .cols
+        .iter()
+        .map(|(_, k)| k.label(&s.model, &s.network))
+        .collect();
+    assert!(cols.iter().any(|c| c == "build[us_plant@2028]"), "{cols:?}");
+}

@@ -87,3 +87,16 @@ macro_rules! assert_close {
         );
     }};
 }
+
+/// Every column and row key of a solved LP is found again by lookup, at
+/// its own position.
+pub fn assert_keys_round_trip(s: &Solution) {
+    for (j, (_, key)) in s.keys.cols.iter().enumerate() {
+        let label = key.label(&s.model, &s.network);
+        assert_eq!(s.index.col(*key).map(|c| c.0), Some(j), "{label}");
+    }
+    for (i, (_, key)) in s.keys.rows.iter().enumerate() {
+        let label = key.label(&s.model);
+        assert_eq!(s.index.row(*key).map(|r| r.0), Some(i), "{label}");
+    }
+}
