@@ -17,6 +17,13 @@ impl Builder {
             .enumerate()
         {
             self.facility_ix.insert(id.clone(), i);
+            if self.country_ix.contains_key(&id) {
+                let msg = format!(
+                    "facility id \"{id}\" is a country code, which names that country's market \
+                     in lanes.csv; expected an id that differs from every country code"
+                );
+                row.error(&mut self.diags, "id", msg);
+            }
             let facility = self.facility(id, &row);
             self.facilities.push(facility);
         }
