@@ -53,6 +53,69 @@ pub struct Column {
     pub kind: Kind,
     /// Must the header be present (and the cell non-empty)?
     pub required: bool,
+    /// For a number column, the largest magnitude it accepts (documented in
+    /// `models/README.md`); `None` for other columns.
+    pub limit: Option<f64>,
+}
+
+impl Column {
+    /// The same column, accepting magnitudes up to `limit`.
+    const fn up_to(self, limit: f64) -> Column {
+        Column {
+            limit: Some(limit),
+            ..self
+        }
+    }
+}
+
+/// The ranges every number of a model is held to, so that no coefficient,
+/// bound or right-hand side comes near what HiGHS reads as infinite
+/// (1e20), and no cost overflows. `models/README.md` documents each one.
+pub mod limits {
+    /// Tonnes (or activity units) per year: capacities, demand, lane
+    /// capacities, export caps, and what a facility at full capacity takes
+    /// in or puts out of each commodity of its recipe. A trillion tonnes a
+    /// year is hundreds of times the world's iron ore output: room for any
+    /// unit (kg, even g, of rare earths) yet 1e8 below HiGHS's infinity.
+    pub const QUANTITY: f64 = 1e12;
+    /// Money per tonne or unit of activity: costs, reference values,
+    /// duties and shortage penalties (the same bound as `shortage_penalty`
+    /// in `model.toml`). The dearest material in the default model is
+    /// 1.25e6 $/t; a weak currency needs a larger unit (thousands).
+    pub const PRICE: f64 = 1e9;
+    /// Money per year: `fixed_cost`.
+    pub const PER_YEAR: f64 = 1e12;
+    /// Money once: `build_cost`.
+    pub const CAPITAL: f64 = 1e13;
+    /// Recipe coefficients, in magnitude: [`COEF_MIN`, `COEF`]. HiGHS drops
+    /// matrix entries below 1e-9 as zeros.
+    pub const COEF: f64 = 1e9;
+    /// The smallest magnitude of a recipe coefficient.
+    pub const COEF_MIN: f64 = 1e-9;
+    /// A tariff rate (`ad_valorem`): 1000 = 100,000%.
+    pub const RATE: f64 = 1e3;
+    /// Whole years (`lead_years`, `lifetime`).
+    pub const YEARS: f64 = 1e3;
+    /// The most one row can cost (or earn) in one year at its largest: a
+    /// facility at full capacity (its variable cost, or the disposal of all
+    /// of one output), a demand segment wholly unserved, a lane used to
+    /// its capacity. 1e15 is ten times the world's yearly output.
+    pub const COST_PER_YEAR: f64 = 1e15;
+    /// The most a period may weigh: the sum of the discount factors of its
+    /// years (100 for a century undiscounted). With [`COST_PER_YEAR`], no
+    /// term of the objective exceeds 1e18, a hundredth of HiGHS's infinity.
+    pub const PERIOD_WEIGHT: f64 = 1e3;
+
+    /// A number as shown in a message about a limit: plain when it is
+    /// readable so (`8000`, `0.25`), in exponent form otherwise (`1e12`).
+    pub fn show(x: f64) -> String {
+        let a = x.abs();
+        if a == 0.0 || (1e-3..1e7).contains(&a) {
+            format!("{x}")
+        } else {
+            format!("{x:e}")
+        }
+    }
 }
 
 /// One CSV file of a model.
@@ -78,6 +141,7 @@ const fn req(name: &'static str, kind: Kind) -> Column {
         name,
         kind,
         required: true,
+        limit: None,
     }
 }
 
@@ -86,6 +150,7 @@ const fn opt(name: &'static str, kind: Kind) -> Column {
         name,
         kind,
         required: false,
+        limit: None,
     }
 }
 
@@ -131,8 +196,8 @@ pub const COMMODITIES: Table = Table {
         opt("name", Kind::Text),
         req("stage", Kind::Word(STAGES)),
         opt("unit", Kind::Text),
-        req("ref_value", Kind::NonNegative),
-        opt("disposal_cost", Kind::Number),
+        req("ref_value", Kind::NonNegative).up_to(limits::PRICE),
+        opt("disposal_cost", Kind::Number).up_to(limits::PRICE),
     ],
 };
 
@@ -143,7 +208,7 @@ pub const PROCESSES: Table = Table {
     columns: &[
         req("process", Kind::Id),
         req("commodity", Kind::Id),
-        req("coef", Kind::Number),
+        req("coef", Kind::Number).up_to(limits::COEF),
     ],
 };
 
@@ -157,16 +222,16 @@ pub const FACILITIES: Table = Table {
         opt("operator", Kind::Text),
         req("country", Kind::Id),
         req("process", Kind::Id),
-        req("capacity", Kind::NonNegative),
+        req("capacity", Kind::NonNegative).up_to(limits::QUANTITY),
         req("status", Kind::Word(STATUSES)),
         opt("online_year", Kind::Year),
         opt("closure_year", Kind::Year),
         opt("ramp_up", Kind::List),
-        opt("variable_cost", Kind::NonNegative),
-        opt("fixed_cost", Kind::NonNegative),
-        opt("build_cost", Kind::NonNegative),
-        opt("lead_years", Kind::NonNegative),
-        opt("lifetime", Kind::NonNegative),
+        opt("variable_cost", Kind::NonNegative).up_to(limits::PRICE),
+        opt("fixed_cost", Kind::NonNegative).up_to(limits::PER_YEAR),
+        opt("build_cost", Kind::NonNegative).up_to(limits::CAPITAL),
+        opt("lead_years", Kind::NonNegative).up_to(limits::YEARS),
+        opt("lifetime", Kind::NonNegative).up_to(limits::YEARS),
     ],
 };
 
@@ -178,8 +243,8 @@ pub const LANES: Table = Table {
         req("from", Kind::Id),
         req("to", Kind::Id),
         req("commodity", Kind::Id),
-        req("cost", Kind::NonNegative),
-        opt("capacity", Kind::NonNegative),
+        req("cost", Kind::NonNegative).up_to(limits::PRICE),
+        opt("capacity", Kind::NonNegative).up_to(limits::QUANTITY),
     ],
 };
 
@@ -191,7 +256,7 @@ pub const TRANSPORT: Table = Table {
         req("from_region", Kind::Id),
         req("to_region", Kind::Id),
         req("commodity", Kind::Id),
-        req("cost", Kind::NonNegative),
+        req("cost", Kind::NonNegative).up_to(limits::PRICE),
     ],
 };
 
@@ -204,8 +269,8 @@ pub const DEMAND: Table = Table {
         req("sector", Kind::Id),
         req("commodity", Kind::Id),
         req("period", Kind::Id),
-        req("tonnes", Kind::NonNegative),
-        opt("shortage_penalty", Kind::NonNegative),
+        req("tonnes", Kind::NonNegative).up_to(limits::QUANTITY),
+        opt("shortage_penalty", Kind::NonNegative).up_to(limits::PRICE),
     ],
 };
 
@@ -218,8 +283,8 @@ pub const TARIFFS: Table = Table {
         req("importer", Kind::Id),
         req("exporter", Kind::Id),
         req("commodity", Kind::List),
-        opt("ad_valorem", Kind::NonNegative),
-        opt("specific", Kind::NonNegative),
+        opt("ad_valorem", Kind::NonNegative).up_to(limits::RATE),
+        opt("specific", Kind::NonNegative).up_to(limits::PRICE),
         opt("periods", Kind::Periods),
     ],
 };
@@ -233,7 +298,7 @@ pub const EXPORT_CONTROLS: Table = Table {
         req("exporter", Kind::Id),
         req("commodity", Kind::List),
         req("destination", Kind::Id),
-        req("cap", Kind::NonNegative),
+        req("cap", Kind::NonNegative).up_to(limits::QUANTITY),
         opt("periods", Kind::Periods),
     ],
 };

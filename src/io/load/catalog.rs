@@ -5,7 +5,10 @@
 use std::collections::BTreeMap;
 
 use super::{unique_by_id, Builder};
+use crate::error::Diagnostics;
 use crate::io::table::{RawTable, Row};
+use crate::model::schema::limits::{self, show};
+use crate::model::schema::Kind;
 use crate::model::{Commodity, CommodityId, Country, CountryId, Process, Stage, ALL};
 
 impl Builder {
@@ -62,12 +65,9 @@ impl Builder {
                 .text("stage", &mut self.diags)
                 .and_then(|s| Stage::parse(&s))
                 .unwrap_or(Stage::Ore);
-            let ref_value = row
-                .number_or("ref_value", 0.0, &mut self.diags)
-                .unwrap_or(0.0);
-            let disposal_cost = row
-                .number_or("disposal_cost", 0.0, &mut self.diags)
-                .unwrap_or(0.0);
+            let ref_value = limited_or(&row, "ref_value", 0.0, &mut self.diags).unwrap_or(0.0);
+            let disposal_cost =
+                limited_or(&row, "disposal_cost", 0.0, &mut self.diags).unwrap_or(0.0);
             let name = row.text("name", &mut self.diags).unwrap_or_default();
             let unit = row.text("unit", &mut self.diags).unwrap_or_default();
             self.commodities.push(Commodity {
@@ -90,7 +90,7 @@ impl Builder {
                 continue;
             };
             let c = self.commodity(&row, "commodity");
-            let coef = row.number("coef", &mut self.diags).ok().flatten();
+            let coef = limited(&row, "coef", &mut self.diags).ok().flatten();
             let entry = recipes.entry(p).or_insert((row.line, Vec::new()));
             let (Some(c), Some(coef)) = (c, coef) else {
                 continue;
@@ -101,6 +101,16 @@ impl Builder {
                     "coef",
                     "expected a non-zero coefficient (leave the row out instead), found 0",
                 );
+            } else if coef.abs() < limits::COEF_MIN {
+                let msg = format!(
+                    "expected a coefficient of magnitude {:e} to {:e} (the solver drops \
+                     smaller ones as zeros; rescale the unit of the commodity or of the \
+                     activity), found \"{}\"",
+                    limits::COEF_MIN,
+                    limits::COEF,
+                    row.str("coef")
+                );
+                row.error(&mut self.diags, "coef", msg);
             } else if entry.1.iter().any(|(k, _)| *k == c) {
                 row.error(
                     &mut self.diags,
@@ -163,4 +173,40 @@ impl Builder {
             }
         }
     }
+}
+
+/// A number cell, `Ok(None)` when an optional cell is empty, held to its
+/// column's documented limit ([`crate::model::schema::Column::limit`]): a
+/// value beyond it is reported at the cell, like any bad number, and gives
+/// `Err(())`.
+pub(super) fn limited(row: &Row, col: &str, diags: &mut Diagnostics) -> Result<Option<f64>, ()> {
+    let value = row.number(col, diags)?;
+    let column = row.spec.column(col);
+    match (value, column.and_then(|c| c.limit)) {
+        (Some(v), Some(limit)) if v.abs() > limit => {
+            let range = if column.is_some_and(|c| c.kind == Kind::NonNegative) {
+                format!("0 to {}", show(limit))
+            } else {
+                format!("{} to {}", show(-limit), show(limit))
+            };
+            let found = row.str(col);
+            row.error(
+                diags,
+                col,
+                format!("expected a number from {range}, found \"{found}\""),
+            );
+            Err(())
+        }
+        _ => Ok(value),
+    }
+}
+
+/// [`limited`], with `default` for an empty optional cell.
+pub(super) fn limited_or(
+    row: &Row,
+    col: &str,
+    default: f64,
+    diags: &mut Diagnostics,
+) -> Result<f64, ()> {
+    limited(row, col, diags).map(|v| v.unwrap_or(default))
 }

@@ -3,9 +3,14 @@
 
 use std::collections::BTreeMap;
 
+use super::catalog::{limited, limited_or};
 use super::Builder;
-use crate::io::table::RawTable;
+use crate::io::table::{RawTable, Row};
+use crate::model::schema::limits::{self, show};
 use crate::model::{CommodityId, CountryId, Demand, PeriodId};
+
+/// (country, commodity, period): a market in one period.
+type MarketPeriod = (CountryId, CommodityId, PeriodId);
 
 impl Builder {
     /// The (country, commodity) markets that `demand.csv` gives demand to,
@@ -25,13 +30,15 @@ impl Builder {
     /// `demand.csv`, sorted by (country, sector, commodity, period).
     pub(super) fn demand(&mut self, t: &RawTable, default_penalty: f64) {
         let mut seen: BTreeMap<(CountryId, String, CommodityId, PeriodId), u64> = BTreeMap::new();
+        let mut totals: BTreeMap<MarketPeriod, f64> = BTreeMap::new();
         for row in t.rows() {
             let country = self.country(&row, "country");
             let sector = row.text("sector", &mut self.diags);
             let commodity = self.commodity(&row, "commodity");
             let period = self.period(&row, "period");
-            let tonnes = row.number_or("tonnes", 0.0, &mut self.diags);
-            let penalty = row.number_or("shortage_penalty", default_penalty, &mut self.diags);
+            let tonnes = limited_or(&row, "tonnes", 0.0, &mut self.diags);
+            let penalty = limited(&row, "shortage_penalty", &mut self.diags)
+                .map(|p| p.unwrap_or(default_penalty));
             let (Some(country), Some(sector), Some(c), Some(period), Ok(tonnes), Ok(penalty)) =
                 (country, sector, commodity, period, tonnes, penalty)
             else {
@@ -56,6 +63,11 @@ impl Builder {
                 );
                 continue;
             }
+            let total = totals.entry((country, c, period)).or_default();
+            *total += tonnes;
+            if !self.demand_in_limits(&row, tonnes, penalty, *total) {
+                continue;
+            }
             self.demand.push(Demand {
                 country,
                 sector,
@@ -74,5 +86,40 @@ impl Builder {
                 b.period,
             ))
         });
+    }
+
+    /// True when a demand segment stays within the model's limits: its
+    /// shortage costs at most [`limits::COST_PER_YEAR`] a year, and its
+    /// market's demand in the period (`total`, over the sectors read so
+    /// far) is at most [`limits::QUANTITY`]. Otherwise reports why not.
+    fn demand_in_limits(&mut self, row: &Row, tonnes: f64, penalty: f64, total: f64) -> bool {
+        let (col, penalty_from) = if row.str("shortage_penalty").is_empty() {
+            ("tonnes", "model.toml")
+        } else {
+            ("shortage_penalty", "this row")
+        };
+        if tonnes * penalty > limits::COST_PER_YEAR {
+            let msg = format!(
+                "leaving it all unserved would cost {} a year (tonnes {} × shortage_penalty {} \
+                 from {penalty_from}); expected at most {}",
+                show(tonnes * penalty),
+                show(tonnes),
+                show(penalty),
+                show(limits::COST_PER_YEAR)
+            );
+            row.error(&mut self.diags, col, msg);
+            return false;
+        }
+        if total > limits::QUANTITY {
+            let msg = format!(
+                "the demand of this market in this period adds up to {} t/yr over its sectors; \
+                 expected at most {}",
+                show(total),
+                show(limits::QUANTITY)
+            );
+            row.error(&mut self.diags, "tonnes", msg);
+            return false;
+        }
+        true
     }
 }

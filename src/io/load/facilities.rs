@@ -3,9 +3,11 @@
 
 use std::collections::BTreeMap;
 
+use super::catalog::limited_or;
 use super::{unique_by_id, Builder};
 use crate::error::Diagnostics;
 use crate::io::table::{parse_number, RawTable, Row};
+use crate::model::schema::limits::{self, show};
 use crate::model::schema::Kind;
 use crate::model::{CountryId, Facility, FacilityId, Portfolio, PortfolioMode, ProcessId, Status};
 
@@ -34,9 +36,11 @@ impl Builder {
     fn facility(&mut self, id: String, row: &Row) -> Facility {
         let country = self.country(row, "country").unwrap_or(CountryId(0));
         let process = self.process_of(row);
-        let capacity = row
-            .number_or("capacity", 0.0, &mut self.diags)
-            .unwrap_or(0.0);
+        let capacity = limited_or(row, "capacity", 0.0, &mut self.diags);
+        let variable_cost = limited_or(row, "variable_cost", 0.0, &mut self.diags);
+        if let (Some(p), Ok(capacity)) = (process, capacity) {
+            self.check_full_capacity(row, p, capacity, variable_cost.ok());
+        }
         let (status, online_year, closure_year) = self.lifecycle(row);
         let ramp_up = self.ramp_up(row, status, online_year);
         let lead_years = whole_years(row, "lead_years", &mut self.diags).unwrap_or(0);
@@ -48,26 +52,20 @@ impl Builder {
                 "expected a lifetime of at least 1 year, found 0",
             );
         }
-        let build_cost = row
-            .number_or("build_cost", 0.0, &mut self.diags)
-            .unwrap_or(0.0);
+        let build_cost = limited_or(row, "build_cost", 0.0, &mut self.diags).unwrap_or(0.0);
         Facility {
             name: row.text("name", &mut self.diags).unwrap_or_default(),
             operator: row.text("operator", &mut self.diags).unwrap_or_default(),
             id,
             country,
-            process,
-            capacity,
+            process: process.unwrap_or(ProcessId(0)),
+            capacity: capacity.unwrap_or(0.0),
             status,
             online_year,
             closure_year,
             ramp_up,
-            variable_cost: row
-                .number_or("variable_cost", 0.0, &mut self.diags)
-                .unwrap_or(0.0),
-            fixed_cost: row
-                .number_or("fixed_cost", 0.0, &mut self.diags)
-                .unwrap_or(0.0),
+            variable_cost: variable_cost.unwrap_or(0.0),
+            fixed_cost: limited_or(row, "fixed_cost", 0.0, &mut self.diags).unwrap_or(0.0),
             build_cost,
             lead_years,
             lifetime,
@@ -75,21 +73,81 @@ impl Builder {
         }
     }
 
-    /// The process a facility runs.
-    fn process_of(&mut self, row: &Row) -> ProcessId {
-        match row.text("process", &mut self.diags) {
-            Some(p) => match self.process_ix.get(&p) {
-                Some(&k) => ProcessId(k),
-                None => {
-                    row.error(
-                        &mut self.diags,
-                        "process",
-                        format!("expected a process from processes.csv, found \"{p}\""),
-                    );
-                    ProcessId(0)
-                }
-            },
-            None => ProcessId(0),
+    /// The process a facility runs, or `None` (reported) when it is not one
+    /// of `processes.csv`.
+    fn process_of(&mut self, row: &Row) -> Option<ProcessId> {
+        let p = row.text("process", &mut self.diags)?;
+        match self.process_ix.get(&p) {
+            Some(&k) => Some(ProcessId(k)),
+            None => {
+                row.error(
+                    &mut self.diags,
+                    "process",
+                    format!("expected a process from processes.csv, found \"{p}\""),
+                );
+                None
+            }
+        }
+    }
+
+    /// A facility at full capacity stays within the model's limits: the
+    /// tonnes it takes in or puts out of each commodity of its recipe, what
+    /// disposing of all of one output costs (or earns) in a year, and its
+    /// variable cost in a year. Each breach is reported at the row.
+    fn check_full_capacity(
+        &mut self,
+        row: &Row,
+        process: ProcessId,
+        capacity: f64,
+        variable_cost: Option<f64>,
+    ) {
+        let Some(recipe) = self.processes.get(process.0) else {
+            return;
+        };
+        let mut errors = Vec::new();
+        for &(c, coef) in &recipe.terms {
+            let commodity = &self.commodities[c.0];
+            let (tonnes, disposal) = (capacity * coef.abs(), commodity.disposal_cost);
+            let way = if coef < 0.0 { "take in" } else { "put out" };
+            let scale = format!("capacity {} × coef {}", show(capacity), show(coef));
+            if tonnes > limits::QUANTITY {
+                errors.push((
+                    "capacity",
+                    format!(
+                        "at full capacity it would {way} {} t/yr of \"{}\" ({scale} in \
+                         processes.csv); expected at most {}",
+                        show(tonnes),
+                        commodity.id,
+                        show(limits::QUANTITY)
+                    ),
+                ));
+            } else if coef > 0.0 && tonnes * disposal.abs() > limits::COST_PER_YEAR {
+                errors.push((
+                    "capacity",
+                    format!(
+                        "disposing of all its \"{}\" would cost or earn {} a year ({scale} × \
+                         disposal_cost {} in commodities.csv); expected at most {}",
+                        commodity.id,
+                        show(tonnes * disposal.abs()),
+                        show(disposal),
+                        show(limits::COST_PER_YEAR)
+                    ),
+                ));
+            }
+        }
+        if let Some(cost) = variable_cost.filter(|v| capacity * v > limits::COST_PER_YEAR) {
+            let msg = format!(
+                "at full capacity it would cost {} a year (capacity {} × variable_cost {}); \
+                 expected at most {}",
+                show(capacity * cost),
+                show(capacity),
+                show(cost),
+                show(limits::COST_PER_YEAR)
+            );
+            errors.push(("variable_cost", msg));
+        }
+        for (col, msg) in errors {
+            row.error(&mut self.diags, col, msg);
         }
     }
 
@@ -200,11 +258,11 @@ impl Builder {
     }
 }
 
-/// A whole number of years (at most 1000), or `None` when the cell is empty
-/// or bad (bad cells are reported).
+/// A whole number of years (at most [`limits::YEARS`]), or `None` when the
+/// cell is empty or bad (bad cells are reported).
 fn whole_years(row: &Row, col: &str, diags: &mut Diagnostics) -> Option<u32> {
     match row.number(col, diags) {
-        Ok(Some(v)) if v.fract() == 0.0 && v <= 1000.0 => Some(v as u32),
+        Ok(Some(v)) if v.fract() == 0.0 && v <= limits::YEARS => Some(v as u32),
         Ok(Some(v)) => {
             row.error(
                 diags,

@@ -4,8 +4,10 @@
 
 use std::collections::BTreeMap;
 
+use super::catalog::{limited, limited_or};
 use super::Builder;
 use crate::io::table::{RawTable, Row};
+use crate::model::schema::limits::{self, show};
 use crate::model::{
     CommodityId, CountryId, Endpoint, FacilityId, LaneSpec, Process, Stage, TransportRate, ALL,
 };
@@ -18,13 +20,25 @@ impl Builder {
             let from = self.lane_from(&row);
             let to = self.lane_to(&row);
             let commodity = self.commodity(&row, "commodity");
-            let cost = row.number_or("cost", 0.0, &mut self.diags);
-            let capacity = row.number("capacity", &mut self.diags);
+            let cost = limited_or(&row, "cost", 0.0, &mut self.diags);
+            let capacity = limited(&row, "capacity", &mut self.diags);
             let (Some(from), Some(to), Some(c), Ok(cost), Ok(capacity)) =
                 (from, to, commodity, cost, capacity)
             else {
                 continue;
             };
+            if let Some(q) = capacity.filter(|q| q * cost > limits::COST_PER_YEAR) {
+                let msg = format!(
+                    "used to its capacity it would cost {} a year (capacity {} × cost {}); \
+                     expected at most {}",
+                    show(q * cost),
+                    show(q),
+                    show(cost),
+                    show(limits::COST_PER_YEAR)
+                );
+                row.error(&mut self.diags, "capacity", msg);
+                continue;
+            }
             if !self.lane_joins(&row, from, to, c) {
                 continue;
             }
@@ -174,7 +188,7 @@ impl Builder {
                 );
                 ok = false;
             }
-            let cost = row.number("cost", &mut self.diags);
+            let cost = limited(&row, "cost", &mut self.diags);
             let (true, Ok(Some(cost))) = (ok, cost) else {
                 continue;
             };

@@ -4,9 +4,13 @@
 
 use std::collections::BTreeMap;
 
+use super::catalog::{limited, limited_or};
 use super::Builder;
 use crate::io::table::{RawTable, Row};
-use crate::model::{CommoditySet, CountrySet, ExportControl, PeriodSet, Stage, Tariff, ALL};
+use crate::model::schema::limits::{self, show};
+use crate::model::{
+    CommodityId, CommoditySet, CountrySet, ExportControl, PeriodSet, Stage, Tariff, ALL,
+};
 
 impl Builder {
     /// `tariffs.csv`, in file order.
@@ -15,8 +19,8 @@ impl Builder {
             let importer = self.country_set(&row, "importer");
             let exporter = self.country_set(&row, "exporter");
             let goods = self.commodity_set(&row, "commodity");
-            let ad_valorem = row.number_or("ad_valorem", 0.0, &mut self.diags);
-            let specific = row.number_or("specific", 0.0, &mut self.diags);
+            let ad_valorem = limited_or(&row, "ad_valorem", 0.0, &mut self.diags);
+            let specific = limited_or(&row, "specific", 0.0, &mut self.diags);
             let periods = self.period_set(&row, "periods");
             let name = row.text("name", &mut self.diags).unwrap_or_default();
             if let (
@@ -28,6 +32,9 @@ impl Builder {
                 Some(periods),
             ) = (importer, exporter, goods, ad_valorem, specific, periods)
             {
+                if !self.duty_in_limits(&row, &goods, ad_valorem, specific) {
+                    continue;
+                }
                 let name = if name.is_empty() {
                     format!("tariffs.csv:{}", row.line)
                 } else {
@@ -54,7 +61,7 @@ impl Builder {
             let exporter = self.country_set(&row, "exporter");
             let goods = self.commodity_set(&row, "commodity");
             let destination = self.country_set(&row, "destination");
-            let cap = row.number("cap", &mut self.diags);
+            let cap = limited(&row, "cap", &mut self.diags);
             let periods = self.period_set(&row, "periods");
             let (
                 Some(id),
@@ -83,6 +90,41 @@ impl Builder {
                 cap,
                 periods,
             });
+        }
+    }
+
+    /// True when the measure's duty on a tonne of every commodity it covers
+    /// (`ad_valorem` × its `ref_value` + `specific`) is at most
+    /// [`limits::PRICE`]; otherwise reports the dearest.
+    fn duty_in_limits(
+        &mut self,
+        row: &Row,
+        goods: &CommoditySet,
+        ad_valorem: f64,
+        specific: f64,
+    ) -> bool {
+        let dearest = (0..self.commodities.len())
+            .map(CommodityId)
+            .filter(|&c| goods.contains(c))
+            .map(|c| (c, ad_valorem * self.commodities[c.0].ref_value + specific))
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        match dearest {
+            Some((c, duty)) if duty > limits::PRICE => {
+                let commodity = &self.commodities[c.0];
+                let msg = format!(
+                    "the duty on a tonne of \"{}\" would be {} (ad_valorem {} × ref_value {} + \
+                     specific {}); expected at most {}",
+                    commodity.id,
+                    show(duty),
+                    show(ad_valorem),
+                    show(commodity.ref_value),
+                    show(specific),
+                    show(limits::PRICE)
+                );
+                row.error(&mut self.diags, "ad_valorem", msg);
+                false
+            }
+            _ => true,
         }
     }
 
