@@ -247,55 +247,50 @@ fn fixed_lp(
     Ok(session)
 }
 
-/// The candidates a portfolio name lets the plan build.
+/// The candidates a portfolio name lets the plan build, once the model is
+/// known to be solvable with them: every period's weight within its limit,
+/// and nothing the build rules make impossible (a forced candidate that
+/// can never start or breaks a budget, build counts no plan can meet; see
+/// [`validate::check_builds`]), each named in the model's terms rather than
+/// left for the solver to call infeasible.
 ///
 /// # Errors
-/// [`Error::UnknownName`] when the model has no such portfolio.
+/// [`Error::UnknownName`] when the model has no such portfolio;
+/// [`Error::Invalid`] naming the rows and `model.toml` keys that conflict.
 pub fn resolve_portfolio<'m>(
     model: &'m Model,
     name: Option<&str>,
 ) -> Result<formulation::Builds<'m>> {
-    let portfolio = match name {
-        None | Some(model::PORTFOLIO_ALL) => return Ok(formulation::Builds::All),
-        Some(model::PORTFOLIO_NONE) => return Ok(formulation::Builds::None),
-        Some(n) => model.portfolios.iter().find(|p| p.name == n),
+    let builds = match name {
+        None | Some(model::PORTFOLIO_ALL) => formulation::Builds::All,
+        Some(model::PORTFOLIO_NONE) => formulation::Builds::None,
+        Some(n) => match model.portfolios.iter().find(|p| p.name == n) {
+            Some(p) => formulation::Builds::Portfolio(p),
+            None => {
+                return Err(Error::UnknownName {
+                    what: "portfolio",
+                    name: n.to_string(),
+                    known: [model::PORTFOLIO_ALL, model::PORTFOLIO_NONE]
+                        .iter()
+                        .map(|s| s.to_string())
+                        .chain(model.portfolios.iter().map(|p| p.name.clone()))
+                        .collect(),
+                })
+            }
+        },
     };
-    let Some(p) = portfolio else {
-        return Err(Error::UnknownName {
-            what: "portfolio",
-            name: name.unwrap_or_default().to_string(),
-            known: [model::PORTFOLIO_ALL, model::PORTFOLIO_NONE]
-                .iter()
-                .map(|s| s.to_string())
-                .chain(model.portfolios.iter().map(|p| p.name.clone()))
-                .collect(),
-        });
-    };
-    // A forced candidate that can never start would make the plan
-    // infeasible with no cause named: say so in the model's terms.
-    let stuck: Vec<error::Diagnostic> = p
-        .members
-        .iter()
-        .filter(|(f, mode)| {
-            *mode == model::PortfolioMode::Force && model.start_periods(*f).is_empty()
-        })
-        .map(|(f, _)| error::Diagnostic {
-            severity: error::Severity::Error,
-            file: "portfolios.csv".to_string(),
-            line: None,
-            col: None,
-            column: Some("facility".to_string()),
-            message: format!(
-                "portfolio \"{}\" forces \"{}\", which can never start within the horizon \
-                 (its lead_years or online_year put its first start after the last period)",
-                p.name, model.facilities[f.0].id
-            ),
-            missing_file: false,
-        })
-        .collect();
-    if stuck.is_empty() {
-        Ok(formulation::Builds::Portfolio(p))
+    let file = |f: &str| f.to_string();
+    let mut errors = validate::check_weights(model, &file);
+    match builds {
+        formulation::Builds::None => {}
+        formulation::Builds::All => errors.extend(validate::check_builds(model, None, &file)),
+        formulation::Builds::Portfolio(p) => {
+            errors.extend(validate::check_builds(model, Some(p), &file));
+        }
+    }
+    if errors.is_empty() {
+        Ok(builds)
     } else {
-        Err(Error::Invalid(stuck))
+        Err(Error::Invalid(errors))
     }
 }

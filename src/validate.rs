@@ -1,9 +1,17 @@
 //! Checks that need the whole model and its network: what the loader could
-//! not see row by row. Each `check_*` function adds warnings; a model with
-//! warnings still solves, but its author should look.
+//! not see row by row. Each `check_*` function run by [`check`] adds
+//! warnings; a model with warnings still solves, but its author should look.
+//!
+//! Two checks need the settings or the portfolio, which the loader does not
+//! combine with the rows: the weight of each period ([`check_weights`]) and
+//! what the build rules make impossible ([`check_builds`]). They return
+//! errors, which refuse a solve before it starts (see
+//! [`crate::resolve_portfolio`]); [`check`] reports them as warnings, for
+//! every portfolio of the model, so that `rareflow validate` shows them.
 
-use crate::error::Diagnostics;
-use crate::model::{Endpoint, FacilityId, Model, Status};
+use crate::error::{Diagnostic, Diagnostics, Severity};
+use crate::model::schema::limits::{self, show};
+use crate::model::{Endpoint, FacilityId, Model, Portfolio, Status};
 use crate::network::Network;
 
 /// Coefficient spread beyond which HiGHS's numerics become unreliable
@@ -22,6 +30,18 @@ pub fn check(
     check_cut_off_facilities(model, network, &live, name, diags);
     check_candidates(model, name, diags);
     check_coefficient_range(model, name, diags);
+    let mut refused = check_weights(model, name);
+    refused.extend(check_builds(model, None, name));
+    for p in &model.portfolios {
+        refused.extend(check_builds(model, Some(p), name));
+    }
+    for d in refused {
+        diags.push_diagnostic(Diagnostic {
+            severity: Severity::Warning,
+            message: format!("{} (a solve refuses this)", d.message),
+            ..d
+        });
+    }
 }
 
 fn check_unreachable_demand(
@@ -170,5 +190,245 @@ fn check_coefficient_range(model: &Model, name: &dyn Fn(&str) -> String, diags: 
                 );
             }
         }
+    }
+}
+
+/// A model-level error: in `file` (as named by the caller), at `line`
+/// when it has one, about `column` (a CSV column or a `model.toml` key).
+fn error(file: String, line: Option<u64>, column: &str, message: String) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Error,
+        file,
+        line,
+        col: None,
+        column: Some(column.to_string()),
+        message,
+        missing_file: false,
+    }
+}
+
+/// Every period weighs at most [`limits::PERIOD_WEIGHT`] (the sum of the
+/// discount factors of its years), so that no cost in the objective comes
+/// near the solver's infinity. Only a `base_year` after the start of the
+/// horizon, at a high `discount_rate`, weighs a period that much. Returns
+/// the error, naming the heaviest period.
+pub fn check_weights(model: &Model, name: &dyn Fn(&str) -> String) -> Vec<Diagnostic> {
+    let heaviest = model
+        .period_ids()
+        .map(|t| (t, model.period_weight(t)))
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    let Some((t, w)) = heaviest else {
+        return Vec::new();
+    };
+    if w <= limits::PERIOD_WEIGHT {
+        return Vec::new();
+    }
+    let s = &model.settings;
+    let p = &model.periods[t.0];
+    let message = format!(
+        "period \"{}\" weighs {w:.3e} (its years discounted at discount_rate {} to base_year {}, \
+         {} years after it starts); expected at most {}: move base_year to the start of the \
+         horizon or lower discount_rate",
+        p.label,
+        s.discount_rate,
+        s.base_year,
+        s.base_year - p.start,
+        show(limits::PERIOD_WEIGHT)
+    );
+    vec![error(name("model.toml"), None, "base_year", message)]
+}
+
+/// What the build rules make impossible for the candidates `portfolio`
+/// lets the plan build (`None`: every candidate), named in the model's
+/// terms rather than left for the solver to call infeasible: a forced
+/// candidate that can never start, or whose `build_cost` exceeds a budget
+/// on its own; forced candidates whose capital together exceeds
+/// `build_budget`; fewer candidates that can be built than `min_builds`,
+/// or more forced ones than `max_builds`; and `min_builds` builds that
+/// cost more than `build_budget` even at their cheapest. Returns the errors.
+pub fn check_builds(
+    model: &Model,
+    portfolio: Option<&Portfolio>,
+    name: &dyn Fn(&str) -> String,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if let Some(p) = portfolio {
+        out.extend(forced_builds(model, p, name));
+    }
+    out.extend(build_counts(model, portfolio, name));
+    out
+}
+
+/// Each candidate `p` forces can start and fits each budget, and together
+/// they fit `build_budget`; each problem at the member's line.
+fn forced_builds(model: &Model, p: &Portfolio, name: &dyn Fn(&str) -> String) -> Vec<Diagnostic> {
+    let file = name("portfolios.csv");
+    let at = |line: u64, message: String| error(file.clone(), Some(line), "facility", message);
+    let mut out: Vec<Diagnostic> = p
+        .forced()
+        .flat_map(|(f, line)| {
+            forced_alone(model, p, f)
+                .into_iter()
+                .map(move |m| (line, m))
+        })
+        .map(|(line, m)| at(line, m))
+        .collect();
+    let forced: Vec<(FacilityId, u64)> = p.forced().collect();
+    let capital: f64 = forced.iter().map(|(f, _)| capex(model, *f)).sum();
+    let budget = model.settings.build_budget;
+    if let (true, Some(b), [(_, line), ..]) = (out.is_empty(), budget, &forced[..]) {
+        if capital > b {
+            let ids: Vec<String> = forced
+                .iter()
+                .map(|(f, _)| format!("\"{}\"", model.facilities[f.0].id))
+                .collect();
+            let message = format!(
+                "portfolio \"{}\" forces {}, whose build_cost adds up to {}, more than \
+                 build_budget {} in model.toml",
+                p.name,
+                ids.join(", "),
+                show(capital),
+                show(b)
+            );
+            out.push(at(*line, message));
+        }
+    }
+    out
+}
+
+/// Why candidate `f`, forced by `p`, cannot be built on its own: it can
+/// never start, or its `build_cost` exceeds a budget.
+fn forced_alone(model: &Model, p: &Portfolio, f: FacilityId) -> Vec<String> {
+    let (s, fac) = (&model.settings, &model.facilities[f.0]);
+    let forces = format!("portfolio \"{}\" forces \"{}\"", p.name, fac.id);
+    if model.start_periods(f).is_empty() {
+        return vec![format!(
+            "{forces}, which can never start within the horizon (its lead_years or \
+             online_year put its first start after the last period)"
+        )];
+    }
+    let budgets = [
+        ("build_budget", s.build_budget),
+        ("build_budget_per_period", s.build_budget_per_period),
+    ];
+    budgets
+        .into_iter()
+        .filter_map(|(key, b)| Some((key, b?)))
+        .filter(|&(_, b)| fac.build_cost > b)
+        .map(|(key, b)| {
+            format!(
+                "{forces}, whose build_cost {} exceeds {key} {} in model.toml (in whichever \
+                 period it starts)",
+                show(fac.build_cost),
+                show(b)
+            )
+        })
+        .collect()
+}
+
+/// `min_builds` and `max_builds` against the candidates that can be built
+/// and the forced ones, and the capital `min_builds` builds need at least.
+fn build_counts(
+    model: &Model,
+    portfolio: Option<&Portfolio>,
+    name: &dyn Fn(&str) -> String,
+) -> Vec<Diagnostic> {
+    let s = &model.settings;
+    let file = name("model.toml");
+    let forced: Vec<FacilityId> =
+        portfolio.map_or(Vec::new(), |p| p.forced().map(|m| m.0).collect());
+    let whose = portfolio.map_or("the model".to_string(), |p| {
+        format!("portfolio \"{}\"", p.name)
+    });
+    let mut out = Vec::new();
+    if let Some(max) = s.max_builds.filter(|&m| forced.len() > m as usize) {
+        out.push(error(
+            file.clone(),
+            None,
+            "max_builds",
+            format!(
+                "max_builds is {max}, but {whose} forces {} to be built",
+                candidates(forced.len())
+            ),
+        ));
+    }
+    let Some(min) = s.min_builds else {
+        return out;
+    };
+    let mut optional: Vec<f64> = buildable(model, portfolio)
+        .filter(|f| !forced.contains(f))
+        .map(|f| capex(model, f))
+        .collect();
+    let can = forced.len() + optional.len();
+    if min as usize > can {
+        out.push(error(
+            file,
+            None,
+            "min_builds",
+            format!(
+                "min_builds is {min}, but {whose} has only {} that can be built \
+             (a candidate can be built when it can start within the horizon and its build_cost \
+             fits build_budget and build_budget_per_period)",
+                candidates(can)
+            ),
+        ));
+        return out;
+    }
+    // With no more than the forced builds, forced_builds has said it.
+    let extra = (min as usize).saturating_sub(forced.len());
+    optional.sort_by(f64::total_cmp);
+    let least: f64 = forced.iter().map(|&f| capex(model, f)).sum::<f64>()
+        + optional[..extra].iter().sum::<f64>();
+    if let Some(b) = s.build_budget.filter(|&b| extra > 0 && least > b) {
+        out.push(error(
+            file,
+            None,
+            "min_builds",
+            format!(
+                "min_builds is {min}, but the cheapest {min} builds {whose} allows cost {} \
+             together, more than build_budget {}",
+                show(least),
+                show(b)
+            ),
+        ));
+    }
+    out
+}
+
+/// The candidates `portfolio` lets the plan build (`None`: every one) that
+/// can start within the horizon and whose `build_cost` fits each budget.
+fn buildable<'a>(
+    model: &'a Model,
+    portfolio: Option<&'a Portfolio>,
+) -> impl Iterator<Item = FacilityId> + 'a {
+    let s = &model.settings;
+    let fits = |b: Option<f64>, cost: f64| b.is_none_or(|b| cost <= b);
+    (0..model.facilities.len())
+        .map(FacilityId)
+        .filter(move |&f| {
+            let fac = &model.facilities[f.0];
+            let allowed = match portfolio {
+                None => true,
+                Some(p) => p.members.iter().any(|m| m.0 == f),
+            };
+            fac.status == Status::Candidate
+                && allowed
+                && !model.start_periods(f).is_empty()
+                && fits(s.build_budget, fac.build_cost)
+                && fits(s.build_budget_per_period, fac.build_cost)
+        })
+}
+
+/// The capital (undiscounted) of building candidate `f`.
+fn capex(model: &Model, f: FacilityId) -> f64 {
+    model.facilities[f.0].build_cost
+}
+
+/// `n` candidates, in words.
+fn candidates(n: usize) -> String {
+    if n == 1 {
+        "1 candidate".to_string()
+    } else {
+        format!("{n} candidates")
     }
 }

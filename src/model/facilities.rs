@@ -141,6 +141,20 @@ pub struct Portfolio {
     pub name: String,
     /// Candidates and how each is treated, sorted by facility.
     pub members: Vec<(FacilityId, PortfolioMode)>,
+    /// The line of each member in `portfolios.csv`, in the order of
+    /// `members`.
+    pub lines: Vec<u64>,
+}
+
+impl Portfolio {
+    /// The forced members, each with its line in `portfolios.csv`.
+    pub fn forced(&self) -> impl Iterator<Item = (FacilityId, u64)> + '_ {
+        self.members
+            .iter()
+            .zip(&self.lines)
+            .filter(|((_, mode), _)| *mode == PortfolioMode::Force)
+            .map(|((f, _), &line)| (*f, line))
+    }
 }
 
 #[cfg(test)]

@@ -198,7 +198,8 @@ impl Builder {
 
     /// `portfolios.csv`, sorted by name.
     pub(super) fn portfolios(&mut self, t: &RawTable) {
-        let mut sets: BTreeMap<String, (u64, Vec<(FacilityId, PortfolioMode)>)> = BTreeMap::new();
+        type Members = Vec<(FacilityId, PortfolioMode, u64)>;
+        let mut sets: BTreeMap<String, (u64, Members)> = BTreeMap::new();
         for row in t.rows() {
             let Some(name) = row.text("portfolio", &mut self.diags) else {
                 continue;
@@ -241,7 +242,7 @@ impl Builder {
             let (Some(f), Some(mode)) = (facility, mode) else {
                 continue;
             };
-            if entry.1.iter().any(|(g, _)| *g == f) {
+            if entry.1.iter().any(|(g, _, _)| *g == f) {
                 row.error(
                     &mut self.diags,
                     "facility",
@@ -249,11 +250,15 @@ impl Builder {
                 );
                 continue;
             }
-            entry.1.push((f, mode));
+            entry.1.push((f, mode, row.line));
         }
         for (name, (_, mut members)) in sets {
             members.sort_by_key(|m| m.0);
-            self.portfolios.push(Portfolio { name, members });
+            self.portfolios.push(Portfolio {
+                name,
+                members: members.iter().map(|m| (m.0, m.1)).collect(),
+                lines: members.iter().map(|m| m.2).collect(),
+            });
         }
     }
 }
