@@ -2,7 +2,9 @@
 //! `prices.csv`, `caps.csv` and `summary.json`, written atomically: every
 //! file goes to a temporary file in the same directory first, and only when
 //! all are complete are they renamed into place. Never into the model's own
-//! directory.
+//! directory. Every file lists its rows in the order of their keys
+//! (periods in time order, then ids), never in the order of the model's
+//! files.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -236,7 +238,7 @@ fn prices_csv(model: &Model, plan: &Plan) -> Result<String> {
 }
 
 fn caps_csv(model: &Model, plan: &Plan) -> Result<String> {
-    let rows = plan.caps.iter().map(|c| {
+    let rows = super::caps_by_key(model, plan).into_iter().map(|c| {
         vec![
             model.periods[c.period.0].label.clone(),
             model.export_controls[c.control].id.clone(),

@@ -10,6 +10,7 @@ mod errors;
 mod global;
 mod invest;
 mod loader;
+mod output;
 mod properties;
 mod scenarios;
 mod tiny;

@@ -1,0 +1,120 @@
+//! What rareflow leaves behind, through the real binary: result files
+//! that do not depend on the order of the model's rows.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use crate::common::*;
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Every file of a directory with its bytes, or `None` when it is absent.
+fn snapshot(dir: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
+    let entries = fs::read_dir(dir).ok()?;
+    Some(
+        entries
+            .map(|e| {
+                let e = e.unwrap();
+                let name = e.file_name().to_string_lossy().into_owned();
+                (name, fs::read(e.path()).unwrap())
+            })
+            .collect(),
+    )
+}
+
+/// The names in a directory, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// A small deterministic sequence (xorshift64), so a failure replays.
+struct Seq(u64);
+
+impl Seq {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// Shuffles the data rows of every CSV of a model directory.
+fn shuffle_rows(dir: &Path, seq: &mut Seq) {
+    for name in names(dir).into_iter().filter(|n| n.ends_with(".csv")) {
+        edit(dir, &name, |t| {
+            let mut lines = t.lines().filter(|l| !l.starts_with('#') && !l.is_empty());
+            let header = lines.next().unwrap_or_default().to_string();
+            let mut rows: Vec<&str> = lines.collect();
+            for i in (1..rows.len()).rev() {
+                rows.swap(i, seq.below(i as u64 + 1) as usize);
+            }
+            rows.iter().fold(header + "\n", |acc, r| acc + r + "\n")
+        });
+    }
+}
+
+/// models/tiny with a second export control and a second tariff, each
+/// written after the first but sorting before it.
+fn two_controls_two_tariffs() -> tempfile::TempDir {
+    let m = copy_tiny();
+    edit(m.path(), "export_controls.csv", |t| {
+        t + "au-conc-cn,AU,conc,CN,250,2025..2026\n"
+    });
+    edit(m.path(), "tariffs.csv", |t| {
+        t + "A US surcharge on magnets,US,CN,magnet,0.05,100,2026\n"
+    });
+    m
+}
+
+/// With the rows of export_controls.csv shuffled, caps.csv and
+/// summary.json's caps came out in the file's order. Every result file must
+/// be byte-identical whatever the order of every CSV's rows.
+#[test]
+fn results_do_not_depend_on_the_order_of_input_rows() {
+    let mut seq = Seq(0x00C5_0DE5);
+    let runs = tempfile::tempdir().unwrap();
+    for (k, make) in [
+        copy_tiny as fn() -> tempfile::TempDir,
+        two_controls_two_tariffs,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let model = make();
+        let solve = |m: &Path, n: usize| {
+            let out = runs.path().join(format!("{k}-{n}"));
+            let o = rareflow(&["solve", path(m), "--out", path(&out)]);
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            snapshot(&out).unwrap()
+        };
+        let reference = solve(model.path(), 0);
+        for n in 1..=3 {
+            let shuffled = make();
+            shuffle_rows(shuffled.path(), &mut seq);
+            let got = solve(shuffled.path(), n);
+            for (name, bytes) in &reference {
+                assert!(got.get(name) == Some(bytes), "{name} depends on row order");
+            }
+        }
+        if k == 1 {
+            let caps = String::from_utf8(reference["caps.csv"].clone()).unwrap();
+            let keys: Vec<&str> = caps
+                .lines()
+                .skip(1)
+                .map(|l| &l[..l.rfind(',').unwrap()])
+                .collect();
+            assert!(keys[0].starts_with("2025,au-conc-cn,"), "{caps}");
+            assert!(keys[1].starts_with("2025,cn-magnets-us,"), "{caps}");
+            assert!(keys[2].starts_with("2026,au-conc-cn,"), "{caps}");
+        }
+    }
+}
