@@ -1,5 +1,6 @@
 //! What rareflow leaves behind, through the real binary: result files
-//! that do not depend on the order of the model's rows.
+//! that do not depend on the order of the model's rows, and numeric flags
+//! checked with their own messages.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -116,5 +117,49 @@ fn results_do_not_depend_on_the_order_of_input_rows() {
             assert!(keys[1].starts_with("2025,cn-magnets-us,"), "{caps}");
             assert!(keys[2].starts_with("2026,au-conc-cn,"), "{caps}");
         }
+    }
+}
+
+/// `--mip-gap 2` (200%) was accepted, and `--mip-gap -0.1` was reported by
+/// clap as "unexpected argument '-0'".
+#[test]
+fn numeric_flags_are_checked_with_their_own_messages() {
+    let tiny = tiny_dir();
+    for (flag, value, says) in [
+        (
+            "--mip-gap",
+            "2",
+            "expected a gap between 0 and 1, found \"2\"",
+        ),
+        (
+            "--mip-gap",
+            "-0.1",
+            "expected a gap between 0 and 1, found \"-0.1\"",
+        ),
+        (
+            "--mip-gap",
+            "nan",
+            "expected a gap between 0 and 1, found \"nan\"",
+        ),
+        (
+            "--time-limit",
+            "-5",
+            "expected a finite number >= 0, found \"-5\"",
+        ),
+        ("--threads", "-1", "-1 is not in 1..=256"),
+    ] {
+        let o = rareflow(&["solve", path(&tiny), flag, value]);
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{flag} {value}: {}", stderr(&o));
+    }
+    let o = rareflow(&["invest", path(&tiny), "--alpha", "-0.5"]);
+    assert!(
+        stderr(&o).contains("expected a level in [0, 1), found \"-0.5\""),
+        "{}",
+        stderr(&o)
+    );
+    for gap in ["0", "1"] {
+        let o = rareflow(&["solve", path(&tiny), "--mip-gap", gap]);
+        assert_eq!(o.status.code(), Some(0), "--mip-gap {gap}: {}", stderr(&o));
     }
 }
