@@ -10,7 +10,8 @@ use rareflow::error::{Error, Result};
 use rareflow::report::{files, terminal};
 
 use super::{
-    futures, portfolios, print_json, solve_options, source, weights, ModelSource, SolveOptions,
+    futures, portfolios, print_futures_warnings, print_json, solve_options, source, weights,
+    ModelSource, SolveOptions,
 };
 use crate::cli::{CompareArgs, Format};
 
@@ -24,11 +25,12 @@ struct Request {
     currency: String,
 }
 
-/// Checks the arguments, solves the cells, writes the files (with `--out`)
+/// Checks the arguments, prints the futures' warnings, solves the cells, writes the files (with `--out`)
 /// and prints the comparison.
 pub fn run(args: CompareArgs) -> Result<()> {
     let src = source(&args.model)?;
     let plan = request(&src, &args)?;
+    print_futures_warnings(&src, &plan.futures);
     let c = solve(&src, &plan, args.solver.threads)?;
     if let Some(dir) = &args.output.out {
         let written = files::comparison_files(&c)?;

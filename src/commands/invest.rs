@@ -5,11 +5,14 @@ use rareflow::error::Result;
 use rareflow::invest::{self, Objective};
 use rareflow::report::terminal;
 
-use super::{futures, portfolio, print_json, solve_options, source, weights};
+use super::{
+    futures, portfolio, print_futures_warnings, print_json, solve_options, source, weights,
+};
 use crate::cli::{Format, InvestArgs, InvestObjective};
 
-/// Checks the futures, weights and portfolio against the model, solves the
-/// extensive form and prints the investment.
+/// Checks the futures, weights and portfolio against the model, prints
+/// the futures' warnings, solves the extensive form and prints the
+/// investment.
 pub fn run(args: InvestArgs) -> Result<()> {
     let src = source(&args.model)?;
     let checked = rareflow::check(&src, &[])?;
@@ -17,6 +20,7 @@ pub fn run(args: InvestArgs) -> Result<()> {
     portfolio(&checked.model, name.as_deref())?;
     let futures = futures(&src, &args.futures.names)?;
     let weights = weights(args.futures.weights.as_deref(), &futures)?;
+    print_futures_warnings(&src, &futures);
     let futures: Vec<(String, f64)> = futures
         .into_iter()
         .map(|s| {

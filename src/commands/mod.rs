@@ -14,7 +14,7 @@ pub mod solve;
 pub mod validate;
 
 use rareflow::compare::BASELINE;
-use rareflow::error::{Error, Result};
+use rareflow::error::{Diagnostic, Diagnostics, Error, Result};
 use rareflow::io::source::DEFAULT_MODEL_NAME;
 use rareflow::model::{Model, PORTFOLIO_ALL, PORTFOLIO_NONE};
 use serde::Serialize;
@@ -198,6 +198,37 @@ pub fn solve_options(args: &SolverArgs, portfolio: Option<String>) -> SolveOptio
         mip_gap: args.mip_gap,
         relax: args.relax,
         portfolio,
+    }
+}
+
+/// Prints the warnings of a checked model on stderr, before anything is
+/// solved, so that a failed solve still shows what explains it.
+pub fn print_warnings(warnings: &Diagnostics) {
+    for w in warnings.items() {
+        eprintln!("{w}");
+    }
+}
+
+/// Checks the model under each future (a scenario name, or [`BASELINE`])
+/// and prints every distinct warning once, before anything is solved. A
+/// future with errors is left to the solve, which reports it.
+pub fn print_futures_warnings(src: &ModelSource, futures: &[String]) {
+    let mut seen: Vec<Diagnostic> = Vec::new();
+    for name in futures {
+        let scenarios = if name == BASELINE {
+            Vec::new()
+        } else {
+            vec![name.clone()]
+        };
+        let Ok(checked) = rareflow::check(src, &scenarios) else {
+            continue;
+        };
+        for w in checked.warnings.items() {
+            if !seen.contains(w) {
+                eprintln!("{w}");
+                seen.push(w.clone());
+            }
+        }
     }
 }
 

@@ -3,11 +3,12 @@
 use rareflow::error::{Error, Result};
 use rareflow::report::{files, terminal, Summary};
 
-use super::{print_json, solve_options, source, source_name, stacked_scenarios};
+use super::{print_json, print_warnings, solve_options, source, source_name, stacked_scenarios};
 use crate::cli::{Format, SolveArgs};
 
-/// Solves, verifies, writes the result files (with `--out`) and prints the
-/// summary; stage times go to stderr.
+/// Checks the model (its warnings go to stderr at once), solves, verifies,
+/// writes the result files (with `--out`) and prints the summary; stage
+/// times go to stderr.
 pub fn run(args: SolveArgs) -> Result<()> {
     let src = source(&args.model)?;
     if super::is_all(&args.scenarios.names) {
@@ -18,11 +19,10 @@ pub fn run(args: SolveArgs) -> Result<()> {
         ));
     }
     let scenarios = stacked_scenarios(&src, &args.scenarios.names)?;
+    let checked = rareflow::check(&src, &scenarios)?;
+    print_warnings(&checked.warnings);
     let opts = solve_options(&args.solver, args.portfolio.portfolio);
-    let sol = rareflow::solve(&src, &scenarios, &opts)?;
-    for w in sol.warnings.items() {
-        eprintln!("{w}");
-    }
+    let sol = rareflow::solve_checked(checked, &opts)?;
     let dependency = rareflow::trace::trace(&sol.model, &sol.network, &sol.plan);
     let summary = Summary::new(&sol.model, &sol.network, &sol.plan, &dependency, sol.size);
     let out = &args.output.out;

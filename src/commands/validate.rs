@@ -5,7 +5,7 @@ use rareflow::compare::BASELINE;
 use rareflow::error::{Diagnostic, Error, Result, Severity};
 use rareflow::Checked;
 
-use super::{source, source_name, stacked_scenarios, ModelSource};
+use super::{print_warnings, source, source_name, stacked_scenarios, ModelSource};
 use crate::cli::ValidateArgs;
 
 /// Checks the model; problems go to stderr, the verdict to stdout.
@@ -16,9 +16,7 @@ pub fn run(args: ValidateArgs) -> Result<()> {
     }
     let scenarios = stacked_scenarios(&src, &args.scenarios.names)?;
     let checked = rareflow::check(&src, &scenarios)?;
-    for w in checked.warnings.items() {
-        eprintln!("{w}");
-    }
+    print_warnings(&checked.warnings);
     println!("{}: ok ({})", source_name(&src), counts(&checked));
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! What rareflow leaves behind, through the real binary: result files
-//! that do not depend on the order of the model's rows, and numeric flags
-//! checked with their own messages.
+//! that do not depend on the order of the model's rows, warnings shown
+//! before a failed solve, and numeric flags checked with their own
+//! messages.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -117,6 +118,31 @@ fn results_do_not_depend_on_the_order_of_input_rows() {
             assert!(keys[1].starts_with("2025,cn-magnets-us,"), "{caps}");
             assert!(keys[2].starts_with("2026,au-conc-cn,"), "{caps}");
         }
+    }
+}
+
+/// Warnings were printed after a successful solve only, so a solve that
+/// failed lost the warning that explained it: here a candidate that can
+/// never be built, and `min_builds = 1`.
+#[test]
+fn warnings_are_printed_before_a_solve_that_fails() {
+    let m = copy_tiny();
+    edit(m.path(), "model.toml", |t| t + "min_builds = 1\n");
+    edit(m.path(), "facilities.csv", |t| {
+        let mut lines = t.lines();
+        let mut out = format!("{},build_cost,lead_years\n", lines.next().unwrap());
+        for l in lines {
+            out += &format!("{l},,\n");
+        }
+        out + "us_magnet,US magnets,x,US,make_magnet,100,candidate,,,,9000,0,1000000,5\n"
+    });
+    let warning = "warning: column 'lead_years': candidate \"us_magnet\" cannot start";
+    for command in ["solve", "invest"] {
+        let o = rareflow(&[command, path(m.path())]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(6), "{command}: {err}");
+        let (w, e) = (err.find(warning), err.find("error: "));
+        assert!(w.is_some() && w < e, "{command}: {err}");
     }
 }
 
