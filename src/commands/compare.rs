@@ -9,9 +9,10 @@ use rareflow::compare::{self, Comparison, DependencyMeasure};
 use rareflow::error::{Error, Result};
 use rareflow::report::{files, terminal};
 
+use super::stdout::{print_then_write, Outcome, Stdout};
 use super::{
-    futures, portfolios, print_futures_warnings, print_json, solve_options, source, weights,
-    ModelSource, SolveOptions,
+    futures, portfolios, print_futures_warnings, solve_options, source, weights, ModelSource,
+    SolveOptions,
 };
 use crate::cli::{CompareArgs, Format};
 
@@ -25,25 +26,25 @@ struct Request {
     currency: String,
 }
 
-/// Checks the arguments, prints the futures' warnings, solves the cells, writes the files (with `--out`)
-/// and prints the comparison.
-pub fn run(args: CompareArgs) -> Result<()> {
+/// Checks the arguments, prints the futures' warnings, solves the cells,
+/// prints the comparison and only then writes the files (with `--out`).
+pub fn run(args: CompareArgs, out: &mut Stdout) -> Outcome {
     let src = source(&args.model)?;
     let plan = request(&src, &args)?;
     print_futures_warnings(&src, &plan.futures);
     let c = solve(&src, &plan, args.solver.threads)?;
-    if let Some(dir) = &args.output.out {
-        let written = files::comparison_files(&c)?;
-        files::write_atomically(dir, &written)?;
-    }
-    match args.output.format.format {
-        Format::Table => print!(
-            "{}",
-            terminal::render_comparison(&c, &plan.measure, &plan.currency)
-        ),
-        Format::Json => print_json(&c)?,
-    }
-    Ok(())
+    let print = |out: &mut Stdout| match args.output.format.format {
+        Format::Table => out.print(&terminal::render_comparison(
+            &c,
+            &plan.measure,
+            &plan.currency,
+        )),
+        Format::Json => out.json(&c),
+    };
+    print_then_write(out, print, || match &args.output.out {
+        Some(dir) => files::write_atomically(dir, &files::comparison_files(&c)?),
+        None => Ok(()),
+    })
 }
 
 /// The model without scenarios names the portfolios and countries.

@@ -1,19 +1,17 @@
 //! `rareflow invest`: one build plan for every future, chosen before the
 //! future is known.
 
-use rareflow::error::Result;
 use rareflow::invest::{self, Objective};
 use rareflow::report::terminal;
 
-use super::{
-    futures, portfolio, print_futures_warnings, print_json, solve_options, source, weights,
-};
+use super::stdout::{Outcome, Stdout};
+use super::{futures, portfolio, print_futures_warnings, solve_options, source, weights};
 use crate::cli::{Format, InvestArgs, InvestObjective};
 
 /// Checks the futures, weights and portfolio against the model, prints
 /// the futures' warnings, solves the extensive form and prints the
 /// investment.
-pub fn run(args: InvestArgs) -> Result<()> {
+pub fn run(args: InvestArgs, out: &mut Stdout) -> Outcome {
     let src = source(&args.model)?;
     let checked = rareflow::check(&src, &[])?;
     let name = args.portfolio.portfolio;
@@ -47,8 +45,7 @@ pub fn run(args: InvestArgs) -> Result<()> {
     spinner.finish_and_clear();
     let r = r?;
     match args.format.format {
-        Format::Table => print!("{}", terminal::render_investment(&r)),
-        Format::Json => print_json(&r)?,
+        Format::Table => out.print(&terminal::render_investment(&r)),
+        Format::Json => out.json(&r),
     }
-    Ok(())
 }

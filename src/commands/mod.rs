@@ -11,13 +11,13 @@ pub mod generate;
 pub mod invest;
 pub mod scenarios;
 pub mod solve;
+pub mod stdout;
 pub mod validate;
 
 use rareflow::compare::BASELINE;
 use rareflow::error::{Diagnostic, Diagnostics, Error, Result};
 use rareflow::io::source::DEFAULT_MODEL_NAME;
 use rareflow::model::{Model, PORTFOLIO_ALL, PORTFOLIO_NONE};
-use serde::Serialize;
 
 pub use rareflow::io::scenario;
 pub use rareflow::io::source::ModelSource;
@@ -230,13 +230,6 @@ pub fn print_futures_warnings(src: &ModelSource, futures: &[String]) {
             }
         }
     }
-}
-
-/// Prints `value` as pretty JSON on stdout.
-pub fn print_json(value: &impl Serialize) -> Result<()> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Internal(e.to_string()))?;
-    println!("{text}");
-    Ok(())
 }
 
 #[cfg(test)]

@@ -1,13 +1,20 @@
-//! What rareflow leaves behind, through the real binary: result files
-//! that do not depend on the order of the model's rows, warnings shown
-//! before a failed solve, and numeric flags checked with their own
-//! messages.
+//! What rareflow leaves behind, through the real binary: stdout closed by
+//! its reader (exit 0, quietly) or full (exit 5), result files that do not
+//! depend on the order of the model's rows, warnings shown before a failed
+//! solve, and numeric flags checked with their own messages.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use rareflow::report::files::RESULT_FILES;
 
 use crate::common::*;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_rareflow"))
+}
 
 fn path(p: &Path) -> &str {
     p.to_str().unwrap()
@@ -37,6 +44,11 @@ fn names(dir: &Path) -> Vec<String> {
     v
 }
 
+/// stdout that refuses every write: `/dev/full`, where there is one.
+fn full() -> Option<fs::File> {
+    fs::File::options().write(true).open("/dev/full").ok()
+}
+
 /// A small deterministic sequence (xorshift64), so a failure replays.
 struct Seq(u64);
 
@@ -46,6 +58,83 @@ impl Seq {
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0 % n
+    }
+}
+
+/// A run with its stdout closed by the reader before anything is printed.
+fn with_closed_stdout(args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    bin()
+        .args(args)
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+/// `rareflow solve models/tiny | head -1` panicked with exit 101 when head
+/// had gone; now the run ends quietly, with exit 0, and (exit 0 being
+/// success) its results written.
+#[test]
+fn closed_stdout_ends_the_run_quietly_with_exit_0() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let tiny = tiny_dir();
+    let runs: [&[&str]; 6] = [
+        &["solve", path(&tiny), "--out", path(&out)],
+        &["solve", path(&tiny), "--format", "json"],
+        &["validate", path(&tiny)],
+        &["scenarios", path(&tiny)],
+        &["compare", path(&tiny), "--scenarios", "baseline"],
+        &["--help"],
+    ];
+    for args in runs {
+        let o = with_closed_stdout(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o), "", "{args:?}");
+    }
+    assert_eq!(names(&out).len(), RESULT_FILES.len());
+}
+
+/// `> /dev/full` panicked with exit 101; now it is exit 5 with a message,
+/// and the results directory keeps what it held (nothing, or the previous
+/// set).
+#[test]
+fn full_stdout_exits_5_and_leaves_no_new_results() {
+    let Some(_) = full() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let tiny = tiny_dir();
+    let solve = |extra: &[&str], stdout: Stdio| {
+        bin()
+            .args(["solve", path(&tiny), "--out", path(&out)])
+            .args(extra)
+            .stdout(stdout)
+            .output()
+            .unwrap()
+    };
+    let o = solve(&[], full().unwrap().into());
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("error: stdout: cannot write: No space left on device"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(names(tmp.path()).is_empty(), "{:?}", names(tmp.path()));
+    let o = solve(&["--scenario", "china-halt-us"], Stdio::null());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let previous = snapshot(&out);
+    let o = solve(&[], full().unwrap().into());
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    assert_eq!(snapshot(&out), previous, "the previous set was changed");
+    assert_eq!(names(tmp.path()), ["out"]);
+    for args in [vec!["--help"], vec!["scenarios", path(&tiny)]] {
+        let o = bin().args(&args).stdout(full().unwrap()).output().unwrap();
+        assert_eq!(o.status.code(), Some(5), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
     }
 }
 
