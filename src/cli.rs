@@ -145,7 +145,7 @@ pub struct FormatArg {
 #[derive(Debug, Args)]
 pub struct Output {
     /// Write the result files into this directory (created when missing;
-    /// written atomically, only on success).
+    /// the whole set replaced at once, only on success).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     #[command(flatten)]

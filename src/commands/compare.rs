@@ -7,9 +7,10 @@
 
 use rareflow::compare::{self, Comparison, DependencyMeasure};
 use rareflow::error::{Error, Result};
-use rareflow::report::{files, terminal};
+use rareflow::report::files::{self, COMPARISON_FILES};
+use rareflow::report::{results_dir, terminal};
 
-use super::stdout::{print_then_write, Outcome, Stdout};
+use super::stdout::{print_then_commit, Outcome, Stdout};
 use super::{
     futures, portfolios, print_futures_warnings, solve_options, source, weights, ModelSource,
     SolveOptions,
@@ -26,24 +27,30 @@ struct Request {
     currency: String,
 }
 
-/// Checks the arguments, prints the futures' warnings, solves the cells,
-/// prints the comparison and only then writes the files (with `--out`).
+/// Checks the arguments and `--out`, prints the futures' warnings, solves
+/// the cells, stages the files (with `--out`), prints the comparison and
+/// only then swaps the files in.
 pub fn run(args: CompareArgs, out: &mut Stdout) -> Outcome {
     let src = source(&args.model)?;
     let plan = request(&src, &args)?;
+    // The model's own directory is refused for holding other files.
+    let target = match &args.output.out {
+        Some(dir) => Some(results_dir::target(dir, None, COMPARISON_FILES)?),
+        None => None,
+    };
     print_futures_warnings(&src, &plan.futures);
     let c = solve(&src, &plan, args.solver.threads)?;
-    let print = |out: &mut Stdout| match args.output.format.format {
+    let staged = match &target {
+        Some(t) => Some(t.stage(&files::comparison_files(&c)?)?),
+        None => None,
+    };
+    print_then_commit(out, staged, |out| match args.output.format.format {
         Format::Table => out.print(&terminal::render_comparison(
             &c,
             &plan.measure,
             &plan.currency,
         )),
         Format::Json => out.json(&c),
-    };
-    print_then_write(out, print, || match &args.output.out {
-        Some(dir) => files::write_atomically(dir, &files::comparison_files(&c)?),
-        None => Ok(()),
     })
 }
 

@@ -14,10 +14,13 @@ pub mod solve;
 pub mod stdout;
 pub mod validate;
 
+use std::path::Path;
+
 use rareflow::compare::BASELINE;
 use rareflow::error::{Diagnostic, Diagnostics, Error, Result};
 use rareflow::io::source::DEFAULT_MODEL_NAME;
 use rareflow::model::{Model, PORTFOLIO_ALL, PORTFOLIO_NONE};
+use rareflow::report::results_dir::{self, Target};
 
 pub use rareflow::io::scenario;
 pub use rareflow::io::source::ModelSource;
@@ -199,6 +202,13 @@ pub fn solve_options(args: &SolverArgs, portfolio: Option<String>) -> SolveOptio
         relax: args.relax,
         portfolio,
     }
+}
+
+/// `--out`, checked before anything is solved: not the model's directory,
+/// not a file, holding nothing but result files.
+pub fn out_target(out: Option<&Path>, src: &ModelSource, names: &[&str]) -> Result<Option<Target>> {
+    out.map(|dir| results_dir::target(dir, src.path(), names))
+        .transpose()
 }
 
 /// Prints the warnings of a checked model on stderr, before anything is

@@ -1,15 +1,16 @@
 //! `rareflow solve`: one plan, with the scenarios given applied together.
 
 use rareflow::error::Error;
-use rareflow::report::{files, terminal, Summary};
+use rareflow::report::files::{self, RESULT_FILES};
+use rareflow::report::{terminal, Summary};
 
-use super::stdout::{print_then_write, Outcome, Stdout};
-use super::{print_warnings, solve_options, source, source_name, stacked_scenarios};
+use super::stdout::{print_then_commit, Outcome, Stdout};
+use super::{out_target, print_warnings, solve_options, source, source_name, stacked_scenarios};
 use crate::cli::{Format, SolveArgs};
 
-/// Checks the model (its warnings go to stderr at once), solves, verifies,
-/// prints the summary and only then writes the result files (with
-/// `--out`); stage times go to stderr.
+/// Checks the model (its warnings go to stderr at once) and `--out`,
+/// solves, verifies, stages the result files, prints the summary and only
+/// then swaps the files in; stage times go to stderr.
 pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
     let src = source(&args.model)?;
     if super::is_all(&args.scenarios.names) {
@@ -23,26 +24,23 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
     let scenarios = stacked_scenarios(&src, &args.scenarios.names)?;
     let checked = rareflow::check(&src, &scenarios)?;
     print_warnings(&checked.warnings);
+    let dir = args.output.out.as_deref();
+    let target = out_target(dir, &src, RESULT_FILES)?;
     let opts = solve_options(&args.solver, args.portfolio.portfolio);
     let sol = rareflow::solve_checked(checked, &opts)?;
     let dependency = rareflow::trace::trace(&sol.model, &sol.network, &sol.plan);
     let summary = Summary::new(&sol.model, &sol.network, &sol.plan, &dependency, sol.size);
-    let dir = args.output.out.as_deref();
-    let print = |out: &mut Stdout| match args.output.format.format {
+    let staged = match &target {
+        Some(t) => {
+            let written =
+                files::result_files(&sol.model, &sol.network, &sol.plan, &dependency, &summary)?;
+            Some(t.stage(&written)?)
+        }
+        None => None,
+    };
+    print_then_commit(out, staged, |out| match args.output.format.format {
         Format::Table => out.print(&terminal::render(&summary, &source_name(&src))),
         Format::Json => out.json(&summary),
-    };
-    print_then_write(out, print, || match dir {
-        Some(d) => files::write_results(
-            d,
-            src.path(),
-            &sol.model,
-            &sol.network,
-            &sol.plan,
-            &dependency,
-            &summary,
-        ),
-        None => Ok(()),
     })?;
     let t = sol.timings;
     eprintln!(

@@ -7,15 +7,16 @@
 //! - any other failure (`> /dev/full`) is [`Error::Write`] on `stdout`,
 //!   exit 5.
 //!
-//! It also orders the two effects of a command that writes files: it
-//! prints first and writes the files after, so a run that exits non-zero
-//! on stdout never leaves new results behind ([`print_then_write`]).
+//! It also orders the two effects of a command that writes files: the set
+//! is staged first, printed second, and swapped in last, so a run that
+//! exits non-zero never leaves new results behind ([`print_then_commit`]).
 
 use std::fmt::Display;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use rareflow::error::{Error, Result as Written};
+use rareflow::error::Error;
+use rareflow::report::results_dir::Staged;
 use serde::Serialize;
 
 /// Why a command stopped: an error, or a reader that went away.
@@ -79,18 +80,21 @@ impl Stdout {
     }
 }
 
-/// Runs `print`, then `write` (the result files) when stdout took
+/// Runs `print`, then swaps in the `staged` files when stdout took
 /// everything or its reader left (exit 0 either way, so the files must be
-/// there); on any other failure nothing is written.
-pub fn print_then_write(
+/// there); on any other failure the staged files are dropped, and the
+/// previous results stay.
+pub fn print_then_commit(
     out: &mut Stdout,
+    staged: Option<Staged>,
     print: impl FnOnce(&mut Stdout) -> Outcome,
-    write: impl FnOnce() -> Written<()>,
 ) -> Outcome {
     let printed = print(out);
     match printed {
         Ok(()) | Err(Failure::BrokenPipe) => {
-            write()?;
+            if let Some(s) = staged {
+                s.commit()?;
+            }
             printed
         }
         Err(e) => Err(e),

@@ -2,6 +2,7 @@
 //! written as `summary.json`) and the result files.
 
 pub mod files;
+pub mod results_dir;
 pub mod terminal;
 
 use serde::Serialize;

@@ -1,12 +1,15 @@
 //! What rareflow leaves behind, through the real binary: stdout closed by
-//! its reader (exit 0, quietly) or full (exit 5), result files that do not
-//! depend on the order of the model's rows, warnings shown before a failed
-//! solve, and numeric flags checked with their own messages.
+//! its reader (exit 0, quietly) or full (exit 5), result directories
+//! replaced as one set even when runs are killed at random moments, result
+//! files that do not depend on the order of the model's rows, warnings
+//! shown before a failed solve, and numeric flags checked with their own
+//! messages.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 use rareflow::report::files::RESULT_FILES;
 
@@ -136,6 +139,181 @@ fn full_stdout_exits_5_and_leaves_no_new_results() {
         assert_eq!(o.status.code(), Some(5), "{args:?}: {}", stderr(&o));
         assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
     }
+}
+
+/// The leftovers of killed runs beside `out`: each must be a staging or
+/// old directory of one of `pids`.
+fn leftovers(parent: &Path, pids: &[u32]) -> Vec<String> {
+    let left: Vec<String> = names(parent).into_iter().filter(|n| n != "out").collect();
+    for n in &left {
+        let pid = n
+            .strip_prefix(".out.rareflow-staging-")
+            .or_else(|| n.strip_prefix(".out.rareflow-old-"))
+            .and_then(|p| p.parse::<u32>().ok());
+        assert!(pid.is_some_and(|p| pids.contains(&p)), "unexpected {n}");
+    }
+    left
+}
+
+/// Result files were renamed into place one at a time, so a run killed
+/// between two renames left a mix of two runs' files (and temporary files).
+/// Runs killed at random moments must leave `out` absent, or holding the
+/// complete set of one run; a run that finishes leaves its own set and
+/// clears what killed runs left. Two futures alternate, so a mix shows.
+#[test]
+fn runs_killed_at_random_moments_leave_one_complete_set() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tiny = tiny_dir();
+    let variants: [Vec<&str>; 2] = [
+        vec!["solve", path(&tiny)],
+        vec!["solve", path(&tiny), "--scenario", "china-halt-us"],
+    ];
+    // Kills land anywhere in a run: delays up to the longest full run
+    // (at most 50 ms).
+    let mut span = Duration::from_millis(5);
+    let reference: Vec<_> = variants
+        .iter()
+        .enumerate()
+        .map(|(v, args)| {
+            let dir = tmp.path().join(format!("ref{v}"));
+            let start = std::time::Instant::now();
+            let o = bin().args(args).arg("--out").arg(&dir).output().unwrap();
+            span = span.max(start.elapsed()).min(Duration::from_millis(50));
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            snapshot(&dir).unwrap()
+        })
+        .collect();
+    assert_ne!(reference[0], reference[1]);
+    let parent = tmp.path().join("p");
+    fs::create_dir(&parent).unwrap();
+    let out = parent.join("out");
+    let (mut seq, mut pids) = (Seq(0x5EED_F0D7), Vec::new());
+    let mut seen = [0usize; 5];
+    for i in 0..40 {
+        let v = i % 2;
+        let mut child = bin()
+            .args(&variants[v])
+            .arg("--out")
+            .arg(&out)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        pids.push(child.id());
+        std::thread::sleep(Duration::from_micros(seq.below(span.as_micros() as u64)));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        // Killed (no exit code), or finished with success.
+        assert!(
+            status.code().is_none() || status.success(),
+            "run {i}: {status}"
+        );
+        let finished = status.success();
+        let now = snapshot(&out);
+        let left = leftovers(&parent, &pids);
+        if finished {
+            assert_eq!(now.as_ref(), Some(&reference[v]), "run {i} finished");
+            assert_eq!(left, Vec::<String>::new(), "run {i} finished");
+        } else if let Some(set) = &now {
+            let names: Vec<&String> = set.keys().collect();
+            assert!(reference.contains(set), "run {i}: a mixed set {names:?}");
+        }
+        let k = match (finished, &now) {
+            (true, _) => 0,
+            (false, Some(set)) if *set == reference[v] => 1,
+            (false, Some(_)) => 2,
+            (false, None) => 3,
+        };
+        seen[k] += 1;
+        seen[4] += usize::from(!left.is_empty());
+    }
+    eprintln!(
+        "delays up to {span:?}: finished {}; killed leaving the new set {}, the previous \
+         set {}, none {}; leftovers seen after {} runs",
+        seen[0], seen[1], seen[2], seen[3], seen[4]
+    );
+    let o = bin()
+        .args(&variants[0])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(snapshot(&out).as_ref(), Some(&reference[0]));
+    assert_eq!(names(&parent), ["out"]);
+}
+
+/// A run killed between its two renames leaves the previous set under an
+/// old name and no `out`: the next run puts it back before anything else,
+/// even if that run then fails, and removes every leftover.
+#[test]
+fn a_swap_cut_short_is_put_back_by_the_next_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let tiny = tiny_dir();
+    let solve = |stdout: Stdio| {
+        bin()
+            .args(["solve", path(&tiny), "--out", path(&out)])
+            .stdout(stdout)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(solve(Stdio::null()).status.code(), Some(0));
+    let previous = snapshot(&out);
+    // Process ids above any pid_max: runs that are gone.
+    fs::rename(&out, tmp.path().join(".out.rareflow-old-4000000001")).unwrap();
+    let staging = tmp.path().join(".out.rareflow-staging-4000000002");
+    fs::create_dir(&staging).unwrap();
+    fs::write(staging.join("flows.csv"), "half").unwrap();
+    let failing = full().map_or_else(Stdio::null, Stdio::from);
+    solve(failing);
+    assert_eq!(snapshot(&out), previous);
+    assert_eq!(names(tmp.path()), ["out"]);
+}
+
+#[test]
+fn out_is_created_with_the_umask_mode_and_never_over_other_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tiny = tiny_dir();
+    let solve = |out: &Path| rareflow(&["solve", path(&tiny), "--out", path(out)]);
+    let out = tmp.path().join("a/b/out");
+    assert_eq!(solve(&out).status.code(), Some(0));
+    assert_eq!(names(&out).len(), RESULT_FILES.len());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let plain = tmp.path().join("plain");
+        fs::write(&plain, "").unwrap();
+        assert_eq!(
+            mode(&out.join("flows.csv")),
+            mode(&plain),
+            "not the umask's mode"
+        );
+    }
+    let file = tmp.path().join("file");
+    fs::write(&file, "mine").unwrap();
+    for (out, says) in [
+        (file.clone(), "it exists and is not a directory"),
+        (file.join("sub"), "Not a directory"),
+    ] {
+        let o = solve(&out);
+        assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{}", stderr(&o));
+    }
+    assert_eq!(fs::read_to_string(&file).unwrap(), "mine");
+    let mixed = tmp.path().join("mixed");
+    fs::create_dir(&mixed).unwrap();
+    fs::write(mixed.join("notes.txt"), "keep").unwrap();
+    let o = solve(&mixed);
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("rareflow did not write (notes.txt)"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(names(&mixed), ["notes.txt"]);
+    assert_eq!(names(tmp.path()), ["a", "file", "mixed", "plain"]);
 }
 
 /// Shuffles the data rows of every CSV of a model directory.
