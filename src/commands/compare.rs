@@ -33,7 +33,8 @@ struct Request {
 pub fn run(args: CompareArgs, out: &mut Stdout) -> Outcome {
     let src = source(&args.model)?;
     let plan = request(&src, &args)?;
-    // The model's own directory is refused for holding other files.
+    // Unlike solve's, compare's files may go into a new folder inside the
+    // model; the model's own directory is refused for holding other files.
     let target = match &args.output.out {
         Some(dir) => Some(results_dir::target(dir, None, COMPARISON_FILES)?),
         None => None,

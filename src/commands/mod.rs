@@ -204,8 +204,8 @@ pub fn solve_options(args: &SolverArgs, portfolio: Option<String>) -> SolveOptio
     }
 }
 
-/// `--out`, checked before anything is solved: not the model's directory,
-/// not a file, holding nothing but result files.
+/// `--out`, checked before anything is solved: not the model's directory
+/// nor inside it, not a file, holding nothing but result files.
 pub fn out_target(out: Option<&Path>, src: &ModelSource, names: &[&str]) -> Result<Option<Target>> {
     out.map(|dir| results_dir::target(dir, src.path(), names))
         .transpose()

@@ -22,7 +22,7 @@
 //! Because the swap replaces the directory, DIR must hold nothing but
 //! rareflow's own result files (or leftovers of earlier versions' temporary
 //! files, `.tmp*`): anything else would be lost, so such a DIR is refused.
-//! So is the model's own directory.
+//! So is the model's own directory and anything inside it.
 
 use std::ffi::{OsStr, OsString};
 use std::fs;
@@ -70,8 +70,8 @@ fn werr(path: &Path, reason: impl ToString) -> Error {
 }
 
 /// Checks `out` as the home of a set of files named `names`: not the model
-/// directory `model_dir`, not a file, and holding nothing but rareflow's
-/// result files. Changes nothing on disk.
+/// directory `model_dir` nor inside it, not a file, and holding nothing but
+/// rareflow's result files. Changes nothing on disk.
 ///
 /// # Errors
 /// [`Error::Write`] saying why `out` cannot take the set.
@@ -82,6 +82,15 @@ pub fn target(out: &Path, model_dir: Option<&Path>, names: &[&str]) -> Result<Ta
             return Err(werr(
                 out,
                 "this is the model's directory; choose another --out",
+            ));
+        }
+        if dir.starts_with(&model) {
+            return Err(werr(
+                out,
+                format!(
+                    "it is inside the model's directory {}; choose another --out",
+                    model_dir.unwrap_or(&model).display()
+                ),
             ));
         }
     }

@@ -1,13 +1,13 @@
 //! What rareflow leaves behind, through the real binary: stdout closed by
 //! its reader (exit 0, quietly) or full (exit 5), result directories
-//! replaced as one set even when runs are killed at random moments, result
-//! files that do not depend on the order of the model's rows, warnings
-//! shown before a failed solve, and numeric flags checked with their own
-//! messages.
+//! replaced as one set even when runs are killed at random moments, `--out`
+//! refused inside the model, result files that do not depend on the order
+//! of the model's rows, warnings shown before a failed solve, and numeric
+//! flags checked with their own messages.
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
@@ -62,6 +62,18 @@ impl Seq {
         self.0 ^= self.0 << 17;
         self.0 % n
     }
+}
+
+/// A copy of models/tiny with its scenarios.
+fn tiny_with_scenarios() -> tempfile::TempDir {
+    let m = copy_tiny();
+    let scenarios = m.path().join("scenarios");
+    fs::create_dir(&scenarios).unwrap();
+    for e in fs::read_dir(tiny_dir().join("scenarios")).unwrap() {
+        let e = e.unwrap();
+        fs::copy(e.path(), scenarios.join(e.file_name())).unwrap();
+    }
+    m
 }
 
 /// A run with its stdout closed by the reader before anything is printed.
@@ -314,6 +326,45 @@ fn out_is_created_with_the_umask_mode_and_never_over_other_files() {
     );
     assert_eq!(names(&mixed), ["notes.txt"]);
     assert_eq!(names(tmp.path()), ["a", "file", "mixed", "plain"]);
+}
+
+/// `--out MODEL/results` and `--out MODEL/scenarios` were accepted (only
+/// `--out MODEL` itself was refused), although results are never to be
+/// written into the model's directory.
+#[test]
+fn out_inside_the_model_is_refused() {
+    let m = tiny_with_scenarios();
+    let model = m.path();
+    let before = names(model);
+    let link = tempfile::tempdir().unwrap();
+    let alias = link.path().join("alias");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(model, &alias).unwrap();
+    let mut outs: Vec<PathBuf> = vec![
+        model.to_path_buf(),
+        model.join("results"),
+        model.join("scenarios"),
+        model.join("new/deeper"),
+        model.join("x/../results"),
+        model.join("."),
+    ];
+    if alias.exists() {
+        outs.push(alias.join("results"));
+    }
+    for out in outs {
+        let o = rareflow(&["solve", path(model), "--out", path(&out)]);
+        assert_eq!(
+            o.status.code(),
+            Some(5),
+            "{}: {}",
+            out.display(),
+            stderr(&o)
+        );
+        assert!(stderr(&o).contains("model's directory"), "{}", stderr(&o));
+        assert!(stdout(&o).is_empty());
+    }
+    assert_eq!(names(model), before);
+    assert_eq!(names(&model.join("scenarios")).len(), 4);
 }
 
 /// Shuffles the data rows of every CSV of a model directory.
