@@ -243,8 +243,8 @@ impl Target {
         let staging = &staged.staging;
         fs::create_dir(staging).map_err(|e| werr(staging, e))?;
         for (name, text) in files {
-            let path = staging.join(name);
-            write_synced(&path, text.as_ref().as_bytes()).map_err(|e| werr(&path, e))?;
+            write_synced(&staging.join(name), text.as_ref().as_bytes())
+                .map_err(|e| werr(&self.shown.join(name), e))?;
         }
         if let Ok(meta) = fs::metadata(&self.dir) {
             fs::set_permissions(staging, meta.permissions()).map_err(|e| werr(staging, e))?;
