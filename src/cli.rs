@@ -15,7 +15,7 @@ Exit codes:
   3  bad data: the model has errors (all are listed)
   4  missing input: the model directory, a required file, or a named
      scenario or portfolio does not exist
-  5  cannot write the results (nothing partial is left)
+  5  cannot write the results or stdout (no new results are left)
   6  no plan: infeasible, unbounded, or stopped at a limit before finding one
   7  the solver's plan failed verification against the model";
 
@@ -112,13 +112,19 @@ pub struct PortfolioArg {
 #[derive(Debug, Args)]
 pub struct SolverArgs {
     /// HiGHS threads (default 1).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    #[arg(
+        long,
+        value_name = "N",
+        allow_negative_numbers = true,
+        value_parser = clap::value_parser!(u32).range(1..=256)
+    )]
     pub threads: Option<u32>,
     /// Stop each solve after this many seconds, keeping the best plan found.
-    #[arg(long, value_name = "SECONDS", value_parser = positive)]
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true, value_parser = positive)]
     pub time_limit: Option<f64>,
-    /// Relative MIP gap at which each solve stops (for build decisions).
-    #[arg(long, value_name = "GAP", value_parser = positive)]
+    /// Relative MIP gap, in [0, 1], at which each solve stops (for build
+    /// decisions; 1 takes the first plan found).
+    #[arg(long, value_name = "GAP", allow_negative_numbers = true, value_parser = gap)]
     pub mip_gap: Option<f64>,
     /// Build decisions as shares in [0, 1] instead of yes/no (an LP, and a
     /// lower bound on the yes/no plan's cost).
@@ -139,7 +145,7 @@ pub struct FormatArg {
 #[derive(Debug, Args)]
 pub struct Output {
     /// Write the result files into this directory (created when missing;
-    /// written atomically, only on success).
+    /// the whole set replaced at once, only on success).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     #[command(flatten)]
@@ -234,10 +240,22 @@ pub struct InvestArgs {
     #[arg(long, value_enum, default_value_t = InvestObjective::Expected)]
     pub objective: InvestObjective,
     /// With `--objective cvar`: the weight of CVaR against expected cost.
-    #[arg(long, value_name = "LAMBDA", default_value_t = 1.0, value_parser = positive)]
+    #[arg(
+        long,
+        value_name = "LAMBDA",
+        default_value_t = 1.0,
+        allow_negative_numbers = true,
+        value_parser = positive
+    )]
     pub risk: f64,
     /// With `--objective cvar`: the CVaR level (mean of the worst 1 - ALPHA of outcomes).
-    #[arg(long, value_name = "ALPHA", default_value_t = 0.9, value_parser = level)]
+    #[arg(
+        long,
+        value_name = "ALPHA",
+        default_value_t = 0.9,
+        allow_negative_numbers = true,
+        value_parser = level
+    )]
     pub alpha: f64,
     #[command(flatten)]
     pub portfolio: PortfolioArg,
@@ -272,10 +290,20 @@ pub struct ScenariosArgs {
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
     /// Size: 4N mines, 2N separation plants, 2N metal plants, 3N magnet plants.
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    #[arg(
+        long,
+        default_value_t = 10,
+        allow_negative_numbers = true,
+        value_parser = clap::value_parser!(u32).range(1..=10_000)
+    )]
     pub scale: u32,
     /// Number of yearly periods from 2025.
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=50))]
+    #[arg(
+        long,
+        default_value_t = 5,
+        allow_negative_numbers = true,
+        value_parser = clap::value_parser!(u32).range(1..=50)
+    )]
     pub years: u32,
     /// Directory to write the model into.
     #[arg(long, value_name = "DIR")]
@@ -297,6 +325,14 @@ fn level(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if (0.0..1.0).contains(&v) => Ok(v),
         _ => Err(format!("expected a level in [0, 1), found \"{s}\"")),
+    }
+}
+
+/// A relative gap: 0 (prove the optimum) to 1 (take the first plan found).
+fn gap(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("expected a gap between 0 and 1, found \"{s}\"")),
     }
 }
 

@@ -1,5 +1,8 @@
 //! The `rareflow` binary: parses arguments, hands each subcommand to its
 //! function in [`commands`], and maps errors to the documented exit codes.
+//! Everything printed on stdout goes through [`commands::stdout::Stdout`]:
+//! a reader that closes the pipe ends the run quietly with exit 0, any
+//! other failure to write is exit 5.
 
 mod cli;
 mod commands;
@@ -7,41 +10,48 @@ mod commands;
 use std::process::ExitCode;
 
 use clap::Parser;
+use commands::stdout::{failure, Failure, Outcome, Stdout};
 use rareflow::error::{exit, Error};
 
 use cli::{Cli, Command};
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(c) => c,
+    match Cli::try_parse() {
+        Ok(cli) => finish(try_main(cli)),
         Err(e) => {
-            // --help and --version print on stdout and succeed.
-            let _ = e.print();
-            let code = if e.use_stderr() {
-                exit::USAGE
+            // A usage error goes to stderr (exit 2); --help and --version
+            // go to stdout and succeed.
+            let printed = e.print();
+            if e.use_stderr() {
+                ExitCode::from(exit::USAGE as u8)
             } else {
-                exit::OK
-            };
-            return ExitCode::from(code as u8);
+                finish(printed.map_err(|io| failure(&io)))
+            }
         }
-    };
-    match try_main(cli) {
-        Ok(()) => ExitCode::from(exit::OK as u8),
-        Err(e) => {
+    }
+}
+
+/// The exit code of a run: 0 when it finished or stdout's reader left,
+/// else the error's, after reporting it.
+fn finish(outcome: Outcome) -> ExitCode {
+    match outcome {
+        Ok(()) | Err(Failure::BrokenPipe) => ExitCode::from(exit::OK as u8),
+        Err(Failure::Error(e)) => {
             report_error(&e);
             ExitCode::from(e.exit_code() as u8)
         }
     }
 }
 
-fn try_main(cli: Cli) -> Result<(), Error> {
+fn try_main(cli: Cli) -> Outcome {
+    let out = &mut Stdout::new();
     match cli.command {
-        Command::Solve(args) => commands::solve::run(args),
-        Command::Compare(args) => commands::compare::run(args),
-        Command::Invest(args) => commands::invest::run(args),
-        Command::Validate(args) => commands::validate::run(args),
-        Command::Scenarios(args) => commands::scenarios::run(args),
-        Command::Generate(args) => commands::generate::run(args),
+        Command::Solve(args) => commands::solve::run(args, out),
+        Command::Compare(args) => commands::compare::run(args, out),
+        Command::Invest(args) => commands::invest::run(args, out),
+        Command::Validate(args) => commands::validate::run(args, out),
+        Command::Scenarios(args) => commands::scenarios::run(args, out),
+        Command::Generate(args) => commands::generate::run(args, out),
     }
 }
 

@@ -7,10 +7,13 @@
 
 use rareflow::compare::{self, Comparison, DependencyMeasure};
 use rareflow::error::{Error, Result};
-use rareflow::report::{files, terminal};
+use rareflow::report::files::{self, COMPARISON_FILES};
+use rareflow::report::terminal;
 
+use super::stdout::{print_then_commit, Outcome, Stdout};
 use super::{
-    futures, portfolios, print_json, solve_options, source, weights, ModelSource, SolveOptions,
+    futures, out_target, portfolios, print_futures_warnings, solve_options, source, weights,
+    ModelSource, SolveOptions,
 };
 use crate::cli::{CompareArgs, Format};
 
@@ -24,24 +27,28 @@ struct Request {
     currency: String,
 }
 
-/// Checks the arguments, solves the cells, writes the files (with `--out`)
-/// and prints the comparison.
-pub fn run(args: CompareArgs) -> Result<()> {
+/// Checks the arguments and `--out`, prints the futures' warnings, solves
+/// the cells, stages the files (with `--out`), prints the comparison and
+/// only then swaps the files in.
+pub fn run(args: CompareArgs, out: &mut Stdout) -> Outcome {
     let src = source(&args.model)?;
     let plan = request(&src, &args)?;
+    // Like solve's, compare's files never go into the model's directory.
+    let target = out_target(args.output.out.as_deref(), &src, COMPARISON_FILES)?;
+    print_futures_warnings(&src, &plan.futures);
     let c = solve(&src, &plan, args.solver.threads)?;
-    if let Some(dir) = &args.output.out {
-        let written = files::comparison_files(&c)?;
-        files::write_atomically(dir, &written)?;
-    }
-    match args.output.format.format {
-        Format::Table => print!(
-            "{}",
-            terminal::render_comparison(&c, &plan.measure, &plan.currency)
-        ),
-        Format::Json => print_json(&c)?,
-    }
-    Ok(())
+    let staged = match &target {
+        Some(t) => Some(t.stage(&files::comparison_files(&c)?)?),
+        None => None,
+    };
+    print_then_commit(out, staged, |out| match args.output.format.format {
+        Format::Table => out.print(&terminal::render_comparison(
+            &c,
+            &plan.measure,
+            &plan.currency,
+        )),
+        Format::Json => out.json(&c),
+    })
 }
 
 /// The model without scenarios names the portfolios and countries.

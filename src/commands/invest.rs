@@ -1,22 +1,24 @@
 //! `rareflow invest`: one build plan for every future, chosen before the
 //! future is known.
 
-use rareflow::error::Result;
 use rareflow::invest::{self, Objective};
 use rareflow::report::terminal;
 
-use super::{futures, portfolio, print_json, solve_options, source, weights};
+use super::stdout::{Outcome, Stdout};
+use super::{futures, portfolio, print_futures_warnings, solve_options, source, weights};
 use crate::cli::{Format, InvestArgs, InvestObjective};
 
-/// Checks the futures, weights and portfolio against the model, solves the
-/// extensive form and prints the investment.
-pub fn run(args: InvestArgs) -> Result<()> {
+/// Checks the futures, weights and portfolio against the model, prints
+/// the futures' warnings, solves the extensive form and prints the
+/// investment.
+pub fn run(args: InvestArgs, out: &mut Stdout) -> Outcome {
     let src = source(&args.model)?;
     let checked = rareflow::check(&src, &[])?;
     let name = args.portfolio.portfolio;
     portfolio(&checked.model, name.as_deref())?;
     let futures = futures(&src, &args.futures.names)?;
     let weights = weights(args.futures.weights.as_deref(), &futures)?;
+    print_futures_warnings(&src, &futures);
     let futures: Vec<(String, f64)> = futures
         .into_iter()
         .map(|s| {
@@ -43,8 +45,7 @@ pub fn run(args: InvestArgs) -> Result<()> {
     spinner.finish_and_clear();
     let r = r?;
     match args.format.format {
-        Format::Table => print!("{}", terminal::render_investment(&r)),
-        Format::Json => print_json(&r)?,
+        Format::Table => out.print(&terminal::render_investment(&r)),
+        Format::Json => out.json(&r),
     }
-    Ok(())
 }

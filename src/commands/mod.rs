@@ -11,13 +11,16 @@ pub mod generate;
 pub mod invest;
 pub mod scenarios;
 pub mod solve;
+pub mod stdout;
 pub mod validate;
 
+use std::path::Path;
+
 use rareflow::compare::BASELINE;
-use rareflow::error::{Error, Result};
+use rareflow::error::{Diagnostic, Diagnostics, Error, Result};
 use rareflow::io::source::DEFAULT_MODEL_NAME;
 use rareflow::model::{Model, PORTFOLIO_ALL, PORTFOLIO_NONE};
-use serde::Serialize;
+use rareflow::report::results_dir::{self, Target};
 
 pub use rareflow::io::scenario;
 pub use rareflow::io::source::ModelSource;
@@ -201,11 +204,42 @@ pub fn solve_options(args: &SolverArgs, portfolio: Option<String>) -> SolveOptio
     }
 }
 
-/// Prints `value` as pretty JSON on stdout.
-pub fn print_json(value: &impl Serialize) -> Result<()> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Internal(e.to_string()))?;
-    println!("{text}");
-    Ok(())
+/// `--out`, checked before anything is solved: not the model's directory
+/// nor inside it, not a file, holding nothing but result files.
+pub fn out_target(out: Option<&Path>, src: &ModelSource, names: &[&str]) -> Result<Option<Target>> {
+    out.map(|dir| results_dir::target(dir, src.path(), names))
+        .transpose()
+}
+
+/// Prints the warnings of a checked model on stderr, before anything is
+/// solved, so that a failed solve still shows what explains it.
+pub fn print_warnings(warnings: &Diagnostics) {
+    for w in warnings.items() {
+        eprintln!("{w}");
+    }
+}
+
+/// Checks the model under each future (a scenario name, or [`BASELINE`])
+/// and prints every distinct warning once, before anything is solved. A
+/// future with errors is left to the solve, which reports it.
+pub fn print_futures_warnings(src: &ModelSource, futures: &[String]) {
+    let mut seen: Vec<Diagnostic> = Vec::new();
+    for name in futures {
+        let scenarios = if name == BASELINE {
+            Vec::new()
+        } else {
+            vec![name.clone()]
+        };
+        let Ok(checked) = rareflow::check(src, &scenarios) else {
+            continue;
+        };
+        for w in checked.warnings.items() {
+            if !seen.contains(w) {
+                eprintln!("{w}");
+                seen.push(w.clone());
+            }
+        }
+    }
 }
 
 #[cfg(test)]

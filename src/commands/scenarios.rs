@@ -1,16 +1,15 @@
 //! `rareflow scenarios`: a model's scenarios with their descriptions.
 
-use rareflow::error::Result;
-
+use super::stdout::{Outcome, Stdout};
 use super::{scenario, source, source_name};
 use crate::cli::ScenariosArgs;
 
 /// Prints one line per scenario: its name and description.
-pub fn run(args: ScenariosArgs) -> Result<()> {
+pub fn run(args: ScenariosArgs, out: &mut Stdout) -> Outcome {
     let src = source(&args.model)?;
     let names = src.scenario_names();
     if names.is_empty() {
-        println!("{}: no scenarios", source_name(&src));
+        out.line(format!("{}: no scenarios", source_name(&src)))?;
     }
     let width = names.iter().map(String::len).max().unwrap_or(0);
     for name in names {
@@ -22,7 +21,7 @@ pub fn run(args: ScenariosArgs) -> Result<()> {
             .as_deref()
             .and_then(scenario::description)
             .unwrap_or_else(|| "(no description)".to_string());
-        println!("{name:width$}  {description}");
+        out.line(format!("{name:width$}  {description}"))?;
     }
     Ok(())
 }

@@ -1,46 +1,47 @@
 //! `rareflow solve`: one plan, with the scenarios given applied together.
 
-use rareflow::error::{Error, Result};
-use rareflow::report::{files, terminal, Summary};
+use rareflow::error::Error;
+use rareflow::report::files::{self, RESULT_FILES};
+use rareflow::report::{terminal, Summary};
 
-use super::{print_json, solve_options, source, source_name, stacked_scenarios};
+use super::stdout::{print_then_commit, Outcome, Stdout};
+use super::{out_target, print_warnings, solve_options, source, source_name, stacked_scenarios};
 use crate::cli::{Format, SolveArgs};
 
-/// Solves, verifies, writes the result files (with `--out`) and prints the
-/// summary; stage times go to stderr.
-pub fn run(args: SolveArgs) -> Result<()> {
+/// Checks the model (its warnings go to stderr at once) and `--out`,
+/// solves, verifies, stages the result files, prints the summary and only
+/// then swaps the files in; stage times go to stderr.
+pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
     let src = source(&args.model)?;
     if super::is_all(&args.scenarios.names) {
         return Err(Error::Usage(
             "--scenarios all: solve applies its scenarios together, in order; to solve \
              each future on its own, use `rareflow compare` or `rareflow invest`"
                 .into(),
-        ));
+        )
+        .into());
     }
     let scenarios = stacked_scenarios(&src, &args.scenarios.names)?;
+    let checked = rareflow::check(&src, &scenarios)?;
+    print_warnings(&checked.warnings);
+    let dir = args.output.out.as_deref();
+    let target = out_target(dir, &src, RESULT_FILES)?;
     let opts = solve_options(&args.solver, args.portfolio.portfolio);
-    let sol = rareflow::solve(&src, &scenarios, &opts)?;
-    for w in sol.warnings.items() {
-        eprintln!("{w}");
-    }
+    let sol = rareflow::solve_checked(checked, &opts)?;
     let dependency = rareflow::trace::trace(&sol.model, &sol.network, &sol.plan);
     let summary = Summary::new(&sol.model, &sol.network, &sol.plan, &dependency, sol.size);
-    let out = &args.output.out;
-    if let Some(dir) = out {
-        files::write_results(
-            dir,
-            src.path(),
-            &sol.model,
-            &sol.network,
-            &sol.plan,
-            &dependency,
-            &summary,
-        )?;
-    }
-    match args.output.format.format {
-        Format::Table => print!("{}", terminal::render(&summary, &source_name(&src))),
-        Format::Json => print_json(&summary)?,
-    }
+    let staged = match &target {
+        Some(t) => {
+            let written =
+                files::result_files(&sol.model, &sol.network, &sol.plan, &dependency, &summary)?;
+            Some(t.stage(&written)?)
+        }
+        None => None,
+    };
+    print_then_commit(out, staged, |out| match args.output.format.format {
+        Format::Table => out.print(&terminal::render(&summary, &source_name(&src))),
+        Format::Json => out.json(&summary),
+    })?;
     let t = sol.timings;
     eprintln!(
         "times: load {:.3}s, checks {:.3}s, build {:.3}s, solve {:.3}s, verify {:.3}s{}",
@@ -49,7 +50,7 @@ pub fn run(args: SolveArgs) -> Result<()> {
         t.build,
         t.solve,
         t.verify,
-        out.as_ref().map_or(String::new(), |d| format!(
+        dir.map_or(String::new(), |d| format!(
             "; results written to {}",
             d.display()
         ))

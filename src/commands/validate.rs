@@ -2,25 +2,23 @@
 //! applied together, or under each scenario in turn (`--scenarios all`).
 
 use rareflow::compare::BASELINE;
-use rareflow::error::{Diagnostic, Error, Result, Severity};
+use rareflow::error::{Diagnostic, Error, Severity};
 use rareflow::Checked;
 
-use super::{source, source_name, stacked_scenarios, ModelSource};
+use super::stdout::{Outcome, Stdout};
+use super::{print_warnings, source, source_name, stacked_scenarios, ModelSource};
 use crate::cli::ValidateArgs;
 
 /// Checks the model; problems go to stderr, the verdict to stdout.
-pub fn run(args: ValidateArgs) -> Result<()> {
+pub fn run(args: ValidateArgs, out: &mut Stdout) -> Outcome {
     let src = source(&args.model)?;
     if super::is_all(&args.scenarios.names) {
-        return each_scenario(&src);
+        return each_scenario(&src, out);
     }
     let scenarios = stacked_scenarios(&src, &args.scenarios.names)?;
     let checked = rareflow::check(&src, &scenarios)?;
-    for w in checked.warnings.items() {
-        eprintln!("{w}");
-    }
-    println!("{}: ok ({})", source_name(&src), counts(&checked));
-    Ok(())
+    print_warnings(&checked.warnings);
+    out.line(format!("{}: ok ({})", source_name(&src), counts(&checked)))
 }
 
 /// What a checked model holds, for the verdict line.
@@ -42,7 +40,7 @@ fn counts(checked: &Checked) -> String {
 /// The model alone, then under each of its scenarios in turn: one verdict
 /// line per check on stdout, then every distinct problem once on stderr
 /// (a problem in the model itself shows up under every scenario).
-fn each_scenario(src: &ModelSource) -> Result<()> {
+fn each_scenario(src: &ModelSource, out: &mut Stdout) -> Outcome {
     let mut futures = vec![BASELINE.to_string()];
     futures.extend(src.scenario_names());
     let (mut warnings, mut errors) = (Vec::new(), Vec::new());
@@ -55,18 +53,18 @@ fn each_scenario(src: &ModelSource) -> Result<()> {
         let label = format!("{}, {name}", source_name(src));
         match rareflow::check(src, &scenarios) {
             Ok(checked) => {
-                println!("{label}: ok ({})", counts(&checked));
+                out.line(format!("{label}: ok ({})", counts(&checked)))?;
                 keep_new(&mut warnings, checked.warnings.items());
             }
             Err(Error::Invalid(found)) => {
                 let (e, w): (Vec<Diagnostic>, Vec<Diagnostic>) = found
                     .into_iter()
                     .partition(|d| d.severity == Severity::Error);
-                println!("{label}: {} error(s)", e.len());
+                out.line(format!("{label}: {} error(s)", e.len()))?;
                 keep_new(&mut warnings, &w);
                 keep_new(&mut errors, &e);
             }
-            Err(other) => return Err(other),
+            Err(other) => return Err(other.into()),
         }
     }
     for w in &warnings {
@@ -75,7 +73,7 @@ fn each_scenario(src: &ModelSource) -> Result<()> {
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(Error::Invalid(errors))
+        Err(Error::Invalid(errors).into())
     }
 }
 

@@ -1,13 +1,12 @@
-//! The results directory: `flows.csv`, `production.csv`, `shortages.csv`,
-//! `prices.csv`, `caps.csv` and `summary.json`, written atomically: every
-//! file goes to a temporary file in the same directory first, and only when
-//! all are complete are they renamed into place. Never into the model's own
-//! directory.
+//! The contents of the result files: `flows.csv`, `production.csv`,
+//! `shortages.csv`, `prices.csv`, `caps.csv`, `dependency.csv`,
+//! `builds.csv` and `summary.json` for a solve, `compare.csv` and
+//! `compare_portfolios.csv` for a comparison. Every file lists its rows in
+//! the order of their keys (periods in time order, then ids), never in the
+//! order of the model's files. Putting them on disk, as one set, is
+//! [`super::results_dir`]'s job.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-
-use tempfile::NamedTempFile;
+use std::path::Path;
 
 use super::{num, place, Summary};
 use crate::error::{Error, Result};
@@ -28,34 +27,21 @@ pub const RESULT_FILES: &[&str] = &[
     "summary.json",
 ];
 
-/// Writes every result file into `dir` (created when missing).
+/// The files a comparison writes.
+pub const COMPARISON_FILES: &[&str] = &["compare.csv", "compare_portfolios.csv"];
+
+/// The contents of every result file of a solve, named as in
+/// [`RESULT_FILES`].
 ///
 /// # Errors
-/// [`Error::Write`] when `dir` is the model's directory, or when any file
-/// cannot be written; then no result file has been replaced.
-pub fn write_results(
-    dir: &Path,
-    model_dir: Option<&Path>,
+/// [`Error::Internal`] when a document cannot be formatted.
+pub fn result_files(
     model: &Model,
     network: &Network,
     plan: &Plan,
     dependency: &Dependency,
     summary: &Summary,
-) -> Result<()> {
-    let werr = |path: &Path, reason: String| Error::Write {
-        path: path.to_path_buf(),
-        reason,
-    };
-    if let Some(m) = model_dir {
-        if let (Ok(a), Ok(b)) = (m.canonicalize(), dir.canonicalize()) {
-            if a == b {
-                return Err(werr(
-                    dir,
-                    "this is the model's directory; choose another --out".into(),
-                ));
-            }
-        }
-    }
+) -> Result<Vec<(&'static str, String)>> {
     let contents = [
         flows_csv(model, network, plan),
         production_csv(model, plan),
@@ -72,35 +58,17 @@ pub fn write_results(
     for (name, text) in RESULT_FILES.iter().zip(contents) {
         files.push((*name, text?));
     }
-    write_atomically(dir, &files)
+    Ok(files)
 }
 
-/// Writes `files` (name, contents) into `dir`, creating it when missing:
-/// every file to a temporary file in `dir` first, then all renamed into
-/// place, so a run stopped half-way never leaves a half-written file.
+/// Replaces the files in `dir` (created when missing) with `files` (name,
+/// contents) as one set: see [`super::results_dir`].
 ///
 /// # Errors
-/// [`Error::Write`] naming the file or directory that failed.
+/// [`Error::Write`] naming the file or directory that failed; the previous
+/// set is then left as it was.
 pub fn write_atomically<S: AsRef<str>>(dir: &Path, files: &[(&str, S)]) -> Result<()> {
-    let werr = |path: &Path, reason: String| Error::Write {
-        path: path.to_path_buf(),
-        reason,
-    };
-    std::fs::create_dir_all(dir).map_err(|e| werr(dir, e.to_string()))?;
-    let mut staged: Vec<(NamedTempFile, PathBuf)> = Vec::new();
-    for (name, text) in files {
-        let target = dir.join(name);
-        let mut tmp = NamedTempFile::new_in(dir).map_err(|e| werr(dir, e.to_string()))?;
-        tmp.write_all(text.as_ref().as_bytes())
-            .and_then(|_| tmp.as_file().sync_all())
-            .map_err(|e| werr(&target, e.to_string()))?;
-        staged.push((tmp, target));
-    }
-    for (tmp, target) in staged {
-        tmp.persist(&target)
-            .map_err(|e| werr(&target, e.error.to_string()))?;
-    }
-    Ok(())
+    super::results_dir::replace(dir, files)
 }
 
 fn csv_text(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<String> {
@@ -236,7 +204,7 @@ fn prices_csv(model: &Model, plan: &Plan) -> Result<String> {
 }
 
 fn caps_csv(model: &Model, plan: &Plan) -> Result<String> {
-    let rows = plan.caps.iter().map(|c| {
+    let rows = super::caps_by_key(model, plan).into_iter().map(|c| {
         vec![
             model.periods[c.period.0].label.clone(),
             model.export_controls[c.control].id.clone(),

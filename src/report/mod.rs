@@ -2,6 +2,7 @@
 //! written as `summary.json`) and the result files.
 
 pub mod files;
+pub mod results_dir;
 pub mod terminal;
 
 use serde::Serialize;
@@ -9,7 +10,7 @@ use serde::Serialize;
 use crate::formulation::lp::LpSize;
 use crate::model::{Endpoint, Model};
 use crate::network::Network;
-use crate::plan::{Costs, Plan, Verification};
+use crate::plan::{CapUse, Costs, Plan, Verification};
 use crate::trace::{shares, Dependency, Share, STAGES};
 
 /// How many rows the "largest" and "most constrained" lists keep.
@@ -283,10 +284,10 @@ fn constrained_facilities(model: &Model, plan: &Plan) -> Vec<ConstrainedRow> {
     constrained
 }
 
-/// Every export cap of the plan, by control and period.
+/// Every export cap of the plan, by period, then control id.
 fn cap_rows(model: &Model, plan: &Plan) -> Vec<CapRow> {
-    plan.caps
-        .iter()
+    caps_by_key(model, plan)
+        .into_iter()
         .map(|c| CapRow {
             id: model.export_controls[c.control].id.clone(),
             period: model.periods[c.period.0].label.clone(),
@@ -295,6 +296,17 @@ fn cap_rows(model: &Model, plan: &Plan) -> Vec<CapRow> {
             shadow_price: c.shadow_price,
         })
         .collect()
+}
+
+/// The plan's export caps by period, then control id: never in the order
+/// of `export_controls.csv`.
+fn caps_by_key<'p>(model: &Model, plan: &'p Plan) -> Vec<&'p CapUse> {
+    let mut caps: Vec<&CapUse> = plan.caps.iter().collect();
+    caps.sort_by(|a, b| {
+        let id = |c: &CapUse| &model.export_controls[c.control].id;
+        (a.period, id(a)).cmp(&(b.period, id(b)))
+    });
+    caps
 }
 
 /// The candidates built (or, relaxed, built in part), with their start.

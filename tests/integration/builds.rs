@@ -228,7 +228,8 @@ fn compare_ranks_portfolios_by_regret_through_the_cli() {
         "description = \"US tariff 40%\"\n[[set]]\nfile = \"tariffs.csv\"\nvalues = { ad_valorem = 0.4 }\n",
     )
     .unwrap();
-    let out = dir.path().join("out");
+    let results = tempfile::tempdir().unwrap();
+    let out = results.path().join("out");
     let compare = |scenarios: &str, extra: &[&str]| {
         let mut args = vec![
             "compare",

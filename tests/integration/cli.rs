@@ -205,7 +205,8 @@ fn twins(dir: &Path) {
 fn r7g_tied_portfolios_are_all_flagged() {
     let m = copy_tiny_with_scenarios();
     twins(m.path());
-    let out = m.path().join("out");
+    let results = tempfile::tempdir().unwrap();
+    let out = results.path().join("out");
     let compare = |extra: &[&str]| {
         let mut args = vec![
             "compare",

@@ -11,6 +11,7 @@ mod global;
 mod invest;
 mod loader;
 mod numbers;
+mod output;
 mod properties;
 mod scenarios;
 mod tiny;

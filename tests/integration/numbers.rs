@@ -39,7 +39,8 @@ fn refused_at_load(dir: &Path, expected: &[&str]) -> String {
 /// Runs `solve --out` with `args` on a model: exit 3, nothing written.
 /// Returns stderr.
 fn solve_refused(dir: &Path, args: &[&str]) -> String {
-    let out = dir.join("results");
+    let results = tempfile::tempdir().unwrap();
+    let out = results.path().join("results");
     let mut all = vec![
         "solve",
         dir.to_str().unwrap(),
@@ -415,7 +416,8 @@ fn with_cells(text: &str, at: &[(usize, usize)], value: &str) -> String {
 /// refusal (exit 3, nothing written), never a solver failure or an
 /// unverified plan.
 fn solved_or_refused(dir: &Path, what: &str) -> i32 {
-    let out = dir.join("results");
+    let results = tempfile::tempdir().unwrap();
+    let out = results.path().join("results");
     let o = rareflow(&[
         "solve",
         dir.to_str().unwrap(),
