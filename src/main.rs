@@ -59,8 +59,8 @@ fn try_main(cli: Cli) -> Outcome {
 fn report_error(e: &Error) {
     if let Error::Invalid(diags) = e {
         for d in diags {
-            eprintln!("{d}");
+            commands::stdout::note(d);
         }
     }
-    eprintln!("error: {e}");
+    commands::stdout::note(format_args!("error: {e}"));
 }

@@ -14,6 +14,8 @@ pub mod solve;
 pub mod stdout;
 pub mod validate;
 
+use stdout::note;
+
 use std::path::Path;
 
 use rareflow::compare::BASELINE;
@@ -215,7 +217,7 @@ pub fn out_target(out: Option<&Path>, src: &ModelSource, names: &[&str]) -> Resu
 /// solved, so that a failed solve still shows what explains it.
 pub fn print_warnings(warnings: &Diagnostics) {
     for w in warnings.items() {
-        eprintln!("{w}");
+        note(w);
     }
 }
 
@@ -235,7 +237,7 @@ pub fn print_futures_warnings(src: &ModelSource, futures: &[String]) {
         };
         for w in checked.warnings.items() {
             if !seen.contains(w) {
-                eprintln!("{w}");
+                note(w);
                 seen.push(w.clone());
             }
         }

@@ -4,7 +4,7 @@ use rareflow::error::Error;
 use rareflow::report::files::{self, RESULT_FILES};
 use rareflow::report::{terminal, Summary};
 
-use super::stdout::{print_then_commit, Outcome, Stdout};
+use super::stdout::{note, print_then_commit, Outcome, Stdout};
 use super::{out_target, print_warnings, solve_options, source, source_name, stacked_scenarios};
 use crate::cli::{Format, SolveArgs};
 
@@ -43,7 +43,7 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
         Format::Json => out.json(&summary),
     })?;
     let t = sol.timings;
-    eprintln!(
+    note(format_args!(
         "times: load {:.3}s, checks {:.3}s, build {:.3}s, solve {:.3}s, verify {:.3}s{}",
         t.load,
         t.validate,
@@ -54,6 +54,6 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
             "; results written to {}",
             d.display()
         ))
-    );
+    ));
     Ok(())
 }

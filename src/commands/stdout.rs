@@ -100,3 +100,11 @@ pub fn print_then_commit(
         Err(e) => Err(e),
     }
 }
+
+/// Writes one line on stderr. A failure to write there (a full disk, a
+/// closed pipe) is ignored: stderr is where failures are reported, so there
+/// is nowhere left to report it, and it must not turn into a panic as
+/// `eprintln!` does.
+pub fn note(line: impl Display) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}

@@ -5,7 +5,7 @@ use rareflow::compare::BASELINE;
 use rareflow::error::{Diagnostic, Error, Severity};
 use rareflow::Checked;
 
-use super::stdout::{Outcome, Stdout};
+use super::stdout::{note, Outcome, Stdout};
 use super::{print_warnings, source, source_name, stacked_scenarios, ModelSource};
 use crate::cli::ValidateArgs;
 
@@ -68,7 +68,7 @@ fn each_scenario(src: &ModelSource, out: &mut Stdout) -> Outcome {
         }
     }
     for w in &warnings {
-        eprintln!("{w}");
+        note(w);
     }
     if errors.is_empty() {
         Ok(())

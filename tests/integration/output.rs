@@ -504,3 +504,24 @@ fn numeric_flags_are_checked_with_their_own_messages() {
         assert_eq!(o.status.code(), Some(0), "--mip-gap {gap}: {}", stderr(&o));
     }
 }
+
+/// A full or closed stderr was a panic (`eprintln!`): now nothing can be
+/// reported there, so the exit code alone tells the outcome.
+#[test]
+fn a_full_stderr_never_panics() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("skipped: this machine has no /dev/full");
+        return;
+    };
+    for (args, code) in [
+        (vec!["solve", path(&tiny_dir())], 0),
+        (vec!["solve", "/no/such/model"], 4),
+    ] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_rareflow"))
+            .args(&args)
+            .stderr(full.try_clone().unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(code), "{args:?}");
+    }
+}
