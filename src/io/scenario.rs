@@ -350,7 +350,7 @@ impl Applier<'_, '_> {
             if ok {
                 let (line, _) = self.at.line_col(row.span().start);
                 t.rows.push(RawRow {
-                    file: self.at.file.to_string(),
+                    file: self.at.file.into(),
                     line,
                     cells,
                 });

@@ -5,6 +5,8 @@
 //! literal`) are not for users; everything here reports as
 //! `file:line: column 'x': expected …, found …`.
 
+use std::sync::Arc;
+
 use crate::error::Diagnostics;
 use crate::model::schema::{Kind, Table};
 
@@ -37,8 +39,8 @@ pub struct RawTable {
 #[derive(Debug, Clone)]
 pub struct RawRow {
     /// The file it was written in: the table's file, or a scenario that
-    /// added it.
-    pub file: String,
+    /// added it (shared by every row of that file).
+    pub file: Arc<str>,
     /// 1-based line in that file.
     pub line: u64,
     /// One trimmed cell per schema column ("" when empty or absent).
@@ -72,8 +74,11 @@ impl RawTable {
 }
 
 /// Parses `text` as the table `spec`. Header problems (unknown, duplicate or
-/// missing columns, a `;`-separated file) are reported at line 1; a table
-/// whose header is unusable yields no rows.
+/// missing columns, a `;`-separated file) are reported at the
+/// header's line; a table whose header is unusable yields no rows.
+///
+/// # Complexity
+/// Linear in the length of `text`: lines are counted in one pass.
 pub fn parse_table(
     file: String,
     spec: &'static Table,
@@ -81,40 +86,26 @@ pub fn parse_table(
     diags: &mut Diagnostics,
 ) -> RawTable {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    // csv's own comment support does not count comment lines in its line
-    // numbers; blank them instead (empty lines are skipped but counted).
-    let text: String = text
-        .split_inclusive('\n')
-        .map(|l| {
-            if l.trim_start().starts_with('#') {
-                "\n"
-            } else {
-                l
-            }
-        })
-        .collect();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut records = Records::new(text);
     let mut table = RawTable::empty(file, spec);
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            diags.error(&table.file, Some(1), None, csv_message(&e));
+    let line = match records.next() {
+        Next::Record(line) => line,
+        Next::End => {
+            let msg = format!(
+                "expected a header line naming the columns ({}), found none",
+                names(spec)
+            );
+            diags.error(&table.file, Some(1), None, msg);
+            return table;
+        }
+        Next::Bad(line, msg) => {
+            diags.error(&table.file, line, None, msg);
             return table;
         }
     };
-    if let Some(position) = header_positions(&table.file, spec, &headers, diags) {
-        read_rows(
-            &mut table,
-            &mut reader,
-            &text,
-            &position,
-            headers.len(),
-            diags,
-        );
+    let headers = records.record.clone();
+    if let Some(position) = header_positions(&table.file, line, spec, &headers, diags) {
+        read_rows(&mut table, &mut records, &position, headers.len(), diags);
     }
     table
 }
@@ -123,30 +114,27 @@ pub fn parse_table(
 /// when the header is unusable.
 fn header_positions(
     file: &str,
+    line: u64,
     spec: &Table,
     headers: &csv::StringRecord,
     diags: &mut Diagnostics,
 ) -> Option<Vec<Option<usize>>> {
+    let mut error = |column: Option<&str>, msg: String| diags.error(file, Some(line), column, msg);
     if headers.len() <= 1 && headers.iter().any(|h| h.contains(';')) {
-        diags.error(
-            file,
-            Some(1),
+        error(
             None,
             "the file is separated by ';'; rareflow reads comma-separated files \
-             (export it from the spreadsheet as CSV with commas)",
+             (export it from the spreadsheet as CSV with commas)"
+                .into(),
         );
         return None;
     }
     if headers.iter().all(str::is_empty) {
-        diags.error(
-            file,
-            Some(1),
-            None,
-            format!(
-                "expected a header line naming the columns ({}), found none",
-                names(spec)
-            ),
+        let msg = format!(
+            "expected a header line naming the columns ({}), found none",
+            names(spec)
         );
+        error(None, msg);
         return None;
     }
     let mut position: Vec<Option<usize>> = vec![None; spec.columns.len()];
@@ -154,29 +142,21 @@ fn header_positions(
     for (i, h) in headers.iter().enumerate() {
         match spec.columns.iter().position(|c| c.name == h) {
             Some(k) if position[k].is_some() => {
-                diags.error(file, Some(1), Some(h), "column appears twice");
+                error(Some(h), "column appears twice".into());
                 header_ok = false;
             }
             Some(k) => position[k] = Some(i),
             None => {
-                diags.error(
-                    file,
-                    Some(1),
-                    Some(h),
-                    format!("unknown column; expected one of: {}", names(spec)),
-                );
+                let msg = format!("unknown column; expected one of: {}", names(spec));
+                error(Some(h), msg);
                 header_ok = false;
             }
         }
     }
     for (k, col) in spec.columns.iter().enumerate() {
         if col.required && position[k].is_none() {
-            diags.error(
-                file,
-                Some(1),
-                Some(col.name),
-                "required column is missing from the header",
-            );
+            let msg = "required column is missing from the header".to_string();
+            error(Some(col.name), msg);
             header_ok = false;
         }
     }
@@ -187,63 +167,145 @@ fn header_positions(
 /// column; a record with the wrong number of fields is reported and skipped.
 fn read_rows(
     table: &mut RawTable,
-    reader: &mut csv::Reader<&[u8]>,
-    text: &str,
+    records: &mut Records,
     position: &[Option<usize>],
     fields: usize,
     diags: &mut Diagnostics,
 ) {
-    let mut record = csv::StringRecord::new();
+    let file: Arc<str> = table.file.as_str().into();
     loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(0, |p| line_at(text, p.byte()));
-                if record.len() == 1 && record.get(0) == Some("") {
-                    continue;
-                }
-                if record.len() != fields {
-                    diags.error(
-                        &table.file,
-                        Some(line),
-                        None,
-                        format!(
-                            "expected {fields} fields (as in the header), found {}",
-                            record.len()
-                        ),
-                    );
-                    continue;
-                }
-                let cells = position
-                    .iter()
-                    .map(|p| p.and_then(|i| record.get(i)).unwrap_or("").to_string())
-                    .collect();
-                let file = table.file.clone();
-                table.rows.push(RawRow { file, line, cells });
+        let line = match records.next() {
+            Next::Record(line) => line,
+            Next::End => break,
+            Next::Bad(line, msg) => {
+                diags.error(&table.file, line, None, msg);
+                break;
             }
-            Err(e) => {
-                let line = e.position().map(|p| line_at(text, p.byte()));
-                diags.error(&table.file, line, None, csv_message(&e));
-                if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
-                    break;
+        };
+        let record = &records.record;
+        if record.len() != fields {
+            let msg = format!(
+                "expected {fields} fields (as in the header), found {}",
+                record.len()
+            );
+            diags.error(&table.file, Some(line), None, msg);
+            continue;
+        }
+        let cells = position
+            .iter()
+            .map(|p| p.and_then(|i| record.get(i)).unwrap_or("").to_string())
+            .collect();
+        let file = Arc::clone(&file);
+        table.rows.push(RawRow { file, line, cells });
+    }
+}
+
+/// The records of a CSV text, each with the line it starts on; blank and
+/// comment lines are skipped.
+struct Records<'t> {
+    text: &'t str,
+    reader: csv::Reader<&'t [u8]>,
+    lines: Lines<'t>,
+    /// The record [`Records::next`] found.
+    record: csv::StringRecord,
+}
+
+/// What [`Records::next`] found.
+enum Next {
+    /// A record (in [`Records::record`]), starting on this line.
+    Record(u64),
+    /// The end of the text.
+    End,
+    /// Something that ends the reading, at this line.
+    Bad(Option<u64>, String),
+}
+
+impl<'t> Records<'t> {
+    fn new(text: &'t str) -> Self {
+        // csv recognises `#` only where a record starts, so a `#` at the
+        // start of a line inside a quoted cell is text.
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .comment(Some(b'#'))
+            .trim(csv::Trim::All)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        Records {
+            text,
+            reader,
+            lines: Lines {
+                bytes: text.as_bytes(),
+                at: 0,
+                line: 1,
+            },
+            record: csv::StringRecord::new(),
+        }
+    }
+
+    /// The next record that is neither blank nor an indented comment line.
+    fn next(&mut self) -> Next {
+        loop {
+            match self.reader.read_record(&mut self.record) {
+                Ok(true) => {}
+                Ok(false) => return Next::End,
+                Err(e) => {
+                    let line = e.position().map(|p| self.lines.start(p.byte()).0);
+                    return Next::Bad(line, csv_message(&e));
                 }
+            }
+            let byte = self.record.position().map_or(0, csv::Position::byte);
+            let (line, start) = self.lines.start(byte);
+            let rest = &self.text[start..];
+            let first = self.record.get(0).unwrap_or("");
+            let blank = self.record.len() == 1 && first.is_empty();
+            // `  # …`: a comment after spaces, which csv reads as a record.
+            let comment = first.starts_with('#') && rest.trim_start().starts_with('#');
+            if !blank && !comment {
+                return Next::Record(line);
             }
         }
     }
 }
 
-/// The 1-based line of the first non-blank character at or after `byte`
-/// (csv reports a record's position before the blank lines it skipped).
-fn line_at(text: &str, byte: u64) -> u64 {
-    let start = (byte as usize).min(text.len());
-    let skip = text[start..]
-        .find(|c: char| c != '\n' && c != '\r')
-        .unwrap_or(0);
-    text.as_bytes()[..start + skip]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count() as u64
-        + 1
+/// Line numbers counted as the reader moves forward, so that finding the
+/// line of every record takes one pass over the text.
+struct Lines<'t> {
+    bytes: &'t [u8],
+    /// A byte offset, and the 1-based line it is on.
+    at: usize,
+    line: u64,
+}
+
+impl Lines<'_> {
+    /// The line and byte offset where the record csv places at `byte`
+    /// starts: csv places a record before the blank and comment lines it
+    /// skipped to reach it.
+    fn start(&mut self, byte: u64) -> (u64, usize) {
+        let byte = (byte as usize).min(self.bytes.len());
+        if byte < self.at {
+            (self.at, self.line) = (0, 1);
+        }
+        self.line += count_newlines(&self.bytes[self.at..byte]);
+        self.at = byte;
+        while let Some(&b) = self.bytes.get(self.at) {
+            let rest = &self.bytes[self.at..];
+            let skip = match b {
+                b'\n' | b'\r' => 1,
+                b'#' => rest
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .map_or(rest.len(), |k| k + 1),
+                _ => break,
+            };
+            self.line += count_newlines(&rest[..skip]);
+            self.at += skip;
+        }
+        (self.line, self.at)
+    }
+}
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 fn names(spec: &Table) -> String {

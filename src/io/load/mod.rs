@@ -48,9 +48,15 @@ pub fn load(source: &ModelSource, scenarios: &[String]) -> Result<(Model, Diagno
     // Without usable settings, keep checking the tables against an empty
     // horizon so every problem is reported in one run.
     let (settings, periods) = settings.unwrap_or_else(|| (empty_settings(), Vec::new()));
+    let period_ix = periods
+        .iter()
+        .enumerate()
+        .map(|(t, p)| (p.label.clone(), t))
+        .collect();
     let mut b = Builder {
         diags,
         periods,
+        period_ix,
         ..Default::default()
     };
     b.tables(&tables, settings.shortage_penalty);
@@ -221,6 +227,8 @@ fn empty_settings() -> Settings {
 struct Builder {
     diags: Diagnostics,
     periods: Vec<Period>,
+    /// Period label -> position in `periods`.
+    period_ix: BTreeMap<String, usize>,
     countries: Vec<Country>,
     country_ix: BTreeMap<String, usize>,
     groups: BTreeMap<String, Vec<usize>>,
@@ -285,8 +293,8 @@ impl Builder {
         if self.periods.is_empty() {
             return None; // model.toml is unusable and already reported
         }
-        match self.periods.iter().position(|p| p.label == label) {
-            Some(t) => Some(PeriodId(t)),
+        match self.period_ix.get(&label) {
+            Some(&t) => Some(PeriodId(t)),
             None => {
                 let msg = format!(
                     "expected a period of the horizon ({}), found \"{label}\"",
