@@ -529,6 +529,19 @@ mod tests {
     }
 
     #[test]
+    fn comments_start_only_where_a_record_does() {
+        let mut d = Diagnostics::default();
+        let text = "from,to,commodity,cost\n  # indented, with a comma\n\
+                    a,\"b\n# not a comment\",c,1\n\n# comment\nd,e,f,2\n";
+        let t = parse_table("lanes.csv".into(), &LANES, text, &mut d);
+        assert!(d.items().is_empty(), "{d:?}");
+        let rows: Vec<Row> = t.rows().collect();
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[0].line, rows[0].str("to")), (3, "b\n# not a comment"));
+        assert_eq!(rows[1].line, 7);
+    }
+
+    #[test]
     fn cells_are_trimmed_comments_skipped_and_lines_kept() {
         let mut d = Diagnostics::default();
         let t = parse_table(

@@ -65,3 +65,25 @@ fn a_large_file_loads_in_linear_time_and_keeps_its_line_numbers() {
     let took = start.elapsed();
     assert!(took < Duration::from_secs(30), "{took:?}");
 }
+
+/// A quoted cell may hold a line break followed by `#`: a comment starts
+/// only where a record does, never inside a quoted cell. The rows after it
+/// keep their lines.
+#[test]
+fn a_hash_after_a_line_break_inside_a_quoted_cell_is_text() {
+    let m = copy_tiny();
+    replace(
+        m.path(),
+        "facilities.csv",
+        "baotou_mine,Bayan Obo (bastnasite),",
+        "baotou_mine,\"Bayan Obo\n# east pit, and west\",",
+    );
+    let o = rareflow(&["validate", m.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    replace(m.path(), "facilities.csv", "AU,mine,400,", "AU,mine,4OO,");
+    validate_fails(
+        m.path(),
+        3,
+        &["facilities.csv:4: column 'capacity': expected a finite number >= 0, found \"4OO\""],
+    );
+}
