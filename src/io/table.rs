@@ -74,7 +74,7 @@ impl RawTable {
 }
 
 /// Parses `text` as the table `spec`. Header problems (unknown, duplicate or
-/// missing columns, a `;`-separated file) are reported at the
+/// missing columns, a file separated by `;` or tabs) are reported at the
 /// header's line; a table whose header is unusable yields no rows.
 ///
 /// # Complexity
@@ -88,22 +88,15 @@ pub fn parse_table(
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut records = Records::new(text);
     let mut table = RawTable::empty(file, spec);
-    let line = match records.next() {
-        Next::Record(line) => line,
-        Next::End => {
-            let msg = format!(
-                "expected a header line naming the columns ({}), found none",
-                names(spec)
-            );
-            diags.error(&table.file, Some(1), None, msg);
-            return table;
-        }
+    let (line, headers) = match records.next() {
+        Next::Record(line) => (line, records.record.clone()),
+        // An empty file: a header that names no column.
+        Next::End => (1, csv::StringRecord::new()),
         Next::Bad(line, msg) => {
             diags.error(&table.file, line, None, msg);
             return table;
         }
     };
-    let headers = records.record.clone();
     if let Some(position) = header_positions(&table.file, line, spec, &headers, diags) {
         read_rows(&mut table, &mut records, &position, headers.len(), diags);
     }
@@ -120,12 +113,13 @@ fn header_positions(
     diags: &mut Diagnostics,
 ) -> Option<Vec<Option<usize>>> {
     let mut error = |column: Option<&str>, msg: String| diags.error(file, Some(line), column, msg);
-    if headers.len() <= 1 && headers.iter().any(|h| h.contains(';')) {
+    if let Some(separator) = wrong_separator(spec, headers) {
         error(
             None,
-            "the file is separated by ';'; rareflow reads comma-separated files \
-             (export it from the spreadsheet as CSV with commas)"
-                .into(),
+            format!(
+                "the file is separated by {separator}; rareflow reads comma-separated files \
+                 (export it from the spreadsheet as CSV with commas)"
+            ),
         );
         return None;
     }
@@ -161,6 +155,24 @@ fn header_positions(
         }
     }
     header_ok.then_some(position)
+}
+
+/// `';'` or `tabs` when the header is one cell that splits on that
+/// separator into column names of `spec` (a spreadsheet's export with the
+/// wrong separator); binary junk or a mistyped header gets no such hint.
+fn wrong_separator(spec: &Table, headers: &csv::StringRecord) -> Option<&'static str> {
+    let [header] = headers.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    [(';', "';'"), ('\t', "tabs")]
+        .into_iter()
+        .find(|&(sep, _)| {
+            header.contains(sep)
+                && header
+                    .split(sep)
+                    .all(|h| spec.column(h.trim().trim_matches('"')).is_some())
+        })
+        .map(|(_, name)| name)
 }
 
 /// Reads every record after the header into `table`, one cell per schema
@@ -201,11 +213,14 @@ fn read_rows(
 }
 
 /// The records of a CSV text, each with the line it starts on; blank and
-/// comment lines are skipped.
+/// comment lines are skipped. Lines are counted as the reader moves
+/// forward, so finding the line of every record takes one pass.
 struct Records<'t> {
     text: &'t str,
     reader: csv::Reader<&'t [u8]>,
-    lines: Lines<'t>,
+    /// A byte offset, and the 1-based line it is on.
+    at: usize,
+    line: u64,
     /// The record [`Records::next`] found.
     record: csv::StringRecord,
 }
@@ -233,11 +248,8 @@ impl<'t> Records<'t> {
         Records {
             text,
             reader,
-            lines: Lines {
-                bytes: text.as_bytes(),
-                at: 0,
-                line: 1,
-            },
+            at: 0,
+            line: 1,
             record: csv::StringRecord::new(),
         }
     }
@@ -249,13 +261,24 @@ impl<'t> Records<'t> {
                 Ok(true) => {}
                 Ok(false) => return Next::End,
                 Err(e) => {
-                    let line = e.position().map(|p| self.lines.start(p.byte()).0);
+                    let line = e.position().map(|p| self.start(p.byte()).0);
                     return Next::Bad(line, csv_message(&e));
                 }
             }
             let byte = self.record.position().map_or(0, csv::Position::byte);
-            let (line, start) = self.lines.start(byte);
+            let (line, start) = self.start(byte);
             let rest = &self.text[start..];
+            // An unclosed quote swallows the rest of the file into one cell.
+            if self.reader.position().byte() as usize >= self.text.len() {
+                if let Some(open) = unclosed_quote(rest) {
+                    let line = line + count_newlines(&rest.as_bytes()[..open]);
+                    let msg = format!(
+                        "unterminated quote starting on line {line}: the quoted cell \
+                         opened there never closes, so it runs to the end of the file"
+                    );
+                    return Next::Bad(Some(line), msg);
+                }
+            }
             let first = self.record.get(0).unwrap_or("");
             let blank = self.record.len() == 1 && first.is_empty();
             // `  # …`: a comment after spaces, which csv reads as a record.
@@ -265,30 +288,20 @@ impl<'t> Records<'t> {
             }
         }
     }
-}
 
-/// Line numbers counted as the reader moves forward, so that finding the
-/// line of every record takes one pass over the text.
-struct Lines<'t> {
-    bytes: &'t [u8],
-    /// A byte offset, and the 1-based line it is on.
-    at: usize,
-    line: u64,
-}
-
-impl Lines<'_> {
     /// The line and byte offset where the record csv places at `byte`
     /// starts: csv places a record before the blank and comment lines it
     /// skipped to reach it.
     fn start(&mut self, byte: u64) -> (u64, usize) {
-        let byte = (byte as usize).min(self.bytes.len());
+        let bytes = self.text.as_bytes();
+        let byte = (byte as usize).min(bytes.len());
         if byte < self.at {
             (self.at, self.line) = (0, 1);
         }
-        self.line += count_newlines(&self.bytes[self.at..byte]);
+        self.line += count_newlines(&bytes[self.at..byte]);
         self.at = byte;
-        while let Some(&b) = self.bytes.get(self.at) {
-            let rest = &self.bytes[self.at..];
+        while let Some(&b) = bytes.get(self.at) {
+            let rest = &bytes[self.at..];
             let skip = match b {
                 b'\n' | b'\r' => 1,
                 b'#' => rest
@@ -306,6 +319,34 @@ impl Lines<'_> {
 
 fn count_newlines(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+/// Where the quoted cell that runs to the end of `record` (the text from
+/// the start of a record) opens, when no quote closes it. csv's rules: a
+/// quote opens a quoted cell only as the cell's first byte, `""` inside one
+/// is a quote, and any other quote closes it.
+fn unclosed_quote(record: &str) -> Option<usize> {
+    enum S {
+        Start,
+        Plain,
+        Quoted(usize),
+        Closing(usize),
+    }
+    let mut s = S::Start;
+    for (i, b) in record.bytes().enumerate() {
+        s = match (s, b) {
+            (S::Start, b'"') => S::Quoted(i),
+            (S::Quoted(o), b'"') => S::Closing(o),
+            (S::Quoted(o), _) => S::Quoted(o),
+            (S::Closing(o), b'"') => S::Quoted(o),
+            (_, b',' | b'\n' | b'\r') => S::Start,
+            _ => S::Plain,
+        };
+    }
+    match s {
+        S::Quoted(open) => Some(open),
+        _ => None,
+    }
 }
 
 fn names(spec: &Table) -> String {
@@ -498,16 +539,25 @@ mod tests {
     }
 
     #[test]
-    fn semicolon_files_are_named_as_such() {
-        let mut d = Diagnostics::default();
-        let t = parse_table(
-            "lanes.csv".into(),
-            &LANES,
-            "from;to;commodity;cost\na;b;c;1\n",
-            &mut d,
+    fn a_wrong_separator_is_named_only_when_the_header_splits_into_columns() {
+        let first = |text: &str| {
+            let mut d = Diagnostics::default();
+            let t = parse_table("lanes.csv".into(), &LANES, text, &mut d);
+            assert_eq!(t.rows().count(), 0);
+            d.items()[0].to_string()
+        };
+        assert!(first("from;to;commodity;cost\na;b;c;1\n").contains("separated by ';'"));
+        assert!(first("from\tto\tcommodity\tcost\na\tb\tc\t1\n").contains("separated by tabs"));
+        let junk = first("\u{fffd}PNG;\u{1a}x;y\n");
+        assert!(
+            junk.starts_with("lanes.csv:1: column '\u{fffd}PNG;"),
+            "{junk}"
         );
-        assert_eq!(t.rows().count(), 0);
-        assert!(d.items()[0].message.contains("separated by ';'"), "{:?}", d);
+        let quote = first("from,to,commodity,cost\n\na,\"b,c,1\nd,e,f,2\n");
+        assert!(
+            quote.starts_with("lanes.csv:3: unterminated quote starting on line 3"),
+            "{quote}"
+        );
     }
 
     #[test]
@@ -529,31 +579,18 @@ mod tests {
     }
 
     #[test]
-    fn comments_start_only_where_a_record_does() {
-        let mut d = Diagnostics::default();
-        let text = "from,to,commodity,cost\n  # indented, with a comma\n\
-                    a,\"b\n# not a comment\",c,1\n\n# comment\nd,e,f,2\n";
-        let t = parse_table("lanes.csv".into(), &LANES, text, &mut d);
-        assert!(d.items().is_empty(), "{d:?}");
-        let rows: Vec<Row> = t.rows().collect();
-        assert_eq!(rows.len(), 2);
-        assert_eq!((rows[0].line, rows[0].str("to")), (3, "b\n# not a comment"));
-        assert_eq!(rows[1].line, 7);
-    }
-
-    #[test]
     fn cells_are_trimmed_comments_skipped_and_lines_kept() {
         let mut d = Diagnostics::default();
-        let t = parse_table(
-            "lanes.csv".into(),
-            &LANES,
-            "\u{feff}from,to,commodity,cost\n# a comment\n a , b ,c, 5x \n",
-            &mut d,
-        );
+        // Comments start only where a record does: never inside a quoted cell.
+        let text = "\u{feff}from,to,commodity,cost\n# a comment\n a , b ,c, 5x \n\
+                    \n  # indented, with a comma\nd,\"e\n# not a comment\",f,1\ng,h,i,2\n";
+        let t = parse_table("lanes.csv".into(), &LANES, text, &mut d);
         let rows: Vec<Row> = t.rows().collect();
-        assert_eq!(rows.len(), 1);
-        assert_eq!(rows[0].line, 3);
-        assert_eq!(rows[0].str("from"), "a");
+        assert_eq!(rows.len(), 3);
+        assert_eq!((rows[0].line, rows[0].str("from")), (3, "a"));
+        assert_eq!((rows[1].line, rows[1].str("to")), (6, "e\n# not a comment"));
+        assert_eq!(rows[2].line, 8);
+        assert!(d.items().is_empty(), "{d:?}");
         assert_eq!(rows[0].number("cost", &mut d), Err(()));
         assert_eq!(
             d.items()[0].to_string(),

@@ -87,3 +87,35 @@ fn a_hash_after_a_line_break_inside_a_quoted_cell_is_text() {
         &["facilities.csv:4: column 'capacity': expected a finite number >= 0, found \"4OO\""],
     );
 }
+
+/// A tab-separated export (spreadsheets call it "text") gets the same hint
+/// as a `;`-separated one.
+#[test]
+fn a_tab_separated_file_is_named_as_such() {
+    let m = copy_tiny();
+    edit(m.path(), "demand.csv", |t| t.replace(',', "\t"));
+    validate_fails(
+        m.path(),
+        3,
+        &["demand.csv:1: the file is separated by tabs"],
+    );
+}
+
+/// An unterminated quote swallows the rest of the file into one cell: the
+/// message names the line where the quote opens, not a field count.
+#[test]
+fn an_unterminated_quote_is_named_at_its_line() {
+    let m = copy_tiny();
+    replace(
+        m.path(),
+        "demand.csv",
+        "US,ev,magnet,2025,",
+        "US,\"ev,magnet,2025,",
+    );
+    let err = validate_fails(
+        m.path(),
+        3,
+        &["demand.csv:4: unterminated quote starting on line 4"],
+    );
+    assert!(!err.contains("fields (as in the header)"), "{err}");
+}
