@@ -119,3 +119,20 @@ fn an_unterminated_quote_is_named_at_its_line() {
     );
     assert!(!err.contains("fields (as in the header)"), "{err}");
 }
+
+/// A model path that is a file is not "not found": it is a file (exit 4).
+#[test]
+fn a_model_path_that_is_a_file_is_named_as_a_file() {
+    let model = tiny_dir().join("model.toml");
+    let o = rareflow(&["validate", model.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(4), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{}: is a file, not a model directory",
+            model.display()
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("not found"), "{err}");
+}
