@@ -39,7 +39,7 @@ use toml::Spanned;
 use crate::error::Diagnostics;
 use crate::io::settings::Located;
 use crate::io::table::{parse_number, RawRow, RawTable};
-use crate::model::schema::Kind;
+use crate::model::schema::{Kind, SETTINGS_KEYS};
 
 /// Where scenario files live inside a model directory.
 pub const FOLDER: &str = "scenarios";
@@ -230,6 +230,40 @@ impl Applier<'_, '_> {
     }
 }
 
+/// The keys a scenario file may have at its top level.
+pub const KEYS: [&str; 5] = ["description", "remove", "set", "scale", "add"];
+
+/// Reports every top-level key that is not a scenario key (as when a
+/// `model.toml` is given as a scenario); true when there is none. A file
+/// that does not parse is left for serde to report.
+fn only_scenario_keys(at: &Located, diags: &mut Diagnostics) -> bool {
+    let (doc, errors) = toml::de::DeTable::parse_recoverable(at.text);
+    if !errors.is_empty() {
+        return true;
+    }
+    let unknown: Vec<_> = doc
+        .get_ref()
+        .keys()
+        .filter(|k| !KEYS.contains(&k.get_ref().as_ref()))
+        .collect();
+    let settings = unknown
+        .iter()
+        .any(|k| SETTINGS_KEYS.iter().any(|s| s.0 == k.get_ref().as_ref()));
+    let hint = if settings {
+        " (this looks like a model.toml, not a scenario)"
+    } else {
+        ""
+    };
+    for key in &unknown {
+        let msg = format!(
+            "not a scenario key: a scenario file's top-level keys are {}{hint}",
+            KEYS.join(", ")
+        );
+        at.error(diags, key.span(), key.get_ref(), msg);
+    }
+    unknown.is_empty()
+}
+
 /// Applies the scenario in `text` (shown as `file`) to `tables`.
 pub fn apply(
     file: &str,
@@ -238,6 +272,9 @@ pub fn apply(
     diags: &mut Diagnostics,
 ) {
     let at = Located { file, text };
+    if !only_scenario_keys(&at, diags) {
+        return;
+    }
     let Some(raw) = at.parse::<RawScenario>(diags) else {
         return;
     };

@@ -88,6 +88,26 @@ fn a_hash_after_a_line_break_inside_a_quoted_cell_is_text() {
     );
 }
 
+/// Binary junk is named for what it is, not taken for a `;`-separated
+/// file; `;` is named only when the header splits on it into column names.
+#[test]
+fn binary_junk_is_not_told_it_is_separated_by_semicolons() {
+    let m = copy_tiny();
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x02\0\0\0\x90\x91h6;\0";
+    std::fs::write(m.path().join("facilities.csv"), png).unwrap();
+    edit(m.path(), "tariffs.csv", |_| "a;b;c\n1;2;3\n".into());
+    let err = validate_fails(
+        m.path(),
+        3,
+        &[
+            "facilities.csv:1: expected a text file (UTF-8), found a PNG image",
+            "tariffs.csv:1: column 'a;b;c': unknown column",
+        ],
+    );
+    assert!(!err.contains("separated by"), "{err}");
+    assert!(!err.contains("facilities.csv:1: column"), "{err}");
+}
+
 /// A tab-separated export (spreadsheets call it "text") gets the same hint
 /// as a `;`-separated one.
 #[test]
@@ -135,4 +155,43 @@ fn a_model_path_that_is_a_file_is_named_as_a_file() {
         "{err}"
     );
     assert!(!err.contains("not found"), "{err}");
+}
+
+/// `--scenario` given a directory, a file that is not `.toml`, or a
+/// `model.toml`: each is told what a scenario file is.
+#[test]
+fn a_scenario_path_must_be_a_scenario_file() {
+    let tiny = tiny_dir();
+    let dir = tiny.to_str().unwrap();
+    let run = |scenario: &str, code: i32, expected: &str| {
+        let o = rareflow(&["validate", dir, "--scenario", scenario]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(code), "{scenario}: {err}");
+        assert!(
+            err.contains(expected),
+            "{scenario}: expected {expected:?} in:\n{err}"
+        );
+    };
+    let expected = "--scenario takes a scenario file ending in .toml";
+    run(
+        dir,
+        4,
+        &format!("{dir}: a directory, not a scenario file; {expected}"),
+    );
+    let readme = format!("{dir}/README.md");
+    run(
+        &readme,
+        4,
+        &format!("{readme}: not a scenario file; {expected}"),
+    );
+    let toml = format!("{dir}/model.toml");
+    run(
+        &toml,
+        3,
+        &format!(
+            "{toml}:3:1: column 'name': not a scenario key: a scenario file's top-level \
+             keys are description, remove, set, scale, add (this looks like a model.toml, \
+             not a scenario)"
+        ),
+    );
 }
