@@ -271,7 +271,7 @@ pub fn apply(
     tables: &mut BTreeMap<&'static str, RawTable>,
     diags: &mut Diagnostics,
 ) {
-    let at = Located { file, text };
+    let at = Located::new(file, text);
     if !only_scenario_keys(&at, diags) {
         return;
     }

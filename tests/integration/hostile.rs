@@ -195,3 +195,34 @@ fn a_scenario_path_must_be_a_scenario_file() {
         ),
     );
 }
+
+/// Every problem of `model.toml` in one run, each at line:column and in
+/// the user's words: both missing keys, a wrong type and the problem after
+/// it, a duplicated key by name.
+#[test]
+fn every_problem_of_model_toml_is_reported_in_one_run() {
+    let m = copy_tiny();
+    edit(m.path(), "model.toml", |_| {
+        "description = \"broken\"\n\
+         first_year = 2025.5\n\
+         last_year = 2026\n\
+         discount_rate = \"8%\"\n\
+         max_builds = -1\n\
+         currency = \"USD\"\n\
+         currency = \"EUR\"\n"
+            .into()
+    });
+    let err = validate_fails(
+        m.path(),
+        3,
+        &[
+            "model.toml:1:1: column 'name': required key is missing",
+            "model.toml:1:1: column 'shortage_penalty': required key is missing",
+            "model.toml:2:14: column 'first_year': expected a whole number (year), found \"2025.5\"",
+            "model.toml:4:17: column 'discount_rate': expected a number, found the text \"8%\"",
+            "model.toml:5:14: column 'max_builds': expected a whole number >= 0, found -1",
+            "model.toml:7:1: column 'currency': duplicate key \"currency\" (first set on line 6)",
+        ],
+    );
+    assert!(!err.contains("i64") && !err.contains("f64"), "{err}");
+}
