@@ -1,10 +1,12 @@
 //! One criterion group per pipeline stage — load, build, solve, warm
 //! re-solve — over models/tiny and synthetic models from the shared
 //! deterministic generator (`rareflow::synth`). Add a model to `models()` and
-//! every stage measures it.
+//! every stage measures it. `load_rows` loads and validates models/tiny with
+//! 10 k to 1 M demand rows, to show that loading grows linearly with a file.
 
+use std::fmt::Write;
 use std::hint::black_box;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use rareflow::formulation;
@@ -26,6 +28,49 @@ fn models(tmp: &tempfile::TempDir) -> Vec<(String, PathBuf)> {
         out.push((format!("synthetic-{scale}"), dir));
     }
     out
+}
+
+/// models/tiny over 10 yearly periods with `rows` demand rows, written
+/// into `dir`. A demand row is unique per (country, sector, commodity,
+/// period), so the rows spread over 2 countries, 10 periods and as many
+/// sectors as it takes; tonnes follow a fixed sequence.
+fn tiny_with_rows(dir: &Path, rows: usize) {
+    let tiny = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/tiny");
+    let mut files: Vec<(&str, String)> = ["countries.csv", "commodities.csv", "processes.csv"]
+        .into_iter()
+        .chain(["facilities.csv", "transport.csv", "tariffs.csv"])
+        .chain(["export_controls.csv"])
+        .map(|f| (f, std::fs::read_to_string(tiny.join(f)).unwrap()))
+        .collect();
+    let toml = "name = \"rows\"\nfirst_year = 2025\nlast_year = 2034\n\
+                discount_rate = 0.1\nshortage_penalty = 100000\n";
+    files.push(("model.toml", toml.to_string()));
+    let mut demand = String::from("country,sector,commodity,period,tonnes,shortage_penalty\n");
+    for k in 0..rows {
+        let (sector, country, year) = (k / 20, ["JP", "US"][k / 10 % 2], 2025 + k % 10);
+        let tonnes = 1 + k * 7919 % 500;
+        writeln!(demand, "{country},s{sector:07},magnet,{year},{tonnes},").unwrap();
+    }
+    files.push(("demand.csv", demand));
+    write_atomically(dir, &files).unwrap();
+}
+
+/// Loading and validating (`rareflow validate`) a model whose demand.csv
+/// has 10 k, 100 k and 1 M rows: the time per row stays flat.
+fn load_rows(c: &mut Criterion) {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut g = c.benchmark_group("load_rows");
+    g.sample_size(10);
+    for rows in [10_000, 100_000, 1_000_000] {
+        let dir = tmp.path().join(format!("rows-{rows}"));
+        tiny_with_rows(&dir, rows);
+        let src = ModelSource::dir(&dir).unwrap();
+        g.throughput(criterion::Throughput::Elements(rows as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(rows), &src, |b, src| {
+            b.iter(|| black_box(rareflow::check(src, &[]).unwrap()))
+        });
+    }
+    g.finish();
 }
 
 fn pipeline(c: &mut Criterion) {
@@ -130,5 +175,5 @@ fn pipeline(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, pipeline);
+criterion_group!(benches, pipeline, load_rows);
 criterion_main!(benches);

@@ -200,6 +200,9 @@ pub enum Error {
     /// The model directory does not exist or is not a directory.
     #[error("{}: model directory not found", .0.display())]
     ModelNotFound(PathBuf),
+    /// The model path names a file, not a directory.
+    #[error("{}: is a file, not a model directory (give the directory that holds model.toml and the CSV files)", .0.display())]
+    ModelIsAFile(PathBuf),
     /// A file could not be read.
     #[error("{}: cannot read: {source}", .path.display())]
     Read {
@@ -293,9 +296,10 @@ impl Error {
         match self {
             Error::Invalid(d) if d.iter().any(|d| d.missing_file) => exit::MISSING_INPUT,
             Error::Invalid(_) => exit::BAD_DATA,
-            Error::ModelNotFound(_) | Error::Read { .. } | Error::UnknownName { .. } => {
-                exit::MISSING_INPUT
-            }
+            Error::ModelNotFound(_)
+            | Error::ModelIsAFile(_)
+            | Error::Read { .. }
+            | Error::UnknownName { .. } => exit::MISSING_INPUT,
             Error::Write { .. } => exit::CANNOT_WRITE,
             Error::Usage(_) => exit::USAGE,
             Error::NoPlan(_) => exit::NO_PLAN,

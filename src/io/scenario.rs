@@ -39,7 +39,7 @@ use toml::Spanned;
 use crate::error::Diagnostics;
 use crate::io::settings::Located;
 use crate::io::table::{parse_number, RawRow, RawTable};
-use crate::model::schema::Kind;
+use crate::model::schema::{Kind, SETTINGS_KEYS};
 
 /// Where scenario files live inside a model directory.
 pub const FOLDER: &str = "scenarios";
@@ -230,6 +230,40 @@ impl Applier<'_, '_> {
     }
 }
 
+/// The keys a scenario file may have at its top level.
+pub const KEYS: [&str; 5] = ["description", "remove", "set", "scale", "add"];
+
+/// Reports every top-level key that is not a scenario key (as when a
+/// `model.toml` is given as a scenario); true when there is none. A file
+/// that does not parse is left for serde to report.
+fn only_scenario_keys(at: &Located, diags: &mut Diagnostics) -> bool {
+    let (doc, errors) = toml::de::DeTable::parse_recoverable(at.text);
+    if !errors.is_empty() {
+        return true;
+    }
+    let unknown: Vec<_> = doc
+        .get_ref()
+        .keys()
+        .filter(|k| !KEYS.contains(&k.get_ref().as_ref()))
+        .collect();
+    let settings = unknown
+        .iter()
+        .any(|k| SETTINGS_KEYS.iter().any(|s| s.0 == k.get_ref().as_ref()));
+    let hint = if settings {
+        " (this looks like a model.toml, not a scenario)"
+    } else {
+        ""
+    };
+    for key in &unknown {
+        let msg = format!(
+            "not a scenario key: a scenario file's top-level keys are {}{hint}",
+            KEYS.join(", ")
+        );
+        at.error(diags, key.span(), key.get_ref(), msg);
+    }
+    unknown.is_empty()
+}
+
 /// Applies the scenario in `text` (shown as `file`) to `tables`.
 pub fn apply(
     file: &str,
@@ -237,7 +271,10 @@ pub fn apply(
     tables: &mut BTreeMap<&'static str, RawTable>,
     diags: &mut Diagnostics,
 ) {
-    let at = Located { file, text };
+    let at = Located::new(file, text);
+    if !only_scenario_keys(&at, diags) {
+        return;
+    }
     let Some(raw) = at.parse::<RawScenario>(diags) else {
         return;
     };
@@ -263,10 +300,12 @@ impl Applier<'_, '_> {
             return;
         };
         if let Some(rows) = self.matching(t, Some(&op.get_ref().matching), op.span()) {
+            // `rows` is in ascending order: a binary search keeps this
+            // O(n log n) when a removal matches much of a large table.
             let mut i = 0;
             t.rows.retain(|_| {
                 i += 1;
-                !rows.contains(&(i - 1))
+                rows.binary_search(&(i - 1)).is_err()
             });
         }
     }
@@ -350,7 +389,7 @@ impl Applier<'_, '_> {
             if ok {
                 let (line, _) = self.at.line_col(row.span().start);
                 t.rows.push(RawRow {
-                    file: self.at.file.to_string(),
+                    file: self.at.file.into(),
                     line,
                     cells,
                 });

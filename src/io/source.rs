@@ -28,11 +28,14 @@ impl ModelSource {
     /// A directory on disk; fails when it does not exist.
     ///
     /// # Errors
-    /// [`Error::ModelNotFound`] when `path` is not a directory.
+    /// [`Error::ModelIsAFile`] when `path` is a file (a model is a
+    /// directory), [`Error::ModelNotFound`] when it is nothing at all.
     pub fn dir(path: impl Into<PathBuf>) -> Result<Self> {
         let path = path.into();
         if path.is_dir() {
             Ok(ModelSource::Dir(path))
+        } else if path.exists() {
+            Err(Error::ModelIsAFile(path))
         } else {
             Err(Error::ModelNotFound(path))
         }

@@ -5,6 +5,8 @@
 //! literal`) are not for users; everything here reports as
 //! `file:line: column 'x': expected …, found …`.
 
+use std::sync::Arc;
+
 use crate::error::Diagnostics;
 use crate::model::schema::{Kind, Table};
 
@@ -37,8 +39,8 @@ pub struct RawTable {
 #[derive(Debug, Clone)]
 pub struct RawRow {
     /// The file it was written in: the table's file, or a scenario that
-    /// added it.
-    pub file: String,
+    /// added it (shared by every row of that file).
+    pub file: Arc<str>,
     /// 1-based line in that file.
     pub line: u64,
     /// One trimmed cell per schema column ("" when empty or absent).
@@ -72,8 +74,11 @@ impl RawTable {
 }
 
 /// Parses `text` as the table `spec`. Header problems (unknown, duplicate or
-/// missing columns, a `;`-separated file) are reported at line 1; a table
-/// whose header is unusable yields no rows.
+/// missing columns, a file separated by `;` or tabs) are reported at the
+/// header's line; a table whose header is unusable yields no rows.
+///
+/// # Complexity
+/// Linear in the length of `text`: lines are counted in one pass.
 pub fn parse_table(
     file: String,
     spec: &'static Table,
@@ -81,40 +86,19 @@ pub fn parse_table(
     diags: &mut Diagnostics,
 ) -> RawTable {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    // csv's own comment support does not count comment lines in its line
-    // numbers; blank them instead (empty lines are skipped but counted).
-    let text: String = text
-        .split_inclusive('\n')
-        .map(|l| {
-            if l.trim_start().starts_with('#') {
-                "\n"
-            } else {
-                l
-            }
-        })
-        .collect();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut records = Records::new(text);
     let mut table = RawTable::empty(file, spec);
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            diags.error(&table.file, Some(1), None, csv_message(&e));
+    let (line, headers) = match records.next() {
+        Next::Record(line) => (line, records.record.clone()),
+        // An empty file: a header that names no column.
+        Next::End => (1, csv::StringRecord::new()),
+        Next::Bad(line, msg) => {
+            diags.error(&table.file, line, None, msg);
             return table;
         }
     };
-    if let Some(position) = header_positions(&table.file, spec, &headers, diags) {
-        read_rows(
-            &mut table,
-            &mut reader,
-            &text,
-            &position,
-            headers.len(),
-            diags,
-        );
+    if let Some(position) = header_positions(&table.file, line, spec, &headers, diags) {
+        read_rows(&mut table, &mut records, &position, headers.len(), diags);
     }
     table
 }
@@ -123,30 +107,28 @@ pub fn parse_table(
 /// when the header is unusable.
 fn header_positions(
     file: &str,
+    line: u64,
     spec: &Table,
     headers: &csv::StringRecord,
     diags: &mut Diagnostics,
 ) -> Option<Vec<Option<usize>>> {
-    if headers.len() <= 1 && headers.iter().any(|h| h.contains(';')) {
-        diags.error(
-            file,
-            Some(1),
+    let mut error = |column: Option<&str>, msg: String| diags.error(file, Some(line), column, msg);
+    if let Some(separator) = wrong_separator(spec, headers) {
+        error(
             None,
-            "the file is separated by ';'; rareflow reads comma-separated files \
-             (export it from the spreadsheet as CSV with commas)",
+            format!(
+                "the file is separated by {separator}; rareflow reads comma-separated files \
+                 (export it from the spreadsheet as CSV with commas)"
+            ),
         );
         return None;
     }
     if headers.iter().all(str::is_empty) {
-        diags.error(
-            file,
-            Some(1),
-            None,
-            format!(
-                "expected a header line naming the columns ({}), found none",
-                names(spec)
-            ),
+        let msg = format!(
+            "expected a header line naming the columns ({}), found none",
+            names(spec)
         );
+        error(None, msg);
         return None;
     }
     let mut position: Vec<Option<usize>> = vec![None; spec.columns.len()];
@@ -154,96 +136,217 @@ fn header_positions(
     for (i, h) in headers.iter().enumerate() {
         match spec.columns.iter().position(|c| c.name == h) {
             Some(k) if position[k].is_some() => {
-                diags.error(file, Some(1), Some(h), "column appears twice");
+                error(Some(h), "column appears twice".into());
                 header_ok = false;
             }
             Some(k) => position[k] = Some(i),
             None => {
-                diags.error(
-                    file,
-                    Some(1),
-                    Some(h),
-                    format!("unknown column; expected one of: {}", names(spec)),
-                );
+                let msg = format!("unknown column; expected one of: {}", names(spec));
+                error(Some(h), msg);
                 header_ok = false;
             }
         }
     }
     for (k, col) in spec.columns.iter().enumerate() {
         if col.required && position[k].is_none() {
-            diags.error(
-                file,
-                Some(1),
-                Some(col.name),
-                "required column is missing from the header",
-            );
+            let msg = "required column is missing from the header".to_string();
+            error(Some(col.name), msg);
             header_ok = false;
         }
     }
     header_ok.then_some(position)
 }
 
+/// `';'` or `tabs` when the header is one cell that splits on that
+/// separator into column names of `spec` (a spreadsheet's export with the
+/// wrong separator); binary junk or a mistyped header gets no such hint.
+fn wrong_separator(spec: &Table, headers: &csv::StringRecord) -> Option<&'static str> {
+    let [header] = headers.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    [(';', "';'"), ('\t', "tabs")]
+        .into_iter()
+        .find(|&(sep, _)| {
+            header.contains(sep)
+                && header
+                    .split(sep)
+                    .all(|h| spec.column(h.trim().trim_matches('"')).is_some())
+        })
+        .map(|(_, name)| name)
+}
+
 /// Reads every record after the header into `table`, one cell per schema
 /// column; a record with the wrong number of fields is reported and skipped.
 fn read_rows(
     table: &mut RawTable,
-    reader: &mut csv::Reader<&[u8]>,
-    text: &str,
+    records: &mut Records,
     position: &[Option<usize>],
     fields: usize,
     diags: &mut Diagnostics,
 ) {
-    let mut record = csv::StringRecord::new();
+    let file: Arc<str> = table.file.as_str().into();
     loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(0, |p| line_at(text, p.byte()));
-                if record.len() == 1 && record.get(0) == Some("") {
-                    continue;
-                }
-                if record.len() != fields {
-                    diags.error(
-                        &table.file,
-                        Some(line),
-                        None,
-                        format!(
-                            "expected {fields} fields (as in the header), found {}",
-                            record.len()
-                        ),
-                    );
-                    continue;
-                }
-                let cells = position
-                    .iter()
-                    .map(|p| p.and_then(|i| record.get(i)).unwrap_or("").to_string())
-                    .collect();
-                let file = table.file.clone();
-                table.rows.push(RawRow { file, line, cells });
+        let line = match records.next() {
+            Next::Record(line) => line,
+            Next::End => break,
+            Next::Bad(line, msg) => {
+                diags.error(&table.file, line, None, msg);
+                break;
             }
-            Err(e) => {
-                let line = e.position().map(|p| line_at(text, p.byte()));
-                diags.error(&table.file, line, None, csv_message(&e));
-                if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
-                    break;
-                }
-            }
+        };
+        let record = &records.record;
+        if record.len() != fields {
+            let msg = format!(
+                "expected {fields} fields (as in the header), found {}",
+                record.len()
+            );
+            diags.error(&table.file, Some(line), None, msg);
+            continue;
         }
+        let cells = position
+            .iter()
+            .map(|p| p.and_then(|i| record.get(i)).unwrap_or("").to_string())
+            .collect();
+        let file = Arc::clone(&file);
+        table.rows.push(RawRow { file, line, cells });
     }
 }
 
-/// The 1-based line of the first non-blank character at or after `byte`
-/// (csv reports a record's position before the blank lines it skipped).
-fn line_at(text: &str, byte: u64) -> u64 {
-    let start = (byte as usize).min(text.len());
-    let skip = text[start..]
-        .find(|c: char| c != '\n' && c != '\r')
-        .unwrap_or(0);
-    text.as_bytes()[..start + skip]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count() as u64
-        + 1
+/// The records of a CSV text, each with the line it starts on; blank and
+/// comment lines are skipped. Lines are counted as the reader moves
+/// forward, so finding the line of every record takes one pass.
+struct Records<'t> {
+    text: &'t str,
+    reader: csv::Reader<&'t [u8]>,
+    /// A byte offset, and the 1-based line it is on.
+    at: usize,
+    line: u64,
+    /// The record [`Records::next`] found.
+    record: csv::StringRecord,
+}
+
+/// What [`Records::next`] found.
+enum Next {
+    /// A record (in [`Records::record`]), starting on this line.
+    Record(u64),
+    /// The end of the text.
+    End,
+    /// Something that ends the reading, at this line.
+    Bad(Option<u64>, String),
+}
+
+impl<'t> Records<'t> {
+    fn new(text: &'t str) -> Self {
+        // csv recognises `#` only where a record starts, so a `#` at the
+        // start of a line inside a quoted cell is text.
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .comment(Some(b'#'))
+            .trim(csv::Trim::All)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        Records {
+            text,
+            reader,
+            at: 0,
+            line: 1,
+            record: csv::StringRecord::new(),
+        }
+    }
+
+    /// The next record that is neither blank nor an indented comment line.
+    fn next(&mut self) -> Next {
+        loop {
+            match self.reader.read_record(&mut self.record) {
+                Ok(true) => {}
+                Ok(false) => return Next::End,
+                Err(e) => {
+                    let line = e.position().map(|p| self.start(p.byte()).0);
+                    return Next::Bad(line, csv_message(&e));
+                }
+            }
+            let byte = self.record.position().map_or(0, csv::Position::byte);
+            let (line, start) = self.start(byte);
+            let rest = &self.text[start..];
+            // An unclosed quote swallows the rest of the file into one cell.
+            if self.reader.position().byte() as usize >= self.text.len() {
+                if let Some(open) = unclosed_quote(rest) {
+                    let line = line + count_newlines(&rest.as_bytes()[..open]);
+                    let msg = format!(
+                        "unterminated quote starting on line {line}: the quoted cell \
+                         opened there never closes, so it runs to the end of the file"
+                    );
+                    return Next::Bad(Some(line), msg);
+                }
+            }
+            let first = self.record.get(0).unwrap_or("");
+            let blank = self.record.len() == 1 && first.is_empty();
+            // `  # …`: a comment after spaces, which csv reads as a record.
+            let comment = first.starts_with('#') && rest.trim_start().starts_with('#');
+            if !blank && !comment {
+                return Next::Record(line);
+            }
+        }
+    }
+
+    /// The line and byte offset where the record csv places at `byte`
+    /// starts: csv places a record before the blank and comment lines it
+    /// skipped to reach it.
+    fn start(&mut self, byte: u64) -> (u64, usize) {
+        let bytes = self.text.as_bytes();
+        let byte = (byte as usize).min(bytes.len());
+        if byte < self.at {
+            (self.at, self.line) = (0, 1);
+        }
+        self.line += count_newlines(&bytes[self.at..byte]);
+        self.at = byte;
+        while let Some(&b) = bytes.get(self.at) {
+            let rest = &bytes[self.at..];
+            let skip = match b {
+                b'\n' | b'\r' => 1,
+                b'#' => rest
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .map_or(rest.len(), |k| k + 1),
+                _ => break,
+            };
+            self.line += count_newlines(&rest[..skip]);
+            self.at += skip;
+        }
+        (self.line, self.at)
+    }
+}
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+/// Where the quoted cell that runs to the end of `record` (the text from
+/// the start of a record) opens, when no quote closes it. csv's rules: a
+/// quote opens a quoted cell only as the cell's first byte, `""` inside one
+/// is a quote, and any other quote closes it.
+fn unclosed_quote(record: &str) -> Option<usize> {
+    enum S {
+        Start,
+        Plain,
+        Quoted(usize),
+        Closing(usize),
+    }
+    let mut s = S::Start;
+    for (i, b) in record.bytes().enumerate() {
+        s = match (s, b) {
+            (S::Start, b'"') => S::Quoted(i),
+            (S::Quoted(o), b'"') => S::Closing(o),
+            (S::Quoted(o), _) => S::Quoted(o),
+            (S::Closing(o), b'"') => S::Quoted(o),
+            (_, b',' | b'\n' | b'\r') => S::Start,
+            _ => S::Plain,
+        };
+    }
+    match s {
+        S::Quoted(open) => Some(open),
+        _ => None,
+    }
 }
 
 fn names(spec: &Table) -> String {
@@ -436,16 +539,25 @@ mod tests {
     }
 
     #[test]
-    fn semicolon_files_are_named_as_such() {
-        let mut d = Diagnostics::default();
-        let t = parse_table(
-            "lanes.csv".into(),
-            &LANES,
-            "from;to;commodity;cost\na;b;c;1\n",
-            &mut d,
+    fn a_wrong_separator_is_named_only_when_the_header_splits_into_columns() {
+        let first = |text: &str| {
+            let mut d = Diagnostics::default();
+            let t = parse_table("lanes.csv".into(), &LANES, text, &mut d);
+            assert_eq!(t.rows().count(), 0);
+            d.items()[0].to_string()
+        };
+        assert!(first("from;to;commodity;cost\na;b;c;1\n").contains("separated by ';'"));
+        assert!(first("from\tto\tcommodity\tcost\na\tb\tc\t1\n").contains("separated by tabs"));
+        let junk = first("\u{fffd}PNG;\u{1a}x;y\n");
+        assert!(
+            junk.starts_with("lanes.csv:1: column '\u{fffd}PNG;"),
+            "{junk}"
         );
-        assert_eq!(t.rows().count(), 0);
-        assert!(d.items()[0].message.contains("separated by ';'"), "{:?}", d);
+        let quote = first("from,to,commodity,cost\n\na,\"b,c,1\nd,e,f,2\n");
+        assert!(
+            quote.starts_with("lanes.csv:3: unterminated quote starting on line 3"),
+            "{quote}"
+        );
     }
 
     #[test]
@@ -469,16 +581,16 @@ mod tests {
     #[test]
     fn cells_are_trimmed_comments_skipped_and_lines_kept() {
         let mut d = Diagnostics::default();
-        let t = parse_table(
-            "lanes.csv".into(),
-            &LANES,
-            "\u{feff}from,to,commodity,cost\n# a comment\n a , b ,c, 5x \n",
-            &mut d,
-        );
+        // Comments start only where a record does: never inside a quoted cell.
+        let text = "\u{feff}from,to,commodity,cost\n# a comment\n a , b ,c, 5x \n\
+                    \n  # indented, with a comma\nd,\"e\n# not a comment\",f,1\ng,h,i,2\n";
+        let t = parse_table("lanes.csv".into(), &LANES, text, &mut d);
         let rows: Vec<Row> = t.rows().collect();
-        assert_eq!(rows.len(), 1);
-        assert_eq!(rows[0].line, 3);
-        assert_eq!(rows[0].str("from"), "a");
+        assert_eq!(rows.len(), 3);
+        assert_eq!((rows[0].line, rows[0].str("from")), (3, "a"));
+        assert_eq!((rows[1].line, rows[1].str("to")), (6, "e\n# not a comment"));
+        assert_eq!(rows[2].line, 8);
+        assert!(d.items().is_empty(), "{d:?}");
         assert_eq!(rows[0].number("cost", &mut d), Err(()));
         assert_eq!(
             d.items()[0].to_string(),

@@ -8,6 +8,7 @@ mod common;
 mod docs;
 mod errors;
 mod global;
+mod hostile;
 mod invest;
 mod loader;
 mod numbers;

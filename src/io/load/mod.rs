@@ -48,9 +48,15 @@ pub fn load(source: &ModelSource, scenarios: &[String]) -> Result<(Model, Diagno
     // Without usable settings, keep checking the tables against an empty
     // horizon so every problem is reported in one run.
     let (settings, periods) = settings.unwrap_or_else(|| (empty_settings(), Vec::new()));
+    let period_ix = periods
+        .iter()
+        .enumerate()
+        .map(|(t, p)| (p.label.clone(), t))
+        .collect();
     let mut b = Builder {
         diags,
         periods,
+        period_ix,
         ..Default::default()
     };
     b.tables(&tables, settings.shortage_penalty);
@@ -70,8 +76,9 @@ fn read_settings(
 ) -> Result<Option<(Settings, Vec<Period>)>> {
     let file = source.display("model.toml");
     Ok(match text(source, "model.toml", diags)? {
-        Some(text) => parse_settings(&file, &text, diags),
-        None => {
+        Contents::Text(text) => parse_settings(&file, &text, diags),
+        Contents::NotText => None,
+        Contents::Absent => {
             diags.missing_file(&file);
             None
         }
@@ -84,8 +91,9 @@ fn read_tables(source: &ModelSource, diags: &mut Diagnostics) -> Result<Tables> 
     for spec in schema::TABLES {
         let file = source.display(spec.file);
         let table = match text(source, spec.file, diags)? {
-            Some(text) => parse_table(file, spec, &text, diags),
-            None => {
+            Contents::Text(text) => parse_table(file, spec, &text, diags),
+            Contents::NotText => RawTable::empty(file, spec),
+            Contents::Absent => {
                 if spec.required {
                     diags.missing_file(&file);
                 }
@@ -115,7 +123,8 @@ fn apply_scenarios(
 /// A scenario's file as named in messages, and its text. `arg` is a path
 /// to a file on disk (relative to the working directory, whatever the
 /// model's source) or the name of one of the model's own scenarios. A
-/// scenario that does not exist is reported as missing input.
+/// scenario that does not exist, or a path that is not a `.toml` file, is
+/// reported as missing input.
 fn scenario_text(
     source: &ModelSource,
     arg: &str,
@@ -123,25 +132,21 @@ fn scenario_text(
 ) -> Result<Option<(String, String)>> {
     if scenario::is_file(arg) {
         let path = Path::new(arg);
-        if !path.exists() {
-            let hint = match arg.strip_suffix(".toml") {
-                Some(name) if source.scenario_names().iter().any(|n| n == name) => {
-                    format!(" (the model's own scenario \"{name}\" is given by its name)")
-                }
-                _ => String::new(),
-            };
-            missing(diags, arg, format!("scenario file not found{hint}"));
+        if let Some(problem) = not_a_scenario_file(source, arg, path) {
+            missing(diags, arg, problem);
             return Ok(None);
         }
         let bytes = std::fs::read(path).map_err(|source| Error::Read {
             path: path.to_path_buf(),
             source,
         })?;
-        return Ok(Some((arg.to_string(), decode(arg, bytes, diags))));
+        return Ok(decode(arg, bytes, diags).map(|text| (arg.to_string(), text)));
     }
     let file = format!("{}/{arg}.toml", scenario::FOLDER);
-    if let Some(text) = text(source, &file, diags)? {
-        return Ok(Some((source.display(&file), text)));
+    match text(source, &file, diags)? {
+        Contents::Text(text) => return Ok(Some((source.display(&file), text))),
+        Contents::NotText => return Ok(None),
+        Contents::Absent => {}
     }
     let known = source.scenario_names();
     let message = format!(
@@ -157,6 +162,30 @@ fn scenario_text(
     Ok(None)
 }
 
+/// Why the path `arg` given to `--scenario` is not a scenario file, if it
+/// is not: it does not exist, it is a directory, or it does not end in
+/// `.toml`.
+fn not_a_scenario_file(source: &ModelSource, arg: &str, path: &Path) -> Option<String> {
+    let expected = "--scenario takes a scenario file ending in .toml \
+                    or the name of one of the model's scenarios";
+    if path.is_dir() {
+        return Some(format!("a directory, not a scenario file; {expected}"));
+    }
+    if !path.exists() {
+        let hint = match arg.strip_suffix(".toml") {
+            Some(name) if source.scenario_names().iter().any(|n| n == name) => {
+                format!(" (the model's own scenario \"{name}\" is given by its name)")
+            }
+            _ => String::new(),
+        };
+        return Some(format!("scenario file not found{hint}"));
+    }
+    if !arg.ends_with(".toml") {
+        return Some(format!("not a scenario file; {expected}"));
+    }
+    None
+}
+
 /// Records that an input named on the command line does not exist.
 fn missing(diags: &mut Diagnostics, file: &str, message: String) {
     diags.push_diagnostic(Diagnostic {
@@ -170,19 +199,38 @@ fn missing(diags: &mut Diagnostics, file: &str, message: String) {
     });
 }
 
-/// The text of a model file, or `None` when the model has no such file.
-fn text(source: &ModelSource, file: &str, diags: &mut Diagnostics) -> Result<Option<String>> {
-    let Some(bytes) = source.read(file)? else {
-        return Ok(None);
-    };
-    Ok(Some(decode(&source.display(file), bytes, diags)))
+/// What a model file holds.
+enum Contents {
+    /// The model has no such file.
+    Absent,
+    /// Not text (an image, a workbook …): reported.
+    NotText,
+    /// Its text.
+    Text(String),
 }
 
-/// The bytes of `file` (as named in messages) as text. Invalid UTF-8 is an
-/// error located at the line of the first bad byte; the rest of the file is
-/// still checked, read with the bad bytes replaced.
-fn decode(file: &str, bytes: Vec<u8>, diags: &mut Diagnostics) -> String {
-    match String::from_utf8(bytes) {
+/// The contents of a model file.
+fn text(source: &ModelSource, file: &str, diags: &mut Diagnostics) -> Result<Contents> {
+    let Some(bytes) = source.read(file)? else {
+        return Ok(Contents::Absent);
+    };
+    Ok(match decode(&source.display(file), bytes, diags) {
+        Some(text) => Contents::Text(text),
+        None => Contents::NotText,
+    })
+}
+
+/// The bytes of `file` (as named in messages) as text, or `None` (reported
+/// at line 1) when they are not text at all. Invalid UTF-8 is an error
+/// located at the line of the first bad byte; the rest of the file is still
+/// checked, read with the bad bytes replaced.
+fn decode(file: &str, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<String> {
+    if let Some(kind) = binary_kind(&bytes) {
+        let msg = format!("expected a text file (UTF-8), found {kind}; is this the right file?");
+        diags.error(file, Some(1), None, msg);
+        return None;
+    }
+    Some(match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => {
             let bad = e.utf8_error().valid_up_to();
@@ -196,7 +244,35 @@ fn decode(file: &str, bytes: Vec<u8>, diags: &mut Diagnostics) -> String {
             );
             String::from_utf8_lossy(&bytes).into_owned()
         }
-    }
+    })
+}
+
+/// What a file that is not text holds, told by its first bytes (a known
+/// format) or by a NUL byte among them (which text never has).
+fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"\x89PNG", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"%PDF", "a PDF document"),
+        (
+            b"PK\x03\x04",
+            "a ZIP archive (an .xlsx workbook? export the sheet as CSV)",
+        ),
+        (
+            b"\xd0\xcf\x11\xe0",
+            "an Office document (an .xls workbook? export the sheet as CSV)",
+        ),
+        (b"\x1f\x8b", "a gzip archive"),
+        (b"\xff\xfe", "UTF-16 text (save it as UTF-8)"),
+        (b"\xfe\xff", "UTF-16 text (save it as UTF-8)"),
+    ];
+    let head = &bytes[..bytes.len().min(8192)];
+    MAGIC
+        .iter()
+        .find(|(magic, _)| head.starts_with(magic))
+        .map(|(_, kind)| *kind)
+        .or_else(|| head.contains(&0).then_some("binary data (a NUL byte)"))
 }
 
 /// Settings that stand in for an unusable `model.toml`.
@@ -221,6 +297,8 @@ fn empty_settings() -> Settings {
 struct Builder {
     diags: Diagnostics,
     periods: Vec<Period>,
+    /// Period label -> position in `periods`.
+    period_ix: BTreeMap<String, usize>,
     countries: Vec<Country>,
     country_ix: BTreeMap<String, usize>,
     groups: BTreeMap<String, Vec<usize>>,
@@ -285,8 +363,8 @@ impl Builder {
         if self.periods.is_empty() {
             return None; // model.toml is unusable and already reported
         }
-        match self.periods.iter().position(|p| p.label == label) {
-            Some(t) => Some(PeriodId(t)),
+        match self.period_ix.get(&label) {
+            Some(&t) => Some(PeriodId(t)),
             None => {
                 let msg = format!(
                     "expected a period of the horizon ({}), found \"{label}\"",
