@@ -14,7 +14,7 @@ Exit codes:
   2  usage: the command line could not be understood
   3  bad data: the model has errors (all are listed)
   4  missing input: the model directory, a required file, or a named
-     scenario or portfolio does not exist
+     scenario or portfolio does not exist (or the model path is a file)
   5  cannot write the results or stdout (no new results are left)
   6  no plan: infeasible, unbounded, or stopped at a limit before finding one
   7  the solver's plan failed verification against the model";

@@ -55,12 +55,17 @@ fn try_main(cli: Cli) -> Outcome {
     }
 }
 
-/// Every problem of a bad model, then the error itself, on stderr.
+/// Every problem of a bad model, then the error itself, on stderr, through
+/// one buffer (a model with a million bad rows prints in one go). A failure
+/// to write there is ignored: there is nowhere left to report it.
 fn report_error(e: &Error) {
+    use std::io::Write;
+    let mut err = std::io::BufWriter::new(std::io::stderr().lock());
     if let Error::Invalid(diags) = e {
         for d in diags {
-            commands::stdout::note(d);
+            let _ = writeln!(err, "{d}");
         }
     }
-    commands::stdout::note(format_args!("error: {e}"));
+    let _ = writeln!(err, "error: {e}");
+    let _ = err.flush();
 }

@@ -43,7 +43,7 @@ fn counts(checked: &Checked) -> String {
 fn each_scenario(src: &ModelSource, out: &mut Stdout) -> Outcome {
     let mut futures = vec![BASELINE.to_string()];
     futures.extend(src.scenario_names());
-    let (mut warnings, mut errors) = (Vec::new(), Vec::new());
+    let (mut warnings, mut errors) = (Distinct::default(), Distinct::default());
     for name in &futures {
         let scenarios = if name == BASELINE {
             Vec::new()
@@ -54,34 +54,43 @@ fn each_scenario(src: &ModelSource, out: &mut Stdout) -> Outcome {
         match rareflow::check(src, &scenarios) {
             Ok(checked) => {
                 out.line(format!("{label}: ok ({})", counts(&checked)))?;
-                keep_new(&mut warnings, checked.warnings.items());
+                warnings.keep_new(checked.warnings.items());
             }
             Err(Error::Invalid(found)) => {
                 let (e, w): (Vec<Diagnostic>, Vec<Diagnostic>) = found
                     .into_iter()
                     .partition(|d| d.severity == Severity::Error);
                 out.line(format!("{label}: {} error(s)", e.len()))?;
-                keep_new(&mut warnings, &w);
-                keep_new(&mut errors, &e);
+                warnings.keep_new(&w);
+                errors.keep_new(&e);
             }
             Err(other) => return Err(other.into()),
         }
     }
-    for w in &warnings {
+    for w in &warnings.items {
         note(w);
     }
-    if errors.is_empty() {
+    if errors.items.is_empty() {
         Ok(())
     } else {
-        Err(Error::Invalid(errors).into())
+        Err(Error::Invalid(errors.items).into())
     }
 }
 
-/// Appends the diagnostics of `found` not already in `kept`.
-fn keep_new(kept: &mut Vec<Diagnostic>, found: &[Diagnostic]) {
-    for d in found {
-        if !kept.contains(d) {
-            kept.push(d.clone());
+/// Diagnostics kept once each, in the order first found.
+#[derive(Default)]
+struct Distinct {
+    seen: std::collections::HashSet<String>,
+    items: Vec<Diagnostic>,
+}
+
+impl Distinct {
+    /// Appends the diagnostics of `found` not already kept.
+    fn keep_new(&mut self, found: &[Diagnostic]) {
+        for d in found {
+            if self.seen.insert(d.to_string()) {
+                self.items.push(d.clone());
+            }
         }
     }
 }

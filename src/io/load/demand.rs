@@ -31,6 +31,12 @@ impl Builder {
     pub(super) fn demand(&mut self, t: &RawTable, default_penalty: f64) {
         let mut seen: BTreeMap<(CountryId, String, CommodityId, PeriodId), u64> = BTreeMap::new();
         let mut totals: BTreeMap<MarketPeriod, f64> = BTreeMap::new();
+        let mut made = vec![false; self.commodities.len()];
+        for p in &self.processes {
+            for c in p.outputs() {
+                made[c.0] = true;
+            }
+        }
         for row in t.rows() {
             let country = self.country(&row, "country");
             let sector = row.text("sector", &mut self.diags);
@@ -44,7 +50,7 @@ impl Builder {
             else {
                 continue;
             };
-            if !self.processes.iter().any(|p| p.coef(c) > 0.0) {
+            if !made[c.0] {
                 row.error(
                     &mut self.diags,
                     "commodity",
