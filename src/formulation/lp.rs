@@ -58,6 +58,18 @@ impl Default for Lp {
 }
 
 impl Lp {
+    /// An empty LP with room for about `columns` columns and `rows` rows
+    /// (an estimate: it only saves the growth of its tables).
+    pub fn with_capacity(columns: usize, rows: usize) -> Lp {
+        let mut lp = Lp::default();
+        lp.columns.reserve(columns);
+        lp.keys.cols.reserve(columns);
+        lp.costs.reserve(columns);
+        lp.rows.reserve(rows);
+        lp.keys.rows.reserve(rows);
+        lp
+    }
+
     fn push(&mut self, key: ColKey, def: good_lp::VariableDefinition, cost: f64) -> Col {
         self.columns.push(self.vars.add(def));
         self.keys.cols.push((self.block, key));

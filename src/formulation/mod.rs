@@ -162,7 +162,13 @@ pub fn build(
     network: &Network,
     opts: &BuildOptions,
 ) -> Result<Formulation, SolverError> {
-    let mut lp = Lp::default();
+    let periods = model.periods.len();
+    let recipe_terms: usize = (model.facilities.iter())
+        .map(|f| model.processes[f.process.0].terms.len())
+        .sum();
+    let columns = periods * (model.facilities.len() + network.lanes().len() + recipe_terms);
+    let rows = periods * (recipe_terms + model.facilities.len()) + model.demand.len();
+    let mut lp = Lp::with_capacity(columns + model.demand.len(), rows);
     let mut shared = SharedBuilds::default();
     shared.offer(model, opts.builds);
     let index = add_block(&mut lp, model, network, opts, &mut shared);
