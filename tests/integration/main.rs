@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod docs;
 mod errors;
+mod fuzz;
 mod global;
 mod invest;
 mod loader;
