@@ -5,6 +5,7 @@
 mod builds;
 mod cli;
 mod common;
+mod corpus;
 mod docs;
 mod errors;
 mod fuzz;
