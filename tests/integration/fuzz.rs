@@ -44,7 +44,7 @@ use rareflow::solver::{SolveOptions, SolveStatus};
 /// The seed of the bounded run in `cargo test`.
 const DEFAULT_SEED: u64 = 0x7261_7265_666c_6f77;
 /// Cases of the bounded run.
-const BOUNDED_CASES: u64 = 300;
+const BOUNDED_CASES: u64 = 500;
 /// A case (load, check, solve) slower than this is a failure: the solver's
 /// own time limit is a few seconds, and loading is milliseconds.
 const SLOW: Duration = Duration::from_secs(30);
@@ -812,6 +812,12 @@ fn cell_value(rng: &mut Rng, files: &Files, file: &str, name: &str) -> String {
                 rng.pick(WORDS).to_string()
             }
         }
+        Some(Kind::List) if name == "ramp_up" && !rng.one_in(3) => rng
+            .pick(&[
+                "0.5", "0 0.5 1", "0 0 0", "1e-9", "1e-300 1", "0.3 0.7", "1 0", "1", "",
+                "0.5,0.7", "-0",
+            ])
+            .to_string(),
         Some(Kind::List) => {
             let all = ids(files);
             let n = rng.below(4);
@@ -1013,6 +1019,22 @@ fn mutation(rng: &mut Rng, files: &Files) -> Mutation {
 /// `last_year` still there, or not: both are mistakes worth making).
 fn periods(rng: &mut Rng) -> Mutation {
     let mut text = String::new();
+    if rng.one_in(2) {
+        // A list that fits models/tiny's demand: 2025 and 2026 on, the
+        // later periods several years long.
+        let mut start = 2025;
+        for i in 0..2 + rng.below(3) {
+            let years = if i == 0 { 1 } else { *rng.pick(&[1, 2, 5, 10]) };
+            text.push_str(&format!(
+                "\n[[periods]]\nlabel = \"{start}\"\nstart = {start}\nyears = {years}\n"
+            ));
+            start += years;
+        }
+        return Mutation::Append {
+            file: "model.toml".into(),
+            text,
+        };
+    }
     for _ in 0..rng.below(4) {
         let label = toml_str(rng.pick::<&str>(PERIODS));
         let start = *rng.pick(&[
@@ -1232,6 +1254,20 @@ fn generate(seed: u64, n: u64, mix: Mix) -> Case {
     let mut mutations = Vec::new();
     for _ in 0..1 + rng.below(4) {
         let m = mutation(&mut rng, &files);
+        // A [[periods]] list, mostly instead of first_year and last_year.
+        if matches!(&m, Mutation::Append { file, text } if file == "model.toml" && text.contains("[[periods]]"))
+            && !rng.one_in(4)
+        {
+            for key in ["first_year", "last_year"] {
+                let remove = Mutation::SetKey {
+                    file: "model.toml".into(),
+                    key: key.into(),
+                    value: None,
+                };
+                remove.apply(&mut files);
+                mutations.push(remove);
+            }
+        }
         m.apply(&mut files);
         mutations.push(m);
     }
