@@ -420,3 +420,40 @@ fn costs_at_their_limit_in_every_row_of_the_global_model() {
     set_column(&mut m, "facilities.csv", "variable_cost", "1e9");
     solves(&m, &["china-halt-us"]);
 }
+
+/// Found by fuzzing (models/global, the alloy a standard magnet plant
+/// takes in, `magnet_std_alloy,ndfeb_alloy,-1` in processes.csv, set to
+/// 1e-9): the loader accepted a coefficient of magnitude 1e-9, but HiGHS
+/// drops matrix entries of 1e-9 and less as zeros, so the solver's plan
+/// ignored the recipe's alloy and failed verification (exit 7: "balance of
+/// ndfeb_alloy at cn_magnet_alloy in 2026 (residual -1.5e-5)"). Such a
+/// coefficient is now refused at its cell; one just above it solves.
+#[test]
+fn a_recipe_coefficient_the_solver_would_drop() {
+    for coef in ["1e-9", "-1e-9", "5e-10"] {
+        let mut m = model("global");
+        replace(
+            &mut m,
+            "processes.csv",
+            "magnet_std_alloy,ndfeb_alloy,-1\n",
+            &format!("magnet_std_alloy,ndfeb_alloy,{coef}\n"),
+        );
+        refused(
+            &m,
+            3,
+            &[&format!(
+                "processes.csv:78: column 'coef': expected a coefficient of magnitude above \
+                 1e-9, up to 1e9 (the solver drops 1e-9 and less as zeros; rescale the unit of \
+                 the commodity or of the activity), found \"{coef}\""
+            )],
+        );
+    }
+    let mut m = model("global");
+    replace(
+        &mut m,
+        "processes.csv",
+        "magnet_std_alloy,ndfeb_alloy,-1\n",
+        "magnet_std_alloy,ndfeb_alloy,-1.1e-9\n",
+    );
+    solves(&m, &[]);
+}
