@@ -23,8 +23,7 @@ impl Problem {
         objective: Expression,
         rows: Vec<Constraint>,
     ) -> Result<Problem, SolverError> {
-        let max_cost = objective
-            .clone()
+        let max_cost = (&objective)
             .linear_coefficients()
             .fold(0.0, |m: f64, (_, c)| m.max(c.abs()));
         let mut problem = vars.minimise(objective).using(highs_backend);
