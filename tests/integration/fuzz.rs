@@ -22,10 +22,12 @@
 //! ```
 //!
 //! `cargo test` runs a few hundred cases; the long run is
-//! `cargo test --release --test integration fuzz::long_run -- --ignored --nocapture`,
+//! `cargo test --test integration fuzz::long_run -- --ignored --nocapture`,
 //! for `RAREFLOW_FUZZ_SECONDS` seconds (default 600) on
 //! `RAREFLOW_FUZZ_THREADS` threads (default: every core), from
-//! `RAREFLOW_FUZZ_SEED`.
+//! `RAREFLOW_FUZZ_SEED`. The dev profile is the one to use: it builds the
+//! dependencies (HiGHS) optimised, and keeps rareflow's overflow checks and
+//! debug assertions, which turn more defects into failures.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -1733,7 +1735,7 @@ fn hostile_mutations_are_refused_or_solved() {
 /// The long run: `RAREFLOW_FUZZ_SECONDS` (default 600) seconds of cases,
 /// or `RAREFLOW_FUZZ_CASES` cases, on `RAREFLOW_FUZZ_THREADS` threads.
 #[test]
-#[ignore = "long: run with --ignored (and --release)"]
+#[ignore = "long: run with --ignored"]
 fn long_run() {
     let seed = env_u64("RAREFLOW_FUZZ_SEED").unwrap_or(DEFAULT_SEED ^ 0x10_0000);
     let seconds = env_u64("RAREFLOW_FUZZ_SECONDS").unwrap_or(600);
