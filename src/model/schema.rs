@@ -87,10 +87,11 @@ pub mod limits {
     pub const PER_YEAR: f64 = 1e12;
     /// Money once: `build_cost`.
     pub const CAPITAL: f64 = 1e13;
-    /// Recipe coefficients, in magnitude: [`COEF_MIN`, `COEF`]. HiGHS drops
-    /// matrix entries below 1e-9 as zeros.
+    /// Recipe coefficients, in magnitude: (`COEF_MIN`, `COEF`]. HiGHS drops
+    /// matrix entries of 1e-9 and less (`small_matrix_value`) as zeros.
     pub const COEF: f64 = 1e9;
-    /// The smallest magnitude of a recipe coefficient.
+    /// The largest magnitude a recipe coefficient may not have: HiGHS
+    /// would drop it.
     pub const COEF_MIN: f64 = 1e-9;
     /// A tariff rate (`ad_valorem`): 1000 = 100,000%.
     pub const RATE: f64 = 1e3;

@@ -1,13 +1,15 @@
 //! Handing a built problem to HiGHS, and fixing columns before a solve.
 
 use good_lp::solvers::highs::highs as highs_backend;
-use good_lp::{Constraint, Expression, ProblemVariables, SolverModel};
+use good_lp::{Constraint, Expression, IntoAffineExpression, ProblemVariables, SolverModel};
 
 use super::{Col, SolveOptions, SolverError};
 
 /// A problem held by HiGHS, not yet solved.
 pub struct Problem {
     pub(super) model: highs::Model,
+    /// The largest cost in magnitude of the objective.
+    pub(super) max_cost: f64,
 }
 
 impl Problem {
@@ -21,6 +23,9 @@ impl Problem {
         objective: Expression,
         rows: Vec<Constraint>,
     ) -> Result<Problem, SolverError> {
+        let max_cost = (&objective)
+            .linear_coefficients()
+            .fold(0.0, |m: f64, (_, c)| m.max(c.abs()));
         let mut problem = vars.minimise(objective).using(highs_backend);
         for r in rows {
             problem.add_constraint(r);
@@ -28,7 +33,7 @@ impl Problem {
         let model = problem
             .try_into_inner()
             .map_err(|e| SolverError(format!("HiGHS refused the problem: {e}")))?;
-        Ok(Problem { model })
+        Ok(Problem { model, max_cost })
     }
 
     /// Fixes columns at values (lower = upper bound).

@@ -4,6 +4,7 @@
 use std::time::Instant;
 
 use highs::{HighsModelStatus, HighsSolutionStatus};
+use highs_sys::HighsInt;
 use serde::Serialize;
 
 use super::problem::fix_columns;
@@ -49,7 +50,11 @@ impl std::fmt::Display for SolveStatus {
 
 /// A solved (or attempted) problem, with its HiGHS instance kept alive.
 pub struct Session {
-    solved: Option<highs::SolvedModel>,
+    /// The HiGHS instance, holding the last solution and basis.
+    highs: Option<highs::Model>,
+    /// The largest cost in magnitude of the objective, to scale it by when
+    /// HiGHS gives up on the problem as it is.
+    max_cost: f64,
     /// The status of the last solve.
     pub status: SolveStatus,
     /// True when HiGHS holds a feasible primal solution.
@@ -79,7 +84,8 @@ impl Session {
     pub fn solve(mut problem: Problem, opts: &SolveOptions) -> Result<Session, SolverError> {
         problem.apply_options(opts)?;
         let mut s = Session {
-            solved: None,
+            highs: None,
+            max_cost: problem.max_cost,
             status: SolveStatus::Infeasible,
             has_plan: false,
             objective: f64::NAN,
@@ -110,23 +116,35 @@ impl Session {
         self.row_duals[row.0]
     }
 
-    fn run(&mut self, model: highs::Model) -> Result<(), SolverError> {
+    /// Runs HiGHS on `model` and reads back what it found. When HiGHS
+    /// gives up on a problem whose costs are large (its dual simplex stops
+    /// at "excessive dual values" on costs near 1e9, which every number
+    /// within its documented range can reach), the problem is solved again
+    /// from scratch with its objective scaled down by a power of two, as
+    /// HiGHS itself suggests; HiGHS undoes the scaling on every value it
+    /// reports.
+    fn run(&mut self, mut model: highs::Model) -> Result<(), SolverError> {
         let start = Instant::now();
-        let solved = model
-            .try_solve()
-            .map_err(|e| SolverError(format!("HiGHS failed: {e:?}")))?;
+        let mut outcome = run_highs(&mut model);
+        if outcome.is_err() {
+            if let Some(exponent) = objective_scale(self.max_cost) {
+                model
+                    .try_set_option("user_objective_scale", exponent)
+                    .map_err(|_| SolverError("HiGHS refused option user_objective_scale".into()))?;
+                clear_solution(&mut model);
+                outcome = run_highs(&mut model);
+            }
+        }
+        self.status = outcome?;
         self.seconds = start.elapsed().as_secs_f64();
-        self.status = status_of(solved.status())?;
-        self.has_plan = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
-        let gap = solved.mip_gap();
+        let read = Read(&model);
+        self.has_plan = read.primal_status()? == HighsSolutionStatus::Feasible;
+        let gap = read.double_info(c"mip_gap")?;
         self.mip_gap = gap.is_finite().then_some(gap);
-        self.objective = solved.objective_value();
-        self.iterations = solved.simplex_iteration_count();
-        let sol = solved.get_solution();
-        self.columns = sol.columns().to_vec();
-        self.column_duals = sol.dual_columns().to_vec();
-        self.row_duals = sol.dual_rows().to_vec();
-        self.solved = Some(solved);
+        self.objective = read.objective();
+        self.iterations = read.int_info(c"simplex_iteration_count")?;
+        (self.columns, self.column_duals, _, self.row_duals) = read.solution();
+        self.highs = Some(model);
         Ok(())
     }
 
@@ -137,10 +155,12 @@ impl Session {
     /// [`SolverError`] when HiGHS refuses a change or fails outright.
     pub fn resolve(&mut self, change: &Change) -> Result<(), SolverError> {
         let mut model = self
-            .solved
+            .highs
             .take()
-            .map(highs::Model::from)
             .ok_or_else(|| SolverError("no solved model to change".into()))?;
+        for &(_, cost) in &change.costs {
+            self.max_cost = self.max_cost.max(cost.abs());
+        }
         let ptr = model.as_mut_ptr();
         let check = |status: highs_sys::HighsInt, what: &str, index: usize| {
             if status == highs_sys::STATUS_ERROR {
@@ -180,6 +200,111 @@ impl Session {
         }
         fix_columns(&mut model, &change.fixed)?;
         self.run(model)
+    }
+}
+
+/// The power of two (its exponent) that brings the objective's largest
+/// cost down to 1e6, above which HiGHS calls costs excessively large; none
+/// when the costs are not that large.
+fn objective_scale(max_cost: f64) -> Option<i32> {
+    const LARGE: f64 = 1e6;
+    (max_cost.is_finite() && max_cost > LARGE).then(|| (LARGE / max_cost).log2().floor() as i32)
+}
+
+/// Runs HiGHS on `model`: the status it reached, or an error when HiGHS
+/// failed or ended in a status rareflow does not expect.
+fn run_highs(model: &mut highs::Model) -> Result<SolveStatus, SolverError> {
+    // SAFETY: the pointer is the live Highs instance owned by `model`, which
+    // outlives the call.
+    let status = unsafe { highs_sys::Highs_run(model.as_mut_ptr()) };
+    if status == highs_sys::STATUS_ERROR {
+        return Err(SolverError("HiGHS failed: Error".into()));
+    }
+    status_of(Read(model).model_status()?)
+}
+
+/// Forgets the solution and basis of a failed run, so the next run starts
+/// from scratch.
+fn clear_solution(model: &mut highs::Model) {
+    // SAFETY: the pointer is the live Highs instance owned by `model`, which
+    // outlives the call. Clearing the solver keeps the model and options.
+    unsafe {
+        highs_sys::Highs_clearSolver(model.as_mut_ptr());
+    }
+}
+
+/// Reading the results of a run from a HiGHS instance.
+struct Read<'m>(&'m highs::Model);
+
+impl Read<'_> {
+    fn model_status(&self) -> Result<HighsModelStatus, SolverError> {
+        // SAFETY: the pointer is the live Highs instance owned by the model
+        // borrowed for `self`'s lifetime; the call only reads.
+        let status = unsafe { highs_sys::Highs_getModelStatus(self.0.as_ptr()) };
+        HighsModelStatus::try_from(status)
+            .map_err(|_| SolverError(format!("HiGHS returned an unknown model status {status}")))
+    }
+
+    fn primal_status(&self) -> Result<HighsSolutionStatus, SolverError> {
+        let value = self.int_info(c"primal_solution_status")?;
+        HighsInt::try_from(value)
+            .ok()
+            .and_then(|v| HighsSolutionStatus::try_from(v).ok())
+            .ok_or_else(|| {
+                SolverError(format!("HiGHS returned an unknown solution status {value}"))
+            })
+    }
+
+    fn int_info(&self, name: &std::ffi::CStr) -> Result<i64, SolverError> {
+        let mut value: HighsInt = -1;
+        // SAFETY: the pointer is the live Highs instance owned by the model
+        // borrowed for `self`'s lifetime; `name` is a NUL-terminated string
+        // and `value` a HighsInt that outlives the call, which writes it.
+        let status =
+            unsafe { highs_sys::Highs_getIntInfoValue(self.0.as_ptr(), name.as_ptr(), &mut value) };
+        if status == highs_sys::STATUS_ERROR {
+            return Err(SolverError(format!("HiGHS has no info value {name:?}")));
+        }
+        Ok(i64::from(value))
+    }
+
+    fn double_info(&self, name: &std::ffi::CStr) -> Result<f64, SolverError> {
+        let mut value = f64::NAN;
+        // SAFETY: as in `int_info`, with `value` a double.
+        let status = unsafe {
+            highs_sys::Highs_getDoubleInfoValue(self.0.as_ptr(), name.as_ptr(), &mut value)
+        };
+        if status == highs_sys::STATUS_ERROR {
+            return Err(SolverError(format!("HiGHS has no info value {name:?}")));
+        }
+        Ok(value)
+    }
+
+    fn objective(&self) -> f64 {
+        // SAFETY: the pointer is the live Highs instance owned by the model
+        // borrowed for `self`'s lifetime; the call only reads.
+        unsafe { highs_sys::Highs_getObjectiveValue(self.0.as_ptr()) }
+    }
+
+    /// Column values, column duals, row values and row duals.
+    fn solution(&self) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
+        let (cols, rows) = (self.0.num_cols(), self.0.num_rows());
+        let (mut col_value, mut col_dual) = (vec![0.0; cols], vec![0.0; cols]);
+        let (mut row_value, mut row_dual) = (vec![0.0; rows], vec![0.0; rows]);
+        // SAFETY: the pointer is the live Highs instance owned by the model
+        // borrowed for `self`'s lifetime; HiGHS writes one value per column
+        // into each column array and one per row into each row array, and
+        // each array has exactly that many elements.
+        unsafe {
+            highs_sys::Highs_getSolution(
+                self.0.as_ptr(),
+                col_value.as_mut_ptr(),
+                col_dual.as_mut_ptr(),
+                row_value.as_mut_ptr(),
+                row_dual.as_mut_ptr(),
+            );
+        }
+        (col_value, col_dual, row_value, row_dual)
     }
 }
 
@@ -246,5 +371,24 @@ impl Change {
     pub fn fix(mut self, col: Col, value: f64) -> Self {
         self.fixed.push((col, value));
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_costs_are_scaled_down_to_1e6_by_a_power_of_two() {
+        assert_eq!(objective_scale(1e5), None);
+        assert_eq!(objective_scale(1e6), None);
+        assert_eq!(objective_scale(f64::NAN), None);
+        // 1e9 × 2^-10 = 9.8e5: HiGHS's own suggestion for costs of 1e9.
+        assert_eq!(objective_scale(1e9), Some(-10));
+        for max in [1.5e6, 8e8, 1e9, 3.7e12, 1e18] {
+            let k = objective_scale(max).unwrap();
+            let scaled = max * 2f64.powi(k);
+            assert!((5e5..=1e6).contains(&scaled), "{max} -> 2^{k} -> {scaled}");
+        }
     }
 }

@@ -5,8 +5,10 @@
 mod builds;
 mod cli;
 mod common;
+mod corpus;
 mod docs;
 mod errors;
+mod fuzz;
 mod global;
 mod hostile;
 mod invest;

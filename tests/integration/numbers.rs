@@ -97,7 +97,7 @@ fn a_coefficient_of_1e15_is_refused_at_its_cell() {
         m.path(),
         &[
             "processes.csv:5: column 'coef': expected a number from -1e9 to 1e9, found \"1e15\"",
-            "processes.csv:9: column 'coef': expected a coefficient of magnitude 1e-9 to 1e9",
+            "processes.csv:9: column 'coef': expected a coefficient of magnitude above 1e-9, up to 1e9",
         ],
     );
 }

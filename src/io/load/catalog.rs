@@ -101,11 +101,11 @@ impl Builder {
                     "coef",
                     "expected a non-zero coefficient (leave the row out instead), found 0",
                 );
-            } else if coef.abs() < limits::COEF_MIN {
+            } else if coef.abs() <= limits::COEF_MIN {
                 let msg = format!(
-                    "expected a coefficient of magnitude {:e} to {:e} (the solver drops \
-                     smaller ones as zeros; rescale the unit of the commodity or of the \
-                     activity), found \"{}\"",
+                    "expected a coefficient of magnitude above {:e}, up to {:e} (the solver \
+                     drops {0:e} and less as zeros; rescale the unit of the commodity or of \
+                     the activity), found \"{}\"",
                     limits::COEF_MIN,
                     limits::COEF,
                     row.str("coef")
