@@ -408,8 +408,9 @@ fn set_column(files: &mut Files, file: &str, name: &str, value: &str) {
 /// set to 1e9, its documented limit): the MIP solved, but HiGHS's dual
 /// simplex gave up on the LP with the builds fixed ("excessive dual
 /// values": costs of 1e9 against a dual tolerance of 1e-7), and the solve
-/// ended as an internal error (exit 1). HiGHS now solves it again with the
-/// objective scaled down, and the plan is verified.
+/// ended as an internal error (exit 1). A problem HiGHS gives up on is now
+/// solved again (without presolve, then with the objective scaled down),
+/// and the plan is verified.
 #[test]
 fn costs_at_their_limit_in_every_row_of_the_global_model() {
     let mut m = model("global");
@@ -427,7 +428,8 @@ fn costs_at_their_limit_in_every_row_of_the_global_model() {
 /// drops matrix entries of 1e-9 and less as zeros, so the solver's plan
 /// ignored the recipe's alloy and failed verification (exit 7: "balance of
 /// ndfeb_alloy at cn_magnet_alloy in 2026 (residual -1.5e-5)"). Such a
-/// coefficient is now refused at its cell; one just above it solves.
+/// coefficient is now refused at its cell; one just above it is kept, and
+/// solves (in models/tiny: models/global takes seconds to solve with it).
 #[test]
 fn a_recipe_coefficient_the_solver_would_drop() {
     for coef in ["1e-9", "-1e-9", "5e-10"] {
@@ -448,12 +450,25 @@ fn a_recipe_coefficient_the_solver_would_drop() {
             )],
         );
     }
-    let mut m = model("global");
+    let mut m = tiny();
     replace(
         &mut m,
         "processes.csv",
-        "magnet_std_alloy,ndfeb_alloy,-1\n",
-        "magnet_std_alloy,ndfeb_alloy,-1.1e-9\n",
+        "make_magnet,ndpr_metal,-0.3",
+        "make_magnet,ndpr_metal,-1.1e-9",
     );
     solves(&m, &[]);
+}
+
+/// Found by fuzzing (models/global with every recipe coefficient of
+/// processes.csv set to 1e6, under `demand-high`): within every range, but
+/// rows then carry 1e11 t; the MIP presolve reduced the problem to nothing
+/// and left a solution 1e-4 t off a row, which HiGHS called a solve error
+/// (exit 1: "HiGHS failed: Error"). It is now solved again without
+/// presolve, and the plan is verified.
+#[test]
+fn rows_of_1e11_tonnes_in_the_global_model() {
+    let mut m = model("global");
+    set_column(&mut m, "processes.csv", "coef", "1e6");
+    solves(&m, &["demand-high"]);
 }
