@@ -116,24 +116,28 @@ impl Session {
         self.row_duals[row.0]
     }
 
-    /// Runs HiGHS on `model` and reads back what it found. When HiGHS
-    /// gives up on a problem whose costs are large (its dual simplex stops
-    /// at "excessive dual values" on costs near 1e9, which every number
-    /// within its documented range can reach), the problem is solved again
-    /// from scratch with its objective scaled down by a power of two, as
-    /// HiGHS itself suggests; HiGHS undoes the scaling on every value it
-    /// reports.
+    /// Runs HiGHS on `model` and reads back what it found. When HiGHS gives
+    /// up on a problem that is well within rareflow's documented ranges, it
+    /// is solved again from scratch, in turn:
+    /// - without presolve (the MIP presolve can leave a solution that misses
+    ///   HiGHS's absolute tolerances on rows that carry 1e11 t, and HiGHS
+    ///   then calls it a solve error);
+    /// - with presolve, and its objective scaled down by a power of two when
+    ///   its costs are large, as HiGHS itself suggests (its dual simplex
+    ///   stops at "excessive dual values" on costs near 1e9); HiGHS undoes
+    ///   the scaling on every value it reports. This comes last: a run that
+    ///   fails leaves the scaling applied to the problem HiGHS holds.
     fn run(&mut self, mut model: highs::Model) -> Result<(), SolverError> {
         let start = Instant::now();
         let mut outcome = run_highs(&mut model);
-        if outcome.is_err() {
-            if let Some(exponent) = objective_scale(self.max_cost) {
-                model
-                    .try_set_option("user_objective_scale", exponent)
-                    .map_err(|_| SolverError("HiGHS refused option user_objective_scale".into()))?;
-                clear_solution(&mut model);
-                outcome = run_highs(&mut model);
+        let scaled = objective_scale(self.max_cost).map(Fallback::ScaleObjective);
+        for fallback in [Some(Fallback::NoPresolve), scaled].into_iter().flatten() {
+            if outcome.is_ok() {
+                break;
             }
+            fallback.apply(&mut model)?;
+            clear_solution(&mut model);
+            outcome = run_highs(&mut model);
         }
         self.status = outcome?;
         self.seconds = start.elapsed().as_secs_f64();
@@ -209,6 +213,34 @@ impl Session {
 fn objective_scale(max_cost: f64) -> Option<i32> {
     const LARGE: f64 = 1e6;
     (max_cost.is_finite() && max_cost > LARGE).then(|| (LARGE / max_cost).log2().floor() as i32)
+}
+
+/// A way to solve again a problem HiGHS gave up on.
+#[derive(Debug, Clone, Copy)]
+enum Fallback {
+    /// Presolve off.
+    NoPresolve,
+    /// Presolve as by default, and costs multiplied by 2^k.
+    ScaleObjective(i32),
+}
+
+impl Fallback {
+    fn apply(self, model: &mut highs::Model) -> Result<(), SolverError> {
+        let refused = |o: &str| SolverError(format!("HiGHS refused option {o}"));
+        match self {
+            Fallback::NoPresolve => model
+                .try_set_option("presolve", "off")
+                .map_err(|_| refused("presolve")),
+            Fallback::ScaleObjective(k) => {
+                model
+                    .try_set_option("presolve", "choose")
+                    .map_err(|_| refused("presolve"))?;
+                model
+                    .try_set_option("user_objective_scale", k)
+                    .map_err(|_| refused("user_objective_scale"))
+            }
+        }
+    }
 }
 
 /// Runs HiGHS on `model`: the status it reached, or an error when HiGHS
@@ -377,6 +409,38 @@ impl Change {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::solver::Problem;
+    use good_lp::{constraint, variable, ProblemVariables};
+
+    /// min 3e9·x + 2e9·y subject to x + y >= 2, 0 <= x <= 1, y >= 0.
+    fn dear(fallback: Option<Fallback>) -> Session {
+        let mut vars = ProblemVariables::new();
+        let x = vars.add(variable().min(0).max(1));
+        let y = vars.add(variable().min(0));
+        let rows = vec![constraint!(x + y >= 2)];
+        let mut problem = Problem::new(vars, 3e9 * x + 2e9 * y, rows).unwrap();
+        if let Some(f) = fallback {
+            f.apply(&mut problem.model).unwrap();
+        }
+        Session::solve(problem, &SolveOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn a_fallback_reports_the_same_plan_prices_and_cost() {
+        let plain = dear(None);
+        assert_eq!(plain.max_cost, 3e9);
+        assert_eq!(plain.objective, 4e9);
+        assert_eq!(plain.row_duals, [2e9]);
+        let scale = objective_scale(plain.max_cost).unwrap();
+        for fallback in [Fallback::NoPresolve, Fallback::ScaleObjective(scale)] {
+            let s = dear(Some(fallback));
+            assert_eq!(s.status, SolveStatus::Optimal, "{fallback:?}");
+            assert_eq!(s.columns, plain.columns, "{fallback:?}");
+            assert_eq!(s.objective, plain.objective, "{fallback:?}");
+            assert_eq!(s.row_duals, plain.row_duals, "{fallback:?}");
+            assert_eq!(s.column_duals, plain.column_duals, "{fallback:?}");
+        }
+    }
 
     #[test]
     fn large_costs_are_scaled_down_to_1e6_by_a_power_of_two() {

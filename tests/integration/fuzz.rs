@@ -1,8 +1,9 @@
 //! A structure-aware fuzzer for the loader, on stable Rust.
 //!
-//! Each case starts from every file of models/tiny or models/global
-//! (scenarios included), applies one to four mutations that know what a
-//! model looks like (a number cell set to an extreme, an id cell pointed
+//! Each case starts from every file of models/tiny, of models/tiny with
+//! candidates, portfolios and lanes added, or of models/global (scenarios
+//! included), applies one to four mutations that know what a model looks
+//! like (a number cell set to an extreme, an id cell pointed
 //! elsewhere, a row deleted or doubled, a header renamed, a cell holding a
 //! quote or a newline, a byte flipped, a file emptied or deleted, a
 //! `model.toml` key removed or mistyped, a scenario operation aimed at
@@ -11,7 +12,9 @@
 //! with a verified plan, bad data (exit 3) or missing input (exit 4), or,
 //! only when the model has no plan for a reason it cannot know before
 //! solving, no plan (exit 6); never an internal error (1) or a plan that
-//! fails its own check (7).
+//! fails its own check (7). Some cases are gentle: their numbers stay
+//! within the documented ranges, so the model reaches the solver with
+//! extreme data.
 //!
 //! A failing case is printed with its seed, number and mutations, shrunk to
 //! the fewest mutations that still fail the same way, and can be replayed
@@ -750,6 +753,110 @@ fn ids(files: &Files) -> Vec<String> {
     ids
 }
 
+/// True when column `name` of `file` holds numbers with a range.
+fn has_range(file: &str, name: &str) -> bool {
+    TABLES
+        .iter()
+        .find(|t| t.file == file)
+        .and_then(|t| t.column(name))
+        .is_some_and(|c| c.limit.is_some() || c.kind == Kind::Fraction)
+}
+
+/// A number that column `name` of `file` accepts, at the edges of its
+/// range (none for a column that is not a number).
+fn in_range(rng: &mut Rng, file: &str, name: &str) -> Option<String> {
+    let column = TABLES
+        .iter()
+        .find(|t| t.file == file)
+        .and_then(|t| t.column(name))?;
+    match (column.kind, column.limit) {
+        (Kind::Number | Kind::NonNegative, Some(limit)) => {
+            let v = limit
+                * rng.pick(&[
+                    0.0,
+                    1.0,
+                    0.5,
+                    1e-3,
+                    1e-6,
+                    1e-9,
+                    1e-12,
+                    1e-300,
+                    1.000_001e-18,
+                    1.1e-18,
+                ]);
+            let v = if column.kind == Kind::Number && rng.one_in(2) {
+                -v
+            } else {
+                v
+            };
+            Some(format!("{v:e}"))
+        }
+        (Kind::Fraction, _) => Some(
+            rng.pick(&["0", "1", "1e-9", "0.999999999", "1e-300"])
+                .to_string(),
+        ),
+        _ => None,
+    }
+}
+
+/// A mutation that keeps the model valid, mostly: numbers within their
+/// ranges, a horizon of several-year periods, build limits. Such models
+/// reach the solver, where extreme data meet.
+fn gentle_mutation(rng: &mut Rng, files: &Files) -> Mutation {
+    if rng.one_in(8) {
+        return periods(rng);
+    }
+    if rng.one_in(6) {
+        let (key, values): (&str, &[&str]) = *rng.pick(&[
+            ("discount_rate", &["0", "0.5", "1", "1e-9"][..]),
+            ("shortage_penalty", &["0", "1e-9", "1", "1e9"]),
+            ("build_budget", &["0", "1e6", "5e7", "1e15"]),
+            ("build_budget_per_period", &["0", "1e6", "5e7", "1e15"]),
+            ("min_builds", &["0", "1", "2", "3"]),
+            ("max_builds", &["0", "1", "2", "100000"]),
+            ("base_year", &["1900", "2025", "2026", "2030", "2300"]),
+        ]);
+        return Mutation::SetKey {
+            file: "model.toml".into(),
+            key: key.into(),
+            value: Some(rng.pick(values).to_string()),
+        };
+    }
+    let numeric: Vec<(String, usize, String)> = files
+        .iter()
+        .filter(|(f, _)| f.ends_with(".csv"))
+        .flat_map(|(f, b)| {
+            let names = Csv::parse(b).names();
+            names
+                .into_iter()
+                .enumerate()
+                .filter(|(_, n)| kind_of(f, n).is_some_and(|k| k != Kind::Id))
+                .map(|(k, n)| (f.clone(), k, n))
+                .collect::<Vec<_>>()
+        })
+        .filter(|(f, _, n)| n == "ramp_up" || has_range(f, n))
+        .collect();
+    if numeric.is_empty() {
+        return mutation(rng, files);
+    }
+    let (file, col, name) = rng.pick(&numeric).clone();
+    let value = match in_range(rng, &file, &name) {
+        Some(v) => v,
+        None => cell_value(rng, files, &file, &name),
+    };
+    let (rows, _) = shape(files, &file);
+    if rng.one_in(2) || rows == 0 {
+        Mutation::SetColumn { file, col, value }
+    } else {
+        Mutation::SetCell {
+            row: rng.below(rows),
+            file,
+            col,
+            value,
+        }
+    }
+}
+
 /// A value for a cell of column `name` of `file`: mostly one of its own
 /// kind, sometimes any.
 fn cell_value(rng: &mut Rng, files: &Files, file: &str, name: &str) -> String {
@@ -759,28 +866,12 @@ fn cell_value(rng: &mut Rng, files: &Files, file: &str, name: &str) -> String {
         kind_of(file, name)
     };
     match kind {
-        Some(k @ (Kind::Number | Kind::NonNegative | Kind::Fraction)) => {
-            let limit = TABLES
-                .iter()
-                .find(|t| t.file == file)
-                .and_then(|t| t.column(name))
-                .and_then(|c| c.limit);
-            match limit {
-                // Half the time a number the column accepts, at the edges
-                // of its range: these reach the solver.
-                Some(limit) if rng.one_in(2) => {
-                    let v = limit * rng.pick(&[0.0, 1.0, 0.5, 1e-3, 1e-6, 1e-9, 1e-12, 1e-300]);
-                    let v = if k == Kind::Number && rng.one_in(2) {
-                        -v
-                    } else {
-                        v
-                    };
-                    format!("{v:e}")
-                }
-                _ if k == Kind::Fraction && rng.one_in(2) => rng
-                    .pick(&["0", "1", "1e-9", "0.999999999", "1e-300"])
-                    .to_string(),
-                _ => rng.pick(NUMBERS).to_string(),
+        // Half the time a number the column accepts, at the edges of its
+        // range: these reach the solver.
+        Some(Kind::Number | Kind::NonNegative | Kind::Fraction) => {
+            match in_range(rng, file, name).filter(|_| rng.one_in(2)) {
+                Some(v) => v,
+                None => rng.pick(NUMBERS).to_string(),
             }
         }
         Some(Kind::Id) => match rng.below(4) {
@@ -1229,16 +1320,24 @@ struct Mix {
     /// One models/global case in `global_solve_one_in` is solved; the
     /// others are loaded and checked only.
     global_solve_one_in: usize,
+    /// One case in `gentle_one_in` has only gentle mutations.
+    gentle_one_in: usize,
+    /// What `replay` needs in the environment to generate the same cases.
+    replay_env: &'static str,
 }
 
 const BOUNDED_MIX: Mix = Mix {
     global_one_in: 10,
     global_solve_one_in: 15,
+    gentle_one_in: 4,
+    replay_env: "",
 };
 
 const LONG_MIX: Mix = Mix {
     global_one_in: 5,
     global_solve_one_in: 3,
+    gentle_one_in: 3,
+    replay_env: "RAREFLOW_FUZZ_LONG=1 ",
 };
 
 /// Case `n` of the run seeded `seed`.
@@ -1254,8 +1353,13 @@ fn generate(seed: u64, n: u64, mix: Mix) -> Case {
     let solve = base != Base::Global || rng.one_in(mix.global_solve_one_in);
     let mut files = seed_files(base).clone();
     let mut mutations = Vec::new();
+    let gentle = rng.one_in(mix.gentle_one_in);
     for _ in 0..1 + rng.below(4) {
-        let m = mutation(&mut rng, &files);
+        let m = if gentle {
+            gentle_mutation(&mut rng, &files)
+        } else {
+            mutation(&mut rng, &files)
+        };
         // A [[periods]] list, mostly instead of first_year and last_year.
         if matches!(&m, Mutation::Append { file, text } if file == "model.toml" && text.contains("[[periods]]"))
             && !rng.one_in(4)
@@ -1558,6 +1662,7 @@ fn shrink(case: &Case, class: &str) -> Case {
 
 /// A failure found, shrunk, ready to print.
 struct Failure {
+    mix: Mix,
     seed: u64,
     n: u64,
     class: String,
@@ -1573,8 +1678,9 @@ impl fmt::Display for Failure {
         writeln!(f, "FAILURE {}: {}", self.class, self.detail)?;
         writeln!(
             f,
-            "  replay: RAREFLOW_FUZZ_SEED={seed:#x} RAREFLOW_FUZZ_CASE={n} \
-             cargo test --test integration fuzz::replay -- --ignored --nocapture"
+            "  replay: {}RAREFLOW_FUZZ_SEED={seed:#x} RAREFLOW_FUZZ_CASE={n} \
+             cargo test --test integration fuzz::replay -- --ignored --nocapture",
+            self.mix.replay_env
         )?;
         writeln!(f, "  case as generated: {:?}", self.original)?;
         writeln!(f, "  minimal: {:?}", self.minimal)?;
@@ -1668,6 +1774,7 @@ fn fuzz(seed: u64, cases: u64, deadline: Option<Instant>, threads: usize, mix: M
                         drop(t);
                         let minimal = shrink(&case, &class);
                         let failure = Failure {
+                            mix,
                             seed,
                             n,
                             class: class.clone(),
@@ -1775,6 +1882,7 @@ fn replay() {
         panic!(
             "{}",
             Failure {
+                mix,
                 seed,
                 n,
                 class,

@@ -27,7 +27,7 @@ impl Builder {
                     row.error(
                         &mut self.diags,
                         "groups",
-                        format!("expected group names separated by spaces, found \"{g}\""),
+                        format!("expected group names separated by spaces, found {g:?}"),
                     );
                 }
                 self.groups.entry(g.clone()).or_default().push(i);

@@ -183,7 +183,13 @@ impl Builder {
         for w in row.str("ramp_up").split_whitespace() {
             match parse_number(w, Kind::Fraction) {
                 Ok(v) => ramp_up.push(v),
-                Err(_) => row.error(&mut self.diags, "ramp_up", format!("expected availabilities between 0 and 1 separated by spaces, found \"{w}\"")),
+                Err(_) => row.error(
+                    &mut self.diags,
+                    "ramp_up",
+                    format!(
+                        "expected availabilities between 0 and 1 separated by spaces, found {w:?}"
+                    ),
+                ),
             }
         }
         if !ramp_up.is_empty() && online_year.is_none() && status != Status::Candidate {

@@ -163,7 +163,7 @@ impl Builder {
                 row.error(
                     &mut self.diags,
                     col,
-                    format!("expected commodity ids, stages or \"all\", found \"{w}\""),
+                    format!("expected commodity ids, stages or \"all\", found {w:?}"),
                 );
                 ok = false;
             }
@@ -200,7 +200,7 @@ impl Builder {
         }
         if !bad.is_empty() {
             let expected = format!(
-                "expected periods of the horizon ({}) or ranges FROM..TO, found \"{}\"",
+                "expected periods of the horizon ({}) or ranges FROM..TO, found {:?}",
                 self.period_labels(),
                 bad.join(" ")
             );
