@@ -100,3 +100,21 @@ pub fn assert_keys_round_trip(s: &Solution) {
         assert_eq!(s.index.row(*key).map(|r| r.0), Some(i), "{label}");
     }
 }
+
+/// Runs `validate` on `dir`: it must exit with `code` and print every line
+/// of `expected` (after the model directory's prefix), without a panic.
+/// Returns stderr.
+pub fn validate_reports(dir: &Path, code: i32, expected: &[&str]) -> String {
+    let o = rareflow(&["validate", dir.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(code), "validate: {err}");
+    let prefix = format!("{}/", dir.display());
+    for e in expected {
+        assert!(
+            err.contains(&format!("{prefix}{e}")),
+            "expected {e:?} in:\n{err}"
+        );
+    }
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}

@@ -9,17 +9,7 @@ use crate::common::*;
 /// `code`, print `expected` (after the model directory prefix), and write
 /// nothing.
 fn fails(dir: &Path, code: i32, expected: &[&str]) -> String {
-    let o = rareflow(&["validate", dir.to_str().unwrap()]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(code), "validate: {err}");
-    let prefix = format!("{}/", dir.display());
-    for e in expected {
-        assert!(
-            err.contains(&format!("{prefix}{e}")),
-            "expected {e:?} in:\n{err}"
-        );
-    }
-    assert!(!err.contains("panicked"), "{err}");
+    let err = validate_reports(dir, code, expected);
     let out = dir.join("results");
     let o = rareflow(&[
         "solve",

@@ -15,17 +15,7 @@ use crate::common::*;
 /// 3 and print every `expected` message (after the model directory
 /// prefix), and nothing is written.
 fn refused_at_load(dir: &Path, expected: &[&str]) -> String {
-    let o = rareflow(&["validate", dir.to_str().unwrap()]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(3), "validate: {err}");
-    let prefix = format!("{}/", dir.display());
-    for e in expected {
-        assert!(
-            err.contains(&format!("{prefix}{e}")),
-            "expected {e:?} in:\n{err}"
-        );
-    }
-    assert!(!err.contains("panicked"), "{err}");
+    let err = validate_reports(dir, 3, expected);
     let solve_err = solve_refused(dir, &[]);
     for e in expected {
         assert!(
