@@ -4,16 +4,9 @@
 //! where the problem is reported (`file:line`, and `:column` for TOML).
 
 use std::fmt::Write;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::common::*;
-
-/// Runs `validate` on `dir`: it must exit with `code` and print every line
-/// of `expected` (after the model directory's prefix), without a panic.
-fn validate_fails(dir: &Path, code: i32, expected: &[&str]) -> String {
-    validate_reports(dir, code, expected)
-}
 
 /// Loading is linear in the size of a file: 200,000 demand rows (2
 /// countries × 10 periods × 10,000 sectors) take about a second, where
@@ -45,7 +38,7 @@ fn a_large_file_loads_in_linear_time_and_keeps_its_line_numbers() {
     let start = Instant::now();
     // header + rows + the comment and the blank line
     let last = rows + 3;
-    validate_fails(
+    validate_reports(
         m.path(),
         3,
         &[&format!(
@@ -84,7 +77,7 @@ fn a_hash_after_a_line_break_inside_a_quoted_cell_is_text() {
     let o = rareflow(&["validate", m.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     replace(m.path(), "facilities.csv", "AU,mine,400,", "AU,mine,4OO,");
-    validate_fails(
+    validate_reports(
         m.path(),
         3,
         &["facilities.csv:4: column 'capacity': expected a finite number >= 0, found \"4OO\""],
@@ -99,7 +92,7 @@ fn binary_junk_is_not_told_it_is_separated_by_semicolons() {
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x02\0\0\0\x90\x91h6;\0";
     std::fs::write(m.path().join("facilities.csv"), png).unwrap();
     edit(m.path(), "tariffs.csv", |_| "a;b;c\n1;2;3\n".into());
-    let err = validate_fails(
+    let err = validate_reports(
         m.path(),
         3,
         &[
@@ -117,7 +110,7 @@ fn binary_junk_is_not_told_it_is_separated_by_semicolons() {
 fn a_tab_separated_file_is_named_as_such() {
     let m = copy_tiny();
     edit(m.path(), "demand.csv", |t| t.replace(',', "\t"));
-    validate_fails(
+    validate_reports(
         m.path(),
         3,
         &["demand.csv:1: the file is separated by tabs"],
@@ -135,7 +128,7 @@ fn an_unterminated_quote_is_named_at_its_line() {
         "US,ev,magnet,2025,",
         "US,\"ev,magnet,2025,",
     );
-    let err = validate_fails(
+    let err = validate_reports(
         m.path(),
         3,
         &["demand.csv:4: unterminated quote starting on line 4"],
@@ -215,7 +208,7 @@ fn every_problem_of_model_toml_is_reported_in_one_run() {
          currency = \"EUR\"\n"
             .into()
     });
-    let err = validate_fails(
+    let err = validate_reports(
         m.path(),
         3,
         &[
