@@ -118,3 +118,44 @@ pub fn validate_reports(dir: &Path, code: i32, expected: &[&str]) -> String {
     assert!(!err.contains("panicked"), "{err}");
     err
 }
+
+/// A model's files: name (`scenarios/x.toml` for a scenario) → bytes.
+pub type Files = std::collections::BTreeMap<String, Vec<u8>>;
+
+/// The CSV and TOML files of `models/NAME` and its scenarios.
+pub fn model_files(name: &str) -> Files {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("models")
+        .join(name);
+    let mut files = Files::new();
+    for (dir, prefix) in [(root.clone(), ""), (root.join("scenarios"), "scenarios/")] {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|x| x == "csv" || x == "toml") {
+                let file = path.file_name().unwrap().to_string_lossy();
+                files.insert(format!("{prefix}{file}"), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// Where `files` are read from: in memory when every file is UTF-8 text
+/// (all `ModelSource::Memory` can hold), else written into `dir` and read
+/// from disk, as a user's would be.
+pub fn files_source(files: &Files, dir: &Path) -> ModelSource {
+    let utf8: Option<std::collections::BTreeMap<String, String>> = files
+        .iter()
+        .map(|(k, v)| String::from_utf8(v.clone()).ok().map(|s| (k.clone(), s)))
+        .collect();
+    match utf8 {
+        Some(files) => ModelSource::Memory(files),
+        None => {
+            std::fs::create_dir_all(dir.join("scenarios")).unwrap();
+            for (name, bytes) in files {
+                std::fs::write(dir.join(name), bytes).unwrap();
+            }
+            ModelSource::dir(dir).unwrap()
+        }
+    }
+}

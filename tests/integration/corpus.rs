@@ -10,34 +10,12 @@
 //! kept so they stay fixed. A fixture marked `#[ignore]` shows a defect
 //! whose fix belongs to another part of the code, named in its reason.
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
-use rareflow::io::source::ModelSource;
 use rareflow::solver::SolveOptions;
 
-/// A model's files: name (`scenarios/x.toml` for a scenario) → bytes.
-type Files = BTreeMap<String, Vec<u8>>;
-
-fn model(name: &str) -> Files {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("models")
-        .join(name);
-    let mut files = Files::new();
-    for (dir, prefix) in [(root.clone(), ""), (root.join("scenarios"), "scenarios/")] {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|x| x == "csv" || x == "toml") {
-                let file = path.file_name().unwrap().to_string_lossy();
-                files.insert(format!("{prefix}{file}"), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    files
-}
+use crate::common::{files_source, model_files, Files};
 
 fn tiny() -> Files {
-    model("tiny")
+    model_files("tiny")
 }
 
 /// Replaces the first `from` (which must be there) in `file`.
@@ -55,23 +33,8 @@ fn set(files: &mut Files, file: &str, bytes: &[u8]) {
 /// `files` with the scenarios named: the exit code (0 for a verified plan)
 /// and every diagnostic as printed, `file:line: column 'x': …`.
 fn outcome(files: &Files, scenarios: &[&str]) -> (i32, Vec<String>) {
-    let utf8: Option<BTreeMap<String, String>> = files
-        .iter()
-        .map(|(k, v)| String::from_utf8(v.clone()).ok().map(|s| (k.clone(), s)))
-        .collect();
     let dir = tempfile::tempdir().unwrap();
-    let source = match utf8 {
-        Some(files) => ModelSource::Memory(files),
-        // ModelSource::Memory holds text: bytes that are not UTF-8 are read
-        // from disk, as a user's would be.
-        None => {
-            std::fs::create_dir(dir.path().join("scenarios")).unwrap();
-            for (name, bytes) in files {
-                std::fs::write(dir.path().join(name), bytes).unwrap();
-            }
-            ModelSource::dir(dir.path()).unwrap()
-        }
-    };
+    let source = files_source(files, dir.path());
     let prefix = format!("{}/", dir.path().display());
     let scenarios: Vec<String> = scenarios.iter().map(|s| s.to_string()).collect();
     let opts = SolveOptions {
@@ -435,11 +398,11 @@ fn set_column(files: &mut Files, file: &str, name: &str, value: &str) {
 /// and the plan is verified.
 #[test]
 fn costs_at_their_limit_in_every_row_of_the_global_model() {
-    let mut m = model("global");
+    let mut m = model_files("global");
     set_column(&mut m, "demand.csv", "shortage_penalty", "1e9");
     solves(&m, &[]);
     // Every variable cost at its limit too (found with china-halt-us).
-    let mut m = model("global");
+    let mut m = model_files("global");
     set_column(&mut m, "facilities.csv", "variable_cost", "1e9");
     solves(&m, &["china-halt-us"]);
 }
@@ -455,7 +418,7 @@ fn costs_at_their_limit_in_every_row_of_the_global_model() {
 #[test]
 fn a_recipe_coefficient_the_solver_would_drop() {
     for coef in ["1e-9", "-1e-9", "5e-10"] {
-        let mut m = model("global");
+        let mut m = model_files("global");
         replace(
             &mut m,
             "processes.csv",
@@ -490,7 +453,7 @@ fn a_recipe_coefficient_the_solver_would_drop() {
 /// presolve, and the plan is verified.
 #[test]
 fn rows_of_1e11_tonnes_in_the_global_model() {
-    let mut m = model("global");
+    let mut m = model_files("global");
     set_column(&mut m, "processes.csv", "coef", "1e6");
     solves(&m, &["demand-high"]);
 }

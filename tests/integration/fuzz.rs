@@ -36,15 +36,15 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, Once, OnceLock};
 use std::time::{Duration, Instant};
 
 use rareflow::error::{Error, Severity};
-use rareflow::io::source::ModelSource;
 use rareflow::model::schema::{Kind, TABLES};
 use rareflow::solver::{SolveOptions, SolveStatus};
+
+use crate::common::{files_source, model_files, Files};
 
 /// The seed of the bounded run in `cargo test`.
 const DEFAULT_SEED: u64 = 0x7261_7265_666c_6f77;
@@ -106,30 +106,10 @@ enum Base {
     Global,
 }
 
-/// A model's files: name (`scenarios/x.toml` for a scenario) → bytes.
-type Files = BTreeMap<String, Vec<u8>>;
-
-fn read_model(dir: &str) -> Files {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("models")
-        .join(dir);
-    let mut files = Files::new();
-    for (sub, prefix) in [(root.clone(), ""), (root.join("scenarios"), "scenarios/")] {
-        for entry in std::fs::read_dir(sub).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|x| x == "csv" || x == "toml") {
-                let name = path.file_name().unwrap().to_string_lossy();
-                files.insert(format!("{prefix}{name}"), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    files
-}
-
 /// models/tiny with three candidates, two portfolios, a build budget and
 /// a cap on builds, and two written lanes.
 fn tiny_plus() -> Files {
-    let mut files = read_model("tiny");
+    let mut files = model_files("tiny");
     let text = |files: &Files, name: &str| String::from_utf8(files[name].clone()).unwrap();
     let facilities: Vec<String> = text(&files, "facilities.csv")
         .lines()
@@ -174,9 +154,9 @@ fn seed_files(base: Base) -> &'static Files {
     static TINY_PLUS: OnceLock<Files> = OnceLock::new();
     static GLOBAL: OnceLock<Files> = OnceLock::new();
     match base {
-        Base::Tiny => TINY.get_or_init(|| read_model("tiny")),
+        Base::Tiny => TINY.get_or_init(|| model_files("tiny")),
         Base::TinyPlus => TINY_PLUS.get_or_init(tiny_plus),
-        Base::Global => GLOBAL.get_or_init(|| read_model("global")),
+        Base::Global => GLOBAL.get_or_init(|| model_files("global")),
     }
 }
 
@@ -1476,24 +1456,8 @@ enum Outcome {
 /// is not UTF-8, which `ModelSource::Memory` cannot hold).
 fn run(case: &Case) -> Outcome {
     let files = case.files();
-    let utf8: Option<BTreeMap<String, String>> = files
-        .iter()
-        .map(|(k, v)| String::from_utf8(v.clone()).ok().map(|s| (k.clone(), s)))
-        .collect();
-    let _dir;
-    let source = match utf8 {
-        Some(files) => ModelSource::Memory(files),
-        None => {
-            let dir = tempfile::tempdir().unwrap();
-            std::fs::create_dir(dir.path().join("scenarios")).unwrap();
-            for (name, bytes) in &files {
-                std::fs::write(dir.path().join(name), bytes).unwrap();
-            }
-            let source = ModelSource::dir(dir.path()).unwrap();
-            _dir = dir;
-            source
-        }
-    };
+    let dir = tempfile::tempdir().unwrap();
+    let source = files_source(&files, dir.path());
     let opts = SolveOptions {
         threads: 1,
         time_limit: Some(TIME_LIMIT),
