@@ -146,11 +146,6 @@ impl Lp {
             .collect()
     }
 
-    /// Size so far.
-    pub fn size(&self) -> LpSize {
-        self.size
-    }
-
     /// Hands the LP to the solver, minimising every block's costs times
     /// `weight(block)`.
     ///
