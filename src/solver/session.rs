@@ -116,30 +116,45 @@ impl Session {
         self.row_duals[row.0]
     }
 
-    /// Runs HiGHS on `model` and reads back what it found. When HiGHS gives
-    /// up on a problem that is well within rareflow's documented ranges, it
-    /// is solved again from scratch, in turn:
-    /// - without presolve (the MIP presolve can leave a solution that misses
-    ///   HiGHS's absolute tolerances on rows that carry 1e11 t, and HiGHS
-    ///   then calls it a solve error);
-    /// - with presolve, and its objective scaled down by a power of two when
+    /// Runs HiGHS on `model` and reads back what it found. Every LP and MIP
+    /// rareflow builds has a plan (nothing need be made, any demand may go
+    /// short) unless its build rules combine so that none can be met, and is
+    /// bounded. So when HiGHS gives up, or says there is no plan, on a
+    /// problem well within rareflow's documented ranges, it is solved again
+    /// from scratch, in turn:
+    /// - without presolve: the MIP presolve can call a model with bounds
+    ///   near 1e-6 infeasible, and can leave a solution that misses HiGHS's
+    ///   absolute tolerances on rows that carry 1e11 t, which HiGHS then
+    ///   calls a solve error;
+    /// - with presolve, and the objective scaled down by a power of two when
     ///   its costs are large, as HiGHS itself suggests (its dual simplex
     ///   stops at "excessive dual values" on costs near 1e9); HiGHS undoes
     ///   the scaling on every value it reports. This comes last: a run that
     ///   fails leaves the scaling applied to the problem HiGHS holds.
+    ///
+    /// A model with no plan is so found three times; a time limit is never
+    /// run again.
     fn run(&mut self, mut model: highs::Model) -> Result<(), SolverError> {
         let start = Instant::now();
         let mut outcome = run_highs(&mut model);
+        // The last answer that there is no plan, should a later run fail.
+        let mut no_plan = None;
         let scaled = objective_scale(self.max_cost).map(Fallback::ScaleObjective);
         for fallback in [Some(Fallback::NoPresolve), scaled].into_iter().flatten() {
-            if outcome.is_ok() {
-                break;
+            match &outcome {
+                Ok(status) if plan_or_limit(status, &model)? => break,
+                Ok(status) => no_plan = Some(status.clone()),
+                Err(_) => {}
             }
             fallback.apply(&mut model)?;
             clear_solution(&mut model);
             outcome = run_highs(&mut model);
         }
-        self.status = outcome?;
+        self.status = match (outcome, no_plan) {
+            (Ok(status), _) => status,
+            (Err(_), Some(status)) => status,
+            (Err(e), None) => return Err(e),
+        };
         self.seconds = start.elapsed().as_secs_f64();
         let read = Read(&model);
         self.has_plan = read.primal_status()? == HighsSolutionStatus::Feasible;
@@ -253,6 +268,18 @@ fn run_highs(model: &mut highs::Model) -> Result<SolveStatus, SolverError> {
         return Err(SolverError("HiGHS failed: Error".into()));
     }
     status_of(Read(model).model_status()?)
+}
+
+/// True when HiGHS ended at a limit, or with a plan it calls optimal: an
+/// answer not to question.
+fn plan_or_limit(status: &SolveStatus, model: &highs::Model) -> Result<bool, SolverError> {
+    Ok(match status {
+        SolveStatus::Limit { .. } => true,
+        SolveStatus::Optimal => Read(model).primal_status()? == HighsSolutionStatus::Feasible,
+        SolveStatus::Infeasible | SolveStatus::Unbounded | SolveStatus::UnboundedOrInfeasible => {
+            false
+        }
+    })
 }
 
 /// Forgets the solution and basis of a failed run, so the next run starts
@@ -440,6 +467,17 @@ mod tests {
             assert_eq!(s.row_duals, plain.row_duals, "{fallback:?}");
             assert_eq!(s.column_duals, plain.column_duals, "{fallback:?}");
         }
+    }
+
+    #[test]
+    fn a_problem_with_no_plan_is_still_found_to_have_none() {
+        let mut vars = ProblemVariables::new();
+        let x = vars.add(variable().min(0).max(1));
+        let rows = vec![constraint!(x >= 2)];
+        let problem = Problem::new(vars, 3e9 * x, rows).unwrap();
+        let s = Session::solve(problem, &SolveOptions::default()).unwrap();
+        assert_eq!(s.status, SolveStatus::Infeasible);
+        assert!(!s.has_plan);
     }
 
     #[test]

@@ -457,3 +457,56 @@ fn rows_of_1e11_tonnes_in_the_global_model() {
     set_column(&mut m, "processes.csv", "coef", "1e6");
     solves(&m, &["demand-high"]);
 }
+
+/// Found by fuzzing (models/global with every `capacity` of facilities.csv
+/// set to 1.1e-6 t a year, under `seadrift-cancelled`): the relaxation
+/// solves, yet the MIP presolve, with bounds near its 1e-6 tolerance, called
+/// the model infeasible (exit 6), though building nothing is a plan when no
+/// build rule forces a build. A "no plan" answer is now checked without
+/// presolve, and the plan is verified.
+#[test]
+fn capacities_near_the_solver_tolerance_in_the_global_model() {
+    let mut m = model("global");
+    set_column(&mut m, "facilities.csv", "capacity", "1.1e-6");
+    solves(&m, &["seadrift-cancelled"]);
+}
+
+/// The one way a model may have no plan (exit 6): build rules that force
+/// builds no budget can pay for together, in a way the checks before the
+/// solve do not look for. Here `min_builds = 2`, and the two candidates
+/// can only start in the one period, under a `build_budget_per_period`
+/// that pays for either alone.
+#[test]
+fn build_rules_no_plan_can_meet_have_no_plan() {
+    let mut m = Files::new();
+    let files: [(&str, &str); 7] = [
+        (
+            "model.toml",
+            "name = \"builds\"\nfirst_year = 2026\nlast_year = 2026\nshortage_penalty = 1000000\n\
+             build_budget_per_period = 2500000\nmin_builds = 2\n",
+        ),
+        ("countries.csv", "code,name,region\nCN,China,asia\nUS,United States,americas\n"),
+        ("commodities.csv", "id,stage,ref_value\nmagnet,magnet,50000\n"),
+        ("processes.csv", "process,commodity,coef\nmake_magnet,magnet,1\n"),
+        (
+            "facilities.csv",
+            "id,country,process,capacity,status,variable_cost,build_cost,lead_years\n\
+             cn_plant,CN,make_magnet,1000,operating,10000,,\n\
+             us_a,US,make_magnet,100,candidate,20000,2000000,0\n\
+             us_b,US,make_magnet,100,candidate,20000,2000000,0\n",
+        ),
+        (
+            "transport.csv",
+            "from_region,to_region,commodity,cost\nasia,americas,magnet,0\namericas,americas,magnet,0\n",
+        ),
+        ("demand.csv", "country,sector,commodity,period,tonnes\nUS,ev,magnet,2026,100\n"),
+    ];
+    for (name, text) in files {
+        set(&mut m, name, text.as_bytes());
+    }
+    let (code, lines) = outcome(&m, &[]);
+    assert_eq!((code, lines), (6, vec!["no plan: infeasible".to_string()]));
+    // One build fewer, and there is a plan.
+    replace(&mut m, "model.toml", "min_builds = 2", "min_builds = 1");
+    solves(&m, &[]);
+}
