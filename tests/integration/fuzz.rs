@@ -1468,8 +1468,23 @@ fn run(case: &Case) -> Outcome {
     let start = Instant::now();
     IN_CASE.with(|c| c.set(true));
     PANIC_AT.with(|p| p.borrow_mut().take());
+    // Whether the build rules can force a build: only then may a model
+    // have no plan.
+    let mut forces_builds = false;
     let result = catch_unwind(AssertUnwindSafe(|| {
         let checked = rareflow::check(&source, &case.scenarios)?;
+        let model = &checked.model;
+        forces_builds = match opts.portfolio.as_deref() {
+            Some("none") => false,
+            Some(name) => {
+                model.settings.min_builds.is_some_and(|m| m > 0)
+                    || model
+                        .portfolios
+                        .iter()
+                        .any(|p| p.name == name && p.forced().next().is_some())
+            }
+            None => model.settings.min_builds.is_some_and(|m| m > 0),
+        };
         if case.solve {
             rareflow::solve_checked(checked, &opts).map(|_| ())
         } else {
@@ -1493,7 +1508,7 @@ fn run(case: &Case) -> Outcome {
         }
         Ok(Ok(())) => Outcome::Accepted,
         Ok(Err(Error::NoPlan(status @ SolveStatus::Infeasible)))
-            if case.portfolio.as_deref() != Some("none")
+            if forces_builds
                 && matches!(
                     run(&Case {
                         portfolio: Some("none".into()),
@@ -1502,12 +1517,14 @@ fn run(case: &Case) -> Outcome {
                     Outcome::Accepted
                 ) =>
         {
-            // The build rules (counts and budgets, per period and in all)
-            // can combine so that no set of builds meets them, in ways the
-            // checks before the solve do not look for (two candidates that
-            // must start in the same period under a budget per period that
-            // fits either alone, say): then there is no plan, and the same
-            // model solves with nothing built.
+            // Build rules that force builds (`min_builds`, a portfolio's
+            // forced members) can combine with the budgets so that no set
+            // of builds meets them, in ways the checks before the solve do
+            // not look for (`min_builds = 2` with two candidates that can
+            // only start in the same period, under a
+            // `build_budget_per_period` that fits either alone, say): then
+            // there is no plan, and the same model solves with nothing
+            // built. Without such rules, building nothing is a plan.
             Outcome::NoPlan(status)
         }
         Ok(Err(e)) => judge(&e),
@@ -1543,7 +1560,7 @@ fn judge(e: &Error) -> Outcome {
         // capacities, shortage by demand) and, builds aside, feasible
         // (nothing need be made, any demand may go short, every cap is met
         // by shipping nothing), so the no-plan answers a model can earn
-        // are the build rules (see `run`) and the time limit.
+        // are build rules that force builds (see `run`) and the time limit.
         Error::NoPlan(status @ SolveStatus::Limit { .. }) => Outcome::NoPlan(status.clone()),
         _ => failed(code, "", e),
     }
