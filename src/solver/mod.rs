@@ -10,6 +10,12 @@
 //!   applied and re-solved from the previous basis.
 //! - [`SolveOptions`] and [`SolveStatus`].
 //!
+//! When HiGHS gives up on a problem, or finds it has no plan, the problem is
+//! solved again from scratch without presolve, then with its objective
+//! scaled down (when its costs are large): HiGHS has failed, or called
+//! feasible models infeasible, on numbers well within rareflow's documented
+//! ranges (see `Session::run`).
+//!
 //! good_lp folds several HiGHS outcomes together (every limit becomes
 //! `TimeLimit`, "unbounded or infeasible" becomes "infeasible"); this module
 //! talks to the `highs` crate directly once good_lp has built the problem,

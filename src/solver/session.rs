@@ -132,8 +132,8 @@ impl Session {
     ///   the scaling on every value it reports. This comes last: a run that
     ///   fails leaves the scaling applied to the problem HiGHS holds.
     ///
-    /// A model with no plan is so found three times; a time limit is never
-    /// run again.
+    /// A model that truly has no plan is so found two or three times; a
+    /// run stopped at a limit is never run again.
     fn run(&mut self, mut model: highs::Model) -> Result<(), SolverError> {
         let start = Instant::now();
         let mut outcome = run_highs(&mut model);
