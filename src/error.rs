@@ -80,6 +80,25 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// `s` with every control character shown as its Rust escape (`\u{1b}`,
+/// `\n`), so that a cell or header echoed in a message cannot move the
+/// cursor, clear or recolour the user's terminal, or split one message
+/// over several lines.
+fn printable(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// A growing list of diagnostics, kept in the order they were found.
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
@@ -122,15 +141,19 @@ impl Diagnostics {
             file: file.to_string(),
             line,
             col: None,
-            column: column.map(str::to_string),
-            message,
+            column: column.map(printable),
+            message: printable(&message),
             missing_file: false,
         });
     }
 
     /// Records a diagnostic built by the caller.
     pub fn push_diagnostic(&mut self, d: Diagnostic) {
-        self.items.push(d);
+        self.items.push(Diagnostic {
+            column: d.column.as_deref().map(printable),
+            message: printable(&d.message),
+            ..d
+        });
     }
 
     /// Records that a required file does not exist.
@@ -220,7 +243,7 @@ pub enum Error {
         reason: String,
     },
     /// The solver proved there is no plan, or stopped before finding one.
-    #[error("no plan: {0}")]
+    #[error("no plan: {status}{cause}", status = .0, cause = no_plan_cause(.0))]
     NoPlan(crate::solver::SolveStatus),
     /// The solver's plan failed the check against the model.
     #[error("the solver's plan failed verification{}: {failure}", .context.as_deref().map_or(String::new(), |c| format!(" ({c})")))]
@@ -287,6 +310,21 @@ impl From<crate::plan::VerifyError> for Error {
             context: None,
             failure,
         }
+    }
+}
+
+/// What an infeasible answer means in model terms. Every other rule leaves
+/// a plan (nothing need be made or built, any demand may go short), so only
+/// the build rules can combine so that none is left.
+fn no_plan_cause(status: &crate::solver::SolveStatus) -> &'static str {
+    use crate::solver::SolveStatus::{Infeasible, UnboundedOrInfeasible};
+    match status {
+        Infeasible | UnboundedOrInfeasible => {
+            " (the build rules cannot all be met together: min_builds, the candidates \
+             a portfolio forces, build_budget and build_budget_per_period, against the \
+             periods each candidate can start in)"
+        }
+        _ => "",
     }
 }
 

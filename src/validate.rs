@@ -381,7 +381,7 @@ fn build_counts(
         + optional[..extra].iter().sum::<f64>();
     if let Some(b) = s.build_budget.filter(|&b| extra > 0 && least > b) {
         out.push(error(
-            file,
+            file.clone(),
             None,
             "min_builds",
             format!(
@@ -392,7 +392,38 @@ fn build_counts(
             ),
         ));
     }
+    // Every period a build may start in spends at most the per-period
+    // budget, so the builds together can spend no more than that many times.
+    let periods = start_periods(model, portfolio);
+    let per_period = s.build_budget_per_period.map(|b| (b, b * periods as f64));
+    if let Some((b, total)) = per_period.filter(|&(_, total)| extra > 0 && least > total) {
+        out.push(error(
+            file,
+            None,
+            "min_builds",
+            format!(
+                "min_builds is {min}, but the cheapest {min} builds {whose} allows cost {} \
+             together, more than build_budget_per_period {} in each of the {} in which \
+             they can start ({} in all)",
+                show(least),
+                show(b),
+                plural(periods, "period"),
+                show(total)
+            ),
+        ));
+    }
     out
+}
+
+/// How many periods of the horizon some candidate that can be built may
+/// start in.
+fn start_periods(model: &Model, portfolio: Option<&Portfolio>) -> usize {
+    let mut periods: Vec<usize> = buildable(model, portfolio)
+        .flat_map(|f| model.start_periods(f).into_iter().map(|t| t.0))
+        .collect();
+    periods.sort_unstable();
+    periods.dedup();
+    periods.len()
 }
 
 /// The candidates `portfolio` lets the plan build (`None`: every one) that
@@ -426,9 +457,14 @@ fn capex(model: &Model, f: FacilityId) -> f64 {
 
 /// `n` candidates, in words.
 fn candidates(n: usize) -> String {
+    plural(n, "candidate")
+}
+
+/// `n` `thing`s, in words.
+fn plural(n: usize, thing: &str) -> String {
     if n == 1 {
-        "1 candidate".to_string()
+        format!("1 {thing}")
     } else {
-        format!("{n} candidates")
+        format!("{n} {thing}s")
     }
 }

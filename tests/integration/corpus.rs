@@ -256,10 +256,11 @@ fn binary_junk() {
     );
 }
 
-/// Today the header cell is echoed as it is, escape sequence and all, in
-/// "column '\u{1b}[2J': unknown column", and reaches the user's terminal.
+/// A header cell or id cell with control characters was echoed as it was,
+/// escape sequence and all ("column '\u{1b}[2J': unknown column"), and
+/// reached the user's terminal. Every diagnostic now shows control
+/// characters escaped.
 #[test]
-#[ignore = "src/io/table.rs (header_positions, Row::text) echoes cells with control characters unescaped"]
 fn control_characters_are_escaped_in_messages() {
     let mut m = tiny();
     replace(
@@ -466,16 +467,18 @@ fn rows_of_1e11_tonnes_in_the_global_model() {
 /// presolve, and the plan is verified.
 #[test]
 fn capacities_near_the_solver_tolerance_in_the_global_model() {
-    let mut m = model("global");
+    let mut m = model_files("global");
     set_column(&mut m, "facilities.csv", "capacity", "1.1e-6");
     solves(&m, &["seadrift-cancelled"]);
 }
 
-/// The one way a model may have no plan (exit 6): build rules that force
-/// builds no budget can pay for together, in a way the checks before the
-/// solve do not look for. Here `min_builds = 2`, and the two candidates
+/// The one way a model may have no plan: build rules that force builds no
+/// budget can pay for together. `min_builds = 2` of two candidates that
 /// can only start in the one period, under a `build_budget_per_period`
-/// that pays for either alone.
+/// that pays for either alone, is refused before the solve (exit 3). Three
+/// candidates over two start periods with room for one build in each pass
+/// that check (6 M ≤ 2 × 3 M) but not the solve: exit 6, naming the build
+/// rules as the cause.
 #[test]
 fn build_rules_no_plan_can_meet_have_no_plan() {
     let mut m = Files::new();
@@ -504,9 +507,33 @@ fn build_rules_no_plan_can_meet_have_no_plan() {
     for (name, text) in files {
         set(&mut m, name, text.as_bytes());
     }
-    let (code, lines) = outcome(&m, &[]);
-    assert_eq!((code, lines), (6, vec!["no plan: infeasible".to_string()]));
+    refused(
+        &m,
+        3,
+        &[
+            "model.toml: column 'min_builds': min_builds is 2, but the cheapest 2 builds the \
+           model allows cost 4000000 together, more than build_budget_per_period 2500000 in \
+           each of the 1 period in which they can start (2500000 in all)",
+        ],
+    );
     // One build fewer, and there is a plan.
     replace(&mut m, "model.toml", "min_builds = 2", "min_builds = 1");
     solves(&m, &[]);
+    // Two start periods, room for one build in each, three builds asked.
+    replace(&mut m, "model.toml", "last_year = 2026", "last_year = 2027");
+    replace(&mut m, "model.toml", "min_builds = 1", "min_builds = 3");
+    replace(&mut m, "model.toml", "2500000", "3000000");
+    replace(
+        &mut m,
+        "facilities.csv",
+        "us_b,US,make_magnet,100,candidate,20000,2000000,0\n",
+        "us_b,US,make_magnet,100,candidate,20000,2000000,0\n\
+         us_c,US,make_magnet,100,candidate,20000,2000000,0\n",
+    );
+    let (code, lines) = outcome(&m, &[]);
+    assert_eq!(code, 6, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("no plan: infeasible (the build rules cannot all be met together"),
+        "{lines:#?}"
+    );
 }
