@@ -30,6 +30,8 @@ pub struct Costs {
     pub tariffs: f64,
     /// Disposal of surplus joint products.
     pub disposal: f64,
+    /// The value buyers placed on the demand they gave up (priced out).
+    pub given_up: f64,
     /// Penalties for unserved demand.
     pub shortage: f64,
     /// Capital cost of the candidates built, discounted from their start years.
@@ -44,6 +46,7 @@ impl Costs {
             + self.transport
             + self.tariffs
             + self.disposal
+            + self.given_up
             + self.shortage
             + self.investment
     }
@@ -145,8 +148,11 @@ pub struct Plan {
     pub flows: Vec<Vec<f64>>,
     /// Disposal at each facility of each output in each period.
     pub disposal: Vec<Disposal>,
-    /// Unserved tonnes of each demand segment.
+    /// Unserved tonnes of each demand segment's critical remainder.
     pub shortage: Vec<f64>,
+    /// Tonnes given up (priced out) in each tier of each demand segment's
+    /// curve: `given_up[d][k]`.
+    pub given_up: Vec<Vec<f64>>,
     /// Marginal cost of each commodity at each place and period.
     pub prices: Vec<Price>,
     /// Use of each export cap in each period it applies to.
@@ -172,6 +178,7 @@ impl Plan {
             flows: Vec::new(),
             disposal: Vec::new(),
             shortage: Vec::new(),
+            given_up: Vec::new(),
             prices: Vec::new(),
             caps: Vec::new(),
             builds: Vec::new(),
@@ -198,6 +205,7 @@ impl Plan {
         self.disposal.iter_mut().for_each(|d| c(&mut d.tonnes));
         self.builds.iter_mut().for_each(|b| c(&mut b.share));
         self.shortage.iter_mut().for_each(c);
+        self.given_up.iter_mut().flatten().for_each(c);
         self.prices.iter_mut().for_each(|p| c(&mut p.value));
         for cap in &mut self.caps {
             c(&mut cap.used);
@@ -215,9 +223,30 @@ impl Plan {
             .sum()
     }
 
+    /// Tonnes given up over the whole horizon (per-year tonnes × years).
+    pub fn given_up_tonnes(&self, model: &Model) -> f64 {
+        model
+            .demand
+            .iter()
+            .enumerate()
+            .map(|(d, seg)| self.given_up(d) * f64::from(model.periods[seg.period.0].years))
+            .sum()
+    }
+
+    /// Tonnes per year of demand segment `d` given up, over its tiers.
+    pub fn given_up(&self, d: usize) -> f64 {
+        self.given_up.get(d).map_or(0.0, |t| t.iter().sum())
+    }
+
+    /// Tonnes per year of demand segment `d` not delivered: given up or
+    /// unserved.
+    pub fn not_served(&self, d: usize) -> f64 {
+        self.shortage[d] + self.given_up(d)
+    }
+
     /// Tonnes of demand segment `d` that were delivered.
     pub fn served(&self, model: &Model, d: usize) -> f64 {
-        model.demand[d].tonnes - self.shortage[d]
+        model.demand[d].tonnes - self.not_served(d)
     }
 
     /// The builds taken (share > 0).

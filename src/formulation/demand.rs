@@ -1,11 +1,20 @@
-//! Demand and shortage: each country's market for a commodity receives its
-//! deliveries; what is not delivered is a shortage of one of its demand
-//! segments, at that segment's penalty.
+//! Demand: each country's market for a commodity receives its deliveries;
+//! what is not delivered is given up along a segment's demand curve, or is
+//! a shortage of its critical remainder.
 //!
-//! The dual of a market row is the marginal cost of one more tonne of
-//! demand: the commodity's price in that market. Only markets with demand
-//! exist; verification also checks that nothing flows into a market that
-//! has none (such material would leave the system unaccounted for).
+//! Each segment's curve is a staircase: tier k holds tonnes that buyers
+//! value at `v_k` $/t, and the critical remainder is valued at the floor
+//! (the shortage penalty). Not delivering a tonne of tier k costs `v_k`;
+//! minimising cost plus the value of what is not delivered is maximising
+//! the value buyers place on what they receive minus every cost (the two
+//! differ by the value of all demand, a constant): the spatial price
+//! equilibrium of Samuelson (1952) and Takayama and Judge (1971). The dual
+//! of a market row is then the market price: the value of the marginal
+//! tier, or the cost of the marginal supplier, whichever binds.
+//!
+//! Only markets with demand exist; verification also checks that nothing
+//! flows into a market that has none (such material would leave the system
+//! unaccounted for).
 
 use std::collections::BTreeSet;
 
@@ -30,30 +39,37 @@ pub struct MarketRow {
     pub row: Row,
 }
 
-/// Shortage columns and market rows.
+/// Give-up and shortage columns and market rows.
 #[derive(Debug, Clone, Default)]
 pub struct DemandIndex {
     /// Shortage column of each demand segment (same order as `model.demand`).
     pub shortage: Vec<Col>,
+    /// Give-up column of each tier of each demand segment.
+    pub given_up: Vec<Vec<Col>>,
     /// One per market with demand and period, sorted.
     pub markets: Vec<MarketRow>,
 }
 
-/// Shortage per demand segment, `0 <= s <= tonnes`, at its penalty.
+/// Per demand segment: tonnes given up in each tier of its curve, `0 <=
+/// g_k <= tier tonnes` at the tier's value, and the shortage of its
+/// critical remainder, `0 <= s <= critical` at its penalty.
 pub(super) fn add_shortage(lp: &mut Lp, model: &Model) -> DemandIndex {
-    let shortage = model
-        .demand
-        .iter()
-        .enumerate()
-        .map(|(segment, d)| {
-            let cost = model.period_weight(d.period) * d.shortage_penalty;
-            lp.column(ColKey::Shortage { segment }, Some(d.tonnes), cost)
-        })
-        .collect();
-    DemandIndex {
-        shortage,
-        markets: Vec::new(),
+    let mut ix = DemandIndex::default();
+    for (segment, d) in model.demand.iter().enumerate() {
+        let weight = model.period_weight(d.period);
+        let tiers = d.tiers.iter().enumerate().map(|(tier, t)| {
+            lp.column(
+                ColKey::GiveUp { segment, tier },
+                Some(t.tonnes),
+                weight * t.value,
+            )
+        });
+        ix.given_up.push(tiers.collect());
+        let cost = weight * d.shortage_penalty;
+        ix.shortage
+            .push(lp.column(ColKey::Shortage { segment }, Some(d.critical()), cost));
     }
+    ix
 }
 
 /// Deliveries plus shortages equal demand, per market and period.
@@ -75,7 +91,10 @@ pub(super) fn add_market_rows(
                 .iter()
                 .map(|&l| (flows.col(l, period), 1.0))
                 .collect();
-            terms.extend(segments.iter().map(|&d| (ix.shortage[d], 1.0)));
+            for &d in segments {
+                terms.extend(ix.given_up[d].iter().map(|&c| (c, 1.0)));
+                terms.push((ix.shortage[d], 1.0));
+            }
             let tonnes: f64 = segments.iter().map(|&d| model.demand[d].tonnes).sum();
             let key = RowKey::Market {
                 country,
@@ -93,9 +112,15 @@ pub(super) fn add_market_rows(
     }
 }
 
-/// Reads shortages and the price of each commodity in each market.
+/// Reads what was given up and unserved, and the price of each commodity
+/// in each market.
 pub(super) fn read(ix: &DemandIndex, model: &Model, s: &Session, plan: &mut Plan) {
     plan.shortage = ix.shortage.iter().map(|&c| s.value(c)).collect();
+    plan.given_up = ix
+        .given_up
+        .iter()
+        .map(|tiers| tiers.iter().map(|&c| s.value(c)).collect())
+        .collect();
     plan.prices.extend(ix.markets.iter().map(|m| Price {
         place: Endpoint::Market(m.country),
         commodity: m.commodity,
@@ -104,11 +129,17 @@ pub(super) fn read(ix: &DemandIndex, model: &Model, s: &Session, plan: &mut Plan
     }));
 }
 
-/// Shortages lie within demand, every market balances, and nothing flows
-/// into a market without demand for it.
+/// What is given up lies within each tier and what is unserved within the
+/// critical remainder, every market balances, and nothing flows into a
+/// market without demand for it.
 pub(super) fn check(model: &Model, network: &Network, plan: &Plan, ck: &mut Checker) {
     for (d, seg) in model.demand.iter().enumerate() {
-        ck.bounds(plan.shortage[d], 0.0, Some(seg.tonnes), || {
+        for (k, tier) in seg.tiers.iter().enumerate() {
+            ck.bounds(plan.given_up[d][k], 0.0, Some(tier.tonnes), || {
+                format!("tier {} given up of demand.csv line {}", k + 1, seg.line)
+            });
+        }
+        ck.bounds(plan.shortage[d], 0.0, Some(seg.critical()), || {
             format!("shortage of demand.csv line {}", seg.line)
         });
     }
@@ -125,7 +156,7 @@ pub(super) fn check(model: &Model, network: &Network, plan: &Plan, ck: &mut Chec
                 .map(|l| plan.flows[l.0][t.0])
                 .sum();
             let tonnes: f64 = segments.iter().map(|&d| model.demand[d].tonnes).sum();
-            let short: f64 = segments.iter().map(|&d| plan.shortage[d]).sum();
+            let short: f64 = segments.iter().map(|&d| plan.not_served(d)).sum();
             ck.check(
                 delivered + short - tonnes,
                 delivered + short + tonnes,
@@ -161,9 +192,13 @@ pub(super) fn check(model: &Model, network: &Network, plan: &Plan, ck: &mut Chec
     }
 }
 
-/// Penalties for unserved demand.
+/// The value of demand given up, and penalties for unserved demand.
 pub(super) fn cost(model: &Model, plan: &Plan, k: &mut Costs) {
     for (d, seg) in model.demand.iter().enumerate() {
-        k.shortage += model.period_weight(seg.period) * seg.shortage_penalty * plan.shortage[d];
+        let weight = model.period_weight(seg.period);
+        k.shortage += weight * seg.shortage_penalty * plan.shortage[d];
+        for (tier, given_up) in seg.tiers.iter().zip(&plan.given_up[d]) {
+            k.given_up += weight * tier.value * given_up;
+        }
     }
 }

@@ -41,10 +41,17 @@ pub enum ColKey {
         /// The period.
         period: PeriodId,
     },
-    /// Unserved tonnes per year of a demand segment.
+    /// Unserved tonnes per year of a demand segment's critical remainder.
     Shortage {
         /// Index into `model.demand`.
         segment: usize,
+    },
+    /// Tonnes per year given up in one tier of a demand segment's curve.
+    GiveUp {
+        /// Index into `model.demand`.
+        segment: usize,
+        /// Index into the segment's tiers, cheapest first.
+        tier: usize,
     },
     /// The decision to build a candidate to start in a period.
     Build {
@@ -178,6 +185,17 @@ impl ColKey {
                     d.sector,
                     com(d.commodity),
                     period(model, d.period)
+                )
+            }
+            ColKey::GiveUp { segment, tier } => {
+                let d = &model.demand[segment];
+                format!(
+                    "given_up[{} {} {}, {}, tier {}]",
+                    model.countries[d.country.0].code,
+                    d.sector,
+                    com(d.commodity),
+                    period(model, d.period),
+                    tier + 1
                 )
             }
             ColKey::Build { candidate, start } => {

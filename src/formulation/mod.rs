@@ -13,7 +13,7 @@
 //! | activity and capacity | [`activity`] | activity | (bounds) | production, fixed |
 //! | flows and tariffs | [`lanes`] | flow | (bounds) | transport, tariffs |
 //! | balances and disposal | [`balances`] | disposal | balance | disposal |
-//! | demand and shortage | [`demand`] | shortage | market | shortage |
+//! | demand curves | [`demand`] | given up, shortage | market | given up, shortage |
 //! | export controls | [`export_controls`] | | cap | |
 //! | builds and budgets | [`builds`] | build | one start, capacity, limits | investment, fixed |
 //! | the stochastic program | [`stochastic`] | regret, CVaR | cuts | |
@@ -87,6 +87,12 @@ impl LpIndex {
             )
             .map(|d| d.col),
             ColKey::Shortage { segment } => self.demand.shortage.get(segment).copied(),
+            ColKey::GiveUp { segment, tier } => self
+                .demand
+                .given_up
+                .get(segment)
+                .and_then(|t| t.get(tier))
+                .copied(),
             ColKey::Build { candidate, start } => {
                 lookup(&self.builds.decisions, (candidate, start), |d| {
                     (d.candidate, d.start)

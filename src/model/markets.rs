@@ -57,8 +57,61 @@ pub struct Demand {
     pub period: PeriodId,
     /// Tonnes per year.
     pub tonnes: f64,
-    /// $/t for each tonne not delivered.
+    /// $/t for each tonne of the critical remainder not delivered: the
+    /// floor value of demand with no substitute.
     pub shortage_penalty: f64,
+    /// The demand curve's steps below the floor, cheapest first: tonnes
+    /// buyers give up (substitute, thrift, defer) when the price passes
+    /// each step's value. Empty: every tonne is critical.
+    pub tiers: Vec<Tier>,
     /// Line in `demand.csv`.
     pub line: u64,
+}
+
+impl Demand {
+    /// Tonnes with no substitute: what no tier holds, valued at the floor.
+    pub fn critical(&self) -> f64 {
+        (self.tonnes - self.tiers.iter().map(|t| t.tonnes).sum::<f64>()).max(0.0)
+    }
+}
+
+/// One step of a demand curve.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Tier {
+    /// Tonnes per year buyers give up when the price passes `value`.
+    pub tonnes: f64,
+    /// $/t: what buyers are willing to pay for these tonnes.
+    pub value: f64,
+}
+
+/// The prices, as multiples of the reference price, at which a curve
+/// given by a reference price and an elasticity is stepped.
+pub const CURVE_STEPS: [f64; 6] = [1.25, 1.5, 2.0, 3.0, 5.0, 10.0];
+
+/// The steps of the constant-elasticity demand curve `q(p) = tonnes ×
+/// (p / price)^elasticity` above the reference price, capped at `tonnes`
+/// below it (buyers take no more than the reference quantity however
+/// cheap). Step k holds the tonnes given up between the prices
+/// `price × CURVE_STEPS[k-1]` and `price × CURVE_STEPS[k]` (the first from
+/// `price`), valued at the geometric mean of the two. Steps valued at or
+/// above `floor` are left out: those tonnes stay critical, at the floor.
+pub fn curve_tiers(tonnes: f64, price: f64, elasticity: f64, floor: f64) -> Vec<Tier> {
+    let kept = |m: f64| tonnes * m.powf(elasticity);
+    let mut tiers = Vec::new();
+    let mut low = 1.0_f64;
+    for high in CURVE_STEPS {
+        let value = price * (low * high).sqrt();
+        let given_up = kept(low) - kept(high);
+        if value >= floor {
+            break;
+        }
+        if given_up > 0.0 {
+            tiers.push(Tier {
+                tonnes: given_up,
+                value,
+            });
+        }
+        low = high;
+    }
+    tiers
 }

@@ -30,7 +30,7 @@ pub use ids::{
     CommodityId, CommoditySet, CountryId, CountrySet, FacilityId, IdSet, Index, PeriodId,
     PeriodSet, ProcessId, ALL,
 };
-pub use markets::{Demand, Endpoint, LaneSpec, TransportRate};
+pub use markets::{curve_tiers, Demand, Endpoint, LaneSpec, Tier, TransportRate, CURVE_STEPS};
 pub use policies::{ExportControl, Tariff};
 pub use settings::{Period, Settings};
 

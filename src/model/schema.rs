@@ -106,6 +106,9 @@ pub mod limits {
     /// years (100 for a century undiscounted). With [`COST_PER_YEAR`], no
     /// term of the objective exceeds 1e18, a hundredth of HiGHS's infinity.
     pub const PERIOD_WEIGHT: f64 = 1e3;
+    /// The most an own-price elasticity of demand may be in magnitude: at
+    /// -10 a price 10% above the reference gives up 61% of the tonnes.
+    pub const ELASTICITY: f64 = 10.0;
 
     /// A number as shown in a message about a limit: plain when it is
     /// readable so (`8000`, `0.25`), in exponent form otherwise (`1e12`).
@@ -272,6 +275,9 @@ pub const DEMAND: Table = Table {
         req("period", Kind::Id),
         req("tonnes", Kind::NonNegative).up_to(limits::QUANTITY),
         opt("shortage_penalty", Kind::NonNegative).up_to(limits::PRICE),
+        opt("price", Kind::NonNegative).up_to(limits::PRICE),
+        opt("elasticity", Kind::Number).up_to(limits::ELASTICITY),
+        opt("tiers", Kind::List),
     ],
 };
 

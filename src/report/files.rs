@@ -1,5 +1,5 @@
 //! The contents of the result files: `flows.csv`, `production.csv`,
-//! `shortages.csv`, `prices.csv`, `caps.csv`, `dependency.csv`,
+//! `markets.csv`, `prices.csv`, `caps.csv`, `dependency.csv`,
 //! `builds.csv` and `summary.json` for a solve, `compare.csv` and
 //! `compare_portfolios.csv` for a comparison. Every file lists its rows in
 //! the order of their keys (periods in time order, then ids), never in the
@@ -19,7 +19,7 @@ use crate::trace::{Dependency, STAGES};
 pub const RESULT_FILES: &[&str] = &[
     "flows.csv",
     "production.csv",
-    "shortages.csv",
+    "markets.csv",
     "prices.csv",
     "caps.csv",
     "dependency.csv",
@@ -45,7 +45,7 @@ pub fn result_files(
     let contents = [
         flows_csv(model, network, plan),
         production_csv(model, plan),
-        shortages_csv(model, plan),
+        markets_csv(model, plan),
         prices_csv(model, plan),
         caps_csv(model, plan),
         dependency_csv(model, plan, dependency),
@@ -160,16 +160,23 @@ fn production_csv(model: &Model, plan: &Plan) -> Result<String> {
     )
 }
 
-fn shortages_csv(model: &Model, plan: &Plan) -> Result<String> {
-    let rows = model.demand.iter().enumerate().map(|(d, seg)| {
+/// Per demand segment and period: demand, what was delivered at what
+/// price and spend, what was given up and what went unserved.
+fn markets_csv(model: &Model, plan: &Plan) -> Result<String> {
+    let results = super::markets::segment_results(model, plan);
+    let rows = results.iter().map(|r| {
+        let seg = &model.demand[r.segment];
         vec![
             model.periods[seg.period.0].label.clone(),
             model.countries[seg.country.0].code.clone(),
             seg.sector.clone(),
             model.commodities[seg.commodity.0].id.clone(),
             num(seg.tonnes),
-            num(plan.served(model, d)),
-            num(plan.shortage[d]),
+            num(r.delivered),
+            num(r.given_up),
+            num(r.unserved),
+            num(r.price),
+            num(r.spend),
             num(seg.shortage_penalty),
         ]
     });
@@ -180,8 +187,11 @@ fn shortages_csv(model: &Model, plan: &Plan) -> Result<String> {
             "sector",
             "commodity",
             "demand",
-            "served",
-            "shortage",
+            "delivered",
+            "given_up",
+            "unserved",
+            "price",
+            "spend",
             "shortage_penalty",
         ],
         rows,

@@ -2,6 +2,7 @@
 //! written as `summary.json`) and the result files.
 
 pub mod files;
+pub mod markets;
 pub mod results_dir;
 pub mod terminal;
 
@@ -36,9 +37,14 @@ pub struct Summary {
     pub objective: f64,
     /// Cost by kind, present value.
     pub costs: Costs,
-    /// Unserved tonnes over the whole horizon (per-year shortage × years).
+    /// Unserved tonnes of critical demand over the whole horizon
+    /// (per-year shortage × years).
     pub shortage_t: f64,
-    /// Demand segments with a shortage.
+    /// Tonnes given up (priced out) over the whole horizon.
+    pub given_up_t: f64,
+    /// Each country's sector over the horizon, largest spend first.
+    pub markets: Vec<markets::MarketRow>,
+    /// Demand segments not fully delivered: given up or unserved.
     pub shortages: Vec<ShortageRow>,
     /// The largest flows over the horizon.
     pub largest_flows: Vec<FlowRow>,
@@ -59,7 +65,7 @@ pub struct Summary {
     pub lp: LpSize,
 }
 
-/// A demand segment that was not fully served.
+/// A demand segment that was not fully delivered.
 #[derive(Debug, Clone, Serialize)]
 pub struct ShortageRow {
     /// Country code.
@@ -72,8 +78,12 @@ pub struct ShortageRow {
     pub period: String,
     /// Demand, t/yr.
     pub demand_t: f64,
-    /// Unserved, t/yr.
+    /// Given up along the demand curve (priced out), t/yr.
+    pub given_up_t: f64,
+    /// Critical demand unserved, t/yr.
     pub shortage_t: f64,
+    /// The market price, $/t.
+    pub price: f64,
 }
 
 /// A lane's total over the horizon.
@@ -189,6 +199,7 @@ impl Summary {
         dependency: &Dependency,
         lp: LpSize,
     ) -> Summary {
+        let segments = markets::segment_results(model, plan);
         Summary {
             model: model.settings.name.clone(),
             status: plan.status.label(),
@@ -199,7 +210,9 @@ impl Summary {
             objective: plan.objective,
             costs: plan.costs.clone(),
             shortage_t: plan.shortage_tonnes(model),
-            shortages: shortage_rows(model, plan),
+            given_up_t: plan.given_up_tonnes(model),
+            markets: markets::market_rows(model, &segments),
+            shortages: shortage_rows(model, &segments),
             largest_flows: largest_flows(model, network, plan),
             constrained_facilities: constrained_facilities(model, plan),
             caps: cap_rows(model, plan),
@@ -212,20 +225,23 @@ impl Summary {
     }
 }
 
-/// Every demand segment with a shortage, in the order of `demand.csv`.
-fn shortage_rows(model: &Model, plan: &Plan) -> Vec<ShortageRow> {
-    model
-        .demand
+/// Every demand segment not fully delivered, in the order of `demand.csv`.
+fn shortage_rows(model: &Model, segments: &[markets::SegmentResult]) -> Vec<ShortageRow> {
+    segments
         .iter()
-        .enumerate()
-        .filter(|(d, _)| plan.shortage[*d] > 0.0)
-        .map(|(d, seg)| ShortageRow {
-            country: model.countries[seg.country.0].code.clone(),
-            sector: seg.sector.clone(),
-            commodity: model.commodities[seg.commodity.0].id.clone(),
-            period: model.periods[seg.period.0].label.clone(),
-            demand_t: seg.tonnes,
-            shortage_t: plan.shortage[d],
+        .filter(|r| r.given_up > 0.0 || r.unserved > 0.0)
+        .map(|r| {
+            let seg = &model.demand[r.segment];
+            ShortageRow {
+                country: model.countries[seg.country.0].code.clone(),
+                sector: seg.sector.clone(),
+                commodity: model.commodities[seg.commodity.0].id.clone(),
+                period: model.periods[seg.period.0].label.clone(),
+                demand_t: seg.tonnes,
+                given_up_t: r.given_up,
+                shortage_t: r.unserved,
+                price: r.price,
+            }
         })
         .collect()
 }

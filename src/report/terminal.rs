@@ -56,6 +56,7 @@ pub fn render(s: &Summary, source: &str) -> String {
     let mut o = String::new();
     render_header(&mut o, s, source);
     render_costs(&mut o, s);
+    render_markets(&mut o, s);
     render_shortages(&mut o, s);
     render_flows(&mut o, s);
     render_constrained(&mut o, s);
@@ -100,6 +101,7 @@ fn render_costs(o: &mut String, s: &Summary) {
         ("transport", k.transport),
         ("tariffs", k.tariffs),
         ("disposal", k.disposal),
+        ("value of demand given up", k.given_up),
         ("shortage penalty", k.shortage),
         ("investment", k.investment),
     ] {
@@ -114,16 +116,63 @@ fn render_costs(o: &mut String, s: &Summary) {
     let _ = writeln!(o, "{t}");
 }
 
-/// The largest shortages, or a line saying every segment is served, and
-/// how many more segments are short than the table shows.
-fn render_shortages(o: &mut String, s: &Summary) {
-    if s.shortages.is_empty() {
-        let _ = writeln!(o, "\nshortages: none; every demand segment is served");
+/// The largest markets by what buyers spend: what they received, gave up
+/// and went without over the horizon, and at what mean price.
+fn render_markets(o: &mut String, s: &Summary) {
+    if s.markets.is_empty() {
         return;
     }
     let _ = writeln!(
         o,
-        "\nshortages ({} t unserved over the horizon):",
+        "\nlargest markets (over the horizon; spend undiscounted, {}):",
+        s.currency
+    );
+    let mut t = table(&[
+        "country",
+        "sector",
+        "delivered t",
+        "given up t",
+        "unserved t",
+        "spend",
+        "mean price /kg",
+    ]);
+    for r in s.markets.iter().take(super::TOP) {
+        t.add_row(vec![
+            r.country.clone(),
+            r.sector.clone(),
+            tonnes(r.delivered_t),
+            tonnes(r.given_up_t),
+            tonnes(r.unserved_t),
+            money(r.spend),
+            format!("{:.2}", r.mean_price / 1000.0),
+        ]);
+    }
+    right_align(&mut t, 2);
+    let _ = writeln!(o, "{t}");
+    if s.markets.len() > super::TOP {
+        let _ = writeln!(
+            o,
+            "... and {} more (every segment and period in markets.csv with --out)",
+            s.markets.len() - super::TOP
+        );
+    }
+}
+
+/// The segments furthest from their demand, or a line saying every
+/// segment is served, and how many more fall short than the table shows.
+fn render_shortages(o: &mut String, s: &Summary) {
+    if s.shortages.is_empty() {
+        let _ = writeln!(
+            o,
+            "\ndemand not delivered: none; every demand segment is served"
+        );
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "\ndemand not delivered ({} t given up as prices rose, {} t of critical demand unserved, \
+         over the horizon):",
+        tonnes(s.given_up_t),
         tonnes(s.shortage_t)
     );
     let mut t = table(&[
@@ -132,11 +181,14 @@ fn render_shortages(o: &mut String, s: &Summary) {
         "commodity",
         "period",
         "demand t/yr",
-        "short t/yr",
+        "given up t/yr",
+        "unserved t/yr",
         "short %",
+        "price /kg",
     ]);
+    let short = |r: &super::ShortageRow| r.given_up_t + r.shortage_t;
     let mut rows: Vec<&super::ShortageRow> = s.shortages.iter().collect();
-    rows.sort_by(|a, b| b.shortage_t.total_cmp(&a.shortage_t));
+    rows.sort_by(|a, b| short(b).total_cmp(&short(a)));
     for r in rows.iter().take(super::TOP) {
         t.add_row(vec![
             r.country.clone(),
@@ -144,8 +196,10 @@ fn render_shortages(o: &mut String, s: &Summary) {
             r.commodity.clone(),
             r.period.clone(),
             tonnes(r.demand_t),
+            tonnes(r.given_up_t),
             tonnes(r.shortage_t),
-            format!("{:.0}%", r.shortage_t / r.demand_t * 100.0),
+            format!("{:.0}%", short(r) / r.demand_t * 100.0),
+            format!("{:.2}", r.price / 1000.0),
         ]);
     }
     right_align(&mut t, 4);
@@ -153,7 +207,7 @@ fn render_shortages(o: &mut String, s: &Summary) {
     if rows.len() > super::TOP {
         let _ = writeln!(
             o,
-            "... and {} more segments short (all in shortages.csv with --out)",
+            "... and {} more segments short (all in markets.csv with --out)",
             rows.len() - super::TOP
         );
     }

@@ -6,6 +6,7 @@ mod builds;
 mod cli;
 mod common;
 mod corpus;
+mod curves;
 mod docs;
 mod errors;
 mod fuzz;

@@ -428,8 +428,8 @@ fn solved_or_refused(dir: &Path, what: &str) -> i32 {
 }
 
 /// models/tiny with every number column the schema has: the optional
-/// columns of facilities.csv, a candidate magnet plant in Japan, and a
-/// written lane with a capacity.
+/// columns of facilities.csv, a candidate magnet plant in Japan, a
+/// written lane with a capacity, and demand curves.
 fn tiny_with_every_number_column() -> tempfile::TempDir {
     let m = copy_tiny();
     edit(m.path(), "facilities.csv", |t| {
@@ -441,6 +441,11 @@ fn tiny_with_every_number_column() -> tempfile::TempDir {
     });
     edit(m.path(), "lanes.csv", |_| {
         "from,to,commodity,cost,capacity\nweld_mine,baotou_sep,conc,10,1000\n".into()
+    });
+    edit(m.path(), "demand.csv", |t| {
+        let mut lines: Vec<String> = t.lines().map(|l| format!("{l},50000,-0.3")).collect();
+        lines[0] = lines[0].replace(",50000,-0.3", ",price,elasticity");
+        lines.join("\n") + "\n"
     });
     m
 }

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use super::catalog::{limited, limited_or};
 use super::Builder;
-use crate::io::table::{RawTable, Row};
+use crate::io::table::{parse_number, RawTable, Row};
 use crate::model::schema::limits::{self, show};
-use crate::model::{CommodityId, CountryId, Demand, PeriodId};
+use crate::model::schema::Kind;
+use crate::model::{curve_tiers, CommodityId, CountryId, Demand, PeriodId, Tier};
 
 /// (country, commodity, period): a market in one period.
 type MarketPeriod = (CountryId, CommodityId, PeriodId);
@@ -74,6 +75,9 @@ impl Builder {
             if !self.demand_in_limits(&row, tonnes, penalty, *total) {
                 continue;
             }
+            let Ok(tiers) = self.curve(&row, tonnes, penalty) else {
+                continue;
+            };
             self.demand.push(Demand {
                 country,
                 sector,
@@ -81,6 +85,7 @@ impl Builder {
                 period,
                 tonnes,
                 shortage_penalty: penalty,
+                tiers,
                 line: row.line,
             });
         }
@@ -127,5 +132,95 @@ impl Builder {
             return false;
         }
         true
+    }
+
+    /// The demand curve of a segment below its floor `floor` (the
+    /// shortage penalty): generated from `price` and `elasticity`, written
+    /// out in `tiers`, or none (every tonne critical). `Err(())` when
+    /// reported.
+    fn curve(&mut self, row: &Row, tonnes: f64, floor: f64) -> Result<Vec<Tier>, ()> {
+        let price = limited(row, "price", &mut self.diags);
+        let elasticity = limited(row, "elasticity", &mut self.diags);
+        let (price, elasticity) = (price?, elasticity?);
+        let written = !row.str("tiers").is_empty();
+        let mut fail = |col: &str, msg: String| {
+            row.error(&mut self.diags, col, msg);
+            Err(())
+        };
+        match (price, elasticity) {
+            _ if written && (price.is_some() || elasticity.is_some()) => fail(
+                "tiers",
+                "give a demand curve either as price and elasticity or as tiers, not both".into(),
+            ),
+            (None, None) if written => self.written_tiers(row, tonnes, floor),
+            (None, None) => Ok(Vec::new()),
+            (Some(_), None) => fail(
+                "elasticity",
+                "a reference price needs an elasticity to make a demand curve \
+                 (e.g. -0.3: buyers give up 0.3% of the tonnes for each 1% the price rises)"
+                    .into(),
+            ),
+            (None, Some(_)) => fail(
+                "price",
+                "an elasticity needs a reference price ($/t) to make a demand curve".into(),
+            ),
+            (Some(_), Some(e)) if e > 0.0 => fail(
+                "elasticity",
+                format!("expected an elasticity from -10 to 0 (demand falls as the price rises), found {e}"),
+            ),
+            (Some(p), Some(_)) if p >= floor => fail(
+                "price",
+                format!(
+                    "the reference price {} is at or above the floor value {} (shortage_penalty): \
+                     buyers would go unserved before giving any tonne up",
+                    show(p),
+                    show(floor)
+                ),
+            ),
+            (Some(p), Some(e)) => Ok(curve_tiers(tonnes, p, e, floor)),
+        }
+    }
+
+    /// `tiers` written out: `SHARE@PRICE` words, each a share of the
+    /// segment's tonnes that buyers give up when the price passes PRICE;
+    /// the shares add up to at most 1 and every price lies below the floor.
+    fn written_tiers(&mut self, row: &Row, tonnes: f64, floor: f64) -> Result<Vec<Tier>, ()> {
+        let mut tiers = Vec::new();
+        let mut share_sum = 0.0;
+        for w in row.str("tiers").split_whitespace() {
+            let parsed = w.split_once('@').and_then(|(share, price)| {
+                let share = parse_number(share, Kind::Fraction).ok()?;
+                let price = parse_number(price, Kind::NonNegative).ok()?;
+                Some((share, price))
+            });
+            let msg = match parsed {
+                None => format!(
+                    "expected tiers SHARE@PRICE separated by spaces (e.g. \"0.1@80000 0.2@150000\": \
+                     10% of the tonnes given up above $80000/t, 20% more above $150000/t), found {w:?}"
+                ),
+                Some((_, price)) if price >= floor => format!(
+                    "tier {w:?} is priced at or above the floor value {} (shortage_penalty); \
+                     tonnes worth that much are critical demand",
+                    show(floor)
+                ),
+                Some((share, value)) => {
+                    share_sum += share;
+                    tiers.push(Tier {
+                        tonnes: share * tonnes,
+                        value,
+                    });
+                    continue;
+                }
+            };
+            row.error(&mut self.diags, "tiers", msg);
+            return Err(());
+        }
+        if share_sum > 1.0 + 1e-9 {
+            let msg = format!("the tiers' shares add up to {share_sum}; expected at most 1");
+            row.error(&mut self.diags, "tiers", msg);
+            return Err(());
+        }
+        tiers.sort_by(|a, b| a.value.total_cmp(&b.value));
+        Ok(tiers)
     }
 }

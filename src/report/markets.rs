@@ -1,0 +1,128 @@
+//! What a plan means for each market: per demand segment and period, what
+//! was delivered, at what price and spend, what buyers gave up (priced out)
+//! and what critical demand went unserved (`markets.csv`); and per country
+//! and sector over the horizon, the same totals (`markets` of the summary,
+//! led by the largest markets in the terminal).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::{CommodityId, CountryId, Endpoint, Model, PeriodId};
+use crate::plan::Plan;
+
+/// The price of each commodity in each country's market in each period,
+/// $/t (money of the period): the dual of its market row.
+pub fn market_prices(plan: &Plan) -> BTreeMap<(CountryId, CommodityId, PeriodId), f64> {
+    plan.prices
+        .iter()
+        .filter_map(|p| match p.place {
+            Endpoint::Market(c) => Some(((c, p.commodity, p.period), p.value)),
+            Endpoint::Facility(_) => None,
+        })
+        .collect()
+}
+
+/// One demand segment in one period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SegmentResult {
+    /// Index into `model.demand`.
+    pub segment: usize,
+    /// Delivered, t/yr.
+    pub delivered: f64,
+    /// Priced out along the demand curve, t/yr.
+    pub given_up: f64,
+    /// Critical demand not met, t/yr.
+    pub unserved: f64,
+    /// The market price, $/t.
+    pub price: f64,
+    /// What buyers pay for what is delivered, $/yr: delivered × price.
+    pub spend: f64,
+}
+
+/// Every demand segment's result, in the order of `model.demand`.
+pub fn segment_results(model: &Model, plan: &Plan) -> Vec<SegmentResult> {
+    let prices = market_prices(plan);
+    model
+        .demand
+        .iter()
+        .enumerate()
+        .map(|(d, seg)| {
+            let price = prices
+                .get(&(seg.country, seg.commodity, seg.period))
+                .copied()
+                .unwrap_or(0.0);
+            let delivered = plan.served(model, d).max(0.0);
+            SegmentResult {
+                segment: d,
+                delivered,
+                given_up: plan.given_up(d),
+                unserved: plan.shortage[d],
+                price,
+                spend: delivered * price,
+            }
+        })
+        .collect()
+}
+
+/// One country's sector over the whole horizon (each period's tonnes and
+/// money times its years; money undiscounted).
+#[derive(Debug, Clone, Serialize)]
+pub struct MarketRow {
+    /// Country code.
+    pub country: String,
+    /// Sector.
+    pub sector: String,
+    /// Demand, t over the horizon.
+    pub demand_t: f64,
+    /// Delivered, t over the horizon.
+    pub delivered_t: f64,
+    /// Given up (priced out), t over the horizon.
+    pub given_up_t: f64,
+    /// Critical demand unserved, t over the horizon.
+    pub unserved_t: f64,
+    /// What buyers pay, over the horizon, undiscounted.
+    pub spend: f64,
+    /// Spend per tonne delivered, $/t.
+    pub mean_price: f64,
+}
+
+/// Each (country, sector) over the horizon, largest spend first (ties by
+/// country and sector).
+pub fn market_rows(model: &Model, results: &[SegmentResult]) -> Vec<MarketRow> {
+    let mut rows: BTreeMap<(String, String), MarketRow> = BTreeMap::new();
+    for r in results {
+        let seg = &model.demand[r.segment];
+        let years = f64::from(model.periods[seg.period.0].years);
+        let country = model.countries[seg.country.0].code.clone();
+        let row = rows
+            .entry((country.clone(), seg.sector.clone()))
+            .or_insert_with(|| MarketRow {
+                country,
+                sector: seg.sector.clone(),
+                demand_t: 0.0,
+                delivered_t: 0.0,
+                given_up_t: 0.0,
+                unserved_t: 0.0,
+                spend: 0.0,
+                mean_price: 0.0,
+            });
+        row.demand_t += seg.tonnes * years;
+        row.delivered_t += r.delivered * years;
+        row.given_up_t += r.given_up * years;
+        row.unserved_t += r.unserved * years;
+        row.spend += r.spend * years;
+    }
+    let mut rows: Vec<MarketRow> = rows.into_values().collect();
+    for r in &mut rows {
+        if r.delivered_t > 0.0 {
+            r.mean_price = r.spend / r.delivered_t;
+        }
+    }
+    rows.sort_by(|a, b| {
+        b.spend
+            .total_cmp(&a.spend)
+            .then_with(|| (&a.country, &a.sector).cmp(&(&b.country, &b.sector)))
+    });
+    rows
+}

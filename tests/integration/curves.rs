@@ -1,0 +1,298 @@
+//! Demand curves and the market equilibrium, worked by hand.
+//!
+//! One US magnet plant sells into the US market (one country, no transport
+//! cost, no tariff). US EV makers want 100 t in 2025: 30 t they value at
+//! $50,000/t (tier 1, the first to go when magnets get dear), 20 t at
+//! $80,000/t (tier 2), and 50 t with no substitute, valued at the floor of
+//! $1,000,000/t. The plan is the market equilibrium: buyers take a tonne
+//! exactly when they value it above what it costs to make, and the price is
+//! the cost of the marginal supplier or the value of the marginal tier,
+//! whichever binds.
+//!
+//! - Plant cost $30,000/t, capacity 200 t: every tier is worth more than it
+//!   costs; all 100 t are delivered, nothing given up, and the price is the
+//!   plant's cost, $30,000/t (the plant has room to spare). Cost 3.0 M.
+//! - Plant cost $60,000/t, capacity 200 t: tier 1 (worth $50,000/t) is
+//!   priced out, 30 t given up; 70 t delivered at $60,000/t. Cost
+//!   70 × 60,000 + 30 × 50,000 = 5.7 M.
+//! - Plant cost $30,000/t, capacity 60 t: the plant binds. The 50 critical
+//!   tonnes come first, then 10 of tier 2's 20 t; tier 1 and the other 10 t
+//!   of tier 2 are given up, 40 t in all. The marginal tonne is in tier 2,
+//!   so the price is $80,000/t, and one more tonne of capacity is worth
+//!   $80,000 − $30,000 = $50,000. Cost 60 × 30,000 + 30 × 50,000 +
+//!   10 × 80,000 = 4.1 M.
+//!
+//! A second route checks the formulation on many such markets: with one
+//! plant, the equilibrium is found by serving tiers from the most to the
+//! least valued while their value exceeds the plant's cost and capacity
+//! lasts, which must give the solver's objective.
+
+use rareflow::io::source::ModelSource;
+use rareflow::model::{Endpoint, Tier};
+use rareflow::solver::SolveOptions;
+
+use crate::assert_close;
+
+/// The market above: one US plant at `cost` $/t with `capacity` t/yr, and
+/// 2025 EV demand of 100 t with the demand curve `tiers` (`SHARE@PRICE`).
+fn market(cost: f64, capacity: f64, tiers: &str) -> ModelSource {
+    with_demand(
+        cost,
+        capacity,
+        &format!("country,sector,commodity,period,tonnes,tiers\nUS,ev,magnet,2025,100,{tiers}\n"),
+    )
+}
+
+/// The market above with `demand` as its demand.csv.
+fn with_demand(cost: f64, capacity: f64, demand: &str) -> ModelSource {
+    let files = [
+        (
+            "model.toml",
+            "name = \"curve\"\nfirst_year = 2025\nlast_year = 2025\nshortage_penalty = 1000000\n"
+                .to_string(),
+        ),
+        (
+            "countries.csv",
+            "code,name,region\nUS,United States,americas\n".into(),
+        ),
+        (
+            "commodities.csv",
+            "id,stage,ref_value\nmagnet,magnet,50000\n".into(),
+        ),
+        (
+            "processes.csv",
+            "process,commodity,coef\nmake_magnet,magnet,1\n".into(),
+        ),
+        (
+            "facilities.csv",
+            format!(
+                "id,country,process,capacity,status,variable_cost\n\
+                 us_plant,US,make_magnet,{capacity},operating,{cost}\n"
+            ),
+        ),
+        (
+            "transport.csv",
+            "from_region,to_region,commodity,cost\namericas,americas,magnet,0\n".into(),
+        ),
+        ("demand.csv", demand.to_string()),
+    ];
+    ModelSource::Memory(files.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+/// Delivered, given up and unserved tonnes, the US magnet price, and the
+/// objective.
+fn solve(cost: f64, capacity: f64, tiers: &str) -> (f64, f64, f64, f64, f64) {
+    let s = rareflow::solve(
+        &market(cost, capacity, tiers),
+        &[],
+        &SolveOptions::default(),
+    )
+    .unwrap();
+    let price = s
+        .plan
+        .prices
+        .iter()
+        .find(|p| matches!(p.place, Endpoint::Market(_)))
+        .unwrap()
+        .value;
+    (
+        s.plan.served(&s.model, 0),
+        s.plan.given_up(0),
+        s.plan.shortage[0],
+        price,
+        s.plan.objective,
+    )
+}
+
+const TIERS: &str = "0.3@50000 0.2@80000";
+
+#[test]
+fn ample_cheap_supply_serves_every_tier_at_the_suppliers_cost() {
+    let (delivered, given_up, unserved, price, objective) = solve(30_000.0, 200.0, TIERS);
+    assert_close!(delivered, 100.0);
+    assert_close!(given_up, 0.0);
+    assert_close!(unserved, 0.0);
+    assert_close!(price, 30_000.0);
+    assert_close!(objective, 3.0e6);
+}
+
+#[test]
+fn a_tier_worth_less_than_the_supply_cost_is_priced_out() {
+    let (delivered, given_up, unserved, price, objective) = solve(60_000.0, 200.0, TIERS);
+    assert_close!(delivered, 70.0);
+    assert_close!(given_up, 30.0);
+    assert_close!(unserved, 0.0);
+    assert_close!(price, 60_000.0);
+    assert_close!(objective, 5.7e6);
+}
+
+#[test]
+fn scarce_supply_is_priced_at_the_marginal_tiers_value() {
+    let s = rareflow::solve(
+        &market(30_000.0, 60.0, TIERS),
+        &[],
+        &SolveOptions::default(),
+    )
+    .unwrap();
+    let (delivered, given_up, unserved, price, objective) = solve(30_000.0, 60.0, TIERS);
+    assert_close!(delivered, 60.0);
+    assert_close!(given_up, 40.0);
+    assert_close!(unserved, 0.0);
+    assert_close!(price, 80_000.0);
+    assert_close!(objective, 4.1e6);
+    assert_close!(s.plan.capacity_value[0][0], 50_000.0);
+    assert_eq!(s.plan.given_up[0].len(), 2);
+    assert_close!(s.plan.given_up[0][0], 30.0);
+    assert_close!(s.plan.given_up[0][1], 10.0);
+}
+
+/// The curve from a reference price and an elasticity: with -0.3 at
+/// $60,000/t and a floor of $1,000,000/t, six steps below the floor (the
+/// sixth, at 7.07 × the reference price, is $424,264/t), 61.7% of demand
+/// given up by 10 × the reference price, the rest critical.
+#[test]
+fn an_elasticity_makes_the_documented_steps() {
+    let tiers = rareflow::model::curve_tiers(100.0, 60_000.0, -0.3, 1e6);
+    let values: Vec<f64> = tiers.iter().map(|t| t.value.round()).collect();
+    assert_eq!(
+        values,
+        [67_082.0, 82_158.0, 103_923.0, 146_969.0, 232_379.0, 424_264.0]
+    );
+    let share: f64 = tiers.iter().map(|t| t.tonnes).sum();
+    assert_close!(share, 100.0 - 100.0 * 10f64.powf(-0.3));
+    assert_close!(tiers[0].tonnes, 100.0 * (1.0 - 1.25f64.powf(-0.3)));
+    // A floor of $200,000/t keeps the four steps below it.
+    assert_eq!(
+        rareflow::model::curve_tiers(100.0, 60_000.0, -0.3, 2e5).len(),
+        4
+    );
+    // No response: no tiers.
+    assert!(rareflow::model::curve_tiers(100.0, 60_000.0, 0.0, 1e6).is_empty());
+}
+
+/// The greedy equilibrium of one plant and one segment: the tiers (and
+/// the critical remainder at the floor), most valued first, are served
+/// while they are worth more than the plant's cost and capacity lasts.
+fn greedy_objective(cost: f64, capacity: f64, tiers: &[Tier], critical: f64, floor: f64) -> f64 {
+    let mut steps: Vec<Tier> = tiers.to_vec();
+    steps.push(Tier {
+        tonnes: critical,
+        value: floor,
+    });
+    steps.sort_by(|a, b| b.value.total_cmp(&a.value));
+    let mut left = capacity;
+    let mut objective = 0.0;
+    for step in steps {
+        let served = if step.value > cost {
+            step.tonnes.min(left)
+        } else {
+            0.0
+        };
+        left -= served;
+        objective += served * cost + (step.tonnes - served) * step.value;
+    }
+    objective
+}
+
+#[test]
+fn the_solver_finds_the_greedy_equilibrium_of_one_plant() {
+    // A small deterministic sweep of costs, capacities and curves.
+    let curves = [
+        "0.3@50000 0.2@80000",
+        "0.5@20000",
+        "0.1@90000 0.1@10000 0.7@45000",
+        "",
+    ];
+    for tiers in curves {
+        for cost in [5_000.0, 25_000.0, 47_500.0, 85_000.0, 2e6] {
+            for capacity in [0.0, 15.0, 50.0, 75.0, 150.0] {
+                let s = rareflow::solve(
+                    &market(cost, capacity, tiers),
+                    &[],
+                    &SolveOptions::default(),
+                )
+                .unwrap();
+                let seg = &s.model.demand[0];
+                let expected = greedy_objective(
+                    cost,
+                    capacity,
+                    &seg.tiers,
+                    seg.critical(),
+                    seg.shortage_penalty,
+                );
+                assert!(
+                    (s.plan.objective - expected).abs() <= 1e-6 * expected.max(1.0),
+                    "tiers {tiers:?}, cost {cost}, capacity {capacity}: solver {} vs greedy {expected}",
+                    s.plan.objective
+                );
+            }
+        }
+    }
+}
+
+/// What `check` reports on a demand.csv with one US EV row: the header
+/// `country,sector,commodity,period,tonnes,shortage_penalty,price,elasticity,tiers`
+/// and `cells` after the tonnes.
+fn refused(cells: &str) -> Vec<String> {
+    let demand = format!(
+        "country,sector,commodity,period,tonnes,shortage_penalty,price,elasticity,tiers\n\
+         US,ev,magnet,2025,100,{cells}\n"
+    );
+    match rareflow::check(&with_demand(30_000.0, 200.0, &demand), &[]) {
+        Err(rareflow::error::Error::Invalid(d)) => d.iter().map(ToString::to_string).collect(),
+        Err(e) => panic!("{cells}: {e}"),
+        Ok(_) => panic!("{cells}: accepted"),
+    }
+}
+
+#[test]
+fn a_curve_that_cannot_be_is_refused_at_its_cell() {
+    let cases = [
+        (
+            ",60000,,",
+            "column 'elasticity': a reference price needs an elasticity",
+        ),
+        (
+            ",,-0.3,",
+            "column 'price': an elasticity needs a reference price",
+        ),
+        (
+            ",60000,0.3,",
+            "column 'elasticity': expected an elasticity from -10 to 0",
+        ),
+        (
+            ",60000,-11,",
+            "column 'elasticity': expected a number from -10 to 10",
+        ),
+        (
+            "50000,60000,-0.3,",
+            "column 'price': the reference price 60000 is at or above the floor value 50000",
+        ),
+        (
+            ",60000,-0.3,0.1@5",
+            "column 'tiers': give a demand curve either as price and elasticity or as tiers",
+        ),
+        (
+            ",,,0.1@",
+            "column 'tiers': expected tiers SHARE@PRICE separated by spaces",
+        ),
+        (",,,1.5@20000", "column 'tiers': expected tiers SHARE@PRICE"),
+        (
+            ",,,0.1@2e6",
+            "column 'tiers': tier \"0.1@2e6\" is priced at or above the floor value 1000000",
+        ),
+        (
+            ",,,0.6@100 0.6@200",
+            "column 'tiers': the tiers' shares add up to 1.2; expected at most 1",
+        ),
+    ];
+    for (cells, expected) in cases {
+        let found = refused(cells);
+        assert!(
+            found
+                .iter()
+                .any(|l| l.starts_with(&format!("demand.csv:2: {expected}"))),
+            "{cells}: {found:#?}"
+        );
+    }
+}
