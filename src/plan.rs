@@ -235,7 +235,9 @@ impl Plan {
 
     /// Tonnes per year of demand segment `d` given up, over its tiers.
     pub fn given_up(&self, d: usize) -> f64 {
-        self.given_up.get(d).map_or(0.0, |t| t.iter().sum())
+        self.given_up
+            .get(d)
+            .map_or(0.0, |t| t.iter().fold(0.0, |a, b| a + b))
     }
 
     /// Tonnes per year of demand segment `d` not delivered: given up or

@@ -91,16 +91,19 @@ pub const CURVE_STEPS: [f64; 6] = [1.25, 1.5, 2.0, 3.0, 5.0, 10.0];
 /// The steps of the constant-elasticity demand curve `q(p) = tonnes ×
 /// (p / price)^elasticity` above the reference price, capped at `tonnes`
 /// below it (buyers take no more than the reference quantity however
-/// cheap). Step k holds the tonnes given up between the prices
-/// `price × CURVE_STEPS[k-1]` and `price × CURVE_STEPS[k]` (the first from
-/// `price`), valued at the geometric mean of the two. Steps valued at or
-/// above `floor` are left out: those tonnes stay critical, at the floor.
+/// cheap). Step k holds the tonnes given up between the prices `price ×
+/// CURVE_STEPS[k-1]` and `price × CURVE_STEPS[k]` (the first from `price`),
+/// valued at the lower of the two: buyers keep them while the price is at
+/// most that, so the first step is valued at the reference price itself,
+/// and a market a little short of its reference quantity clears at the
+/// reference price. Steps valued at or above `floor` are left out: those
+/// tonnes stay critical, at the floor.
 pub fn curve_tiers(tonnes: f64, price: f64, elasticity: f64, floor: f64) -> Vec<Tier> {
     let kept = |m: f64| tonnes * m.powf(elasticity);
     let mut tiers = Vec::new();
     let mut low = 1.0_f64;
     for high in CURVE_STEPS {
-        let value = price * (low * high).sqrt();
+        let value = price * low;
         let given_up = kept(low) - kept(high);
         if value >= floor {
             break;

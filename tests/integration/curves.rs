@@ -147,23 +147,28 @@ fn scarce_supply_is_priced_at_the_marginal_tiers_value() {
 }
 
 /// The curve from a reference price and an elasticity: with -0.3 at
-/// $60,000/t and a floor of $1,000,000/t, six steps below the floor (the
-/// sixth, at 7.07 × the reference price, is $424,264/t), 61.7% of demand
-/// given up by 10 × the reference price, the rest critical.
+/// $60,000/t and a floor of $1,000,000/t, six steps valued at 1, 1.25,
+/// 1.5, 2, 3 and 5 times the reference price, 49.9% of demand given up by
+/// 10 × the reference price, the rest critical (as in models/README.md).
 #[test]
 fn an_elasticity_makes_the_documented_steps() {
     let tiers = rareflow::model::curve_tiers(100.0, 60_000.0, -0.3, 1e6);
-    let values: Vec<f64> = tiers.iter().map(|t| t.value.round()).collect();
+    let values: Vec<f64> = tiers.iter().map(|t| t.value).collect();
     assert_eq!(
         values,
-        [67_082.0, 82_158.0, 103_923.0, 146_969.0, 232_379.0, 424_264.0]
+        [60_000.0, 75_000.0, 90_000.0, 120_000.0, 180_000.0, 300_000.0]
     );
+    let shares: Vec<f64> = tiers
+        .iter()
+        .map(|t| (t.tonnes * 10.0).round() / 10.0)
+        .collect();
+    assert_eq!(shares, [6.5, 5.0, 7.3, 9.3, 10.2, 11.6]);
     let share: f64 = tiers.iter().map(|t| t.tonnes).sum();
     assert_close!(share, 100.0 - 100.0 * 10f64.powf(-0.3));
     assert_close!(tiers[0].tonnes, 100.0 * (1.0 - 1.25f64.powf(-0.3)));
-    // A floor of $200,000/t keeps the four steps below it.
+    // A floor of $150,000/t keeps the four steps below it.
     assert_eq!(
-        rareflow::model::curve_tiers(100.0, 60_000.0, -0.3, 2e5).len(),
+        rareflow::model::curve_tiers(100.0, 60_000.0, -0.3, 1.5e5).len(),
         4
     );
     // No response: no tiers.
