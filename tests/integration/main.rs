@@ -8,6 +8,7 @@ mod common;
 mod corpus;
 mod docs;
 mod errors;
+mod futures;
 mod fuzz;
 mod global;
 mod hostile;
