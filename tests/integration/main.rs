@@ -9,6 +9,7 @@ mod corpus;
 mod curves;
 mod docs;
 mod errors;
+mod futures;
 mod fuzz;
 mod global;
 mod hostile;
