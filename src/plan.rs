@@ -34,6 +34,9 @@ pub struct Costs {
     pub given_up: f64,
     /// Penalties for unserved demand.
     pub shortage: f64,
+    /// Minus the value buyers placed on the tonnes they took beyond their
+    /// reference demand as prices fell below the reference (a credit).
+    pub beyond: f64,
     /// Capital cost of the candidates built, discounted from their start years.
     pub investment: f64,
 }
@@ -48,6 +51,7 @@ impl Costs {
             + self.disposal
             + self.given_up
             + self.shortage
+            + self.beyond
             + self.investment
     }
 }
@@ -153,6 +157,9 @@ pub struct Plan {
     /// Tonnes given up (priced out) in each tier of each demand segment's
     /// curve: `given_up[d][k]`.
     pub given_up: Vec<Vec<f64>>,
+    /// Tonnes taken beyond each demand segment's reference quantity in each
+    /// step of its curve below the reference price: `beyond[d][k]`.
+    pub beyond: Vec<Vec<f64>>,
     /// Marginal cost of each commodity at each place and period.
     pub prices: Vec<Price>,
     /// Use of each export cap in each period it applies to.
@@ -179,6 +186,7 @@ impl Plan {
             disposal: Vec::new(),
             shortage: Vec::new(),
             given_up: Vec::new(),
+            beyond: Vec::new(),
             prices: Vec::new(),
             caps: Vec::new(),
             builds: Vec::new(),
@@ -206,6 +214,7 @@ impl Plan {
         self.builds.iter_mut().for_each(|b| c(&mut b.share));
         self.shortage.iter_mut().for_each(c);
         self.given_up.iter_mut().flatten().for_each(c);
+        self.beyond.iter_mut().flatten().for_each(c);
         self.prices.iter_mut().for_each(|p| c(&mut p.value));
         for cap in &mut self.caps {
             c(&mut cap.used);
@@ -246,9 +255,17 @@ impl Plan {
         self.shortage[d] + self.given_up(d)
     }
 
+    /// Tonnes per year of demand segment `d` taken beyond its reference
+    /// quantity.
+    pub fn beyond(&self, d: usize) -> f64 {
+        self.beyond
+            .get(d)
+            .map_or(0.0, |t| t.iter().fold(0.0, |a, b| a + b))
+    }
+
     /// Tonnes of demand segment `d` that were delivered.
     pub fn served(&self, model: &Model, d: usize) -> f64 {
-        model.demand[d].tonnes - self.not_served(d)
+        model.demand[d].tonnes - self.not_served(d) + self.beyond(d)
     }
 
     /// The builds taken (share > 0).

@@ -46,13 +46,18 @@ pub struct DemandIndex {
     pub shortage: Vec<Col>,
     /// Give-up column of each tier of each demand segment.
     pub given_up: Vec<Vec<Col>>,
+    /// Column of each step of each segment's curve below its reference
+    /// price: tonnes taken beyond the reference quantity.
+    pub beyond: Vec<Vec<Col>>,
     /// One per market with demand and period, sorted.
     pub markets: Vec<MarketRow>,
 }
 
 /// Per demand segment: tonnes given up in each tier of its curve, `0 <=
-/// g_k <= tier tonnes` at the tier's value, and the shortage of its
-/// critical remainder, `0 <= s <= critical` at its penalty.
+/// g_k <= tier tonnes` at the tier's value; the shortage of its critical
+/// remainder, `0 <= s <= critical` at its penalty; and tonnes taken beyond
+/// the reference quantity in each step below the reference price, `0 <=
+/// e_k <= step tonnes`, each earning its value.
 pub(super) fn add_shortage(lp: &mut Lp, model: &Model) -> DemandIndex {
     let mut ix = DemandIndex::default();
     for (segment, d) in model.demand.iter().enumerate() {
@@ -65,6 +70,14 @@ pub(super) fn add_shortage(lp: &mut Lp, model: &Model) -> DemandIndex {
             )
         });
         ix.given_up.push(tiers.collect());
+        let beyond = d.beyond.iter().enumerate().map(|(tier, t)| {
+            lp.column(
+                ColKey::Beyond { segment, tier },
+                Some(t.tonnes),
+                -weight * t.value,
+            )
+        });
+        ix.beyond.push(beyond.collect());
         let cost = weight * d.shortage_penalty;
         ix.shortage
             .push(lp.column(ColKey::Shortage { segment }, Some(d.critical()), cost));
@@ -94,6 +107,7 @@ pub(super) fn add_market_rows(
             for &d in segments {
                 terms.extend(ix.given_up[d].iter().map(|&c| (c, 1.0)));
                 terms.push((ix.shortage[d], 1.0));
+                terms.extend(ix.beyond[d].iter().map(|&c| (c, -1.0)));
             }
             let tonnes: f64 = segments.iter().map(|&d| model.demand[d].tonnes).sum();
             let key = RowKey::Market {
@@ -121,6 +135,11 @@ pub(super) fn read(ix: &DemandIndex, model: &Model, s: &Session, plan: &mut Plan
         .iter()
         .map(|tiers| tiers.iter().map(|&c| s.value(c)).collect())
         .collect();
+    plan.beyond = ix
+        .beyond
+        .iter()
+        .map(|tiers| tiers.iter().map(|&c| s.value(c)).collect())
+        .collect();
     plan.prices.extend(ix.markets.iter().map(|m| Price {
         place: Endpoint::Market(m.country),
         commodity: m.commodity,
@@ -142,6 +161,15 @@ pub(super) fn check(model: &Model, network: &Network, plan: &Plan, ck: &mut Chec
         ck.bounds(plan.shortage[d], 0.0, Some(seg.critical()), || {
             format!("shortage of demand.csv line {}", seg.line)
         });
+        for (k, tier) in seg.beyond.iter().enumerate() {
+            ck.bounds(plan.beyond[d][k], 0.0, Some(tier.tonnes), || {
+                format!(
+                    "step {} beyond the demand of demand.csv line {}",
+                    k + 1,
+                    seg.line
+                )
+            });
+        }
     }
     let by_market = model.demand_by_market();
     let markets = Network::markets(model);
@@ -156,7 +184,10 @@ pub(super) fn check(model: &Model, network: &Network, plan: &Plan, ck: &mut Chec
                 .map(|l| plan.flows[l.0][t.0])
                 .sum();
             let tonnes: f64 = segments.iter().map(|&d| model.demand[d].tonnes).sum();
-            let short: f64 = segments.iter().map(|&d| plan.not_served(d)).sum();
+            let short: f64 = segments
+                .iter()
+                .map(|&d| plan.not_served(d) - plan.beyond(d))
+                .sum();
             ck.check(
                 delivered + short - tonnes,
                 delivered + short + tonnes,
@@ -192,13 +223,17 @@ pub(super) fn check(model: &Model, network: &Network, plan: &Plan, ck: &mut Chec
     }
 }
 
-/// The value of demand given up, and penalties for unserved demand.
+/// The value of demand given up, penalties for unserved demand, and (a
+/// credit) the value of demand taken beyond the reference.
 pub(super) fn cost(model: &Model, plan: &Plan, k: &mut Costs) {
     for (d, seg) in model.demand.iter().enumerate() {
         let weight = model.period_weight(seg.period);
         k.shortage += weight * seg.shortage_penalty * plan.shortage[d];
         for (tier, given_up) in seg.tiers.iter().zip(&plan.given_up[d]) {
             k.given_up += weight * tier.value * given_up;
+        }
+        for (tier, more) in seg.beyond.iter().zip(&plan.beyond[d]) {
+            k.beyond -= weight * tier.value * more;
         }
     }
 }

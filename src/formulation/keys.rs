@@ -46,6 +46,15 @@ pub enum ColKey {
         /// Index into `model.demand`.
         segment: usize,
     },
+    /// Tonnes per year taken beyond a demand segment's reference quantity
+    /// in one step of its curve below the reference price.
+    Beyond {
+        /// Index into `model.demand`.
+        segment: usize,
+        /// Index into the segment's steps below the reference, most valued
+        /// first.
+        tier: usize,
+    },
     /// Tonnes per year given up in one tier of a demand segment's curve.
     GiveUp {
         /// Index into `model.demand`.
@@ -191,6 +200,17 @@ impl ColKey {
                 let d = &model.demand[segment];
                 format!(
                     "given_up[{} {} {}, {}, tier {}]",
+                    model.countries[d.country.0].code,
+                    d.sector,
+                    com(d.commodity),
+                    period(model, d.period),
+                    tier + 1
+                )
+            }
+            ColKey::Beyond { segment, tier } => {
+                let d = &model.demand[segment];
+                format!(
+                    "beyond[{} {} {}, {}, step {}]",
                     model.countries[d.country.0].code,
                     d.sector,
                     com(d.commodity),

@@ -13,7 +13,7 @@
 //! | activity and capacity | [`activity`] | activity | (bounds) | production, fixed |
 //! | flows and tariffs | [`lanes`] | flow | (bounds) | transport, tariffs |
 //! | balances and disposal | [`balances`] | disposal | balance | disposal |
-//! | demand curves | [`demand`] | given up, shortage | market | given up, shortage |
+//! | demand curves | [`demand`] | given up, shortage, beyond | market | given up, shortage, beyond |
 //! | export controls | [`export_controls`] | | cap | |
 //! | builds and budgets | [`builds`] | build | one start, capacity, limits | investment, fixed |
 //! | the stochastic program | [`stochastic`] | regret, CVaR | cuts | |
@@ -90,6 +90,12 @@ impl LpIndex {
             ColKey::GiveUp { segment, tier } => self
                 .demand
                 .given_up
+                .get(segment)
+                .and_then(|t| t.get(tier))
+                .copied(),
+            ColKey::Beyond { segment, tier } => self
+                .demand
+                .beyond
                 .get(segment)
                 .and_then(|t| t.get(tier))
                 .copied(),

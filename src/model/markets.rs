@@ -60,10 +60,15 @@ pub struct Demand {
     /// $/t for each tonne of the critical remainder not delivered: the
     /// floor value of demand with no substitute.
     pub shortage_penalty: f64,
-    /// The demand curve's steps below the floor, cheapest first: tonnes
-    /// buyers give up (substitute, thrift, defer) when the price passes
-    /// each step's value. Empty: every tonne is critical.
+    /// The demand curve's steps between the reference price and the floor,
+    /// cheapest first: tonnes buyers give up (substitute, thrift, defer)
+    /// when the price passes each step's value. Empty: every tonne is
+    /// critical.
     pub tiers: Vec<Tier>,
+    /// The demand curve's steps below the reference price, most valued
+    /// first: tonnes buyers take beyond `tonnes` when the price falls to
+    /// each step's value.
+    pub beyond: Vec<Tier>,
     /// Line in `demand.csv`.
     pub line: u64,
 }
@@ -73,6 +78,16 @@ impl Demand {
     pub fn critical(&self) -> f64 {
         (self.tonnes - self.tiers.iter().map(|t| t.tonnes).sum::<f64>()).max(0.0)
     }
+}
+
+/// The two sides of a demand curve around its reference quantity.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Curve {
+    /// Steps above the reference price: tonnes given up, cheapest first.
+    pub tiers: Vec<Tier>,
+    /// Steps below the reference price: tonnes taken beyond the reference
+    /// quantity, most valued first.
+    pub beyond: Vec<Tier>,
 }
 
 /// One step of a demand curve.
@@ -85,36 +100,53 @@ pub struct Tier {
 }
 
 /// The prices, as multiples of the reference price, at which a curve
-/// given by a reference price and an elasticity is stepped.
-pub const CURVE_STEPS: [f64; 6] = [1.25, 1.5, 2.0, 3.0, 5.0, 10.0];
+/// given by a reference price and an elasticity is stepped above it: finer
+/// near the reference, where markets clear.
+pub const CURVE_STEPS: [f64; 8] = [1.05, 1.1, 1.25, 1.5, 2.0, 3.0, 5.0, 10.0];
+
+/// The same below the reference price.
+pub const CURVE_STEPS_BELOW: [f64; 4] = [0.95, 0.9, 0.8, 0.6];
 
 /// The steps of the constant-elasticity demand curve `q(p) = tonnes ×
-/// (p / price)^elasticity` above the reference price, capped at `tonnes`
-/// below it (buyers take no more than the reference quantity however
-/// cheap). Step k holds the tonnes given up between the prices `price ×
-/// CURVE_STEPS[k-1]` and `price × CURVE_STEPS[k]` (the first from `price`),
-/// valued at the lower of the two: buyers keep them while the price is at
-/// most that, so the first step is valued at the reference price itself,
-/// and a market a little short of its reference quantity clears at the
-/// reference price. Steps valued at or above `floor` are left out: those
-/// tonnes stay critical, at the floor.
-pub fn curve_tiers(tonnes: f64, price: f64, elasticity: f64, floor: f64) -> Vec<Tier> {
-    let kept = |m: f64| tonnes * m.powf(elasticity);
-    let mut tiers = Vec::new();
+/// (p / price)^elasticity` between `price × 0.6` and `price × 10`. Each
+/// step holds the tonnes between two neighbouring prices of
+/// [`CURVE_STEPS_BELOW`], 1 and [`CURVE_STEPS`], valued at the lower of
+/// the two: buyers keep them while the price is at most that. Above the
+/// reference price they are given up as the price rises (the first step
+/// valued at the reference price itself, so a market a little short of
+/// its reference quantity clears there); below it they are taken beyond
+/// `tonnes` as the price falls (the first valued at 0.95 × the reference
+/// price). Steps valued at or above `floor` are left out: those tonnes stay
+/// critical, at the floor. Below 0.6 × the reference price buyers take no
+/// more.
+pub fn curve_tiers(tonnes: f64, price: f64, elasticity: f64, floor: f64) -> Curve {
+    let q = |m: f64| tonnes * m.powf(elasticity);
+    let mut curve = Curve::default();
     let mut low = 1.0_f64;
     for high in CURVE_STEPS {
         let value = price * low;
-        let given_up = kept(low) - kept(high);
         if value >= floor {
             break;
         }
+        let given_up = q(low) - q(high);
         if given_up > 0.0 {
-            tiers.push(Tier {
+            curve.tiers.push(Tier {
                 tonnes: given_up,
                 value,
             });
         }
         low = high;
     }
-    tiers
+    let mut high = 1.0_f64;
+    for low in CURVE_STEPS_BELOW {
+        let more = q(low) - q(high);
+        if more > 0.0 {
+            curve.beyond.push(Tier {
+                tonnes: more,
+                value: price * low,
+            });
+        }
+        high = low;
+    }
+    curve
 }

@@ -30,7 +30,10 @@ pub use ids::{
     CommodityId, CommoditySet, CountryId, CountrySet, FacilityId, IdSet, Index, PeriodId,
     PeriodSet, ProcessId, ALL,
 };
-pub use markets::{curve_tiers, Demand, Endpoint, LaneSpec, Tier, TransportRate, CURVE_STEPS};
+pub use markets::{
+    curve_tiers, Curve, Demand, Endpoint, LaneSpec, Tier, TransportRate, CURVE_STEPS,
+    CURVE_STEPS_BELOW,
+};
 pub use policies::{ExportControl, Tariff};
 pub use settings::{Period, Settings};
 

@@ -1,6 +1,7 @@
 //! What a plan means for each market: per demand segment and period, what
-//! was delivered, at what price and spend, what buyers gave up (priced out)
-//! and what critical demand went unserved (`markets.csv`); and per country
+//! was delivered, at what price and spend, what buyers gave up (priced out),
+//! what critical demand went unserved and what they took beyond their
+//! reference demand as prices fell (`markets.csv`); and per country
 //! and sector over the horizon, the same totals (`markets` of the summary,
 //! led by the largest markets in the terminal).
 
@@ -34,6 +35,9 @@ pub struct SegmentResult {
     pub given_up: f64,
     /// Critical demand not met, t/yr.
     pub unserved: f64,
+    /// Taken beyond the reference demand as the price fell below the
+    /// reference, t/yr.
+    pub beyond: f64,
     /// The market price, $/t.
     pub price: f64,
     /// What buyers pay for what is delivered, $/yr: delivered × price.
@@ -58,6 +62,7 @@ pub fn segment_results(model: &Model, plan: &Plan) -> Vec<SegmentResult> {
                 delivered,
                 given_up: plan.given_up(d),
                 unserved: plan.shortage[d],
+                beyond: plan.beyond(d),
                 price,
                 spend: delivered * price,
             }
@@ -81,6 +86,8 @@ pub struct MarketRow {
     pub given_up_t: f64,
     /// Critical demand unserved, t over the horizon.
     pub unserved_t: f64,
+    /// Taken beyond the reference demand, t over the horizon.
+    pub beyond_t: f64,
     /// What buyers pay, over the horizon, undiscounted.
     pub spend: f64,
     /// Spend per tonne delivered, $/t.
@@ -104,6 +111,7 @@ pub fn market_rows(model: &Model, results: &[SegmentResult]) -> Vec<MarketRow> {
                 delivered_t: 0.0,
                 given_up_t: 0.0,
                 unserved_t: 0.0,
+                beyond_t: 0.0,
                 spend: 0.0,
                 mean_price: 0.0,
             });
@@ -111,6 +119,7 @@ pub fn market_rows(model: &Model, results: &[SegmentResult]) -> Vec<MarketRow> {
         row.delivered_t += r.delivered * years;
         row.given_up_t += r.given_up * years;
         row.unserved_t += r.unserved * years;
+        row.beyond_t += r.beyond * years;
         row.spend += r.spend * years;
     }
     let mut rows: Vec<MarketRow> = rows.into_values().collect();

@@ -103,6 +103,7 @@ fn render_costs(o: &mut String, s: &Summary) {
         ("disposal", k.disposal),
         ("value of demand given up", k.given_up),
         ("shortage penalty", k.shortage),
+        ("value of demand beyond the reference", k.beyond),
         ("investment", k.investment),
     ] {
         let share = if s.objective.abs() > 0.0 {

@@ -146,39 +146,95 @@ fn scarce_supply_is_priced_at_the_marginal_tiers_value() {
     assert_close!(s.plan.given_up[0][1], 10.0);
 }
 
-/// The curve from a reference price and an elasticity: with -0.3 at
-/// $60,000/t and a floor of $1,000,000/t, six steps valued at 1, 1.25,
-/// 1.5, 2, 3 and 5 times the reference price, 49.9% of demand given up by
-/// 10 × the reference price, the rest critical (as in models/README.md).
+/// The curve from a reference price and an elasticity, as models/README.md
+/// tells it: with -0.3 at $60,000/t and a floor of $1,000,000/t, eight
+/// tiers given up valued at 1, 1.05, 1.1, 1.25, 1.5, 2, 3 and 5 times the
+/// reference price (49.9% of demand given up by 10 × the reference price,
+/// the rest critical), and four steps beyond the reference valued at 0.95,
+/// 0.9, 0.8 and 0.6 times it (16.6% more by 0.6 × the reference price).
 #[test]
 fn an_elasticity_makes_the_documented_steps() {
-    let tiers = rareflow::model::curve_tiers(100.0, 60_000.0, -0.3, 1e6);
-    let values: Vec<f64> = tiers.iter().map(|t| t.value).collect();
+    let curve = rareflow::model::curve_tiers(100.0, 60_000.0, -0.3, 1e6);
+    let values = |tiers: &[Tier]| tiers.iter().map(|t| t.value.round()).collect::<Vec<f64>>();
+    let shares = |tiers: &[Tier]| {
+        tiers
+            .iter()
+            .map(|t| (t.tonnes * 100.0).round() / 100.0)
+            .collect::<Vec<f64>>()
+    };
     assert_eq!(
-        values,
-        [60_000.0, 75_000.0, 90_000.0, 120_000.0, 180_000.0, 300_000.0]
+        values(&curve.tiers),
+        [60_000.0, 63_000.0, 66_000.0, 75_000.0, 90_000.0, 120_000.0, 180_000.0, 300_000.0]
     );
-    let shares: Vec<f64> = tiers
-        .iter()
-        .map(|t| (t.tonnes * 10.0).round() / 10.0)
-        .collect();
-    assert_eq!(shares, [6.5, 5.0, 7.3, 9.3, 10.2, 11.6]);
-    let share: f64 = tiers.iter().map(|t| t.tonnes).sum();
-    assert_close!(share, 100.0 - 100.0 * 10f64.powf(-0.3));
-    assert_close!(tiers[0].tonnes, 100.0 * (1.0 - 1.25f64.powf(-0.3)));
-    // A floor of $150,000/t keeps the four steps below it.
     assert_eq!(
-        rareflow::model::curve_tiers(100.0, 60_000.0, -0.3, 1.5e5).len(),
-        4
+        shares(&curve.tiers),
+        [1.45, 1.37, 3.66, 4.98, 7.32, 9.3, 10.22, 11.58]
     );
+    assert_eq!(
+        values(&curve.beyond),
+        [57_000.0, 54_000.0, 48_000.0, 36_000.0]
+    );
+    assert_eq!(shares(&curve.beyond), [1.55, 1.66, 3.71, 9.64]);
+    let given_up: f64 = curve.tiers.iter().map(|t| t.tonnes).sum();
+    assert_close!(given_up, 100.0 - 100.0 * 10f64.powf(-0.3));
+    let beyond: f64 = curve.beyond.iter().map(|t| t.tonnes).sum();
+    assert_close!(beyond, 100.0 * 0.6f64.powf(-0.3) - 100.0);
+    // A floor of $150,000/t keeps the six tiers below it.
+    let capped = rareflow::model::curve_tiers(100.0, 60_000.0, -0.3, 1.5e5);
+    assert_eq!(capped.tiers.len(), 6);
     // No response: no tiers.
-    assert!(rareflow::model::curve_tiers(100.0, 60_000.0, 0.0, 1e6).is_empty());
+    let flat = rareflow::model::curve_tiers(100.0, 60_000.0, 0.0, 1e6);
+    assert!(flat.tiers.is_empty() && flat.beyond.is_empty());
+}
+
+/// A market with an elasticity clears at its reference price when a
+/// little short, at 0.95 × the reference when a little long, and at the
+/// supplier's cost in between: one plant at $30,000/t sells to 100 t of
+/// demand at a reference price of $60,000/t with elasticity -0.3.
+#[test]
+fn a_market_clears_on_its_curve_near_the_reference() {
+    let demand = |cap: f64| {
+        let demand = "country,sector,commodity,period,tonnes,price,elasticity\n\
+                      US,ev,magnet,2025,100,60000,-0.3\n";
+        let s = rareflow::solve(
+            &with_demand(30_000.0, cap, demand),
+            &[],
+            &SolveOptions::default(),
+        )
+        .unwrap();
+        let price = s
+            .plan
+            .prices
+            .iter()
+            .find(|p| matches!(p.place, Endpoint::Market(_)));
+        (s.plan.served(&s.model, 0), price.unwrap().value)
+    };
+    // 1 t short: the first tier (1.45 t at $60,000/t) is given up in part.
+    let (served, price) = demand(99.0);
+    assert_close!(served, 99.0);
+    assert_close!(price, 60_000.0);
+    // 1 t long: the first step beyond (1.55 t at $57,000/t) is bought in part.
+    let (served, price) = demand(101.0);
+    assert_close!(served, 101.0);
+    assert_close!(price, 57_000.0);
+    // Ample supply: buyers take every step worth more than $30,000/t, all
+    // 16.6 t beyond, and the price is the plant's cost.
+    let (served, price) = demand(1000.0);
+    assert_close!(served, 100.0 * 0.6f64.powf(-0.3));
+    assert_close!(price, 30_000.0);
 }
 
 /// The greedy equilibrium of one plant and one segment: the tiers (and
 /// the critical remainder at the floor), most valued first, are served
 /// while they are worth more than the plant's cost and capacity lasts.
-fn greedy_objective(cost: f64, capacity: f64, tiers: &[Tier], critical: f64, floor: f64) -> f64 {
+fn greedy_objective(
+    cost: f64,
+    capacity: f64,
+    tiers: &[Tier],
+    beyond: &[Tier],
+    critical: f64,
+    floor: f64,
+) -> f64 {
     let mut steps: Vec<Tier> = tiers.to_vec();
     steps.push(Tier {
         tonnes: critical,
@@ -195,6 +251,15 @@ fn greedy_objective(cost: f64, capacity: f64, tiers: &[Tier], critical: f64, flo
         };
         left -= served;
         objective += served * cost + (step.tonnes - served) * step.value;
+    }
+    for step in beyond {
+        let bought = if step.value > cost {
+            step.tonnes.min(left)
+        } else {
+            0.0
+        };
+        left -= bought;
+        objective += bought * (cost - step.value);
     }
     objective
 }
@@ -222,11 +287,12 @@ fn the_solver_finds_the_greedy_equilibrium_of_one_plant() {
                     cost,
                     capacity,
                     &seg.tiers,
+                    &seg.beyond,
                     seg.critical(),
                     seg.shortage_penalty,
                 );
                 assert!(
-                    (s.plan.objective - expected).abs() <= 1e-6 * expected.max(1.0),
+                    (s.plan.objective - expected).abs() <= 1e-6 * expected.abs().max(1.0),
                     "tiers {tiers:?}, cost {cost}, capacity {capacity}: solver {} vs greedy {expected}",
                     s.plan.objective
                 );

@@ -8,7 +8,7 @@ use super::Builder;
 use crate::io::table::{parse_number, RawTable, Row};
 use crate::model::schema::limits::{self, show};
 use crate::model::schema::Kind;
-use crate::model::{curve_tiers, CommodityId, CountryId, Demand, PeriodId, Tier};
+use crate::model::{curve_tiers, CommodityId, CountryId, Curve, Demand, PeriodId, Tier};
 
 /// (country, commodity, period): a market in one period.
 type MarketPeriod = (CountryId, CommodityId, PeriodId);
@@ -75,7 +75,7 @@ impl Builder {
             if !self.demand_in_limits(&row, tonnes, penalty, *total) {
                 continue;
             }
-            let Ok(tiers) = self.curve(&row, tonnes, penalty) else {
+            let Ok(Curve { tiers, beyond }) = self.curve(&row, tonnes, penalty) else {
                 continue;
             };
             self.demand.push(Demand {
@@ -86,6 +86,7 @@ impl Builder {
                 tonnes,
                 shortage_penalty: penalty,
                 tiers,
+                beyond,
                 line: row.line,
             });
         }
@@ -138,7 +139,7 @@ impl Builder {
     /// shortage penalty): generated from `price` and `elasticity`, written
     /// out in `tiers`, or none (every tonne critical). `Err(())` when
     /// reported.
-    fn curve(&mut self, row: &Row, tonnes: f64, floor: f64) -> Result<Vec<Tier>, ()> {
+    fn curve(&mut self, row: &Row, tonnes: f64, floor: f64) -> Result<Curve, ()> {
         let price = limited(row, "price", &mut self.diags);
         let elasticity = limited(row, "elasticity", &mut self.diags);
         let (price, elasticity) = (price?, elasticity?);
@@ -153,7 +154,7 @@ impl Builder {
                 "give a demand curve either as price and elasticity or as tiers, not both".into(),
             ),
             (None, None) if written => self.written_tiers(row, tonnes, floor),
-            (None, None) => Ok(Vec::new()),
+            (None, None) => Ok(Curve::default()),
             (Some(_), None) => fail(
                 "elasticity",
                 "a reference price needs an elasticity to make a demand curve \
@@ -182,21 +183,29 @@ impl Builder {
     }
 
     /// `tiers` written out: `SHARE@PRICE` words, each a share of the
-    /// segment's tonnes that buyers give up when the price passes PRICE;
-    /// the shares add up to at most 1 and every price lies below the floor.
-    fn written_tiers(&mut self, row: &Row, tonnes: f64, floor: f64) -> Result<Vec<Tier>, ()> {
-        let mut tiers = Vec::new();
+    /// segment's tonnes that buyers give up when the price passes PRICE, or,
+    /// with a leading `+`, that they take beyond the tonnes when the price
+    /// falls to PRICE. The shares given up add up to at most 1, every price
+    /// lies below the floor, and no tonne taken beyond is valued above a
+    /// tonne given up (demand falls as the price rises).
+    fn written_tiers(&mut self, row: &Row, tonnes: f64, floor: f64) -> Result<Curve, ()> {
+        let mut curve = Curve::default();
         let mut share_sum = 0.0;
         for w in row.str("tiers").split_whitespace() {
-            let parsed = w.split_once('@').and_then(|(share, price)| {
+            let (more, word) = match w.strip_prefix('+') {
+                Some(rest) => (true, rest),
+                None => (false, w),
+            };
+            let parsed = word.split_once('@').and_then(|(share, price)| {
                 let share = parse_number(share, Kind::Fraction).ok()?;
                 let price = parse_number(price, Kind::NonNegative).ok()?;
                 Some((share, price))
             });
             let msg = match parsed {
                 None => format!(
-                    "expected tiers SHARE@PRICE separated by spaces (e.g. \"0.1@80000 0.2@150000\": \
-                     10% of the tonnes given up above $80000/t, 20% more above $150000/t), found {w:?}"
+                    "expected tiers SHARE@PRICE separated by spaces (e.g. \"0.1@80000 0.2@150000 \
+                     +0.05@40000\": 10% of the tonnes given up above $80000/t, 20% more above \
+                     $150000/t, 5% more bought at $40000/t or less), found {w:?}"
                 ),
                 Some((_, price)) if price >= floor => format!(
                     "tier {w:?} is priced at or above the floor value {} (shortage_penalty); \
@@ -204,11 +213,16 @@ impl Builder {
                     show(floor)
                 ),
                 Some((share, value)) => {
-                    share_sum += share;
-                    tiers.push(Tier {
+                    let tier = Tier {
                         tonnes: share * tonnes,
                         value,
-                    });
+                    };
+                    if more {
+                        curve.beyond.push(tier);
+                    } else {
+                        share_sum += share;
+                        curve.tiers.push(tier);
+                    }
                     continue;
                 }
             };
@@ -220,7 +234,20 @@ impl Builder {
             row.error(&mut self.diags, "tiers", msg);
             return Err(());
         }
-        tiers.sort_by(|a, b| a.value.total_cmp(&b.value));
-        Ok(tiers)
+        curve.tiers.sort_by(|a, b| a.value.total_cmp(&b.value));
+        curve.beyond.sort_by(|a, b| b.value.total_cmp(&a.value));
+        if let (Some(low), Some(high)) = (curve.tiers.first(), curve.beyond.first()) {
+            if high.value > low.value {
+                let msg = format!(
+                    "tonnes taken beyond the demand at {} are valued above tonnes given up at {}; \
+                     demand must fall as the price rises",
+                    show(high.value),
+                    show(low.value)
+                );
+                row.error(&mut self.diags, "tiers", msg);
+                return Err(());
+            }
+        }
+        Ok(curve)
     }
 }
