@@ -200,7 +200,7 @@ pub fn solve_options(args: &SolverArgs, portfolio: Option<String>) -> SolveOptio
     SolveOptions {
         threads: args.threads.unwrap_or(1),
         time_limit: args.time_limit,
-        mip_gap: args.mip_gap,
+        mip_gap: Some(args.mip_gap.unwrap_or(rareflow::solver::DEFAULT_MIP_GAP)),
         relax: args.relax,
         portfolio,
     }

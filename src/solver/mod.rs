@@ -35,6 +35,12 @@ pub struct Col(pub usize);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Row(pub usize);
 
+/// The relative MIP gap at which a solve stops unless told otherwise: a
+/// build plan within 0.1% of the best. The figures of a plan are far less
+/// certain than that, and proving the last 0.1% can take ten times as long
+/// (on the default model, 5.9 s against 0.5 s, for the same builds).
+pub const DEFAULT_MIP_GAP: f64 = 1e-3;
+
 /// How to run the solver.
 #[derive(Debug, Clone)]
 pub struct SolveOptions {
@@ -42,7 +48,7 @@ pub struct SolveOptions {
     pub threads: u32,
     /// Stop after this many seconds, keeping the best plan found.
     pub time_limit: Option<f64>,
-    /// Relative MIP gap at which to stop.
+    /// Relative MIP gap at which to stop (`None`: HiGHS's own, 1e-4).
     pub mip_gap: Option<f64>,
     /// Portfolio of candidates: `all` (default), `none`, or one of the
     /// model's `portfolios.csv`.
@@ -56,7 +62,7 @@ impl Default for SolveOptions {
         SolveOptions {
             threads: 1,
             time_limit: None,
-            mip_gap: None,
+            mip_gap: Some(DEFAULT_MIP_GAP),
             portfolio: None,
             relax: false,
         }

@@ -230,7 +230,11 @@ fn limits_a_future_does_not_name_survive_it() {
         let ids: Vec<&str> = m.export_controls.iter().map(|x| x.id.as_str()).collect();
         // China's overall licences and its heavy-RE licensing stay in every
         // future (the halts set them to 0, they do not drop them).
-        for id in ["cn-licence-magnets-2026", "cn-licence-heavy"] {
+        for id in [
+            "cn-licence-magnets-2026",
+            "cn-licence-dy-tb",
+            "cn-licence-heavy",
+        ] {
             assert!(ids.contains(&id), "{future} dropped {id}");
         }
         let us_2026 = ids.contains(&"cn-licence-magnets-us");

@@ -1,0 +1,160 @@
+//! The 2025 market of models/global as the sources describe it, asserted on
+//! the solved plan (the default MIP): the plan is a market equilibrium, so
+//! its prices are market prices, and they must look like 2025's.
+//!
+//! - NdPr oxide in China: $69/kg FOB, 2025 average (Argus via USGS [S2]);
+//!   the plan must price it between $55 and $90/kg.
+//! - Dy oxide in China: $239/kg FOB (S2); within 25%. Thrifting (Dy-free
+//!   standard grades) sets it when Dy is short, as it did in 2025.
+//! - Magnets in China: $46/kg, the export unit value (S38, S55); the
+//!   standard-grade market clears within 10% of it.
+//! - 2025 demand given up or unserved: at most 1.5% of the world's demand
+//!   (the target is 1%; the plan gives up ~1.2%, nearly all of it
+//!   in the US, whose supply China's US licence and Japan's contracts cap).
+//! - China's magnet licence binds, with a positive shadow price.
+//! - Real plants with reported 2025 output run within 25% of it: Mountain
+//!   Pass (50.7 kt REO mined, 2,599 t NdPr [S7]), Lynas (6,558 t NdPr in
+//!   FY25 [S8]), IREL (400-500 t NdPr [S27]), Serra Verde (2,000 t [S2]),
+//!   Solikamsk (Russia's 2,600 t [S2]).
+
+use std::sync::OnceLock;
+
+use rareflow::io::source::ModelSource;
+use rareflow::model::{Endpoint, FacilityId, Model};
+use rareflow::plan::Plan;
+use rareflow::solver::SolveOptions;
+
+/// A solved model, without its solver session.
+struct Solved {
+    model: Model,
+    plan: Plan,
+}
+
+/// The baseline plan, solved once for every test here.
+fn baseline() -> &'static Solved {
+    static PLAN: OnceLock<Solved> = OnceLock::new();
+    PLAN.get_or_init(|| {
+        let s = rareflow::solve(&ModelSource::Embedded, &[], &SolveOptions::default()).unwrap();
+        Solved {
+            model: s.model,
+            plan: s.plan,
+        }
+    })
+}
+
+fn facility(s: &Solved, id: &str) -> FacilityId {
+    FacilityId(
+        s.model
+            .facilities
+            .iter()
+            .position(|f| f.id == id)
+            .unwrap_or_else(|| panic!("no facility {id}")),
+    )
+}
+
+/// The 2025 price ($/kg) of `commodity` where facility `at` takes it in.
+fn price_at(s: &Solved, at: &str, commodity: &str) -> f64 {
+    let f = facility(s, at);
+    s.plan
+        .prices
+        .iter()
+        .find(|p| {
+            p.period.0 == 0
+                && p.place == Endpoint::Facility(f)
+                && s.model.commodities[p.commodity.0].id == commodity
+        })
+        .unwrap_or_else(|| panic!("no price of {commodity} at {at}"))
+        .value
+        / 1000.0
+}
+
+/// The 2025 activity of facility `id`.
+fn activity(s: &Solved, id: &str) -> f64 {
+    s.plan.activity[facility(s, id).0][0]
+}
+
+#[test]
+fn prices_in_china_are_2025_market_prices() {
+    let s = baseline();
+    let ndpr = price_at(s, "cn_metal_ndpr", "ndpr_oxide");
+    assert!((55.0..=90.0).contains(&ndpr), "NdPr oxide ${ndpr}/kg");
+    let dy = price_at(s, "cn_metal_dy", "dy_oxide");
+    assert!((dy / 239.0 - 1.0).abs() <= 0.25, "Dy oxide ${dy}/kg");
+    let magnet = s
+        .plan
+        .prices
+        .iter()
+        .find(|p| {
+            p.period.0 == 0
+                && matches!(p.place, Endpoint::Market(c) if s.model.countries[c.0].code == "CN")
+                && s.model.commodities[p.commodity.0].id == "magnet_std"
+        })
+        .unwrap()
+        .value
+        / 1000.0;
+    assert!((magnet / 46.0 - 1.0).abs() <= 0.10, "magnets ${magnet}/kg");
+}
+
+#[test]
+fn the_2025_market_clears_with_little_given_up() {
+    let s = baseline();
+    let (mut demand, mut short) = (0.0, 0.0);
+    for (d, seg) in s.model.demand.iter().enumerate() {
+        if seg.period.0 == 0 {
+            demand += seg.tonnes;
+            short += s.plan.not_served(d);
+        }
+    }
+    assert!(
+        short / demand <= 0.015,
+        "{short} of {demand} t not delivered"
+    );
+    // No critical demand goes unserved anywhere in 2025.
+    let unserved: f64 = (0..s.model.demand.len())
+        .filter(|&d| s.model.demand[d].period.0 == 0)
+        .map(|d| s.plan.shortage[d])
+        .sum();
+    assert_eq!(unserved, 0.0);
+}
+
+#[test]
+fn chinas_magnet_licence_binds_in_2025() {
+    let s = baseline();
+    let licence = s
+        .plan
+        .caps
+        .iter()
+        .find(|c| s.model.export_controls[c.control].id == "cn-licence-magnets-2025")
+        .unwrap();
+    assert!(
+        (licence.used / 55_000.0 - 1.0).abs() <= 1e-6,
+        "{}",
+        licence.used
+    );
+    assert!(licence.shadow_price > 0.0);
+}
+
+#[test]
+fn real_plants_run_near_their_reported_2025_output() {
+    let s = baseline();
+    let near = |what: &str, plan: f64, reported: f64| {
+        assert!(
+            (plan / reported - 1.0).abs() <= 0.25,
+            "{what}: plan {plan}, reported {reported}"
+        );
+    };
+    near(
+        "Mountain Pass mine, t REO",
+        activity(s, "us_mtpass_mine"),
+        50_692.0,
+    );
+    near(
+        "Mountain Pass NdPr, t",
+        activity(s, "us_mtpass_sep") * 0.157,
+        2_599.0,
+    );
+    near("Lynas NdPr, t", activity(s, "my_lamp") * 0.2329, 6_558.0);
+    near("IREL NdPr, t", activity(s, "in_irel_sep") * 0.22, 450.0);
+    near("Serra Verde, t REO", activity(s, "br_serraverde"), 2_000.0);
+    near("Solikamsk, t REO", activity(s, "ru_solikamsk"), 2_600.0);
+}
