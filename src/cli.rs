@@ -181,6 +181,11 @@ pub struct SolveArgs {
     pub model: ModelArg,
     #[command(flatten)]
     pub scenarios: ScenarioStack,
+    /// A demand country (e.g. US) whose market the summary follows year by
+    /// year: demand, what was delivered, given up and unserved, spend and
+    /// prices.
+    #[arg(long, value_name = "COUNTRY")]
+    pub market: Option<String>,
     #[command(flatten)]
     pub portfolio: PortfolioArg,
     #[command(flatten)]

@@ -21,10 +21,19 @@ pub const BASELINE: &str = "baseline";
 /// What a solved cell measures.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CellResult {
-    /// Total cost, present value.
+    /// The plan's objective, present value: system cost plus the value of
+    /// the demand given up or unserved, less the value of what was bought
+    /// beyond the reference demand. Within a future it differs from system
+    /// cost net of the value of demand served by a constant (the value of
+    /// the reference demand), so it ranks portfolios the same way.
     pub cost: f64,
-    /// Unserved tonnes over the horizon.
+    /// Unserved (critical) tonnes over the horizon.
     pub shortage_t: f64,
+    /// Tonnes given up as prices rose, over the horizon.
+    pub given_up_t: f64,
+    /// What the dependency market's buyers spent over the horizon,
+    /// undiscounted.
+    pub market_spend: f64,
     /// Capital spent on builds, present value.
     pub investment: f64,
     /// Share of `market`'s supply whose last traced stage (magnets, or the
@@ -205,6 +214,15 @@ fn solve_cell(
     })?;
     let years = |t: usize| f64::from(s.model.periods[t].years);
     let shortage_t = s.plan.shortage_tonnes(&s.model);
+    let given_up_t = s.plan.given_up_tonnes(&s.model);
+    let market_spend: f64 = crate::report::markets::segment_results(&s.model, &s.plan)
+        .iter()
+        .filter(|r| {
+            let seg = &s.model.demand[r.segment];
+            s.model.countries[seg.country.0].code == measure.market
+        })
+        .map(|r| r.spend * years(s.model.demand[r.segment].period.0))
+        .sum();
     let dep = trace(&s.model, &s.network, &s.plan);
     let slots = measure.source_slots(&s.model);
     let (mut from_source, mut total) = (0.0, 0.0);
@@ -229,6 +247,8 @@ fn solve_cell(
         CellResult {
             cost: s.plan.objective,
             shortage_t,
+            given_up_t,
+            market_spend,
             investment: s.plan.costs.investment,
             dependency: (total > 0.0).then(|| from_source / total),
         },
@@ -388,6 +408,8 @@ mod tests {
             result: cost.map(|cost| CellResult {
                 cost,
                 shortage_t: 0.0,
+                given_up_t: 0.0,
+                market_spend: 0.0,
                 investment: 0.0,
                 dependency: None,
             }),

@@ -37,6 +37,11 @@ pub struct Costs {
     /// Minus the value buyers placed on the tonnes they took beyond their
     /// reference demand as prices fell below the reference (a credit).
     pub beyond: f64,
+    /// Minus what contracts' credits paid producers (production credits,
+    /// price floors paid per tonne).
+    pub credits: f64,
+    /// Penalties for offtakes not run.
+    pub offtake_penalties: f64,
     /// Capital cost of the candidates built, discounted from their start years.
     pub investment: f64,
 }
@@ -52,8 +57,25 @@ impl Costs {
             + self.given_up
             + self.shortage
             + self.beyond
+            + self.credits
+            + self.offtake_penalties
             + self.investment
     }
+}
+
+/// An offtake in one period: what it required and what was not run.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContractUse {
+    /// Index into `model.contracts`.
+    #[serde(skip)]
+    pub contract: usize,
+    /// Period.
+    #[serde(skip)]
+    pub period: PeriodId,
+    /// Activity required, units per year.
+    pub required: f64,
+    /// Activity required but not run, units per year.
+    pub shortfall: f64,
 }
 
 /// Use and shadow price of an export cap in one period.
@@ -164,6 +186,8 @@ pub struct Plan {
     pub prices: Vec<Price>,
     /// Use of each export cap in each period it applies to.
     pub caps: Vec<CapUse>,
+    /// Each offtake in each period it is in force.
+    pub contracts: Vec<ContractUse>,
     /// Build decisions, one per candidate and start period offered.
     pub builds: Vec<Build>,
     /// Cost by kind, recomputed from the quantities.
@@ -189,6 +213,7 @@ impl Plan {
             beyond: Vec::new(),
             prices: Vec::new(),
             caps: Vec::new(),
+            contracts: Vec::new(),
             builds: Vec::new(),
             costs: Costs::default(),
             verification: Verification::default(),
@@ -216,6 +241,7 @@ impl Plan {
         self.given_up.iter_mut().flatten().for_each(c);
         self.beyond.iter_mut().flatten().for_each(c);
         self.prices.iter_mut().for_each(|p| c(&mut p.value));
+        self.contracts.iter_mut().for_each(|u| c(&mut u.shortfall));
         for cap in &mut self.caps {
             c(&mut cap.used);
             c(&mut cap.shadow_price);

@@ -63,7 +63,12 @@ fn cleaned(names: &[String]) -> Vec<String> {
 /// Fails with [`Error::UnknownName`] (exit 4, with a did-you-mean) on the
 /// first name that is not in `known`, and with a usage error on a name
 /// given twice when `once` is set.
-fn check_names(what: &'static str, names: &[String], known: &[String], once: bool) -> Result<()> {
+pub(super) fn check_names(
+    what: &'static str,
+    names: &[String],
+    known: &[String],
+    once: bool,
+) -> Result<()> {
     for (i, name) in names.iter().enumerate() {
         // A scenario file given by its path is read, and reported, by the
         // loader.

@@ -23,13 +23,22 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
     }
     let scenarios = stacked_scenarios(&src, &args.scenarios.names)?;
     let checked = rareflow::check(&src, &scenarios)?;
+    if let Some(market) = &args.market {
+        let known: Vec<String> = checked.model.demand_countries();
+        super::check_names("market", std::slice::from_ref(market), &known, true)?;
+    }
     print_warnings(&checked.warnings);
     let dir = args.output.out.as_deref();
     let target = out_target(dir, &src, RESULT_FILES)?;
     let opts = solve_options(&args.solver, args.portfolio.portfolio);
     let sol = rareflow::solve_checked(checked, &opts)?;
     let dependency = rareflow::trace::trace(&sol.model, &sol.network, &sol.plan);
-    let summary = Summary::new(&sol.model, &sol.network, &sol.plan, &dependency, sol.size);
+    let mut summary = Summary::new(&sol.model, &sol.network, &sol.plan, &dependency, sol.size);
+    if let Some(market) = &args.market {
+        summary.market = Some(rareflow::report::markets::focus(
+            &sol.model, &sol.plan, market,
+        ));
+    }
     let staged = match &target {
         Some(t) => {
             let written =

@@ -62,6 +62,13 @@ pub enum ColKey {
         /// Index into the segment's tiers, cheapest first.
         tier: usize,
     },
+    /// Activity an offtake required that its facility did not run.
+    OfftakeShortfall {
+        /// Index into `model.contracts`.
+        contract: usize,
+        /// The period.
+        period: PeriodId,
+    },
     /// The decision to build a candidate to start in a period.
     Build {
         /// The candidate.
@@ -105,6 +112,13 @@ pub enum RowKey {
     ExportCap {
         /// Index into `model.export_controls`.
         control: usize,
+        /// The period.
+        period: PeriodId,
+    },
+    /// A facility runs at least what an offtake takes.
+    Offtake {
+        /// Index into `model.contracts`.
+        contract: usize,
         /// The period.
         period: PeriodId,
     },
@@ -218,6 +232,14 @@ impl ColKey {
                     tier + 1
                 )
             }
+            ColKey::OfftakeShortfall {
+                contract,
+                period: t,
+            } => format!(
+                "offtake_shortfall[{}, {}]",
+                model.contracts[contract].id,
+                period(model, t)
+            ),
             ColKey::Build { candidate, start } => {
                 format!("build[{}@{}]", fac(candidate), period(model, start))
             }
@@ -257,6 +279,14 @@ impl RowKey {
             RowKey::ExportCap { control, period: t } => format!(
                 "export_cap[{}, {}]",
                 model.export_controls[control].id,
+                period(model, t)
+            ),
+            RowKey::Offtake {
+                contract,
+                period: t,
+            } => format!(
+                "offtake[{}, {}]",
+                model.contracts[contract].id,
                 period(model, t)
             ),
             RowKey::OneStart { candidate } => format!("one_start[{}]", fac(candidate)),

@@ -15,6 +15,7 @@
 //! | balances and disposal | [`balances`] | disposal | balance | disposal |
 //! | demand curves | [`demand`] | given up, shortage, beyond | market | given up, shortage, beyond |
 //! | export controls | [`export_controls`] | | cap | |
+//! | contracts | [`contracts`] | offtake shortfall | offtake | credits, offtake penalties |
 //! | builds and budgets | [`builds`] | build | one start, capacity, limits | investment, fixed |
 //! | the stochastic program | [`stochastic`] | regret, CVaR | cuts | |
 //!
@@ -27,6 +28,7 @@
 pub mod activity;
 pub mod balances;
 pub mod builds;
+pub mod contracts;
 pub mod demand;
 pub mod export_controls;
 pub mod keys;
@@ -57,6 +59,8 @@ pub struct LpIndex {
     pub demand: demand::DemandIndex,
     /// Export-control rows.
     pub caps: export_controls::CapIndex,
+    /// Offtake rows and shortfall columns.
+    pub contracts: contracts::ContractIndex,
     /// Build decisions and their rows.
     pub builds: builds::BuildIndex,
 }
@@ -87,6 +91,12 @@ impl LpIndex {
             )
             .map(|d| d.col),
             ColKey::Shortage { segment } => self.demand.shortage.get(segment).copied(),
+            ColKey::OfftakeShortfall { contract, period } => {
+                lookup(&self.contracts.offtakes, (contract, period), |o| {
+                    (o.contract, o.period)
+                })
+                .map(|o| o.shortfall)
+            }
             ColKey::GiveUp { segment, tier } => self
                 .demand
                 .given_up
@@ -133,6 +143,12 @@ impl LpIndex {
                     (c.control, c.period)
                 })
                 .map(|c| c.row)
+            }
+            RowKey::Offtake { contract, period } => {
+                lookup(&self.contracts.offtakes, (contract, period), |o| {
+                    (o.contract, o.period)
+                })
+                .map(|o| o.row)
             }
             RowKey::CandidateCapacity { candidate, period } => {
                 lookup(&self.builds.capacity, (candidate, period), |c| {
@@ -215,6 +231,7 @@ pub fn add_block(
     balances::add_rows(lp, &mut balances, &activity, &flows, model, network);
     demand::add_market_rows(lp, &mut demand, &flows, model, network);
     let caps = export_controls::add_rows(lp, &flows, model, network);
+    let contracts = contracts::add(lp, &activity, model);
     builds::add_capacity_rows(lp, &mut builds, &activity, model);
     builds::add_limits(lp, &mut builds, model);
     LpIndex {
@@ -223,6 +240,7 @@ pub fn add_block(
         balances,
         demand,
         caps,
+        contracts,
         builds,
     }
 }
@@ -248,6 +266,7 @@ pub fn read_plan(
     balances::read(&ix.balances, model, s, &mut plan);
     demand::read(&ix.demand, model, s, &mut plan);
     export_controls::read(&ix.caps, model, s, &mut plan);
+    contracts::read(&ix.contracts, s, &mut plan);
     plan.costs = costs(model, network, &plan);
     plan.verification = verify(model, network, &plan)?;
     plan.clean();
@@ -267,6 +286,7 @@ pub fn verify(model: &Model, network: &Network, plan: &Plan) -> Result<Verificat
     lanes::check(model, network, plan, &mut ck);
     demand::check(model, network, plan, &mut ck);
     export_controls::check(model, network, plan, &mut ck);
+    contracts::check(model, plan, &mut ck);
     builds::check(model, plan, &mut ck);
     ck.finish(costs(model, network, plan).total(), plan.objective)
 }
@@ -279,6 +299,7 @@ pub fn costs(model: &Model, network: &Network, plan: &Plan) -> Costs {
     lanes::cost(model, network, plan, &mut k);
     balances::cost(model, plan, &mut k);
     demand::cost(model, plan, &mut k);
+    contracts::cost(model, plan, &mut k);
     builds::cost(model, plan, &mut k);
     k
 }

@@ -34,7 +34,7 @@ pub use markets::{
     curve_tiers, Curve, Demand, Endpoint, LaneSpec, Tier, TransportRate, CURVE_STEPS,
     CURVE_STEPS_BELOW,
 };
-pub use policies::{ExportControl, Tariff};
+pub use policies::{Contract, ContractKind, ExportControl, Tariff};
 pub use settings::{Period, Settings};
 
 /// A whole model, validated.
@@ -62,6 +62,8 @@ pub struct Model {
     pub tariffs: Vec<Tariff>,
     /// In file order.
     pub export_controls: Vec<ExportControl>,
+    /// In file order.
+    pub contracts: Vec<Contract>,
     /// Sorted by name.
     pub portfolios: Vec<Portfolio>,
 }
@@ -94,6 +96,18 @@ impl Model {
             .filter(|&y| fac.availability_in_year(y) > 0.0)
             .map(|y| fac.fixed_cost * self.discount_factor(y))
             .sum()
+    }
+
+    /// The codes of the countries with demand, sorted.
+    pub fn demand_countries(&self) -> Vec<String> {
+        let mut codes: Vec<String> = self
+            .demand
+            .iter()
+            .map(|d| self.countries[d.country.0].code.clone())
+            .collect();
+        codes.sort();
+        codes.dedup();
+        codes
     }
 
     /// Demand segments grouped by market and period, sorted by

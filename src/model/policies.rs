@@ -1,8 +1,9 @@
-//! Trade policies: tariff measures and export controls.
+//! Trade policies and contracts: tariff measures, export controls, and the
+//! offtakes and credits that bind or pay one facility.
 
 use serde::Serialize;
 
-use super::{CommoditySet, CountrySet, PeriodSet};
+use super::{CommoditySet, CountrySet, FacilityId, PeriodSet};
 
 /// A tariff measure. Measures matching the same flow add up.
 #[derive(Debug, Clone, Serialize)]
@@ -39,4 +40,40 @@ pub struct ExportControl {
     pub cap: f64,
     /// When it applies.
     pub periods: PeriodSet,
+}
+
+/// What a contract or policy instrument does to a facility.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum ContractKind {
+    /// A buyer takes `share` of the facility's usable capacity each year it
+    /// is in force (a guaranteed purchase, a take-or-pay offtake): the
+    /// facility runs at least that much, or pays `penalty` per unit short.
+    Offtake {
+        /// Share of usable capacity, in [0, 1].
+        share: f64,
+        /// $ per unit of activity not run.
+        penalty: f64,
+    },
+    /// A payment per unit of activity (a production credit, or a price
+    /// floor paid as a per-tonne top-up).
+    Credit {
+        /// $ per unit of activity.
+        per_unit: f64,
+    },
+}
+
+/// A row of `contracts.csv`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Contract {
+    /// Id used in reports.
+    pub id: String,
+    /// The facility it binds or pays.
+    pub facility: FacilityId,
+    /// What it does.
+    pub kind: ContractKind,
+    /// When it applies.
+    pub periods: PeriodSet,
+    /// Line in `contracts.csv`.
+    pub line: u64,
 }

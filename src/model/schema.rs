@@ -310,6 +310,24 @@ pub const EXPORT_CONTROLS: Table = Table {
     ],
 };
 
+/// Contract kinds.
+pub const CONTRACT_KINDS: &[&str] = &["offtake", "credit"];
+
+/// `contracts.csv`
+pub const CONTRACTS: Table = Table {
+    file: "contracts.csv",
+    required: false,
+    columns: &[
+        req("id", Kind::Id),
+        req("kind", Kind::Word(CONTRACT_KINDS)),
+        req("facility", Kind::Id),
+        opt("share", Kind::Fraction),
+        opt("credit", Kind::NonNegative).up_to(limits::PRICE),
+        opt("penalty", Kind::NonNegative).up_to(limits::PRICE),
+        opt("periods", Kind::Periods),
+    ],
+};
+
 /// Portfolio modes.
 pub const PORTFOLIO_MODES: &[&str] = &["force", "allow"];
 
@@ -335,6 +353,7 @@ pub const TABLES: &[Table] = &[
     DEMAND,
     TARIFFS,
     EXPORT_CONTROLS,
+    CONTRACTS,
     PORTFOLIOS,
 ];
 

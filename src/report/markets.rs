@@ -135,3 +135,73 @@ pub fn market_rows(model: &Model, results: &[SegmentResult]) -> Vec<MarketRow> {
     });
     rows
 }
+
+/// One country's market, year by year: what a strategist asks of a future
+/// ("what do we get, at what price, what goes unserved?").
+#[derive(Debug, Clone, Serialize)]
+pub struct MarketFocus {
+    /// Country code.
+    pub country: String,
+    /// One row per period.
+    pub periods: Vec<FocusRow>,
+}
+
+/// One period of a followed market, over its sectors and commodities.
+#[derive(Debug, Clone, Serialize)]
+pub struct FocusRow {
+    /// Period label.
+    pub period: String,
+    /// Demand, t/yr.
+    pub demand_t: f64,
+    /// Delivered, t/yr.
+    pub delivered_t: f64,
+    /// Given up, t/yr.
+    pub given_up_t: f64,
+    /// Critical demand unserved, t/yr.
+    pub unserved_t: f64,
+    /// What buyers pay, $/yr (money of the period).
+    pub spend: f64,
+    /// The market price of each commodity with demand, $/t: (id, price).
+    pub prices: Vec<(String, f64)>,
+}
+
+/// The market of country `code` (one with demand) in every period.
+pub fn focus(model: &Model, plan: &Plan, code: &str) -> MarketFocus {
+    let results = segment_results(model, plan);
+    let prices = market_prices(plan);
+    let periods = model
+        .period_ids()
+        .map(|t| {
+            let mut row = FocusRow {
+                period: model.periods[t.0].label.clone(),
+                demand_t: 0.0,
+                delivered_t: 0.0,
+                given_up_t: 0.0,
+                unserved_t: 0.0,
+                spend: 0.0,
+                prices: Vec::new(),
+            };
+            for r in &results {
+                let seg = &model.demand[r.segment];
+                if seg.period != t || model.countries[seg.country.0].code != code {
+                    continue;
+                }
+                row.demand_t += seg.tonnes;
+                row.delivered_t += r.delivered;
+                row.given_up_t += r.given_up;
+                row.unserved_t += r.unserved;
+                row.spend += r.spend;
+            }
+            row.prices = prices
+                .iter()
+                .filter(|((c, _, p), _)| *p == t && model.countries[c.0].code == code)
+                .map(|((_, k, _), v)| (model.commodities[k.0].id.clone(), *v))
+                .collect();
+            row
+        })
+        .collect();
+    MarketFocus {
+        country: code.to_string(),
+        periods,
+    }
+}

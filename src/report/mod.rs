@@ -46,6 +46,9 @@ pub struct Summary {
     pub markets: Vec<markets::MarketRow>,
     /// Demand segments not fully delivered: given up or unserved.
     pub shortages: Vec<ShortageRow>,
+    /// The market a user follows (`--market`), year by year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub market: Option<markets::MarketFocus>,
     /// The largest flows over the horizon.
     pub largest_flows: Vec<FlowRow>,
     /// Facilities whose capacity binds, most valuable first.
@@ -213,6 +216,7 @@ impl Summary {
             given_up_t: plan.given_up_tonnes(model),
             markets: markets::market_rows(model, &segments),
             shortages: shortage_rows(model, &segments),
+            market: None,
             largest_flows: largest_flows(model, network, plan),
             constrained_facilities: constrained_facilities(model, plan),
             caps: cap_rows(model, plan),

@@ -56,6 +56,7 @@ pub fn render(s: &Summary, source: &str) -> String {
     let mut o = String::new();
     render_header(&mut o, s, source);
     render_costs(&mut o, s);
+    render_focus(&mut o, s);
     render_markets(&mut o, s);
     render_shortages(&mut o, s);
     render_flows(&mut o, s);
@@ -104,6 +105,8 @@ fn render_costs(o: &mut String, s: &Summary) {
         ("value of demand given up", k.given_up),
         ("shortage penalty", k.shortage),
         ("value of demand beyond the reference", k.beyond),
+        ("credits paid by contracts", k.credits),
+        ("offtake penalties", k.offtake_penalties),
         ("investment", k.investment),
     ] {
         let share = if s.objective.abs() > 0.0 {
@@ -112,6 +115,54 @@ fn render_costs(o: &mut String, s: &Summary) {
             0.0
         };
         t.add_row(vec![name.to_string(), money(val), format!("{share:.1}%")]);
+    }
+    right_align(&mut t, 1);
+    let _ = writeln!(o, "{t}");
+}
+
+/// The market a user follows (`--market`), year by year.
+fn render_focus(o: &mut String, s: &Summary) {
+    let Some(m) = &s.market else {
+        return;
+    };
+    let _ = writeln!(
+        o,
+        "\nmarket {} (t/yr; spend in {} a year, money of the year; prices /kg):",
+        m.country, s.currency
+    );
+    let mut header = vec![
+        "period",
+        "demand",
+        "delivered",
+        "given up",
+        "unserved",
+        "spend",
+    ];
+    let mut commodities: Vec<&str> = m
+        .periods
+        .iter()
+        .flat_map(|p| p.prices.iter().map(|(c, _)| c.as_str()))
+        .collect();
+    commodities.sort_unstable();
+    commodities.dedup();
+    header.extend(&commodities);
+    let mut t = table(&header);
+    for p in &m.periods {
+        let mut row = vec![
+            p.period.clone(),
+            tonnes(p.demand_t),
+            tonnes(p.delivered_t),
+            tonnes(p.given_up_t),
+            tonnes(p.unserved_t),
+            money(p.spend),
+        ];
+        row.extend(commodities.iter().map(|c| {
+            p.prices
+                .iter()
+                .find(|(id, _)| id == c)
+                .map_or(String::new(), |(_, v)| format!("{:.2}", v / 1000.0))
+        }));
+        t.add_row(row);
     }
     right_align(&mut t, 1);
     let _ = writeln!(o, "{t}");
@@ -441,14 +492,36 @@ pub fn render_comparison(
         right_align(&mut t, 1);
         let _ = writeln!(o, "{t}");
     };
+    let _ = writeln!(
+        o,
+        "Portfolios are ranked by the plan's objective: system cost plus the value of the demand \
+         given up or unserved, less the value of what buyers took beyond their reference demand \
+         (system cost net of the value of demand served, less the value of all reference demand, \
+         the same in every cell of a future)."
+    );
     matrix(
         &mut o,
-        &format!("total cost, {currency} bn (present value)"),
+        &format!("objective, {currency} bn (present value)"),
         &|x| x.result.as_ref().map(|r| billions(r.cost)),
     );
-    matrix(&mut o, "shortage, t over the horizon", &|x| {
-        x.result.as_ref().map(|r| tonnes(r.shortage_t))
-    });
+    matrix(
+        &mut o,
+        "demand given up as prices rose, t over the horizon",
+        &|x| x.result.as_ref().map(|r| tonnes(r.given_up_t)),
+    );
+    matrix(
+        &mut o,
+        "critical demand unserved, t over the horizon",
+        &|x| x.result.as_ref().map(|r| tonnes(r.shortage_t)),
+    );
+    matrix(
+        &mut o,
+        &format!(
+            "spend of {} buyers, {currency} bn (undiscounted, over the horizon)",
+            measure.market
+        ),
+        &|x| x.result.as_ref().map(|r| billions(r.market_spend)),
+    );
     matrix(
         &mut o,
         &format!("investment, {currency} bn (present value)"),
@@ -531,6 +604,11 @@ pub fn render_investment(r: &crate::invest::Investment) -> String {
         o,
         "status: {}; {} columns in the extensive form",
         r.status, r.columns
+    );
+    let _ = writeln!(
+        o,
+        "cost: the plan's objective, system cost plus the value of demand given up or unserved, \
+         less the value of what buyers took beyond their reference demand (present value)"
     );
     let _ = writeln!(
         o,

@@ -329,3 +329,35 @@ fn scenarios_all_means_every_scenario() {
     assert!(text.contains(", open-trade: ok ("), "{text}");
     says(&o, &["scenarios/bad.toml"]);
 }
+
+/// `solve --market US` follows the US market year by year: in every
+/// period what was delivered, given up and unserved adds up to the
+/// demand plus what was bought beyond it (the markets of models/tiny are
+/// fully served), and an unknown market is a usage error with the known
+/// ones listed.
+#[test]
+fn market_follows_one_country_year_by_year() {
+    let tiny = tiny();
+    let o = run(&["solve", &tiny, "--market", "US", "--format", "json"], 0);
+    let v = json(&o);
+    let m = &v["market"];
+    assert_eq!(m["country"], "US");
+    let periods = m["periods"].as_array().unwrap();
+    assert_eq!(periods.len(), 2);
+    for p in periods {
+        let f = |k: &str| p[k].as_f64().unwrap();
+        assert!(f("delivered_t") + f("given_up_t") + f("unserved_t") >= f("demand_t") - 1e-6);
+        assert_eq!(p["prices"][0][0], "magnet");
+    }
+    let o = run(&["solve", &tiny, "--market", "US"], 0);
+    assert!(stdout(&o).contains("market US (t/yr;"), "{}", stdout(&o));
+    let o = run(&["solve", &tiny, "--market", "UK"], 4);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        err.contains("no market named \"UK\"") && err.contains("JP, US"),
+        "{err}"
+    );
+    // Without --market the summary has no such section.
+    let v = json(&run(&["solve", &tiny, "--format", "json"], 0));
+    assert!(v.get("market").is_none());
+}

@@ -9,6 +9,7 @@
 //! portfolios, lanes and transport rates, demand, and trade policies.
 
 mod catalog;
+mod contracts;
 mod demand;
 mod facilities;
 mod lanes;
@@ -24,8 +25,8 @@ use crate::io::source::ModelSource;
 use crate::io::table::{parse_table, RawTable, Row};
 use crate::model::schema::{self, Table};
 use crate::model::{
-    Commodity, CommodityId, Country, CountryId, Demand, ExportControl, Facility, LaneSpec, Model,
-    Period, PeriodId, Portfolio, Process, Settings, Tariff, TransportRate,
+    Commodity, CommodityId, Contract, Country, CountryId, Demand, ExportControl, Facility,
+    LaneSpec, Model, Period, PeriodId, Portfolio, Process, Settings, Tariff, TransportRate,
 };
 
 /// The raw tables of a model, keyed by file name.
@@ -316,6 +317,7 @@ struct Builder {
     demand: Vec<Demand>,
     tariffs: Vec<Tariff>,
     export_controls: Vec<ExportControl>,
+    contracts: Vec<Contract>,
     portfolios: Vec<Portfolio>,
 }
 
@@ -335,6 +337,7 @@ impl Builder {
         self.demand(table(&schema::DEMAND), default_penalty);
         self.tariffs(table(&schema::TARIFFS));
         self.export_controls(table(&schema::EXPORT_CONTROLS));
+        self.contracts(table(&schema::CONTRACTS), default_penalty);
         self.portfolios(table(&schema::PORTFOLIOS));
     }
 
@@ -352,6 +355,7 @@ impl Builder {
             demand: self.demand,
             tariffs: self.tariffs,
             export_controls: self.export_controls,
+            contracts: self.contracts,
             portfolios: self.portfolios,
         };
         (model, self.diags)

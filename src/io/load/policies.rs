@@ -172,7 +172,7 @@ impl Builder {
     }
 
     /// Empty (all), labels, and `A..B` ranges, separated by spaces.
-    fn period_set(&mut self, row: &Row, col: &str) -> Option<PeriodSet> {
+    pub(super) fn period_set(&mut self, row: &Row, col: &str) -> Option<PeriodSet> {
         let label = row.str(col).to_string();
         let n = self.periods.len();
         if n == 0 {

@@ -1,0 +1,128 @@
+//! Contracts and policy instruments on one facility (`contracts.csv`).
+//!
+//! An *offtake* is a buyer that takes a share of the facility's usable
+//! capacity every year it is in force (the US Department of Defense buys
+//! all of MP's 10X magnets for ten years): the facility runs at least
+//! that much, or pays the contract's penalty on each unit short, so that a
+//! plan exists even when its inputs cannot reach it. A *credit* pays the
+//! facility a sum per unit of activity (a production credit such as 45X,
+//! or a price floor paid as a per-tonne top-up): it enters the objective
+//! as a negative cost, so the plan is the market equilibrium with the
+//! subsidy, and what the credit pays is reported as its own cost kind.
+
+use super::activity::ActivityIndex;
+use super::keys::{ColKey, RowKey};
+use super::lp::{Lp, Sense};
+use crate::model::{ContractKind, Model, PeriodId};
+use crate::plan::{Checker, ContractUse, Costs, Plan};
+use crate::solver::{Col, Row, Session};
+
+/// An offtake in one period: its shortfall column and its row.
+#[derive(Debug, Clone, Copy)]
+pub struct OfftakeRow {
+    /// Index into `model.contracts`.
+    pub contract: usize,
+    /// The period.
+    pub period: PeriodId,
+    /// Activity required, units per year.
+    pub required: f64,
+    /// The shortfall column.
+    pub shortfall: Col,
+    /// The row.
+    pub row: Row,
+}
+
+/// Offtake rows, sorted by (contract, period).
+#[derive(Debug, Clone, Default)]
+pub struct ContractIndex {
+    /// One per offtake and period it is in force.
+    pub offtakes: Vec<OfftakeRow>,
+}
+
+/// Activity required by an offtake of `share` on facility `f` in `t`: the
+/// share of its usable capacity.
+fn required(model: &Model, f: usize, share: f64, t: PeriodId) -> f64 {
+    let fac = &model.facilities[f];
+    share * fac.capacity * fac.availability(&model.periods[t.0])
+}
+
+/// Per offtake and period in force, `x(f, t) + short >= required`, with
+/// the shortfall at the penalty; per credit, minus the credit on the cost
+/// of each unit of activity in the periods it pays.
+pub(super) fn add(lp: &mut Lp, activity: &ActivityIndex, model: &Model) -> ContractIndex {
+    let mut ix = ContractIndex::default();
+    for (contract, c) in model.contracts.iter().enumerate() {
+        for t in model.period_ids().filter(|&t| c.periods.contains(t)) {
+            let x = activity.col(c.facility, t);
+            let w = model.period_weight(t);
+            match c.kind {
+                ContractKind::Credit { per_unit } => lp.add_cost(x, -w * per_unit),
+                ContractKind::Offtake { share, penalty } => {
+                    let required = required(model, c.facility.0, share, t);
+                    let key = ColKey::OfftakeShortfall {
+                        contract,
+                        period: t,
+                    };
+                    let shortfall = lp.column(key, Some(required), w * penalty);
+                    let key = RowKey::Offtake {
+                        contract,
+                        period: t,
+                    };
+                    let terms = [(x, 1.0), (shortfall, 1.0)];
+                    let row = lp.row(key, &terms, Sense::Ge, required);
+                    ix.offtakes.push(OfftakeRow {
+                        contract,
+                        period: t,
+                        required,
+                        shortfall,
+                        row,
+                    });
+                }
+            }
+        }
+    }
+    ix
+}
+
+/// Reads each offtake's shortfall.
+pub(super) fn read(ix: &ContractIndex, s: &Session, plan: &mut Plan) {
+    plan.contracts = ix
+        .offtakes
+        .iter()
+        .map(|o| ContractUse {
+            contract: o.contract,
+            period: o.period,
+            required: o.required,
+            shortfall: s.value(o.shortfall),
+        })
+        .collect();
+}
+
+/// Each offtake is run or its shortfall paid for, the shortfall within
+/// what was required.
+pub(super) fn check(model: &Model, plan: &Plan, ck: &mut Checker) {
+    for u in &plan.contracts {
+        let c = &model.contracts[u.contract];
+        let label = || format!("offtake {} in {}", c.id, model.periods[u.period.0].label);
+        ck.bounds(u.shortfall, 0.0, Some(u.required), label);
+        let x = plan.activity[c.facility.0][u.period.0];
+        ck.bounds(x + u.shortfall, u.required, None, label);
+    }
+}
+
+/// Credits paid (a negative cost) and offtake penalties.
+pub(super) fn cost(model: &Model, plan: &Plan, k: &mut Costs) {
+    for c in &model.contracts {
+        if let ContractKind::Credit { per_unit } = c.kind {
+            for t in model.period_ids().filter(|&t| c.periods.contains(t)) {
+                let x = plan.activity[c.facility.0][t.0];
+                k.credits -= model.period_weight(t) * per_unit * x;
+            }
+        }
+    }
+    for u in &plan.contracts {
+        if let ContractKind::Offtake { penalty, .. } = model.contracts[u.contract].kind {
+            k.offtake_penalties += model.period_weight(u.period) * penalty * u.shortfall;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! `contracts.csv`: offtakes and credits, each binding or paying one
+//! facility that exists (not a candidate) in the periods it names.
+
+use std::collections::BTreeMap;
+
+use super::catalog::limited;
+use super::Builder;
+use crate::io::table::{RawTable, Row};
+use crate::model::{Contract, ContractKind, FacilityId, Status};
+
+impl Builder {
+    /// `contracts.csv`, in file order; an offtake's `penalty` defaults to
+    /// `default_penalty` (the model's shortage penalty).
+    pub(super) fn contracts(&mut self, t: &RawTable, default_penalty: f64) {
+        let mut seen = BTreeMap::new();
+        for row in t.rows() {
+            let id = row.text("id", &mut self.diags);
+            let kind = row.text("kind", &mut self.diags);
+            let facility = self.contracted_facility(&row);
+            let periods = self.period_set(&row, "periods");
+            let (Some(id), Some(kind), Some(facility), Some(periods)) =
+                (id, kind, facility, periods)
+            else {
+                continue;
+            };
+            let Some(kind) = self.contract_kind(&row, &kind, default_penalty) else {
+                continue;
+            };
+            if let Some(first) = seen.insert(id.clone(), row.line) {
+                row.error(
+                    &mut self.diags,
+                    "id",
+                    format!("duplicate id \"{id}\" (first defined on line {first})"),
+                );
+                continue;
+            }
+            self.contracts.push(Contract {
+                id,
+                facility,
+                kind,
+                periods,
+                line: row.line,
+            });
+        }
+    }
+
+    /// The facility a contract names: one of facilities.csv that is not a
+    /// candidate (a contract on a plant that may never be built would bind
+    /// or pay nothing).
+    fn contracted_facility(&mut self, row: &Row) -> Option<FacilityId> {
+        let id = row.text("facility", &mut self.diags)?;
+        let msg = match self.facility_ix.get(&id) {
+            Some(&f) if self.facilities[f].status != Status::Candidate => {
+                return Some(FacilityId(f));
+            }
+            Some(_) => format!(
+                "facility \"{id}\" is a candidate; a contract binds a facility that exists \
+                 (status operating, construction, planned or closed)"
+            ),
+            None => format!("expected a facility id from facilities.csv, found \"{id}\""),
+        };
+        row.error(&mut self.diags, "facility", msg);
+        None
+    }
+
+    /// An offtake needs `share` (and may have `penalty`), a credit needs
+    /// `credit`; each refuses the other's columns.
+    fn contract_kind(
+        &mut self,
+        row: &Row,
+        kind: &str,
+        default_penalty: f64,
+    ) -> Option<ContractKind> {
+        let share = row.number("share", &mut self.diags).ok()?;
+        let credit = limited(row, "credit", &mut self.diags).ok()?;
+        let penalty = limited(row, "penalty", &mut self.diags).ok()?;
+        let mut fail = |col: &str, msg: &str| {
+            row.error(&mut self.diags, col, msg);
+            None
+        };
+        match kind {
+            "offtake" => match (share, credit) {
+                (_, Some(_)) => fail(
+                    "credit",
+                    "an offtake takes no credit (write a credit row for it)",
+                ),
+                (None, None) => fail(
+                    "share",
+                    "an offtake needs the share of the facility's usable capacity its buyer takes",
+                ),
+                (Some(share), None) => Some(ContractKind::Offtake {
+                    share,
+                    penalty: penalty.unwrap_or(default_penalty),
+                }),
+            },
+            _ => match (share, penalty, credit) {
+                (Some(_), _, _) => fail(
+                    "share",
+                    "a credit takes no share (write an offtake row for it)",
+                ),
+                (_, Some(_), _) => fail("penalty", "a credit takes no penalty"),
+                (None, None, None) => {
+                    fail("credit", "a credit needs its payment per unit of activity")
+                }
+                (None, None, Some(per_unit)) => Some(ContractKind::Credit { per_unit }),
+            },
+        }
+    }
+}
