@@ -31,7 +31,7 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Solve the cost-minimising sourcing plan of a model and report it.
+    /// Solve a model's sourcing plan, a market equilibrium, and report it.
     #[command(after_help = EXIT_CODES)]
     Solve(SolveArgs),
     /// Solve every portfolio under every future (in parallel) and rank the
