@@ -379,9 +379,28 @@ fn build_counts(
     optional.sort_by(f64::total_cmp);
     let least: f64 = forced.iter().map(|&f| capex(model, f)).sum::<f64>()
         + optional[..extra].iter().sum::<f64>();
-    if let Some(b) = s.build_budget.filter(|&b| extra > 0 && least > b) {
+    if extra > 0 {
+        out.extend(min_builds_budgets(model, portfolio, &file, &whose, least));
+    }
+    out
+}
+
+/// The capital the cheapest `min_builds` builds need (`least`) against
+/// `build_budget`, and against `build_budget_per_period` times the periods
+/// in which a build may start (each of them spends at most that).
+fn min_builds_budgets(
+    model: &Model,
+    portfolio: Option<&Portfolio>,
+    file: &str,
+    whose: &str,
+    least: f64,
+) -> Vec<Diagnostic> {
+    let s = &model.settings;
+    let min = s.min_builds.unwrap_or(0);
+    let mut out = Vec::new();
+    if let Some(b) = s.build_budget.filter(|&b| least > b) {
         out.push(error(
-            file.clone(),
+            file.to_string(),
             None,
             "min_builds",
             format!(
@@ -392,13 +411,11 @@ fn build_counts(
             ),
         ));
     }
-    // Every period a build may start in spends at most the per-period
-    // budget, so the builds together can spend no more than that many times.
     let periods = start_periods(model, portfolio);
     let per_period = s.build_budget_per_period.map(|b| (b, b * periods as f64));
-    if let Some((b, total)) = per_period.filter(|&(_, total)| extra > 0 && least > total) {
+    if let Some((b, total)) = per_period.filter(|&(_, total)| least > total) {
         out.push(error(
-            file,
+            file.to_string(),
             None,
             "min_builds",
             format!(

@@ -8,7 +8,7 @@
 use rareflow::compare::{self, Comparison, DependencyMeasure};
 use rareflow::error::{Error, Result};
 use rareflow::report::files::{self, COMPARISON_FILES};
-use rareflow::report::terminal;
+use rareflow::report::sweeps;
 
 use super::stdout::{print_then_commit, Outcome, Stdout};
 use super::{
@@ -42,7 +42,7 @@ pub fn run(args: CompareArgs, out: &mut Stdout) -> Outcome {
         None => None,
     };
     print_then_commit(out, staged, |out| match args.output.format.format {
-        Format::Table => out.print(&terminal::render_comparison(
+        Format::Table => out.print(&sweeps::render_comparison(
             &c,
             &plan.measure,
             &plan.currency,

@@ -2,7 +2,7 @@
 //! future is known.
 
 use rareflow::invest::{self, Objective};
-use rareflow::report::terminal;
+use rareflow::report::sweeps;
 
 use super::stdout::{Outcome, Stdout};
 use super::{futures, portfolio, print_futures_warnings, solve_options, source, weights};
@@ -45,7 +45,7 @@ pub fn run(args: InvestArgs, out: &mut Stdout) -> Outcome {
     spinner.finish_and_clear();
     let r = r?;
     match args.format.format {
-        Format::Table => out.print(&terminal::render_investment(&r)),
+        Format::Table => out.print(&sweeps::render_investment(&r)),
         Format::Json => out.json(&r),
     }
 }

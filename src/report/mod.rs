@@ -4,6 +4,7 @@
 pub mod files;
 pub mod markets;
 pub mod results_dir;
+pub mod sweeps;
 pub mod terminal;
 
 use serde::Serialize;

@@ -1,0 +1,221 @@
+//! The terminal tables of a sweep: `compare`'s matrices (portfolios down,
+//! futures across) with each portfolio's standing, and `invest`'s build
+//! plan chosen before the future is known.
+
+use std::fmt::Write;
+
+use super::terminal::{money, right_align, table, tonnes};
+use crate::compare::{Cell, Comparison, DependencyMeasure};
+
+/// A comparison's portfolios and scenarios, in the order of its cells.
+fn axes(c: &Comparison) -> (Vec<&str>, Vec<&str>) {
+    let mut portfolios: Vec<&str> = Vec::new();
+    let mut scenarios: Vec<&str> = Vec::new();
+    for cell in &c.cells {
+        if !portfolios.contains(&cell.portfolio.as_str()) {
+            portfolios.push(&cell.portfolio);
+        }
+        if !scenarios.contains(&cell.scenario.as_str()) {
+            scenarios.push(&cell.scenario);
+        }
+    }
+    (portfolios, scenarios)
+}
+
+/// One matrix of the comparison: `value` of each cell (its status when it
+/// has none), portfolios down, scenarios across.
+fn matrix(o: &mut String, c: &Comparison, title: &str, value: &dyn Fn(&Cell) -> Option<String>) {
+    let (portfolios, scenarios) = axes(c);
+    let _ = writeln!(o, "\n{title}:");
+    let mut header = vec!["portfolio"];
+    header.extend(scenarios.iter().copied());
+    let mut t = table(&header);
+    for p in &portfolios {
+        let mut row = vec![p.to_string()];
+        for s in &scenarios {
+            let cell = c
+                .cells
+                .iter()
+                .find(|x| x.portfolio == *p && x.scenario == *s);
+            row.push(cell.map_or("-".into(), |x| value(x).unwrap_or_else(|| x.status.clone())));
+        }
+        t.add_row(row);
+    }
+    right_align(&mut t, 1);
+    let _ = writeln!(o, "{t}");
+}
+
+/// The comparison: one matrix per measure (portfolios down, scenarios
+/// across), the regret matrix, and each portfolio's standing.
+pub fn render_comparison(c: &Comparison, measure: &DependencyMeasure, currency: &str) -> String {
+    let mut o = String::new();
+    let billions = |v: f64| format!("{:.2}", v / 1e9);
+    let matrix = |o: &mut String, title: &str, value: &dyn Fn(&Cell) -> Option<String>| {
+        matrix(o, c, title, value);
+    };
+    matrix(
+        &mut o,
+        &format!("objective, {currency} bn (present value)"),
+        &|x| x.result.as_ref().map(|r| billions(r.cost)),
+    );
+    matrix(
+        &mut o,
+        "demand given up as prices rose, t over the horizon",
+        &|x| x.result.as_ref().map(|r| tonnes(r.given_up_t)),
+    );
+    matrix(
+        &mut o,
+        "critical demand unserved, t over the horizon",
+        &|x| x.result.as_ref().map(|r| tonnes(r.shortage_t)),
+    );
+    matrix(
+        &mut o,
+        &format!(
+            "spend of {} buyers, {currency} bn (undiscounted, over the horizon)",
+            measure.market
+        ),
+        &|x| x.result.as_ref().map(|r| billions(r.market_spend)),
+    );
+    matrix(
+        &mut o,
+        &format!("investment, {currency} bn (present value)"),
+        &|x| x.result.as_ref().map(|r| billions(r.investment)),
+    );
+    let stage = crate::trace::STAGE_PHRASES[measure.stage];
+    let title = if measure.source == crate::trace::RECYCLED {
+        format!("share of {} supply that is recycled", measure.market)
+    } else {
+        format!(
+            "share of {} supply {stage} in {}",
+            measure.market, measure.source
+        )
+    };
+    matrix(&mut o, &title, &|x| {
+        x.result.as_ref().map(|r| {
+            r.dependency
+                .map_or("-".into(), |d| format!("{:.1}%", d * 100.0))
+        })
+    });
+    matrix(
+        &mut o,
+        &format!("regret, {currency} bn (cost minus the best portfolio's in that scenario)"),
+        &|x| x.regret.map(billions),
+    );
+    render_standings(&mut o, c, currency);
+    o
+}
+
+/// Each portfolio's standing, the picks flagged (every portfolio tied for
+/// a pick is flagged), the weights, and the picks in words.
+fn render_standings(o: &mut String, c: &Comparison, currency: &str) {
+    let billions = |v: f64| format!("{:.2}", v / 1e9);
+    let _ = writeln!(o, "\nportfolios:");
+    let mut t = table(&[
+        "portfolio",
+        &format!("expected cost {currency} bn"),
+        &format!("max regret {currency} bn"),
+        "minimax regret",
+        "least expected cost",
+    ]);
+    let mark = |b: bool| if b { "yes" } else { "" }.to_string();
+    for s in &c.standings {
+        t.add_row(vec![
+            s.portfolio.clone(),
+            s.expected_cost.map_or("-".into(), billions),
+            s.max_regret.map_or("-".into(), billions),
+            mark(s.minimax_regret),
+            mark(s.least_expected_cost),
+        ]);
+    }
+    right_align(&mut t, 1);
+    let _ = writeln!(o, "{t}");
+    let weights: Vec<String> = c
+        .weights
+        .iter()
+        .map(|(s, w)| format!("{s} {:.0}%", w * 100.0))
+        .collect();
+    let _ = writeln!(o, "weights: {}", weights.join(", "));
+    for (what, picked) in [
+        ("minimax-regret", &c.minimax_regret),
+        ("least-expected-cost", &c.least_expected_cost),
+    ] {
+        let _ = match picked.len() {
+            0 => writeln!(
+                o,
+                "{what} portfolio: none (every portfolio has a failed cell)"
+            ),
+            1 => writeln!(o, "{what} portfolio: {}", picked[0]),
+            _ => writeln!(o, "{what} portfolios (tied): {}", picked.join(", ")),
+        };
+    }
+}
+
+/// The chosen build plan, how each scenario fares under it against its own
+/// best plan, and the value of information and of the stochastic solution.
+pub fn render_investment(r: &crate::invest::Investment) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "status: {}; {} columns in the extensive form",
+        r.status, r.columns
+    );
+    let _ = writeln!(
+        o,
+        "cost: the plan's objective, system cost plus the value of demand given up or unserved, \
+         less the value of what buyers took beyond their reference demand (present value)"
+    );
+    let _ = writeln!(
+        o,
+        "builds chosen before the future is known: {}",
+        if r.builds.is_empty() {
+            "none".to_string()
+        } else {
+            r.builds.join(", ")
+        }
+    );
+    let mut t = table(&[
+        "scenario",
+        "probability",
+        "cost",
+        "own best",
+        "regret",
+        "short t",
+        "own builds",
+    ]);
+    for x in &r.outcomes {
+        t.add_row(vec![
+            x.scenario.clone(),
+            format!("{:.0}%", x.probability * 100.0),
+            money(x.cost),
+            money(x.own_best),
+            money(x.regret),
+            tonnes(x.shortage_t),
+            if x.own_builds.is_empty() {
+                "none".into()
+            } else {
+                x.own_builds.join(" ")
+            },
+        ]);
+    }
+    right_align(&mut t, 1);
+    let _ = writeln!(o, "{t}");
+    let _ = writeln!(
+        o,
+        "expected cost {}; max regret {}",
+        money(r.expected_cost),
+        money(r.max_regret)
+    );
+    let _ = writeln!(
+        o,
+        "wait-and-see (each future's own best, averaged) {}; EVPI {}",
+        money(r.wait_and_see),
+        money(r.evpi)
+    );
+    let _ = writeln!(
+        o,
+        "with the baseline plan's builds {}; value of the stochastic solution {}",
+        money(r.expected_with_baseline_builds),
+        money(r.vss)
+    );
+    o
+}
