@@ -159,3 +159,13 @@ pub fn files_source(files: &Files, dir: &Path) -> ModelSource {
         }
     }
 }
+
+/// The diagnostics `check` reports on a model that must be refused as bad
+/// data, as printed; `what` names the case in a failure.
+pub fn refusals(source: &ModelSource, what: &str) -> Vec<String> {
+    match rareflow::check(source, &[]) {
+        Err(rareflow::error::Error::Invalid(d)) => d.iter().map(ToString::to_string).collect(),
+        Err(e) => panic!("{what}: {e}"),
+        Ok(_) => panic!("{what}: accepted"),
+    }
+}

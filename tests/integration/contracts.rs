@@ -161,11 +161,7 @@ fn an_offtake_whose_feed_cannot_come_still_has_a_plan() {
 
 /// What `check` reports on contracts.csv holding `row`.
 fn refused(row: &str) -> Vec<String> {
-    match rareflow::check(&market(row, ""), &[]) {
-        Err(rareflow::error::Error::Invalid(d)) => d.iter().map(ToString::to_string).collect(),
-        Err(e) => panic!("{row}: {e}"),
-        Ok(_) => panic!("{row}: accepted"),
-    }
+    crate::common::refusals(&market(row, ""), row)
 }
 
 #[test]

@@ -26,12 +26,7 @@ impl Builder {
             let Some(kind) = self.contract_kind(&row, &kind, default_penalty) else {
                 continue;
             };
-            if let Some(first) = seen.insert(id.clone(), row.line) {
-                row.error(
-                    &mut self.diags,
-                    "id",
-                    format!("duplicate id \"{id}\" (first defined on line {first})"),
-                );
+            if !self.first_use_of_id(&mut seen, &id, &row) {
                 continue;
             }
             self.contracts.push(Contract {

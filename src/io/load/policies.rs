@@ -74,12 +74,7 @@ impl Builder {
             else {
                 continue;
             };
-            if let Some(first) = seen.insert(id.clone(), row.line) {
-                row.error(
-                    &mut self.diags,
-                    "id",
-                    format!("duplicate id \"{id}\" (first defined on line {first})"),
-                );
+            if !self.first_use_of_id(&mut seen, &id, &row) {
                 continue;
             }
             self.export_controls.push(ExportControl {
@@ -90,6 +85,24 @@ impl Builder {
                 cap,
                 periods,
             });
+        }
+    }
+
+    /// True when `id` is new to this file (`seen`: ids met so far, with
+    /// their lines); otherwise reports the duplicate at its row.
+    pub(super) fn first_use_of_id(
+        &mut self,
+        seen: &mut BTreeMap<String, u64>,
+        id: &str,
+        row: &Row,
+    ) -> bool {
+        match seen.insert(id.to_string(), row.line) {
+            None => true,
+            Some(first) => {
+                let msg = format!("duplicate id \"{id}\" (first defined on line {first})");
+                row.error(&mut self.diags, "id", msg);
+                false
+            }
         }
     }
 
