@@ -168,11 +168,14 @@ pub fn solve_checked(checked: Checked, opts: &SolveOptions) -> Result<Solution> 
         constant,
     } = f;
     let mut session = Session::solve(problem, opts)?;
+    if !session.has_plan && size.integers > 0 && nothing_built_is_allowed(&model, &build_opts) {
+        session = nothing_built(&model, &network, &build_opts, &index, session, opts)?;
+    }
     if !session.has_plan {
         return Err(Error::NoPlan(session.status));
     }
     let mut solve_seconds = session.seconds;
-    if size.integers > 0 {
+    if size.integers > 0 && session.status != nothing_built_status() {
         session = fixed_lp(&model, &network, &build_opts, &index, session, opts)?;
         solve_seconds += session.seconds;
     }
@@ -202,6 +205,63 @@ pub fn solve_checked(checked: Checked, opts: &SolveOptions) -> Result<Solution> 
         keys,
         size,
     })
+}
+
+/// True when no build rule forces a build: no `min_builds` and no forced
+/// portfolio member, so building nothing is a plan whenever the model's
+/// operations have one (and they always do: nothing need be made, any
+/// demand may go short).
+fn nothing_built_is_allowed(model: &Model, build_opts: &formulation::BuildOptions) -> bool {
+    let forced = match build_opts.builds {
+        formulation::Builds::Portfolio(p) => p.forced().next().is_some(),
+        formulation::Builds::All | formulation::Builds::None => false,
+    };
+    model.settings.min_builds.unwrap_or(0) == 0 && !forced
+}
+
+/// The status of a plan that builds nothing because the MIP solver failed.
+fn nothing_built_status() -> solver::SolveStatus {
+    solver::SolveStatus::Limit {
+        reason: "a MIP the solver could not solve on this model's numbers (it called it \
+                 infeasible, though building nothing is a plan): the plan builds nothing"
+            .into(),
+    }
+}
+
+/// When HiGHS calls a MIP infeasible that has a plan (building nothing is
+/// allowed, and the operations always have one), it has failed on the
+/// model's numbers: the LP with every build decision fixed at 0 is solved
+/// instead, and its plan, verified like any other, is reported as stopped
+/// short of the best build plan. When even that LP has no plan, the MIP's
+/// own answer stands.
+fn nothing_built(
+    model: &Model,
+    network: &Network,
+    build_opts: &formulation::BuildOptions,
+    index: &formulation::LpIndex,
+    mip: Session,
+    opts: &SolveOptions,
+) -> Result<Session> {
+    let fixed: Vec<(Col, f64)> = index
+        .builds
+        .decisions
+        .iter()
+        .map(|d| (d.col, 0.0))
+        .collect();
+    let relaxed = formulation::BuildOptions {
+        relax: true,
+        ..*build_opts
+    };
+    let mut lp = formulation::build(model, network, &relaxed)?.problem;
+    lp.fix_columns(&fixed)?;
+    let mut session = Session::solve(lp, opts)?;
+    if !session.has_plan {
+        return Ok(mip);
+    }
+    session.status = nothing_built_status();
+    session.mip_gap = None;
+    session.seconds += mip.seconds;
+    Ok(session)
 }
 
 /// Under the portfolio `none` nothing is built, so the model's build

@@ -3,6 +3,7 @@
 
 pub mod files;
 pub mod markets;
+pub mod reliance;
 pub mod results_dir;
 pub mod sweeps;
 pub mod terminal;
@@ -47,6 +48,9 @@ pub struct Summary {
     pub markets: Vec<markets::MarketRow>,
     /// Demand segments not fully delivered: given up or unserved.
     pub shortages: Vec<ShortageRow>,
+    /// Net import reliance for compounds and metals of every country with
+    /// demand, per period (USGS's definition).
+    pub import_reliance: Vec<reliance::Reliance>,
     /// The market a user follows (`--market`), year by year.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub market: Option<markets::MarketFocus>,
@@ -217,6 +221,7 @@ impl Summary {
             given_up_t: plan.given_up_tonnes(model),
             markets: markets::market_rows(model, &segments),
             shortages: shortage_rows(model, &segments),
+            import_reliance: reliance::all(model, network, plan),
             market: None,
             largest_flows: largest_flows(model, network, plan),
             constrained_facilities: constrained_facilities(model, plan),

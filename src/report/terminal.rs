@@ -138,6 +138,7 @@ fn render_focus(o: &mut String, s: &Summary) {
         "given up",
         "unserved",
         "spend",
+        "import reliance",
     ];
     let mut commodities: Vec<&str> = m
         .periods
@@ -156,6 +157,11 @@ fn render_focus(o: &mut String, s: &Summary) {
             tonnes(p.given_up_t),
             tonnes(p.unserved_t),
             money(p.spend),
+            s.import_reliance
+                .iter()
+                .find(|r| r.country == m.country && r.period == p.period)
+                .and_then(|r| r.reliance)
+                .map_or("-".into(), |x| format!("{:.0}%", x * 100.0)),
         ];
         row.extend(commodities.iter().map(|c| {
             p.prices

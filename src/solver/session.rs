@@ -304,8 +304,13 @@ impl Read<'_> {
             .map_err(|_| SolverError(format!("HiGHS returned an unknown model status {status}")))
     }
 
+    /// The status of the primal solution HiGHS holds; none after a run that
+    /// failed (HiGHS then reports -1: its info is not valid).
     fn primal_status(&self) -> Result<HighsSolutionStatus, SolverError> {
         let value = self.int_info(c"primal_solution_status")?;
+        if value == -1 {
+            return Ok(HighsSolutionStatus::None);
+        }
         HighsInt::try_from(value)
             .ok()
             .and_then(|v| HighsSolutionStatus::try_from(v).ok())

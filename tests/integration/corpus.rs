@@ -451,7 +451,11 @@ fn a_recipe_coefficient_the_solver_would_drop() {
 /// rows then carry 1e11 t; the MIP presolve reduced the problem to nothing
 /// and left a solution 1e-4 t off a row, which HiGHS called a solve error
 /// (exit 1: "HiGHS failed: Error"). It is now solved again without
-/// presolve, and the plan is verified.
+/// presolve, and the plan is verified. Since demand has curves, the MIP
+/// fails with presolve and calls the model infeasible without it (exit 1:
+/// "unknown solution status -1", from reading a failed run): building
+/// nothing is a plan, so the LP with nothing built is solved and its
+/// verified plan reported as stopped short of the best build plan.
 #[test]
 fn rows_of_1e11_tonnes_in_the_global_model() {
     let mut m = model_files("global");

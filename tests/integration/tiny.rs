@@ -416,3 +416,32 @@ fn r7j_the_verifier_catches_flow_into_a_market_without_demand() {
     );
     assert_eq!(err.exit_code(), 7);
 }
+
+/// Net import reliance, by hand: with models/tiny's metal plant moved to
+/// Japan, Japan imports 1.25 t of NdPr oxide from China for each tonne of
+/// metal it makes and sends all its metal back to China's magnet plant.
+/// Per tonne of metal M: production M, imports 1.25 M, exports M, so
+/// apparent consumption is 1.25 M and reliance (1.25 M − M) / 1.25 M =
+/// 20% in every period. The US trades only magnets: no reliance to measure.
+#[test]
+fn import_reliance_of_a_country_that_converts_imported_oxide() {
+    let s = solve_tiny_with(|m| {
+        let jp = m.countries.iter().position(|c| c.code == "JP").unwrap();
+        let f = facility(m, "cn_metal");
+        m.facilities[f].country = rareflow::model::CountryId(jp);
+    });
+    let all = rareflow::report::reliance::all(&s.model, &s.network, &s.plan);
+    let jp: Vec<_> = all
+        .iter()
+        .filter(|r| r.country == "JP" && r.production_t > 0.0)
+        .collect();
+    assert_eq!(jp.len(), 2, "{all:#?}");
+    for r in jp {
+        assert_close!(r.imports_t, 1.25 * r.production_t);
+        assert_close!(r.exports_t, r.production_t);
+        assert_close!(r.reliance.unwrap(), 0.2);
+    }
+    for r in all.iter().filter(|r| r.country == "US") {
+        assert_eq!(r.reliance, None, "{r:?}");
+    }
+}
