@@ -142,15 +142,17 @@ pub fn market_rows(model: &Model, results: &[SegmentResult]) -> Vec<MarketRow> {
 pub struct MarketFocus {
     /// Country code.
     pub country: String,
-    /// One row per period.
+    /// One row per period and commodity with demand.
     pub periods: Vec<FocusRow>,
 }
 
-/// One period of a followed market, over its sectors and commodities.
+/// One commodity of a followed market in one period, over its sectors.
 #[derive(Debug, Clone, Serialize)]
 pub struct FocusRow {
     /// Period label.
     pub period: String,
+    /// Commodity id.
+    pub commodity: String,
     /// Demand, t/yr.
     pub demand_t: f64,
     /// Delivered, t/yr.
@@ -161,47 +163,40 @@ pub struct FocusRow {
     pub unserved_t: f64,
     /// What buyers pay, $/yr (money of the period).
     pub spend: f64,
-    /// The market price of each commodity with demand, $/t: (id, price).
-    pub prices: Vec<(String, f64)>,
+    /// The market price, $/t.
+    pub price: f64,
 }
 
-/// The market of country `code` (one with demand) in every period.
+/// The market of country `code` (one with demand): per period, each
+/// commodity it has demand for, in the order of the commodities' ids.
 pub fn focus(model: &Model, plan: &Plan, code: &str) -> MarketFocus {
-    let results = segment_results(model, plan);
-    let prices = market_prices(plan);
-    let periods = model
-        .period_ids()
-        .map(|t| {
-            let mut row = FocusRow {
-                period: model.periods[t.0].label.clone(),
+    let mut rows: BTreeMap<(PeriodId, String), FocusRow> = BTreeMap::new();
+    for r in segment_results(model, plan) {
+        let seg = &model.demand[r.segment];
+        if model.countries[seg.country.0].code != code {
+            continue;
+        }
+        let commodity = model.commodities[seg.commodity.0].id.clone();
+        let row = rows
+            .entry((seg.period, commodity.clone()))
+            .or_insert_with(|| FocusRow {
+                period: model.periods[seg.period.0].label.clone(),
+                commodity,
                 demand_t: 0.0,
                 delivered_t: 0.0,
                 given_up_t: 0.0,
                 unserved_t: 0.0,
                 spend: 0.0,
-                prices: Vec::new(),
-            };
-            for r in &results {
-                let seg = &model.demand[r.segment];
-                if seg.period != t || model.countries[seg.country.0].code != code {
-                    continue;
-                }
-                row.demand_t += seg.tonnes;
-                row.delivered_t += r.delivered;
-                row.given_up_t += r.given_up;
-                row.unserved_t += r.unserved;
-                row.spend += r.spend;
-            }
-            row.prices = prices
-                .iter()
-                .filter(|((c, _, p), _)| *p == t && model.countries[c.0].code == code)
-                .map(|((_, k, _), v)| (model.commodities[k.0].id.clone(), *v))
-                .collect();
-            row
-        })
-        .collect();
+                price: r.price,
+            });
+        row.demand_t += seg.tonnes;
+        row.delivered_t += r.delivered;
+        row.given_up_t += r.given_up;
+        row.unserved_t += r.unserved;
+        row.spend += r.spend;
+    }
     MarketFocus {
         country: code.to_string(),
-        periods,
+        periods: rows.into_values().collect(),
     }
 }

@@ -172,6 +172,8 @@ pub struct MarketDependency {
     pub country: String,
     /// Commodity.
     pub commodity: String,
+    /// Its stage (`magnet`, `oxide`, ...).
+    pub stage: String,
     /// Period label.
     pub period: String,
     /// Delivered, t/yr.
@@ -380,6 +382,7 @@ fn market_dependency(model: &Model, dependency: &Dependency) -> Vec<MarketDepend
         .map(|m| MarketDependency {
             country: model.countries[m.country.0].code.clone(),
             commodity: model.commodities[m.commodity.0].id.clone(),
+            stage: model.commodities[m.commodity.0].stage.as_str().to_string(),
             period: model.periods[m.period.0].label.clone(),
             delivered_t: m.delivered,
             mined: shares(model, &m.mix[0]),

@@ -121,57 +121,56 @@ fn render_costs(o: &mut String, s: &Summary) {
     let _ = writeln!(o, "{t}");
 }
 
-/// The market a user follows (`--market`), year by year.
+/// The market a user follows (`--market`), year by year and commodity by
+/// commodity, with its net import reliance for compounds and metals.
 fn render_focus(o: &mut String, s: &Summary) {
     let Some(m) = &s.market else {
         return;
     };
     let _ = writeln!(
         o,
-        "\nmarket {} (t/yr; spend in {} a year, money of the year; prices /kg):",
+        "\nmarket {} (t/yr; spend in {} a year, money of the year; price /kg; import reliance for \
+         compounds and metals):",
         m.country, s.currency
     );
-    let mut header = vec![
+    let mut t = table(&[
         "period",
+        "commodity",
         "demand",
         "delivered",
         "given up",
         "unserved",
         "spend",
+        "price",
         "import reliance",
-    ];
-    let mut commodities: Vec<&str> = m
-        .periods
-        .iter()
-        .flat_map(|p| p.prices.iter().map(|(c, _)| c.as_str()))
-        .collect();
-    commodities.sort_unstable();
-    commodities.dedup();
-    header.extend(&commodities);
-    let mut t = table(&header);
+    ]);
+    let mut last = "";
     for p in &m.periods {
-        let mut row = vec![
-            p.period.clone(),
+        let reliance = s
+            .import_reliance
+            .iter()
+            .find(|r| r.country == m.country && r.period == p.period)
+            .and_then(|r| r.reliance)
+            .map_or("-".into(), |x| format!("{:.0}%", x * 100.0));
+        let first = p.period != last;
+        last = &p.period;
+        t.add_row(vec![
+            if first {
+                p.period.clone()
+            } else {
+                String::new()
+            },
+            p.commodity.clone(),
             tonnes(p.demand_t),
             tonnes(p.delivered_t),
             tonnes(p.given_up_t),
             tonnes(p.unserved_t),
             money(p.spend),
-            s.import_reliance
-                .iter()
-                .find(|r| r.country == m.country && r.period == p.period)
-                .and_then(|r| r.reliance)
-                .map_or("-".into(), |x| format!("{:.0}%", x * 100.0)),
-        ];
-        row.extend(commodities.iter().map(|c| {
-            p.prices
-                .iter()
-                .find(|(id, _)| id == c)
-                .map_or(String::new(), |(_, v)| format!("{:.2}", v / 1000.0))
-        }));
-        t.add_row(row);
+            format!("{:.2}", p.price / 1000.0),
+            if first { reliance } else { String::new() },
+        ]);
     }
-    right_align(&mut t, 1);
+    right_align(&mut t, 2);
     let _ = writeln!(o, "{t}");
 }
 
@@ -397,8 +396,16 @@ fn render_dependency(o: &mut String, s: &Summary) {
     } else {
         vec![&first.period, &last.period]
     };
+    // Magnets when the model has magnet demand: tonnes of magnets and of
+    // La/Ce for glass do not add up to one supply chain.
+    let magnets = s.dependency.iter().any(|d| d.stage == "magnet");
+    let rows: Vec<&super::MarketDependency> = s
+        .dependency
+        .iter()
+        .filter(|d| !magnets || d.stage == "magnet")
+        .collect();
     let mut countries: Vec<(&str, f64)> = Vec::new();
-    for d in s.dependency.iter().filter(|d| d.period == first.period) {
+    for d in rows.iter().filter(|d| d.period == first.period) {
         match countries.iter_mut().find(|c| c.0 == d.country) {
             Some(c) => c.1 += d.delivered_t,
             None => countries.push((&d.country, d.delivered_t)),
@@ -408,7 +415,8 @@ fn render_dependency(o: &mut String, s: &Summary) {
     countries.truncate(MARKETS_SHOWN);
     let _ = writeln!(
         o,
-        "\nwhere supply comes from (largest demand countries; two largest sources at each stage):"
+        "\nwhere supply comes from ({}largest demand countries; two largest sources at each stage):",
+        if magnets { "magnets; " } else { "" }
     );
     let mut t = table(&[
         "market",
@@ -421,10 +429,10 @@ fn render_dependency(o: &mut String, s: &Summary) {
     ]);
     for (country, _) in countries {
         for &period in &periods {
-            let rows: Vec<&super::MarketDependency> = s
-                .dependency
+            let rows: Vec<&super::MarketDependency> = rows
                 .iter()
                 .filter(|d| d.country == country && &d.period == period)
+                .copied()
                 .collect();
             let delivered: f64 = rows.iter().map(|d| d.delivered_t).sum();
             let mut row = vec![country.to_string(), period.clone(), tonnes(delivered)];
