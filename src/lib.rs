@@ -248,13 +248,7 @@ fn nothing_built(
         .iter()
         .map(|d| (d.col, 0.0))
         .collect();
-    let relaxed = formulation::BuildOptions {
-        relax: true,
-        ..*build_opts
-    };
-    let mut lp = formulation::build(model, network, &relaxed)?.problem;
-    lp.fix_columns(&fixed)?;
-    let mut session = Session::solve(lp, opts)?;
+    let mut session = with_builds_fixed(model, network, build_opts, &fixed, opts)?;
     if !session.has_plan {
         return Ok(mip);
     }
@@ -292,19 +286,31 @@ fn fixed_lp(
         .iter()
         .map(|d| (d.col, mip.value(d.col).round()))
         .collect();
-    let relaxed = formulation::BuildOptions {
-        relax: true,
-        ..*build_opts
-    };
-    let mut lp = formulation::build(model, network, &relaxed)?.problem;
-    lp.fix_columns(&fixed)?;
-    let mut session = Session::solve(lp, opts)?;
+    let mut session = with_builds_fixed(model, network, build_opts, &fixed, opts)?;
     if !session.has_plan {
         return Err(Error::NoPlan(session.status));
     }
     session.status = mip.status;
     session.mip_gap = mip.mip_gap;
     Ok(session)
+}
+
+/// Solves the problem as an LP (the same columns in the same order) with
+/// the build decisions `fixed` at their values.
+fn with_builds_fixed(
+    model: &Model,
+    network: &Network,
+    build_opts: &formulation::BuildOptions,
+    fixed: &[(Col, f64)],
+    opts: &SolveOptions,
+) -> Result<Session> {
+    let relaxed = formulation::BuildOptions {
+        relax: true,
+        ..*build_opts
+    };
+    let mut lp = formulation::build(model, network, &relaxed)?.problem;
+    lp.fix_columns(fixed)?;
+    Ok(Session::solve(lp, opts)?)
 }
 
 /// The candidates a portfolio name lets the plan build, once the model is
