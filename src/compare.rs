@@ -226,10 +226,16 @@ fn solve_cell(
     let dep = trace(&s.model, &s.network, &s.plan);
     let slots = measure.source_slots(&s.model);
     let (mut from_source, mut total) = (0.0, 0.0);
+    // Only what has been through the stage asked for: La/Ce oxide for
+    // glass was never made into magnets, and would dilute the share.
+    let reached = |c: crate::model::CommodityId| {
+        crate::trace::commodity_stage(s.model.commodities[c.0].stage)
+            .is_some_and(|k| k >= measure.stage)
+    };
     for m in dep
         .markets
         .iter()
-        .filter(|m| s.model.countries[m.country.0].code == measure.market)
+        .filter(|m| s.model.countries[m.country.0].code == measure.market && reached(m.commodity))
     {
         let v = &m.mix[measure.stage];
         let all: f64 = v.iter().sum();

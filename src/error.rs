@@ -254,7 +254,7 @@ pub enum Error {
         failure: crate::plan::VerifyError,
     },
     /// A name given on the command line that the model does not define.
-    #[error("the model has no {what} named \"{name}\"{} (it has: {})", suggestion(.name, .known), known_list(.known))]
+    #[error("the model has no {what} named \"{}\"{} (it has: {})", printable(.name), suggestion(.name, .known), known_list(.known))]
     UnknownName {
         /// What kind of thing, e.g. `portfolio`.
         what: &'static str,

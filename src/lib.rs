@@ -168,7 +168,15 @@ pub fn solve_checked(checked: Checked, opts: &SolveOptions) -> Result<Solution> 
         constant,
     } = f;
     let mut session = Session::solve(problem, opts)?;
-    if !session.has_plan && size.integers > 0 && nothing_built_is_allowed(&model, &build_opts) {
+    let called_infeasible = matches!(
+        session.status,
+        solver::SolveStatus::Infeasible | solver::SolveStatus::UnboundedOrInfeasible
+    );
+    if !session.has_plan
+        && called_infeasible
+        && size.integers > 0
+        && nothing_built_is_allowed(&model, &build_opts)
+    {
         session = nothing_built(&model, &network, &build_opts, &index, session, opts)?;
     }
     if !session.has_plan {

@@ -48,6 +48,19 @@ pub fn facility_stage(model: &Model, f: FacilityId) -> Option<usize> {
     }
 }
 
+/// The last traced stage a commodity has been through, as an index into
+/// [`STAGES`]: ores and concentrates 0, oxides 1, metals and alloys 2,
+/// magnets 3; mixed compounds 0 (mined, not yet separated); scrap none.
+pub fn commodity_stage(stage: Stage) -> Option<usize> {
+    match stage {
+        Stage::Ore | Stage::Concentrate | Stage::MixedCompound => Some(0),
+        Stage::Oxide => Some(1),
+        Stage::Metal | Stage::Alloy => Some(2),
+        Stage::Magnet => Some(3),
+        Stage::Scrap => None,
+    }
+}
+
 /// What a site stamps on the material it ships.
 #[derive(Debug, Clone, Copy)]
 enum Stamp {

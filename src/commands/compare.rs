@@ -46,6 +46,7 @@ pub fn run(args: CompareArgs, out: &mut Stdout) -> Outcome {
             &c,
             &plan.measure,
             &plan.currency,
+            plan.opts.mip_gap,
         )),
         Format::Json => out.json(&c),
     })

@@ -84,8 +84,19 @@ pub(super) fn add(lp: &mut Lp, activity: &ActivityIndex, model: &Model) -> Contr
     ix
 }
 
-/// Reads each offtake's shortfall.
-pub(super) fn read(ix: &ContractIndex, s: &Session, plan: &mut Plan) {
+/// Reads each offtake's shortfall, and takes each offtake's dual out of
+/// the value of its facility's capacity: the activity column's reduced cost
+/// holds both the capacity bound and the offtake row, and when an offtake
+/// takes all of the capacity the two bind together and the solver may
+/// split their value either way. What is left is what one more unit of
+/// capacity is worth to the market, the contract aside.
+pub(super) fn read(ix: &ContractIndex, model: &Model, s: &Session, plan: &mut Plan) {
+    for o in &ix.offtakes {
+        let f = model.contracts[o.contract].facility.0;
+        let w = model.period_weight(o.period);
+        let v = &mut plan.capacity_value[f][o.period.0];
+        *v = (*v - s.dual(o.row) / w).max(0.0);
+    }
     plan.contracts = ix
         .offtakes
         .iter()
@@ -98,15 +109,26 @@ pub(super) fn read(ix: &ContractIndex, s: &Session, plan: &mut Plan) {
         .collect();
 }
 
-/// Each offtake is run or its shortfall paid for, the shortfall within
-/// what was required.
+/// Each offtake, in every period it is in force, is run or its shortfall
+/// paid for, the shortfall within what the model requires (recomputed from
+/// the model, not taken from the LP); a missing shortfall counts as none.
 pub(super) fn check(model: &Model, plan: &Plan, ck: &mut Checker) {
-    for u in &plan.contracts {
-        let c = &model.contracts[u.contract];
-        let label = || format!("offtake {} in {}", c.id, model.periods[u.period.0].label);
-        ck.bounds(u.shortfall, 0.0, Some(u.required), label);
-        let x = plan.activity[c.facility.0][u.period.0];
-        ck.bounds(x + u.shortfall, u.required, None, label);
+    for (contract, c) in model.contracts.iter().enumerate() {
+        let ContractKind::Offtake { share, .. } = c.kind else {
+            continue;
+        };
+        for t in model.period_ids().filter(|&t| c.periods.contains(t)) {
+            let required = required(model, c.facility.0, share, t);
+            let shortfall = plan
+                .contracts
+                .iter()
+                .find(|u| u.contract == contract && u.period == t)
+                .map_or(0.0, |u| u.shortfall);
+            let label = || format!("offtake {} in {}", c.id, model.periods[t.0].label);
+            ck.bounds(shortfall, 0.0, Some(required), label);
+            let x = plan.activity[c.facility.0][t.0];
+            ck.bounds(x + shortfall, required, None, label);
+        }
     }
 }
 

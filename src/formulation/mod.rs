@@ -266,7 +266,7 @@ pub fn read_plan(
     balances::read(&ix.balances, model, s, &mut plan);
     demand::read(&ix.demand, model, s, &mut plan);
     export_controls::read(&ix.caps, model, s, &mut plan);
-    contracts::read(&ix.contracts, s, &mut plan);
+    contracts::read(&ix.contracts, model, s, &mut plan);
     plan.costs = costs(model, network, &plan);
     plan.verification = verify(model, network, &plan)?;
     plan.clean();

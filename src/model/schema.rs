@@ -276,7 +276,7 @@ pub const DEMAND: Table = Table {
         req("tonnes", Kind::NonNegative).up_to(limits::QUANTITY),
         opt("shortage_penalty", Kind::NonNegative).up_to(limits::PRICE),
         opt("price", Kind::NonNegative).up_to(limits::PRICE),
-        opt("elasticity", Kind::Number).up_to(limits::ELASTICITY),
+        opt("elasticity", Kind::Number),
         opt("tiers", Kind::List),
     ],
 };

@@ -47,7 +47,12 @@ fn matrix(o: &mut String, c: &Comparison, title: &str, value: &dyn Fn(&Cell) -> 
 
 /// The comparison: one matrix per measure (portfolios down, scenarios
 /// across), the regret matrix, and each portfolio's standing.
-pub fn render_comparison(c: &Comparison, measure: &DependencyMeasure, currency: &str) -> String {
+pub fn render_comparison(
+    c: &Comparison,
+    measure: &DependencyMeasure,
+    currency: &str,
+    mip_gap: Option<f64>,
+) -> String {
     let mut o = String::new();
     let billions = |v: f64| format!("{:.2}", v / 1e9);
     let matrix = |o: &mut String, title: &str, value: &dyn Fn(&Cell) -> Option<String>| {
@@ -102,6 +107,12 @@ pub fn render_comparison(c: &Comparison, measure: &DependencyMeasure, currency: 
         &|x| x.regret.map(billions),
     );
     render_standings(&mut o, c, currency);
+    let largest = c
+        .cells
+        .iter()
+        .filter_map(|x| x.result.as_ref().map(|r| r.cost.abs()))
+        .fold(0.0, f64::max);
+    gap_note(&mut o, mip_gap, largest, &format!(" {currency}"));
     o
 }
 
@@ -152,7 +163,7 @@ fn render_standings(o: &mut String, c: &Comparison, currency: &str) {
 
 /// The chosen build plan, how each scenario fares under it against its own
 /// best plan, and the value of information and of the stochastic solution.
-pub fn render_investment(r: &crate::invest::Investment) -> String {
+pub fn render_investment(r: &crate::invest::Investment, mip_gap: Option<f64>) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -217,5 +228,24 @@ pub fn render_investment(r: &crate::invest::Investment) -> String {
         money(r.expected_with_baseline_builds),
         money(r.vss)
     );
+    let largest = r.outcomes.iter().map(|x| x.cost.abs()).fold(0.0, f64::max);
+    gap_note(&mut o, mip_gap, largest, "");
     o
+}
+
+/// What the MIP gap means in money: builds are chosen within `gap` of the
+/// best plan, so differences of costs smaller than `gap` × the largest cost
+/// may be the solver's tolerance rather than a difference between plans.
+fn gap_note(o: &mut String, gap: Option<f64>, largest: f64, currency: &str) {
+    let Some(gap) = gap.filter(|&g| g > 0.0) else {
+        return;
+    };
+    let _ = writeln!(
+        o,
+        "\nBuild plans are solved to within {}% of the best (--mip-gap {gap}): up to {:.2} bn{currency} \
+         here. Regrets and values of information smaller than that may be the solver's tolerance, \
+         not a difference between plans; --mip-gap 0 proves the best.",
+        gap * 100.0,
+        gap * largest / 1e9
+    );
 }

@@ -151,7 +151,13 @@ fn render_focus(o: &mut String, s: &Summary) {
             .iter()
             .find(|r| r.country == m.country && r.period == p.period)
             .and_then(|r| r.reliance)
-            .map_or("-".into(), |x| format!("{:.0}%", x * 100.0));
+            .map_or("-".into(), |x| {
+                if x < 0.0 {
+                    "net exporter".to_string()
+                } else {
+                    format!("{:.0}%", x * 100.0)
+                }
+            });
         let first = p.period != last;
         last = &p.period;
         t.add_row(vec![

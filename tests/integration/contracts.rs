@@ -115,6 +115,21 @@ fn an_offtake_makes_its_plant_run() {
     crate::common::assert_keys_round_trip(&s);
 }
 
+/// An offtake of all of B's 200 t makes B run at capacity with half its
+/// output disposed of (disposal is free here), and A idle: cost 200 ×
+/// 50,000 = 10 M. B's capacity is worth nothing to the market (one more
+/// tonne of it would only be more loss-making output); the contract's
+/// value is not reported as capacity value.
+#[test]
+fn an_offtake_of_all_capacity_does_not_make_capacity_valuable() {
+    let (a, b, _, objective, s) = solve("dod,offtake,plant_b,1,,,2025\n");
+    assert_close!(a, 0.0);
+    assert_close!(b, 200.0);
+    assert_close!(objective, 1.0e7);
+    assert_close!(s.plan.capacity_value[1][0], 0.0);
+    assert_close!(s.plan.capacity_value[0][0], 0.0);
+}
+
 #[test]
 fn an_offtake_cheaper_to_break_than_to_run_is_broken() {
     let (a, b, _, objective, s) = solve("dod,offtake,plant_b,0.25,,10000,2025\n");

@@ -329,7 +329,11 @@ fn a_curve_that_cannot_be_is_refused_at_its_cell() {
         ),
         (
             ",60000,-11,",
-            "column 'elasticity': expected a number from -10 to 10",
+            "column 'elasticity': expected an elasticity from -10 to 0",
+        ),
+        (
+            ",0,-0.3,",
+            "column 'price': expected a reference price above 0",
         ),
         (
             "50000,60000,-0.3,",

@@ -261,3 +261,29 @@ fn r7i_invest_reports_its_progress() {
     assert!(steps[3].starts_with("pricing every future"), "{steps:?}");
     assert!(steps[4].contains("baseline's builds"), "{steps:?}");
 }
+
+/// `compare`'s dependency share counts only what went through the stage it
+/// asks about: with a Japanese market for La/Ce oxide added to models/tiny,
+/// Japan's magnets are still 100% made in China, while its La/Ce (never
+/// made into magnets) is left out rather than diluting the share.
+#[test]
+fn a_dependency_share_counts_only_material_that_reached_its_stage() {
+    let mut files = crate::common::model_files("tiny");
+    let demand = files.get_mut("demand.csv").unwrap();
+    demand.extend_from_slice(b"JP,glass,lace_oxide,2025,50,\nJP,glass,lace_oxide,2026,50,\n");
+    let dir = tempfile::tempdir().unwrap();
+    let source = crate::common::files_source(&files, dir.path());
+    let model = rareflow::check(&source, &[]).unwrap().model;
+    let measure = rareflow::compare::DependencyMeasure::parse("CN:JP:magnet", &model).unwrap();
+    let c = rareflow::compare::compare(
+        &source,
+        &["none".to_string()],
+        &["baseline".to_string()],
+        &[],
+        &rareflow::solver::SolveOptions::default(),
+        &measure,
+        &|| {},
+    );
+    let r = c.cells[0].result.as_ref().expect("the cell solves");
+    assert_eq!(r.dependency, Some(1.0), "{r:?}");
+}

@@ -165,9 +165,16 @@ impl Builder {
                 "price",
                 "an elasticity needs a reference price ($/t) to make a demand curve".into(),
             ),
-            (Some(_), Some(e)) if e > 0.0 => fail(
+            (Some(_), Some(e)) if !(-limits::ELASTICITY..=0.0).contains(&e) => fail(
                 "elasticity",
-                format!("expected an elasticity from -10 to 0 (demand falls as the price rises), found {e}"),
+                format!(
+                    "expected an elasticity from -{} to 0 (demand falls as the price rises), found {e}",
+                    limits::ELASTICITY
+                ),
+            ),
+            (Some(p), Some(_)) if p <= 0.0 => fail(
+                "price",
+                "expected a reference price above 0 for a demand curve".into(),
             ),
             (Some(p), Some(_)) if p >= floor => fail(
                 "price",
