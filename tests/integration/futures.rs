@@ -46,7 +46,7 @@ use rareflow::io::source::ModelSource;
 use rareflow::model::{CommodityId, CountryId, Model, PeriodId};
 use rareflow::solver::SolveOptions;
 
-const FUTURES: [&str; 11] = [
+const FUTURES: [&str; 12] = [
     "baseline",
     "geneva-truce",
     "london-framework",
@@ -58,6 +58,7 @@ const FUTURES: [&str; 11] = [
     "demand-low",
     "mp-10x-delay",
     "seadrift-cancelled",
+    "china-quota-fast",
 ];
 
 /// Rates in percent, China → US: NdFeB magnets, oxides, metals; and China's

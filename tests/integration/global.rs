@@ -156,7 +156,10 @@ fn rareflow_solve_with_no_model_works_from_any_directory() {
         .current_dir(elsewhere.path())
         .output()
         .unwrap();
-    assert_eq!(stdout(&o).lines().count(), 10);
+    assert_eq!(
+        stdout(&o).lines().count(),
+        ModelSource::Embedded.scenario_names().len()
+    );
 }
 
 #[test]
