@@ -83,8 +83,9 @@ impl fmt::Display for Diagnostic {
 /// `s` with every control character shown as its Rust escape (`\u{1b}`,
 /// `\n`), so that a cell or header echoed in a message cannot move the
 /// cursor, clear or recolour the user's terminal, or split one message
-/// over several lines.
-fn printable(s: &str) -> String {
+/// over several lines. Diagnostics are stored so; every other error is
+/// passed through it where it is printed.
+pub fn printable(s: &str) -> String {
     if !s.chars().any(char::is_control) {
         return s.to_string();
     }
@@ -254,7 +255,7 @@ pub enum Error {
         failure: crate::plan::VerifyError,
     },
     /// A name given on the command line that the model does not define.
-    #[error("the model has no {what} named \"{}\"{} (it has: {})", printable(.name), suggestion(.name, .known), known_list(.known))]
+    #[error("the model has no {what} named \"{name}\"{} (it has: {})", suggestion(.name, .known), known_list(.known))]
     UnknownName {
         /// What kind of thing, e.g. `portfolio`.
         what: &'static str,

@@ -250,13 +250,7 @@ fn nothing_built(
     mip: Session,
     opts: &SolveOptions,
 ) -> Result<Session> {
-    let fixed: Vec<(Col, f64)> = index
-        .builds
-        .decisions
-        .iter()
-        .map(|d| (d.col, 0.0))
-        .collect();
-    let mut session = with_builds_fixed(model, network, build_opts, &fixed, opts)?;
+    let mut session = with_builds_fixed(model, network, build_opts, index, |_| 0.0, opts)?;
     if !session.has_plan {
         return Ok(mip);
     }
@@ -288,13 +282,8 @@ fn fixed_lp(
     mip: Session,
     opts: &SolveOptions,
 ) -> Result<Session> {
-    let fixed: Vec<(Col, f64)> = index
-        .builds
-        .decisions
-        .iter()
-        .map(|d| (d.col, mip.value(d.col).round()))
-        .collect();
-    let mut session = with_builds_fixed(model, network, build_opts, &fixed, opts)?;
+    let built = |c: Col| mip.value(c).round();
+    let mut session = with_builds_fixed(model, network, build_opts, index, built, opts)?;
     if !session.has_plan {
         return Err(Error::NoPlan(session.status));
     }
@@ -304,20 +293,27 @@ fn fixed_lp(
 }
 
 /// Solves the problem as an LP (the same columns in the same order) with
-/// the build decisions `fixed` at their values.
+/// every build decision of `index` fixed at `value` of its column.
 fn with_builds_fixed(
     model: &Model,
     network: &Network,
     build_opts: &formulation::BuildOptions,
-    fixed: &[(Col, f64)],
+    index: &formulation::LpIndex,
+    value: impl Fn(Col) -> f64,
     opts: &SolveOptions,
 ) -> Result<Session> {
+    let fixed: Vec<(Col, f64)> = index
+        .builds
+        .decisions
+        .iter()
+        .map(|d| (d.col, value(d.col)))
+        .collect();
     let relaxed = formulation::BuildOptions {
         relax: true,
         ..*build_opts
     };
     let mut lp = formulation::build(model, network, &relaxed)?.problem;
-    lp.fix_columns(fixed)?;
+    lp.fix_columns(&fixed)?;
     Ok(Session::solve(lp, opts)?)
 }
 

@@ -66,6 +66,8 @@ fn report_error(e: &Error) {
             let _ = writeln!(err, "{d}");
         }
     }
-    let _ = writeln!(err, "error: {e}");
+    // Errors echo what the user typed (a market, a scenario, a flag's
+    // value): shown escaped, like every diagnostic.
+    let _ = writeln!(err, "error: {}", rareflow::error::printable(&e.to_string()));
     let _ = err.flush();
 }

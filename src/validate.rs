@@ -397,37 +397,33 @@ fn min_builds_budgets(
 ) -> Vec<Diagnostic> {
     let s = &model.settings;
     let min = s.min_builds.unwrap_or(0);
+    let periods = start_periods(model, portfolio);
+    let over = |what: String| {
+        error(
+            file.to_string(),
+            None,
+            "min_builds",
+            format!(
+                "min_builds is {min}, but the cheapest {min} builds {whose} allows cost {} \
+                 together, more than {what}",
+                show(least)
+            ),
+        )
+    };
     let mut out = Vec::new();
     if let Some(b) = s.build_budget.filter(|&b| least > b) {
-        out.push(error(
-            file.to_string(),
-            None,
-            "min_builds",
-            format!(
-                "min_builds is {min}, but the cheapest {min} builds {whose} allows cost {} \
-             together, more than build_budget {}",
-                show(least),
-                show(b)
-            ),
-        ));
+        out.push(over(format!("build_budget {}", show(b))));
     }
-    let periods = start_periods(model, portfolio);
-    let per_period = s.build_budget_per_period.map(|b| (b, b * periods as f64));
-    if let Some((b, total)) = per_period.filter(|&(_, total)| least > total) {
-        out.push(error(
-            file.to_string(),
-            None,
-            "min_builds",
-            format!(
-                "min_builds is {min}, but the cheapest {min} builds {whose} allows cost {} \
-             together, more than build_budget_per_period {} in each of the {} in which \
-             they can start ({} in all)",
-                show(least),
-                show(b),
-                plural(periods, "period"),
-                show(total)
-            ),
-        ));
+    if let Some(b) = s
+        .build_budget_per_period
+        .filter(|&b| least > b * periods as f64)
+    {
+        out.push(over(format!(
+            "build_budget_per_period {} in each of the {} in which they can start ({} in all)",
+            show(b),
+            plural(periods, "period"),
+            show(b * periods as f64)
+        )));
     }
     out
 }

@@ -168,6 +168,18 @@ fn period(model: &Model, t: PeriodId) -> &str {
     &model.periods[t.0].label
 }
 
+/// A demand segment in a label: `US ev magnet, 2026`.
+fn segment_label(model: &Model, segment: usize) -> String {
+    let d = &model.demand[segment];
+    format!(
+        "{} {} {}, {}",
+        model.countries[d.country.0].code,
+        d.sector,
+        model.commodities[d.commodity.0].id,
+        period(model, d.period)
+    )
+}
+
 impl ColKey {
     /// The column's name in model terms.
     pub fn label(&self, model: &Model, network: &Network) -> String {
@@ -200,35 +212,18 @@ impl ColKey {
                 com(commodity),
                 period(model, t)
             ),
-            ColKey::Shortage { segment } => {
-                let d = &model.demand[segment];
-                format!(
-                    "shortage[{} {} {}, {}]",
-                    model.countries[d.country.0].code,
-                    d.sector,
-                    com(d.commodity),
-                    period(model, d.period)
-                )
-            }
+            ColKey::Shortage { segment } => format!("shortage[{}]", segment_label(model, segment)),
             ColKey::GiveUp { segment, tier } => {
-                let d = &model.demand[segment];
                 format!(
-                    "given_up[{} {} {}, {}, tier {}]",
-                    model.countries[d.country.0].code,
-                    d.sector,
-                    com(d.commodity),
-                    period(model, d.period),
+                    "given_up[{}, tier {}]",
+                    segment_label(model, segment),
                     tier + 1
                 )
             }
             ColKey::Beyond { segment, tier } => {
-                let d = &model.demand[segment];
                 format!(
-                    "beyond[{} {} {}, {}, step {}]",
-                    model.countries[d.country.0].code,
-                    d.sector,
-                    com(d.commodity),
-                    period(model, d.period),
+                    "beyond[{}, step {}]",
+                    segment_label(model, segment),
                     tier + 1
                 )
             }
