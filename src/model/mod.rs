@@ -20,6 +20,7 @@ mod facilities;
 mod ids;
 mod markets;
 mod policies;
+mod rules;
 mod settings;
 
 use serde::Serialize;
@@ -35,6 +36,7 @@ pub use markets::{
     CURVE_STEPS_BELOW,
 };
 pub use policies::{Contract, ContractKind, ExportControl, Tariff};
+pub use rules::{ContentRule, Limit, Scope, StageSet, RULE_STAGES};
 pub use settings::{Period, Settings};
 
 /// A whole model, validated.
@@ -64,6 +66,8 @@ pub struct Model {
     pub export_controls: Vec<ExportControl>,
     /// In file order.
     pub contracts: Vec<Contract>,
+    /// In file order.
+    pub content_rules: Vec<ContentRule>,
     /// Sorted by name.
     pub portfolios: Vec<Portfolio>,
 }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{CommoditySet, CountrySet, FacilityId, PeriodSet};
+use super::{CommoditySet, CountrySet, FacilityId, PeriodSet, Scope};
 
 /// A tariff measure. Measures matching the same flow add up.
 #[derive(Debug, Clone, Serialize)]
@@ -40,6 +40,14 @@ pub struct ExportControl {
     pub cap: f64,
     /// When it applies.
     pub periods: PeriodSet,
+    /// The sector whose supply it limits (`None`: every use). A direct
+    /// control with an end use caps what the exporters ship straight to
+    /// that sector's demand in the destinations.
+    pub end_use: Option<String>,
+    /// Direct shipments, or every tonne of the exporters' origin.
+    pub scope: Scope,
+    /// Line in `export_controls.csv`.
+    pub line: u64,
 }
 
 /// What a contract or policy instrument does to a facility.

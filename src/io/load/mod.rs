@@ -25,8 +25,9 @@ use crate::io::source::ModelSource;
 use crate::io::table::{parse_table, RawTable, Row};
 use crate::model::schema::{self, Table};
 use crate::model::{
-    Commodity, CommodityId, Contract, Country, CountryId, Demand, ExportControl, Facility,
-    LaneSpec, Model, Period, PeriodId, Portfolio, Process, Settings, Tariff, TransportRate,
+    Commodity, CommodityId, ContentRule, Contract, Country, CountryId, Demand, ExportControl,
+    Facility, LaneSpec, Model, Period, PeriodId, Portfolio, Process, Settings, Tariff,
+    TransportRate,
 };
 
 /// The raw tables of a model, keyed by file name.
@@ -318,6 +319,7 @@ struct Builder {
     tariffs: Vec<Tariff>,
     export_controls: Vec<ExportControl>,
     contracts: Vec<Contract>,
+    content_rules: Vec<ContentRule>,
     portfolios: Vec<Portfolio>,
 }
 
@@ -356,6 +358,7 @@ impl Builder {
             tariffs: self.tariffs,
             export_controls: self.export_controls,
             contracts: self.contracts,
+            content_rules: self.content_rules,
             portfolios: self.portfolios,
         };
         (model, self.diags)

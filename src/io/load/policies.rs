@@ -84,6 +84,9 @@ impl Builder {
                 destination,
                 cap,
                 periods,
+                end_use: None,
+                scope: crate::model::Scope::Direct,
+                line: row.line,
             });
         }
     }
