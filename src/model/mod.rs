@@ -36,7 +36,7 @@ pub use markets::{
     CURVE_STEPS_BELOW,
 };
 pub use policies::{Contract, ContractKind, ExportControl, Tariff};
-pub use rules::{ContentRule, Limit, Scope, StageSet, RULE_STAGES};
+pub use rules::{ContentRule, Limit, Scope, StageSet, MAX_SIGNATURES, RULE_STAGES};
 pub use settings::{Period, Settings};
 
 /// A whole model, validated.

@@ -11,6 +11,12 @@ use super::{CommoditySet, CountryId, CountrySet, Model, PeriodSet};
 /// (produced). The same stages as the dependency report.
 pub const RULE_STAGES: [&str; 4] = ["mined", "separated", "metal", "magnet"];
 
+/// The most distinct origin signatures a model may name: the (origin, stages)
+/// of its content rules and the exporters of its export controls with scope
+/// `origin`. The LP tracks material in one class per subset of signatures
+/// it is tainted under, so at most 2^4 = 16 origin classes.
+pub const MAX_SIGNATURES: usize = 4;
+
 /// A set of [`RULE_STAGES`], one bit per stage (bit 0: mined).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct StageSet(pub u8);

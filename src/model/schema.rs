@@ -307,6 +307,28 @@ pub const EXPORT_CONTROLS: Table = Table {
         req("destination", Kind::Id),
         req("cap", Kind::NonNegative).up_to(limits::QUANTITY),
         opt("periods", Kind::Periods),
+        opt("end_use", Kind::Id),
+        opt("scope", Kind::Word(SCOPES)),
+    ],
+};
+
+/// Where an export control applies: `direct` (shipments leaving the
+/// exporters) or `origin` (every tonne of the exporters' handling).
+pub const SCOPES: &[&str] = &["direct", "origin"];
+
+/// `content_rules.csv`
+pub const CONTENT_RULES: Table = Table {
+    file: "content_rules.csv",
+    required: false,
+    columns: &[
+        req("id", Kind::Id),
+        req("market", Kind::Id),
+        opt("sector", Kind::Id),
+        opt("commodity", Kind::List),
+        req("origin", Kind::Id),
+        opt("stages", Kind::List),
+        opt("max_share", Kind::Fraction),
+        opt("periods", Kind::Periods),
     ],
 };
 
@@ -353,6 +375,7 @@ pub const TABLES: &[Table] = &[
     DEMAND,
     TARIFFS,
     EXPORT_CONTROLS,
+    CONTENT_RULES,
     CONTRACTS,
     PORTFOLIOS,
 ];

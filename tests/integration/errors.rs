@@ -381,3 +381,106 @@ fn no_single_byte_corruption_panics() {
     }
     assert!(loads > 1000, "{loads}");
 }
+
+/// models/tiny with a US defence magnet segment and `content_rules.csv`
+/// holding `rules` (after its header).
+fn tiny_with_rules(rules: &str) -> tempfile::TempDir {
+    let m = copy_tiny();
+    edit(m.path(), "demand.csv", |t| {
+        t + "US,defence,magnet,2026,10,\n"
+    });
+    let header = "id,market,sector,commodity,origin,stages,max_share,periods\n";
+    std::fs::write(
+        m.path().join("content_rules.csv"),
+        format!("{header}{rules}"),
+    )
+    .unwrap();
+    m
+}
+
+#[test]
+fn bad_content_rules() {
+    let m = tiny_with_rules(
+        "typo,US,defense,magnet,feoc,,0,\n\
+         refined,US,defence,magnet,feoc,mined refined,0,\n\
+         dfars,US,defence,magnet,feoc,all,0,2026\n\
+         dfars,US,ev,magnet,feoc,all,0.1,\n\
+         own,US,ev,magnet,US,,0,\n\
+         share,US,ev,magnet,feoc,,1.5,\n\
+         who,US,ev,magnet,brics,,0,\n\
+         what,US,ev,magnets,feoc,,0,\n\
+         when,US,ev,magnet,feoc,,0,2030\n",
+    );
+    let err = fails(
+        m.path(),
+        3,
+        &[
+            "content_rules.csv:2: column 'sector': expected a sector of demand.csv (defence, ev) or \"all\", found \"defense\"; did you mean \"defence\"?",
+            "content_rules.csv:3: column 'stages': expected stages (mined, separated, metal, magnet) or \"all\", found \"refined\"",
+            "content_rules.csv:5: column 'id': duplicate id \"dfars\" (first defined on line 4)",
+            "content_rules.csv:6: column 'origin': market \"US\" and origin \"US\" are the same single country",
+            "content_rules.csv:7: column 'max_share': expected a number between 0 and 1, found \"1.5\"",
+            "content_rules.csv:8: column 'origin': expected a country code, a group from countries.csv or \"all\", found \"brics\"",
+            "content_rules.csv:9: column 'commodity': expected commodity ids, stages or \"all\", found \"magnets\"",
+            "content_rules.csv:10: column 'periods': expected periods of the horizon (2025 to 2026) or ranges FROM..TO, found \"2030\"",
+        ],
+    );
+    assert!(err.contains("error: the model has 8 error(s)"), "{err}");
+}
+
+#[test]
+fn bad_export_control_end_use_and_scope() {
+    let m = tiny_with_rules("");
+    edit(m.path(), "export_controls.csv", |_| {
+        "id,exporter,commodity,destination,cap,periods,end_use,scope\n\
+         cn-military,CN,magnet,all,0,,militray,origin\n\
+         cn-indirect,CN,magnet,US,0,,defence,indirect\n\
+         feoc-home,feoc,magnet,CN,0,,,origin\n"
+            .into()
+    });
+    fails(
+        m.path(),
+        3,
+        &[
+            "export_controls.csv:2: column 'end_use': expected a sector of demand.csv (defence, ev) or \"all\", found \"militray\"",
+            "export_controls.csv:3: column 'scope': expected one of direct, origin, found \"indirect\"",
+            "export_controls.csv:4: column 'destination': with scope origin, a control caps what reaches demand in destination countries outside the exporters, and every country of \"CN\" is in exporter \"feoc\"",
+        ],
+    );
+}
+
+/// Origin signatures: export controls with scope origin count first, rules
+/// that share a signature share it, and the row that names a 5th is
+/// refused with the four already named.
+#[test]
+fn a_fifth_origin_signature() {
+    let m = tiny_with_rules(
+        "dfars,US,defence,magnet,feoc,all,0,\n\
+         us-cn,US,ev,magnet,CN,,0.5,\n\
+         us-cn-mined,US,ev,magnet,CN,mined,0.2,\n\
+         jp-feoc,JP,ev,magnet,feoc,mined separated metal magnet,0,\n\
+         jp-mm,JP,ev,magnet,MM,separated,0.3,\n\
+         jp-au,JP,ev,magnet,AU,,0.9,\n",
+    );
+    edit(m.path(), "export_controls.csv", |t| {
+        t.replace("cap,periods", "cap,periods,end_use,scope")
+            .replace("2025..2026", "2025..2026,,")
+            + "cn-military,CN,magnet,all,0,,defence,origin\n"
+    });
+    // Four: CN at all stages (the control), feoc at all stages (dfars and
+    // jp-feoc), CN at mined, MM at separated; jp-au adds a 5th.
+    let err = fails(
+        m.path(),
+        3,
+        &["content_rules.csv:7: column 'origin': this row adds a 5th origin signature (AU at all stages); the model tracks material in at most 2^4 origin classes, so content_rules.csv and the export controls with scope origin may name at most 4 distinct signatures (origin and stages), and they already name: CN at all stages; feoc at all stages; CN at mined; MM at separated"],
+    );
+    assert!(err.contains("error: the model has 1 error(s)"), "{err}");
+
+    // Without jp-au, the rules fit: us-cn shares the control's signature,
+    // and jp-feoc (every stage written out) shares dfars'.
+    edit(m.path(), "content_rules.csv", |t| {
+        t.replace("jp-au,JP,ev,magnet,AU,,0.9,\n", "")
+    });
+    let o = rareflow(&["validate", m.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

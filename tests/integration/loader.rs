@@ -140,3 +140,147 @@ fn r7j_lane_into_a_market_without_demand_is_refused() {
         stderr(&o)
     );
 }
+
+/// The model checked from a model directory.
+fn checked(dir: &Path) -> rareflow::Checked {
+    let source = rareflow::io::source::ModelSource::dir(dir).unwrap();
+    rareflow::check(&source, &[]).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// models/tiny with a US defence magnet segment, so that a rule or an end
+/// use can name the sector `defence`.
+fn tiny_with_defence() -> tempfile::TempDir {
+    let m = copy_tiny();
+    edit(m.path(), "demand.csv", |t| {
+        t + "US,defence,magnet,2026,10,\n"
+    });
+    m
+}
+
+/// content_rules.csv: every column is read into its rule, in file order,
+/// and an empty cell takes its default (every sector, commodity, stage and
+/// period; a share of 0, a ban).
+#[test]
+fn content_rules_load_with_their_defaults() {
+    use rareflow::model::{CommodityId, CountryId, PeriodId, StageSet};
+    let m = tiny_with_defence();
+    std::fs::write(
+        m.path().join("content_rules.csv"),
+        "id,market,sector,commodity,origin,stages,max_share,periods\n\
+         # DFARS 225.7018, from 2026 in this horizon\n\
+         dfars,US,defence,magnet,feoc,mined magnet,0,2026\n\
+         ev-feoc,all,all,,feoc,,0.1,\n\
+         us-cn,US,,,CN,all,,\n",
+    )
+    .unwrap();
+    let model = checked(m.path()).model;
+    let country =
+        |code: &str| CountryId(model.countries.iter().position(|c| c.code == code).unwrap());
+    let commodity =
+        |id: &str| CommodityId(model.commodities.iter().position(|c| c.id == id).unwrap());
+    let ids: Vec<&str> = model.content_rules.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["dfars", "ev-feoc", "us-cn"]);
+
+    let dfars = &model.content_rules[0];
+    assert_eq!(dfars.line, 3);
+    assert_eq!(dfars.market.label, "US");
+    assert!(dfars.market.contains(country("US")) && !dfars.market.contains(country("JP")));
+    assert_eq!(dfars.sector.as_deref(), Some("defence"));
+    assert!(dfars.goods.contains(commodity("magnet")));
+    assert!(!dfars.goods.contains(commodity("ndpr_metal")));
+    assert_eq!(dfars.origin.label, "feoc");
+    assert!(dfars.origin.contains(country("CN")) && !dfars.origin.contains(country("AU")));
+    assert_eq!(dfars.stages, StageSet(0b1001));
+    assert_eq!(dfars.stages.label(), "mined magnet");
+    assert_eq!(dfars.max_share, 0.0);
+    assert!(!dfars.periods.contains(PeriodId(0)) && dfars.periods.contains(PeriodId(1)));
+    assert!(dfars.covers(country("US"), "defence", commodity("magnet")));
+    assert!(!dfars.covers(country("US"), "ev", commodity("magnet")));
+
+    let ev = &model.content_rules[1];
+    assert_eq!((ev.line, ev.sector.as_deref()), (4, None));
+    assert!(model
+        .countries
+        .iter()
+        .enumerate()
+        .all(|(c, _)| ev.market.contains(CountryId(c))));
+    assert_eq!(ev.goods.label, "all");
+    assert!((0..model.commodities.len()).all(|c| ev.goods.contains(CommodityId(c))));
+    assert_eq!(ev.stages, StageSet::ALL);
+    assert_eq!(ev.max_share, 0.1);
+    assert!(model.period_ids().all(|t| ev.periods.contains(t)));
+
+    let us_cn = &model.content_rules[2];
+    assert_eq!(
+        (us_cn.sector.as_deref(), us_cn.stages),
+        (None, StageSet::ALL)
+    );
+    assert_eq!(us_cn.max_share, 0.0, "an empty max_share is a ban");
+}
+
+/// export_controls.csv's end use and scope: `all` and `direct` when the
+/// columns are absent or empty, and read when given.
+#[test]
+fn export_control_end_use_and_scope() {
+    use rareflow::model::Scope;
+    let model = checked(&tiny_dir()).model;
+    let control = &model.export_controls[0];
+    assert_eq!(
+        (control.end_use.as_deref(), control.scope),
+        (None, Scope::Direct)
+    );
+    assert_eq!(control.line, 2);
+
+    let m = tiny_with_defence();
+    edit(m.path(), "export_controls.csv", |_| {
+        "id,exporter,commodity,destination,cap,periods,end_use,scope\n\
+         cn-magnets-us,CN,magnet,US,200,2025..2026,,\n\
+         cn-military,CN,magnet,all,0,,defence,origin\n\
+         cn-ev,CN,magnet,US,50,,ev,direct\n\
+         cn-any,CN,magnet,JP,100,,all,\n"
+            .into()
+    });
+    let model = checked(m.path()).model;
+    let read: Vec<(&str, Option<&str>, Scope)> = model
+        .export_controls
+        .iter()
+        .map(|c| (c.id.as_str(), c.end_use.as_deref(), c.scope))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("cn-magnets-us", None, Scope::Direct),
+            ("cn-military", Some("defence"), Scope::Origin),
+            ("cn-ev", Some("ev"), Scope::Direct),
+            ("cn-any", None, Scope::Direct),
+        ]
+    );
+}
+
+/// A rule that can limit nothing is accepted with a warning: one that lets
+/// every tainted tonne through, and one that no demand segment falls under.
+#[test]
+fn content_rules_that_limit_nothing_are_warned_about() {
+    let m = copy_tiny();
+    std::fs::write(
+        m.path().join("content_rules.csv"),
+        "id,market,sector,commodity,origin,stages,max_share\n\
+         lax,US,ev,magnet,feoc,,1\n\
+         nowhere,AU,,,feoc,,0\n\
+         not-demanded,US,,conc,feoc,,0.5\n\
+         fine,JP,ev,magnet,feoc,separated,0.2\n",
+    )
+    .unwrap();
+    let dir = m.path().to_str().unwrap();
+    let o = rareflow(&["validate", dir]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    for expected in [
+        "content_rules.csv:2: warning: column 'max_share': max_share 1 lets every tainted tonne through",
+        "content_rules.csv:3: warning: column 'market': no demand of demand.csv falls under the rule (market \"AU\", sector \"all\", commodity \"all\"",
+        "content_rules.csv:4: warning: column 'market': no demand of demand.csv falls under the rule",
+    ] {
+        assert!(err.contains(&format!("{dir}/{expected}")), "expected {expected:?} in:\n{err}");
+    }
+    assert!(!err.contains("content_rules.csv:5"), "{err}");
+}

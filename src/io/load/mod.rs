@@ -6,7 +6,9 @@
 //! given by path) and the `Builder` that the tables are parsed into, with
 //! the lookups every table shares. Each group of tables is parsed in its own
 //! file: the catalog (countries, commodities, processes), facilities and
-//! portfolios, lanes and transport rates, demand, and trade policies.
+//! portfolios, lanes and transport rates, demand, trade policies, and the
+//! rules that follow the material (content rules, and the end use and scope
+//! of export controls).
 
 mod catalog;
 mod contracts;
@@ -14,6 +16,7 @@ mod demand;
 mod facilities;
 mod lanes;
 mod policies;
+mod rules;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -26,7 +29,7 @@ use crate::io::table::{parse_table, RawTable, Row};
 use crate::model::schema::{self, Table};
 use crate::model::{
     Commodity, CommodityId, ContentRule, Contract, Country, CountryId, Demand, ExportControl,
-    Facility, LaneSpec, Model, Period, PeriodId, Portfolio, Process, Settings, Tariff,
+    Facility, LaneSpec, Model, Period, PeriodId, Portfolio, Process, Settings, StageSet, Tariff,
     TransportRate,
 };
 
@@ -314,12 +317,18 @@ struct Builder {
     lanes: Vec<LaneSpec>,
     /// Markets with demand for a commodity: where a lane may end.
     demanded: BTreeSet<(CountryId, CommodityId)>,
+    /// The sectors `demand.csv` names: what an end use or a rule may name.
+    sectors: BTreeSet<String>,
     transport: Vec<TransportRate>,
     demand: Vec<Demand>,
     tariffs: Vec<Tariff>,
     export_controls: Vec<ExportControl>,
     contracts: Vec<Contract>,
     content_rules: Vec<ContentRule>,
+    /// The origin signatures (origin label, stages) named so far, in the
+    /// order they were met: export controls with scope `origin`, then
+    /// content rules.
+    signatures: Vec<(String, StageSet)>,
     portfolios: Vec<Portfolio>,
 }
 
@@ -334,11 +343,13 @@ impl Builder {
         // A lane into a market needs its demand; demand.csv is read ahead
         // for that, and parsed in full (and reported) in its own turn.
         self.demanded_markets(table(&schema::DEMAND));
+        self.demand_sectors(table(&schema::DEMAND));
         self.lanes(table(&schema::LANES));
         self.transport(table(&schema::TRANSPORT));
         self.demand(table(&schema::DEMAND), default_penalty);
         self.tariffs(table(&schema::TARIFFS));
         self.export_controls(table(&schema::EXPORT_CONTROLS));
+        self.content_rules(table(&schema::CONTENT_RULES));
         self.contracts(table(&schema::CONTRACTS), default_penalty);
         self.portfolios(table(&schema::PORTFOLIOS));
     }

@@ -1,4 +1,5 @@
-//! Trade policies: `tariffs.csv` and `export_controls.csv`, and the parsers
+//! Trade policies: `tariffs.csv` and `export_controls.csv` (whose end use
+//! and scope are parsed with the rules, in `rules.rs`), and the parsers
 //! of the sets they are written with (country sets, commodity sets, period
 //! sets).
 
@@ -63,6 +64,7 @@ impl Builder {
             let destination = self.country_set(&row, "destination");
             let cap = limited(&row, "cap", &mut self.diags);
             let periods = self.period_set(&row, "periods");
+            let end_use_and_scope = self.end_use_and_scope(&row);
             let (
                 Some(id),
                 Some(exporter),
@@ -70,24 +72,36 @@ impl Builder {
                 Some(destination),
                 Ok(Some(cap)),
                 Some(periods),
-            ) = (id, exporter, goods, destination, cap, periods)
-            else {
-                continue;
-            };
-            if !self.first_use_of_id(&mut seen, &id, &row) {
-                continue;
-            }
-            self.export_controls.push(ExportControl {
+                Some((end_use, scope)),
+            ) = (
                 id,
                 exporter,
                 goods,
                 destination,
                 cap,
                 periods,
-                end_use: None,
-                scope: crate::model::Scope::Direct,
+                end_use_and_scope,
+            )
+            else {
+                continue;
+            };
+            if !self.first_use_of_id(&mut seen, &id, &row) {
+                continue;
+            }
+            let control = ExportControl {
+                id,
+                exporter,
+                goods,
+                destination,
+                cap,
+                periods,
+                end_use,
+                scope,
                 line: row.line,
-            });
+            };
+            if self.origin_control_fits(&row, &control) {
+                self.export_controls.push(control);
+            }
         }
     }
 
@@ -145,7 +159,7 @@ impl Builder {
     }
 
     /// A country code, a group name, or `all`.
-    fn country_set(&mut self, row: &Row, col: &str) -> Option<CountrySet> {
+    pub(super) fn country_set(&mut self, row: &Row, col: &str) -> Option<CountrySet> {
         let label = row.text(col, &mut self.diags)?;
         let n = self.countries.len();
         let members = if label == ALL {
@@ -162,7 +176,7 @@ impl Builder {
     }
 
     /// Commodity ids, stages or `all`, separated by spaces.
-    fn commodity_set(&mut self, row: &Row, col: &str) -> Option<CommoditySet> {
+    pub(super) fn commodity_set(&mut self, row: &Row, col: &str) -> Option<CommoditySet> {
         let label = row.text(col, &mut self.diags)?;
         let mut members = vec![false; self.commodities.len()];
         let mut ok = true;
