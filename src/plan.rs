@@ -121,6 +121,80 @@ pub struct Price {
     pub value: f64,
 }
 
+/// Tonnes per year of one part of a lane that is split by origin class
+/// and, into a market, by the sector group it delivers to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FlowPart {
+    /// The lane.
+    pub lane: crate::network::LaneId,
+    /// When.
+    pub period: PeriodId,
+    /// The market's sector group (0 into a facility).
+    pub group: u8,
+    /// The origin class: one bit per signature it carries.
+    pub class: u8,
+    /// Tonnes per year.
+    pub tonnes: f64,
+}
+
+/// One origin class of a quantity at a facility: activity (units per
+/// year), disposal or a downgrade (tonnes per year).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClassPart {
+    /// Where.
+    pub facility: FacilityId,
+    /// What (the process's first output for activity).
+    pub commodity: CommodityId,
+    /// When.
+    pub period: PeriodId,
+    /// The class (for a downgrade: the class it leaves).
+    pub class: u8,
+    /// For a downgrade, the class it joins; otherwise `class`.
+    pub to: u8,
+    /// Units or tonnes per year.
+    pub value: f64,
+}
+
+/// An origin rule in one country and period: the tainted tonnes its
+/// covered demand took, out of how many, and what the rule costs.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleUse {
+    /// Index into the layout's rules.
+    #[serde(skip)]
+    pub rule: usize,
+    /// The demand country.
+    #[serde(skip)]
+    pub country: crate::model::CountryId,
+    /// When.
+    #[serde(skip)]
+    pub period: PeriodId,
+    /// Tainted tonnes per year received.
+    pub tainted: f64,
+    /// All tonnes per year received.
+    pub received: f64,
+    /// Cost saved if one more tainted tonne were allowed, $/t (money of the
+    /// period).
+    pub shadow_price: f64,
+}
+
+/// Origin layers and deliveries by sector of a solved plan.
+#[derive(Debug, Clone, Default)]
+pub struct Layers {
+    /// Every part of every split lane.
+    pub flows: Vec<FlowPart>,
+    /// Activity by class of every facility that runs in several classes.
+    pub activity: Vec<ClassPart>,
+    /// Disposal by class at those facilities.
+    pub disposal: Vec<ClassPart>,
+    /// Input material counted in a more tainted class at those facilities
+    /// (clean material may always be used as tainted).
+    pub downgrades: Vec<ClassPart>,
+    /// The price each demand segment of a market split by sector pays, $/t.
+    pub segment_prices: std::collections::BTreeMap<usize, f64>,
+    /// Each content rule in each country and period it applies to.
+    pub rules: Vec<RuleUse>,
+}
+
 /// A build decision.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Build {
@@ -190,6 +264,9 @@ pub struct Plan {
     pub contracts: Vec<ContractUse>,
     /// Build decisions, one per candidate and start period offered.
     pub builds: Vec<Build>,
+    /// Origin layers and deliveries by sector, where the model's rules need
+    /// them (empty otherwise).
+    pub layers: Layers,
     /// Cost by kind, recomputed from the quantities.
     pub costs: Costs,
     /// The check against the model.
@@ -215,6 +292,7 @@ impl Plan {
             caps: Vec::new(),
             contracts: Vec::new(),
             builds: Vec::new(),
+            layers: Layers::default(),
             costs: Costs::default(),
             verification: Verification::default(),
         }

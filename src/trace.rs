@@ -16,12 +16,13 @@
 
 use serde::Serialize;
 
+use crate::formulation::origins::{Layout, PartsView};
 use crate::model::{CommodityId, CountryId, FacilityId, Model, PeriodId, Stage};
 use crate::network::Network;
 use crate::plan::Plan;
 
 /// The traced stages, upstream first.
-pub const STAGES: [&str; 4] = ["mined", "separated", "metal", "magnet"];
+pub const STAGES: [&str; 4] = crate::model::RULE_STAGES;
 
 /// How reports say that material went through each stage somewhere.
 pub const STAGE_PHRASES: [&str; 4] = ["mined", "separated", "made into metal", "made into magnets"];
@@ -88,6 +89,19 @@ fn stamp(model: &Model, f: FacilityId) -> Stamp {
     }
 }
 
+/// The stages at which a site handles material in its own country, as the
+/// trace stamps them: its own stage, every stage up to its own for a
+/// source; none for a source of scrap or a site that passes material
+/// through. This is what an origin rule's stages match.
+pub fn stamped_stages(model: &Model, f: FacilityId) -> crate::model::StageSet {
+    let bits = match stamp(model, f) {
+        Stamp::None | Stamp::Scrap => 0,
+        Stamp::Stage(s) => 1 << s,
+        Stamp::Source(top) => (1u8 << (top.unwrap_or(0) + 1)) - 1,
+    };
+    crate::model::StageSet(bits)
+}
+
 /// Shares by country for each traced stage (each vector sums to 1, or is
 /// all zero when no stage of that kind lies upstream). Vectors have one
 /// slot per country and a last slot for [`RECYCLED`].
@@ -106,6 +120,13 @@ pub struct MarketOrigin {
     pub commodity: CommodityId,
     /// Period.
     pub period: PeriodId,
+    /// The sector group, in a market split by sector (`None`: the whole
+    /// market, or its sectors no rule names).
+    pub sector: Option<String>,
+    /// Is the market split by sector?
+    pub split: bool,
+    /// The demand segments it supplies (indices into `model.demand`).
+    pub segments: Vec<usize>,
     /// Tonnes per year delivered.
     pub delivered: f64,
     /// Shares by stage and country.
@@ -124,9 +145,15 @@ pub struct Dependency {
     pub stage_output: Vec<[Vec<f64>; 4]>,
 }
 
-/// Traces `plan` through the network.
+/// Traces `plan` through the network. Where the model has origin layers,
+/// each class is traced apart (material mixes proportionally within a
+/// class, never across classes), so the trace agrees with the layers: a
+/// segment that took only clean material shows none of a rule's countries
+/// at its stages.
 pub fn trace(model: &Model, network: &Network, plan: &Plan) -> Dependency {
-    let tracer = Tracer::new(model, network, plan);
+    let layout = Layout::of(model, network);
+    let view = PartsView::new(&layout, network, plan);
+    let tracer = Tracer::new(model, network, plan, &layout, &view);
     let mut markets = Vec::new();
     let mut stage_output = Vec::new();
     for t in model.period_ids() {
@@ -145,22 +172,38 @@ struct Tracer<'a> {
     model: &'a Model,
     network: &'a Network,
     plan: &'a Plan,
+    layout: &'a Layout,
+    view: &'a PartsView<'a>,
     /// Countries in the model (a mix has one more slot, for [`RECYCLED`]).
     n: usize,
     /// What each facility stamps.
     stamps: Vec<Stamp>,
+    /// Each facility's output classes, ascending.
+    classes: Vec<Vec<u8>>,
     /// The order sites are visited in each sweep.
     order: Vec<FacilityId>,
     /// Sweeps over `order` per period.
     sweeps: usize,
 }
 
+/// The mix of each output class of each site.
+type SiteMixes = Vec<Vec<Mix>>;
+
 impl<'a> Tracer<'a> {
     /// Works out the stamps and the sweep order: upstream first, once; with
     /// a cycle, file order, several times.
-    fn new(model: &'a Model, network: &'a Network, plan: &'a Plan) -> Self {
+    fn new(
+        model: &'a Model,
+        network: &'a Network,
+        plan: &'a Plan,
+        layout: &'a Layout,
+        view: &'a PartsView<'a>,
+    ) -> Self {
         let stamps: Vec<Stamp> = (0..model.facilities.len())
             .map(|f| stamp(model, FacilityId(f)))
+            .collect();
+        let classes = (0..model.facilities.len())
+            .map(|f| layout.classes(FacilityId(f)))
             .collect();
         // With a cycle (material coming back upstream), sweeping several times
         // in file order converges to the same proportional mix.
@@ -172,16 +215,21 @@ impl<'a> Tracer<'a> {
             model,
             network,
             plan,
+            layout,
+            view,
             n: model.countries.len(),
             stamps,
+            classes,
             order,
             sweeps,
         }
     }
 
-    /// The origin mix of what each site ships in period `t`.
-    fn site_mixes(&self, t: PeriodId) -> Vec<Mix> {
-        let mut mix: Vec<Mix> = vec![empty_mix(self.n); self.model.facilities.len()];
+    /// The origin mix of what each site ships in period `t`, per class.
+    fn site_mixes(&self, t: PeriodId) -> SiteMixes {
+        let mut mix: SiteMixes = (self.classes.iter())
+            .map(|c| vec![empty_mix(self.n); c.len()])
+            .collect();
         for _ in 0..self.sweeps {
             for &f in &self.order {
                 mix[f.0] = self.site_mix(f, &mix, t);
@@ -190,62 +238,118 @@ impl<'a> Tracer<'a> {
         mix
     }
 
-    /// The mix of what site `f` ships in period `t`: its inputs' mixes
-    /// (from `mix`) weighted by tonnes, with its own stamp applied.
-    fn site_mix(&self, f: FacilityId, mix: &[Mix], t: PeriodId) -> Mix {
+    /// The mix of a lane's part of class `class`, from its source's mixes.
+    fn part_mix<'m>(&self, mix: &'m SiteMixes, from: FacilityId, class: u8) -> &'m Mix {
+        let i = self.classes[from.0].binary_search(&class).unwrap_or(0);
+        &mix[from.0][i]
+    }
+
+    /// The mix of each class site `f` ships in period `t`: the inputs of
+    /// its input class (from `mix`, weighted by tonnes, with what was
+    /// downgraded into the class from cleaner ones), with its own stamp.
+    fn site_mix(&self, f: FacilityId, mix: &SiteMixes, t: PeriodId) -> Vec<Mix> {
         let (model, network, n) = (self.model, self.network, self.n);
         let fac = &model.facilities[f.0];
-        let mut acc = empty_mix(n);
-        let mut total = 0.0;
-        for c in model.processes[fac.process.0].inputs() {
-            for l in network.lanes_into(f, c) {
-                let q = self.plan.flows[l.0][t.0];
-                if q > 0.0 {
-                    add(&mut acc, &mix[network.lane(*l).from.0], q);
-                    total += q;
+        let possible = self.layout.possible_in[f.0];
+        // What is available to each input class, by input class.
+        let mut pools: std::collections::BTreeMap<u8, (Mix, f64)> = Default::default();
+        for j in crate::formulation::origins::subsets(possible) {
+            let mut acc = empty_mix(n);
+            let mut total = 0.0;
+            for c in model.processes[fac.process.0].inputs() {
+                for l in network.lanes_into(f, c) {
+                    let from = network.lane(*l).from;
+                    for (_, class, q) in self.view.parts(*l, t) {
+                        if q > 0.0 && class & possible == j {
+                            add(&mut acc, self.part_mix(mix, from, class), q);
+                            total += q;
+                        }
+                    }
                 }
             }
+            let downgraded = (self.plan.layers.downgrades.iter())
+                .filter(|d| d.facility == f && d.period == t && d.to == j && d.value > 0.0);
+            for d in downgraded {
+                if let Some((m, tot)) = pools.get(&d.class) {
+                    if *tot > 0.0 {
+                        add(&mut acc, m, d.value / tot);
+                        total += d.value;
+                    }
+                }
+            }
+            if total > 0.0 {
+                scale(&mut acc, 1.0 / total);
+            }
+            pools.insert(j, (acc, total));
         }
-        if total > 0.0 {
-            scale(&mut acc, 1.0 / total);
-        }
+        self.classes[f.0]
+            .iter()
+            .map(|&m| {
+                let mut acc = pools
+                    .remove(&(m & possible))
+                    .map_or_else(|| empty_mix(n), |p| p.0);
+                self.apply_stamp(f, &mut acc);
+                acc
+            })
+            .collect()
+    }
+
+    /// Stamps site `f`'s country on the stages it handles.
+    fn apply_stamp(&self, f: FacilityId, acc: &mut Mix) {
+        let n = self.n;
+        let country = self.model.facilities[f.0].country.0;
         let mut set = |s: usize, slot: usize| {
             acc[s] = vec![0.0; n + 1];
             acc[s][slot] = 1.0;
         };
         match self.stamps[f.0] {
             Stamp::None => {}
-            Stamp::Stage(s) => set(s, fac.country.0),
-            Stamp::Source(top) => (0..=top.unwrap_or(0)).for_each(|s| set(s, fac.country.0)),
+            Stamp::Stage(s) => set(s, country),
+            Stamp::Source(top) => (0..=top.unwrap_or(0)).for_each(|s| set(s, country)),
             Stamp::Scrap => set(0, n),
         }
-        acc
     }
 
-    /// Appends to `markets` the origin mix of every market served in period
-    /// `t`, given the sites' mixes.
-    fn market_origins(&self, mix: &[Mix], t: PeriodId, markets: &mut Vec<MarketOrigin>) {
-        let network = self.network;
-        for (country, c) in Network::markets(self.model) {
-            let mut acc = empty_mix(self.n);
-            let mut total = 0.0;
-            for l in network.lanes_to_market(country, c) {
-                let q = self.plan.flows[l.0][t.0];
-                if q > 0.0 {
+    /// Appends to `markets` the origin mix of every market (of every sector
+    /// group of a market split by sector) served in period `t`, given the
+    /// sites' mixes.
+    fn market_origins(&self, mix: &SiteMixes, t: PeriodId, markets: &mut Vec<MarketOrigin>) {
+        let (model, network) = (self.model, self.network);
+        let by_market = model.demand_by_market();
+        for (country, c) in Network::markets(model) {
+            let layout = self.layout.markets.get(&(country, c));
+            let groups = layout.map_or(1, |m| m.groups.len());
+            let segments = by_market
+                .get(&(country, c, t))
+                .map_or(&[][..], Vec::as_slice);
+            for g in 0..groups {
+                let mut acc = empty_mix(self.n);
+                let mut total = 0.0;
+                for l in network.lanes_to_market(country, c) {
                     let from = network.lane(*l).from;
-                    add(&mut acc, &mix[from.0], q);
-                    total += q;
+                    for (group, class, q) in self.view.parts(*l, t) {
+                        if q > 0.0 && usize::from(group) == g {
+                            add(&mut acc, self.part_mix(mix, from, class), q);
+                            total += q;
+                        }
+                    }
                 }
-            }
-            if total > 0.0 {
-                scale(&mut acc, 1.0 / total);
-                markets.push(MarketOrigin {
-                    country,
-                    commodity: c,
-                    period: t,
-                    delivered: total,
-                    mix: acc,
-                });
+                if total > 0.0 {
+                    scale(&mut acc, 1.0 / total);
+                    let mine = segments.iter().copied().filter(|&d| {
+                        layout.is_none_or(|m| m.group_of(&model.demand[d].sector) == g)
+                    });
+                    markets.push(MarketOrigin {
+                        country,
+                        commodity: c,
+                        period: t,
+                        sector: layout.and_then(|m| m.groups[g].sector.clone()),
+                        split: groups > 1,
+                        segments: mine.collect(),
+                        delivered: total,
+                        mix: acc,
+                    });
+                }
             }
         }
     }

@@ -10,6 +10,7 @@ use super::activity::ActivityIndex;
 use super::keys::{ColKey, RowKey};
 use super::lanes::FlowIndex;
 use super::lp::{Lp, Sense};
+use super::origins::Layout;
 use crate::model::{CommodityId, Endpoint, FacilityId, Model, PeriodId};
 use crate::network::{LaneId, Network};
 use crate::plan::{Checker, Costs, Disposal, Plan, Price};
@@ -52,11 +53,15 @@ pub struct BalanceIndex {
 }
 
 /// Disposal of each output of each facility's recipe, at the output's
-/// disposal cost.
-pub(super) fn add_disposal(lp: &mut Lp, model: &Model) -> BalanceIndex {
+/// disposal cost (per origin class at facilities split by class: see
+/// [`super::origins`]).
+pub(super) fn add_disposal(lp: &mut Lp, model: &Model, layout: &Layout) -> BalanceIndex {
     let mut ix = BalanceIndex::default();
     for (f, fac) in model.facilities.iter().enumerate() {
         let facility = FacilityId(f);
+        if layout.is_split(facility) {
+            continue;
+        }
         for commodity in model.processes[fac.process.0].outputs() {
             for period in model.period_ids() {
                 let cost =
@@ -80,7 +85,8 @@ pub(super) fn add_disposal(lp: &mut Lp, model: &Model) -> BalanceIndex {
 }
 
 /// `in + coef·activity − out − disposal = 0` for every facility, commodity
-/// of its recipe and period (coef < 0 for inputs).
+/// of its recipe and period (coef < 0 for inputs); facilities split by
+/// origin class balance each class instead ([`super::origins`]).
 pub(super) fn add_rows(
     lp: &mut Lp,
     ix: &mut BalanceIndex,
@@ -88,10 +94,14 @@ pub(super) fn add_rows(
     flows: &FlowIndex,
     model: &Model,
     network: &Network,
+    layout: &Layout,
 ) {
     let mut disposal = ix.disposal.iter().peekable();
     for (f, fac) in model.facilities.iter().enumerate() {
         let facility = FacilityId(f);
+        if layout.is_split(facility) {
+            continue;
+        }
         for &(commodity, coef) in &model.processes[fac.process.0].terms {
             for period in model.period_ids() {
                 let into = network.lanes_into(facility, commodity);

@@ -21,6 +21,7 @@ use std::collections::BTreeSet;
 use super::keys::{ColKey, RowKey};
 use super::lanes::FlowIndex;
 use super::lp::{Lp, Sense};
+use super::origins::Layout;
 use crate::model::{CommodityId, CountryId, Endpoint, Model, PeriodId};
 use crate::network::Network;
 use crate::plan::{Checker, Costs, Plan, Price};
@@ -85,16 +86,25 @@ pub(super) fn add_shortage(lp: &mut Lp, model: &Model) -> DemandIndex {
     ix
 }
 
-/// Deliveries plus shortages equal demand, per market and period.
+/// Deliveries plus shortages equal demand, per market and period (per
+/// sector group in markets split by sector: see [`super::origins`]).
 pub(super) fn add_market_rows(
     lp: &mut Lp,
     ix: &mut DemandIndex,
     flows: &FlowIndex,
     model: &Model,
     network: &Network,
+    layout: &Layout,
 ) {
     let by_market = model.demand_by_market();
     for (country, commodity) in Network::markets(model) {
+        if layout
+            .markets
+            .get(&(country, commodity))
+            .is_some_and(|m| m.is_split())
+        {
+            continue;
+        }
         for period in model.period_ids() {
             let segments = by_market
                 .get(&(country, commodity, period))

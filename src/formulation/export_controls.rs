@@ -7,6 +7,7 @@
 use super::keys::RowKey;
 use super::lanes::FlowIndex;
 use super::lp::{Lp, Sense};
+use super::origins::{self, Layout, OriginIndex, PartsView};
 use crate::model::{ExportControl, Model, PeriodId};
 use crate::network::{LaneId, Network};
 use crate::plan::{CapUse, Checker, Plan};
@@ -37,6 +38,7 @@ pub struct CapIndex {
 pub(super) fn add_rows(
     lp: &mut Lp,
     flows: &FlowIndex,
+    origins: &OriginIndex,
     model: &Model,
     network: &Network,
 ) -> CapIndex {
@@ -48,10 +50,21 @@ pub(super) fn add_rows(
     let mut rows = Vec::new();
     for (control, ec) in model.export_controls.iter().enumerate() {
         for period in model.period_ids().filter(|&t| ec.periods.contains(t)) {
-            let terms: Vec<(Col, f64)> = lanes[control]
-                .iter()
-                .map(|&l| (flows.col(l, period), 1.0))
-                .collect();
+            let terms: Vec<(Col, f64)> = origins::control_terms(
+                origins,
+                model,
+                network,
+                flows,
+                control,
+                &lanes[control],
+                period,
+            )
+            .unwrap_or_else(|| {
+                lanes[control]
+                    .iter()
+                    .map(|&l| (flows.col(l, period), 1.0))
+                    .collect()
+            });
             let row = lp.row(
                 RowKey::ExportCap { control, period },
                 &terms,
@@ -88,29 +101,39 @@ pub fn matching_lanes(model: &Model, network: &Network, ec: &ExportControl) -> V
 }
 
 /// Reads each cap's use and shadow price.
-pub(super) fn read(ix: &CapIndex, model: &Model, s: &Session, plan: &mut Plan) {
-    plan.caps = ix
+pub(super) fn read(
+    ix: &CapIndex,
+    layout: &Layout,
+    model: &Model,
+    network: &Network,
+    s: &Session,
+    plan: &mut Plan,
+) {
+    let view = PartsView::new(layout, network, plan);
+    let caps = ix
         .rows
         .iter()
         .map(|r| CapUse {
             control: r.control,
             period: r.period,
-            used: ix.lanes[r.control]
-                .iter()
-                .map(|l| plan.flows[l.0][r.period.0])
-                .sum(),
+            used: view.control_use(model, r.control, &ix.lanes[r.control], r.period),
             cap: model.export_controls[r.control].cap,
             shadow_price: (-s.dual(r.row) / model.period_weight(r.period)).max(0.0),
         })
         .collect();
+    plan.caps = caps;
 }
 
-/// Every cap holds in every period it applies to.
+/// Every cap holds in every period it applies to: on direct shipments, on
+/// what they deliver to the control's end use, or on every tonne of the
+/// exporters' origin reaching the demand it covers.
 pub(super) fn check(model: &Model, network: &Network, plan: &Plan, ck: &mut Checker) {
-    for ec in &model.export_controls {
+    let layout = Layout::of(model, network);
+    let view = PartsView::new(&layout, network, plan);
+    for (control, ec) in model.export_controls.iter().enumerate() {
         let lanes = matching_lanes(model, network, ec);
         for t in model.period_ids().filter(|&t| ec.periods.contains(t)) {
-            let used: f64 = lanes.iter().map(|l| plan.flows[l.0][t.0]).sum();
+            let used = view.control_use(model, control, &lanes, t);
             ck.bounds(used, 0.0, Some(ec.cap), || {
                 format!("export control {} in {}", ec.id, model.periods[t.0].label)
             });

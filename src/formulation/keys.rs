@@ -76,6 +76,51 @@ pub enum ColKey {
         /// The period it starts operating.
         start: PeriodId,
     },
+    /// Tonnes per year of one origin class on a lane (into a market split
+    /// by sector: to one sector group).
+    FlowPart {
+        /// The lane.
+        lane: LaneId,
+        /// The period.
+        period: PeriodId,
+        /// The market's sector group (0 into a facility).
+        group: u8,
+        /// The origin class.
+        class: u8,
+    },
+    /// Activity of a facility in one origin class.
+    ActivityPart {
+        /// The facility.
+        facility: FacilityId,
+        /// The period.
+        period: PeriodId,
+        /// The origin class of its outputs.
+        class: u8,
+    },
+    /// Disposal of one origin class of an output.
+    DisposalPart {
+        /// The facility.
+        facility: FacilityId,
+        /// The output.
+        commodity: CommodityId,
+        /// The period.
+        period: PeriodId,
+        /// The origin class.
+        class: u8,
+    },
+    /// Input material counted in a more tainted class.
+    Downgrade {
+        /// The facility.
+        facility: FacilityId,
+        /// The input.
+        commodity: CommodityId,
+        /// The period.
+        period: PeriodId,
+        /// The class it leaves.
+        from: u8,
+        /// The class it joins.
+        to: u8,
+    },
     /// The largest regret of a stochastic program (its epigraph).
     MaxRegret,
     /// The value-at-risk threshold η of CVaR.
@@ -122,6 +167,54 @@ pub enum RowKey {
         /// The period.
         period: PeriodId,
     },
+    /// A split lane's flow is the sum of its parts.
+    FlowParts {
+        /// The lane.
+        lane: LaneId,
+        /// The period.
+        period: PeriodId,
+    },
+    /// A split facility's activity is the sum of its classes'.
+    ActivityParts {
+        /// The facility.
+        facility: FacilityId,
+        /// The period.
+        period: PeriodId,
+    },
+    /// Material balance of one origin class of a commodity at a facility.
+    ClassBalance {
+        /// The facility.
+        facility: FacilityId,
+        /// The commodity.
+        commodity: CommodityId,
+        /// The period.
+        period: PeriodId,
+        /// The origin class.
+        class: u8,
+    },
+    /// Deliveries plus what is not delivered equal demand, for one sector
+    /// group of a market split by sector.
+    SectorMarket {
+        /// The country.
+        country: CountryId,
+        /// The commodity.
+        commodity: CommodityId,
+        /// The period.
+        period: PeriodId,
+        /// A demand segment of the group, to name its sector.
+        segment: usize,
+        /// The group of every sector no rule names.
+        rest: bool,
+    },
+    /// A content rule's limit on tainted material in one country.
+    OriginRule {
+        /// Index into the layout's rules.
+        rule: usize,
+        /// The demand country.
+        country: CountryId,
+        /// The period.
+        period: PeriodId,
+    },
     /// A candidate starts at most once (exactly once when forced).
     OneStart {
         /// The candidate.
@@ -162,6 +255,11 @@ pub enum RowKey {
         /// The scenario's block.
         scenario: Block,
     },
+}
+
+/// An origin class in words (`clean`, `feoc@all stages`...).
+fn class_label(model: &Model, class: u8) -> String {
+    super::origins::Layout::naming(model).class_label(class)
 }
 
 fn period(model: &Model, t: PeriodId) -> &str {
@@ -238,6 +336,58 @@ impl ColKey {
             ColKey::Build { candidate, start } => {
                 format!("build[{}@{}]", fac(candidate), period(model, start))
             }
+            ColKey::FlowPart {
+                lane,
+                period: t,
+                group,
+                class,
+            } => {
+                let l = network.lane(lane);
+                format!(
+                    "flow[{}→{}, {}, {}, group {group}, {}]",
+                    fac(l.from),
+                    model.endpoint_name(l.to),
+                    com(l.commodity),
+                    period(model, t),
+                    class_label(model, class)
+                )
+            }
+            ColKey::ActivityPart {
+                facility,
+                period: t,
+                class,
+            } => format!(
+                "activity[{}, {}, {}]",
+                fac(facility),
+                period(model, t),
+                class_label(model, class)
+            ),
+            ColKey::DisposalPart {
+                facility,
+                commodity,
+                period: t,
+                class,
+            } => format!(
+                "disposal[{}, {}, {}, {}]",
+                fac(facility),
+                com(commodity),
+                period(model, t),
+                class_label(model, class)
+            ),
+            ColKey::Downgrade {
+                facility,
+                commodity,
+                period: t,
+                from,
+                to,
+            } => format!(
+                "downgrade[{}, {}, {}, {} as {}]",
+                fac(facility),
+                com(commodity),
+                period(model, t),
+                class_label(model, from),
+                class_label(model, to)
+            ),
             ColKey::MaxRegret => "max_regret".to_string(),
             ColKey::CvarThreshold => "cvar_threshold".to_string(),
             ColKey::CvarExcess { scenario } => format!("cvar_excess[{}]", scenario.0),
@@ -282,6 +432,52 @@ impl RowKey {
             } => format!(
                 "offtake[{}, {}]",
                 model.contracts[contract].id,
+                period(model, t)
+            ),
+            RowKey::FlowParts { lane, period: t } => {
+                format!("flow_parts[lane {}, {}]", lane.0, period(model, t))
+            }
+            RowKey::ActivityParts {
+                facility,
+                period: t,
+            } => format!("activity_parts[{}, {}]", fac(facility), period(model, t)),
+            RowKey::ClassBalance {
+                facility,
+                commodity,
+                period: t,
+                class,
+            } => format!(
+                "balance[{}, {}, {}, {}]",
+                fac(facility),
+                com(commodity),
+                period(model, t),
+                class_label(model, class)
+            ),
+            RowKey::SectorMarket {
+                country,
+                commodity,
+                period: t,
+                segment,
+                rest,
+            } => format!(
+                "market[{}, {}, {}, {}]",
+                model.countries[country.0].code,
+                com(commodity),
+                period(model, t),
+                if rest {
+                    "other sectors"
+                } else {
+                    &model.demand[segment].sector
+                }
+            ),
+            RowKey::OriginRule {
+                rule,
+                country,
+                period: t,
+            } => format!(
+                "origin_rule[{}, {}, {}]",
+                super::origins::rule_id(model, rule),
+                model.countries[country.0].code,
                 period(model, t)
             ),
             RowKey::OneStart { candidate } => format!("one_start[{}]", fac(candidate)),

@@ -9,7 +9,7 @@ use super::keys::{Block, ColKey, LpKeys, RowKey};
 use crate::solver::{Col, Problem, Row, SolverError};
 
 /// Size of a built LP.
-#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, PartialEq, Eq)]
 pub struct LpSize {
     /// Columns (variables).
     pub columns: usize,

@@ -34,6 +34,7 @@ pub mod export_controls;
 pub mod keys;
 pub mod lanes;
 pub mod lp;
+pub mod origins;
 pub mod stochastic;
 
 pub use builds::{BuildOptions, Builds, SharedBuilds};
@@ -63,6 +64,8 @@ pub struct LpIndex {
     pub contracts: contracts::ContractIndex,
     /// Build decisions and their rows.
     pub builds: builds::BuildIndex,
+    /// Origin layers, sector groups and content rules.
+    pub origins: origins::OriginIndex,
 }
 
 /// The entry of `sorted` whose key is `key` (every index list is built in
@@ -115,6 +118,47 @@ impl LpIndex {
                 })
                 .map(|d| d.col)
             }
+            ColKey::FlowPart {
+                lane,
+                period,
+                group,
+                class,
+            } => self.origins.lanes.get(&lane).and_then(|p| {
+                p.get(period.0)?
+                    .iter()
+                    .find(|x| x.group == group && x.class == class)
+                    .map(|x| x.col)
+            }),
+            ColKey::ActivityPart {
+                facility,
+                period,
+                class,
+            } => (self.origins.activity.iter())
+                .find(|a| (a.facility, a.period, a.class) == (facility, period, class))
+                .map(|a| a.col),
+            ColKey::DisposalPart {
+                facility,
+                commodity,
+                period,
+                class,
+            } => (self.origins.disposal.iter())
+                .find(|a| {
+                    (a.facility, a.commodity, a.period, a.class)
+                        == (facility, commodity, period, class)
+                })
+                .map(|a| a.col),
+            ColKey::Downgrade {
+                facility,
+                commodity,
+                period,
+                from,
+                to,
+            } => (self.origins.downgrades.iter())
+                .find(|a| {
+                    (a.facility, a.commodity, a.period, a.class, a.to)
+                        == (facility, commodity, period, from, to)
+                })
+                .map(|a| a.col),
             ColKey::MaxRegret | ColKey::CvarThreshold | ColKey::CvarExcess { .. } => None,
         }
     }
@@ -150,6 +194,39 @@ impl LpIndex {
                 })
                 .map(|o| o.row)
             }
+            RowKey::FlowParts { .. } | RowKey::ActivityParts { .. } => {
+                self.origins.links.get(&key).copied()
+            }
+            RowKey::ClassBalance {
+                facility,
+                commodity,
+                period,
+                class,
+            } => (self.origins.balances.iter())
+                .find(|b| {
+                    (b.facility, b.commodity, b.period, b.class)
+                        == (facility, commodity, period, class)
+                })
+                .map(|b| b.row),
+            RowKey::SectorMarket {
+                country,
+                commodity,
+                period,
+                segment,
+                ..
+            } => (self.origins.markets.iter())
+                .find(|r| {
+                    (r.country, r.commodity, r.period, r.segment)
+                        == (country, Some(commodity), period, segment)
+                })
+                .map(|r| r.row),
+            RowKey::OriginRule {
+                rule,
+                country,
+                period,
+            } => (self.origins.rules.iter())
+                .find(|r| (r.group, r.country, r.period) == (rule, country, period))
+                .map(|r| r.row),
             RowKey::CandidateCapacity { candidate, period } => {
                 lookup(&self.builds.capacity, (candidate, period), |c| {
                     (c.candidate, c.period)
@@ -225,12 +302,25 @@ pub fn add_block(
     let activity = activity::add_columns(lp, model);
     let mut builds = builds::add_decisions(lp, model, opts, shared);
     let flows = lanes::add_columns(lp, model, network);
-    let mut balances = balances::add_disposal(lp, model);
+    let layout = origins::Layout::of(model, network);
+    let mut origins = origins::add_columns(lp, layout, model, network, &activity, &flows);
+    let mut balances = balances::add_disposal(lp, model, &origins.layout);
     let mut demand = demand::add_shortage(lp, model);
     // Rows.
-    balances::add_rows(lp, &mut balances, &activity, &flows, model, network);
-    demand::add_market_rows(lp, &mut demand, &flows, model, network);
-    let caps = export_controls::add_rows(lp, &flows, model, network);
+    balances::add_rows(
+        lp,
+        &mut balances,
+        &activity,
+        &flows,
+        model,
+        network,
+        &origins.layout,
+    );
+    origins::add_balance_rows(lp, &mut origins, model, network, &flows);
+    demand::add_market_rows(lp, &mut demand, &flows, model, network, &origins.layout);
+    origins::add_market_rows(lp, &mut origins, &demand, model, network, &flows);
+    origins::add_rule_rows(lp, &mut origins, model, network, &flows);
+    let caps = export_controls::add_rows(lp, &flows, &origins, model, network);
     let contracts = contracts::add(lp, &activity, model);
     builds::add_capacity_rows(lp, &mut builds, &activity, model);
     builds::add_limits(lp, &mut builds, model);
@@ -242,6 +332,7 @@ pub fn add_block(
         caps,
         contracts,
         builds,
+        origins,
     }
 }
 
@@ -265,7 +356,8 @@ pub fn read_plan(
     lanes::read(&ix.flows, model, network, s, &mut plan);
     balances::read(&ix.balances, model, s, &mut plan);
     demand::read(&ix.demand, model, s, &mut plan);
-    export_controls::read(&ix.caps, model, s, &mut plan);
+    origins::read(&ix.origins, model, network, s, &mut plan);
+    export_controls::read(&ix.caps, &ix.origins.layout, model, network, s, &mut plan);
     contracts::read(&ix.contracts, model, s, &mut plan);
     plan.costs = costs(model, network, &plan);
     plan.verification = verify(model, network, &plan)?;
@@ -285,6 +377,7 @@ pub fn verify(model: &Model, network: &Network, plan: &Plan) -> Result<Verificat
     balances::check(model, network, plan, &mut ck);
     lanes::check(model, network, plan, &mut ck);
     demand::check(model, network, plan, &mut ck);
+    origins::check(model, network, plan, &mut ck);
     export_controls::check(model, network, plan, &mut ck);
     contracts::check(model, plan, &mut ck);
     builds::check(model, plan, &mut ck);

@@ -1,5 +1,5 @@
 //! The contents of the result files: `flows.csv`, `production.csv`,
-//! `markets.csv`, `prices.csv`, `caps.csv`, `dependency.csv`,
+//! `markets.csv`, `prices.csv`, `caps.csv`, `rules.csv`, `dependency.csv`,
 //! `builds.csv` and `summary.json` for a solve, `compare.csv` and
 //! `compare_portfolios.csv` for a comparison. Every file lists its rows in
 //! the order of their keys (periods in time order, then ids), never in the
@@ -22,6 +22,7 @@ pub const RESULT_FILES: &[&str] = &[
     "markets.csv",
     "prices.csv",
     "caps.csv",
+    "rules.csv",
     "dependency.csv",
     "builds.csv",
     "summary.json",
@@ -48,6 +49,7 @@ pub fn result_files(
         markets_csv(model, plan),
         prices_csv(model, plan),
         caps_csv(model, plan),
+        rules_csv(summary),
         dependency_csv(model, plan, dependency),
         builds_csv(model, plan),
         serde_json::to_string_pretty(summary)
@@ -228,15 +230,42 @@ fn caps_csv(model: &Model, plan: &Plan) -> Result<String> {
     csv_text(&["period", "id", "used", "cap", "shadow_price"], rows)
 }
 
+/// Every content rule in every country and period it applies to.
+fn rules_csv(summary: &Summary) -> Result<String> {
+    let rows = summary.rules.iter().map(|r| {
+        vec![
+            r.period.clone(),
+            r.id.clone(),
+            r.country.clone(),
+            r.origin.clone(),
+            num(r.max_share),
+            num(r.tainted_t),
+            num(r.received_t),
+            num(r.shadow_price),
+        ]
+    });
+    csv_text(
+        &[
+            "period",
+            "id",
+            "country",
+            "origin",
+            "max_share",
+            "tainted",
+            "received",
+            "shadow_price",
+        ],
+        rows,
+    )
+}
+
 /// For every demand segment served and traced stage, each source country's
 /// share (segments of one market share its proportional mix).
 fn dependency_csv(model: &Model, plan: &Plan, dep: &Dependency) -> Result<String> {
     let mut rows = Vec::new();
     for m in &dep.markets {
-        for (d, seg) in model.demand.iter().enumerate() {
-            if (seg.country, seg.commodity, seg.period) != (m.country, m.commodity, m.period) {
-                continue;
-            }
+        for &d in &m.segments {
+            let seg = &model.demand[d];
             let served = plan.served(model, d);
             if served <= 0.0 {
                 continue;

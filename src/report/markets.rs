@@ -52,8 +52,9 @@ pub fn segment_results(model: &Model, plan: &Plan) -> Vec<SegmentResult> {
         .iter()
         .enumerate()
         .map(|(d, seg)| {
-            let price = prices
-                .get(&(seg.country, seg.commodity, seg.period))
+            // A market split by sector prices each sector group apart.
+            let price = (plan.layers.segment_prices.get(&d))
+                .or_else(|| prices.get(&(seg.country, seg.commodity, seg.period)))
                 .copied()
                 .unwrap_or(0.0);
             let delivered = plan.served(model, d).max(0.0);
@@ -146,7 +147,9 @@ pub struct MarketFocus {
     pub periods: Vec<FocusRow>,
 }
 
-/// One commodity of a followed market in one period, over its sectors.
+/// One commodity of a followed market in one period, over its sectors (a
+/// sector a rule names, in a market split by sector, has its own row:
+/// `magnet_hc (defence)`).
 #[derive(Debug, Clone, Serialize)]
 pub struct FocusRow {
     /// Period label.
@@ -170,13 +173,22 @@ pub struct FocusRow {
 /// The market of country `code` (one with demand): per period, each
 /// commodity it has demand for, in the order of the commodities' ids.
 pub fn focus(model: &Model, plan: &Plan, code: &str) -> MarketFocus {
+    let groups = crate::formulation::origins::Layout::naming(model).markets;
     let mut rows: BTreeMap<(PeriodId, String), FocusRow> = BTreeMap::new();
     for r in segment_results(model, plan) {
         let seg = &model.demand[r.segment];
         if model.countries[seg.country.0].code != code {
             continue;
         }
-        let commodity = model.commodities[seg.commodity.0].id.clone();
+        let mut commodity = model.commodities[seg.commodity.0].id.clone();
+        // A market split by sector has one price per sector a rule names.
+        if let Some(m) = groups.get(&(seg.country, seg.commodity)) {
+            if let Some(sector) = &m.groups[m.group_of(&seg.sector)].sector {
+                if m.is_split() {
+                    commodity = format!("{commodity} ({sector})");
+                }
+            }
+        }
         let row = rows
             .entry((seg.period, commodity.clone()))
             .or_insert_with(|| FocusRow {

@@ -5,6 +5,7 @@ pub mod files;
 pub mod markets;
 pub mod reliance;
 pub mod results_dir;
+pub mod rules;
 pub mod sweeps;
 pub mod terminal;
 
@@ -60,6 +61,9 @@ pub struct Summary {
     pub constrained_facilities: Vec<ConstrainedRow>,
     /// Export caps by period, with use and shadow price.
     pub caps: Vec<CapRow>,
+    /// Each content rule in each country and period it applies to.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<rules::RuleRow>,
     /// Candidates built (or, relaxed, built in part), with their start.
     pub builds: Vec<BuildRow>,
     /// Per period and traced stage, each country's share of world output.
@@ -172,6 +176,10 @@ pub struct MarketDependency {
     pub country: String,
     /// Commodity.
     pub commodity: String,
+    /// The sector group, where a rule splits the market by sector
+    /// (`(rest)`: the sectors no rule names); absent for a whole market.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sector: Option<String>,
     /// Its stage (`magnet`, `oxide`, ...).
     pub stage: String,
     /// Period label.
@@ -228,6 +236,7 @@ impl Summary {
             largest_flows: largest_flows(model, network, plan),
             constrained_facilities: constrained_facilities(model, plan),
             caps: cap_rows(model, plan),
+            rules: rules::rule_rows(model, network, plan),
             builds: build_rows(model, plan),
             stage_shares: stage_shares(model, dependency),
             dependency: market_dependency(model, dependency),
@@ -382,6 +391,9 @@ fn market_dependency(model: &Model, dependency: &Dependency) -> Vec<MarketDepend
         .map(|m| MarketDependency {
             country: model.countries[m.country.0].code.clone(),
             commodity: model.commodities[m.commodity.0].id.clone(),
+            sector: m
+                .split
+                .then(|| m.sector.clone().unwrap_or_else(|| "(rest)".to_string())),
             stage: model.commodities[m.commodity.0].stage.as_str().to_string(),
             period: model.periods[m.period.0].label.clone(),
             delivered_t: m.delivered,

@@ -63,6 +63,7 @@ pub fn render(s: &Summary, source: &str) -> String {
     render_flows(&mut o, s);
     render_constrained(&mut o, s);
     render_caps(&mut o, s);
+    render_rules(&mut o, s);
     render_builds(&mut o, s);
     render_dependency(&mut o, s);
     render_lp_size(&mut o, s);
@@ -346,6 +347,43 @@ fn render_caps(o: &mut String, s: &Summary) {
         ]);
     }
     right_align(&mut t, 2);
+    let _ = writeln!(o, "{t}");
+}
+
+/// Every content rule by period and country: tainted tonnes received,
+/// out of how many, and the saving from one more tainted tonne allowed.
+fn render_rules(o: &mut String, s: &Summary) {
+    if s.rules.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "\ncontent rules (tainted: material handled in the origin countries at the stages named; \
+         shadow price: saving from one more tainted tonne allowed):"
+    );
+    let mut t = table(&[
+        "rule",
+        "market",
+        "period",
+        "origin",
+        "max share",
+        "tainted t/yr",
+        "received t/yr",
+        &format!("{}/t", s.currency),
+    ]);
+    for r in &s.rules {
+        t.add_row(vec![
+            r.id.clone(),
+            r.country.clone(),
+            r.period.clone(),
+            r.origin.clone(),
+            format!("{:.0}%", 100.0 * r.max_share),
+            tonnes(r.tainted_t),
+            tonnes(r.received_t),
+            money(r.shadow_price),
+        ]);
+    }
+    right_align(&mut t, 4);
     let _ = writeln!(o, "{t}");
 }
 

@@ -33,7 +33,9 @@
 //! - tariff-200: 200% on everything, magnets 225 from 2026; metals 205;
 //!   China 10.
 //! - china-halt-us, china-halt-west, demand-high, demand-low, mp-10x-delay,
-//!   seadrift-cancelled: no tariff change, the baseline's rates.
+//!   seadrift-cancelled, china-quota-fast, and the rules that follow
+//!   material (china-military-ban, us-defence-decoupling, us-feoc-share): no
+//!   tariff change, the baseline's rates.
 //!
 //! Besides the rates: under `london-framework` China's magnets do reach the
 //! US (its US-specific ceiling from 2026 goes, nothing else does), and the
@@ -46,7 +48,7 @@ use rareflow::io::source::ModelSource;
 use rareflow::model::{CommodityId, CountryId, Model, PeriodId};
 use rareflow::solver::SolveOptions;
 
-const FUTURES: [&str; 12] = [
+const FUTURES: [&str; 15] = [
     "baseline",
     "geneva-truce",
     "london-framework",
@@ -59,6 +61,9 @@ const FUTURES: [&str; 12] = [
     "mp-10x-delay",
     "seadrift-cancelled",
     "china-quota-fast",
+    "china-military-ban",
+    "us-defence-decoupling",
+    "us-feoc-share",
 ];
 
 /// Rates in percent, China → US: NdFeB magnets, oxides, metals; and China's

@@ -18,6 +18,7 @@ mod hostile;
 mod invest;
 mod loader;
 mod numbers;
+mod origins;
 mod output;
 mod properties;
 mod scenarios;

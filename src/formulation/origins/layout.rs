@@ -1,0 +1,404 @@
+//! Where the LP needs origin layers and deliveries by sector: computed from
+//! the model and its network alone, before any column exists, so that the
+//! formulation, verification and the trace agree on one layout.
+
+use std::collections::BTreeMap;
+
+use crate::model::{
+    CommodityId, CountryId, CountrySet, Endpoint, FacilityId, Limit, Model, PeriodSet, Scope,
+    StageSet,
+};
+use crate::network::{LaneId, Network};
+
+/// A way material gets tainted: handled in a country of `origin` at one of
+/// `stages`. Each signature is one bit of an origin class.
+#[derive(Debug, Clone)]
+pub struct Signature {
+    /// The countries.
+    pub origin: CountrySet,
+    /// The stages.
+    pub stages: StageSet,
+}
+
+impl Signature {
+    /// `feoc@mined separated`, or `CN@all stages`.
+    pub fn label(&self) -> String {
+        let stages = if self.stages == StageSet::ALL {
+            "all stages".to_string()
+        } else {
+            self.stages.label()
+        };
+        format!("{}@{stages}", self.origin.label)
+    }
+}
+
+/// Where a rule comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RuleSource {
+    /// A row of `content_rules.csv` (index into `model.content_rules`).
+    Content(usize),
+    /// An export control with scope `origin` (index into
+    /// `model.export_controls`).
+    Control(usize),
+}
+
+/// An origin rule: demand it covers may take limited material of one
+/// signature.
+#[derive(Debug, Clone)]
+pub struct OriginRule {
+    /// Where it comes from.
+    pub source: RuleSource,
+    /// Its signature's bit.
+    pub bit: u8,
+    /// How much it lets through.
+    pub limit: Limit,
+}
+
+/// One group of a market's demand: the segments of one sector a rule names,
+/// or the rest.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// The sector (`None`: every sector no rule names).
+    pub sector: Option<String>,
+}
+
+/// How one (country, commodity) market receives its deliveries.
+#[derive(Debug, Clone, Default)]
+pub struct MarketLayout {
+    /// Groups delivered to separately: the named sectors, sorted, then the
+    /// rest (when the market has other sectors). One group: not split.
+    pub groups: Vec<Group>,
+    /// The signature bits some rule on this market looks at.
+    pub relevant: u8,
+}
+
+impl MarketLayout {
+    /// The group a segment of `sector` belongs to.
+    pub fn group_of(&self, sector: &str) -> usize {
+        let named = self
+            .groups
+            .iter()
+            .position(|g| g.sector.as_deref() == Some(sector));
+        named.unwrap_or(self.groups.len() - 1)
+    }
+
+    /// Does the market deliver to more than one group?
+    pub fn is_split(&self) -> bool {
+        self.groups.len() > 1
+    }
+}
+
+/// The origin layers and sector groups of a model.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    /// One per bit, in order of first use (content rules, then controls).
+    pub signatures: Vec<Signature>,
+    /// Content rules, then export controls with scope `origin`.
+    pub rules: Vec<OriginRule>,
+    /// Bits each facility sets on everything it makes.
+    pub taint: Vec<u8>,
+    /// Bits that matter downstream of each facility's outputs.
+    pub relevant_out: Vec<u8>,
+    /// Bits that matter in each facility's inputs and that they may carry:
+    /// the facility's input classes are the subsets of this mask.
+    pub possible_in: Vec<u8>,
+    /// Markets that rules or end-use controls touch.
+    pub markets: BTreeMap<(CountryId, CommodityId), MarketLayout>,
+}
+
+impl Layout {
+    /// The layout of `model`: empty when it has no content rules, no
+    /// origin-scope controls and no end-use controls.
+    pub fn of(model: &Model, network: &Network) -> Layout {
+        let mut l = Layout::default();
+        l.rules_and_signatures(model);
+        l.markets = market_layouts(model, &l);
+        let n = model.facilities.len();
+        l.taint = (0..n)
+            .map(|f| taint(model, &l.signatures, FacilityId(f)))
+            .collect();
+        l.relevant_out = relevance(network, &l, n);
+        l.possible_in = possible_bits(network, &l, n);
+        l
+    }
+
+    /// The signatures, rules and sector groups of `model` only (no
+    /// network, no layers): enough to name classes, rules and groups.
+    pub fn naming(model: &Model) -> Layout {
+        let mut l = Layout::default();
+        l.rules_and_signatures(model);
+        l.markets = market_layouts(model, &l);
+        l
+    }
+
+    fn rules_and_signatures(&mut self, model: &Model) {
+        let bit_of = |l: &mut Layout, origin: &CountrySet, stages: StageSet| -> u8 {
+            let found = l
+                .signatures
+                .iter()
+                .position(|s| s.origin.label == origin.label && s.stages == stages);
+            found.unwrap_or_else(|| {
+                l.signatures.push(Signature {
+                    origin: origin.clone(),
+                    stages,
+                });
+                l.signatures.len() - 1
+            }) as u8
+        };
+        for (i, r) in model.content_rules.iter().enumerate() {
+            let bit = bit_of(self, &r.origin, r.stages);
+            self.rules.push(OriginRule {
+                source: RuleSource::Content(i),
+                bit,
+                limit: Limit::Share(r.max_share),
+            });
+        }
+        for (i, ec) in model.export_controls.iter().enumerate() {
+            if ec.scope == Scope::Origin {
+                let bit = bit_of(self, &ec.exporter, StageSet::ALL);
+                self.rules.push(OriginRule {
+                    source: RuleSource::Control(i),
+                    bit,
+                    limit: Limit::Tonnes(ec.cap),
+                });
+            }
+        }
+    }
+
+    /// True when the model needs no layers and no sector groups: the LP is
+    /// exactly the one without rules.
+    pub fn is_empty(&self) -> bool {
+        self.signatures.is_empty() && self.markets.values().all(|m| !m.is_split())
+    }
+
+    /// The output classes of facility `f`, ascending: its taint (where it
+    /// matters) with every subset of its possible input bits.
+    pub fn classes(&self, f: FacilityId) -> Vec<u8> {
+        let base = self.taint[f.0] & self.relevant_out[f.0];
+        subsets(self.possible_in[f.0]).map(|j| j | base).collect()
+    }
+
+    /// The input class that feeds output class `m` of `f`.
+    pub fn input_class(&self, f: FacilityId, m: u8) -> u8 {
+        m & self.possible_in[f.0]
+    }
+
+    /// Does facility `f` run in more than one class?
+    pub fn is_split(&self, f: FacilityId) -> bool {
+        self.possible_in[f.0] != 0
+    }
+
+    /// The market a lane delivers to, when a rule or control touches it.
+    pub fn market_of(&self, network: &Network, lane: LaneId) -> Option<&MarketLayout> {
+        let l = network.lane(lane);
+        match l.to {
+            Endpoint::Market(c) => self.markets.get(&(c, l.commodity)),
+            Endpoint::Facility(_) => None,
+        }
+    }
+
+    /// Does a lane need columns per group and class?
+    pub fn lane_is_split(&self, network: &Network, lane: LaneId) -> bool {
+        self.is_split(network.lane(lane).from)
+            || self
+                .market_of(network, lane)
+                .is_some_and(MarketLayout::is_split)
+    }
+
+    /// The rule's periods and whether it covers demand of `sector` for
+    /// `commodity` in `country`.
+    pub fn covers(
+        &self,
+        model: &Model,
+        rule: &OriginRule,
+        country: CountryId,
+        sector: Option<&str>,
+        commodity: CommodityId,
+    ) -> bool {
+        match rule.source {
+            RuleSource::Content(i) => {
+                let r = &model.content_rules[i];
+                r.market.contains(country)
+                    && r.goods.contains(commodity)
+                    && r.sector.as_deref().is_none_or(|s| Some(s) == sector)
+            }
+            RuleSource::Control(i) => {
+                let ec = &model.export_controls[i];
+                ec.destination.contains(country)
+                    && !ec.exporter.contains(country)
+                    && ec.goods.contains(commodity)
+                    && ec.end_use.as_deref().is_none_or(|s| Some(s) == sector)
+            }
+        }
+    }
+
+    /// When a rule applies.
+    pub fn periods<'m>(&self, model: &'m Model, rule: &OriginRule) -> &'m PeriodSet {
+        match rule.source {
+            RuleSource::Content(i) => &model.content_rules[i].periods,
+            RuleSource::Control(i) => &model.export_controls[i].periods,
+        }
+    }
+
+    /// The rule's id and where it is written.
+    pub fn rule_name(&self, model: &Model, rule: &OriginRule) -> String {
+        match rule.source {
+            RuleSource::Content(i) => {
+                let r = &model.content_rules[i];
+                format!("content rule {} (content_rules.csv:{})", r.id, r.line)
+            }
+            RuleSource::Control(i) => {
+                let ec = &model.export_controls[i];
+                format!("export control {} (export_controls.csv:{})", ec.id, ec.line)
+            }
+        }
+    }
+
+    /// A class in words: `clean`, or the signatures it carries.
+    pub fn class_label(&self, class: u8) -> String {
+        if self.signatures.is_empty() {
+            return "all".to_string();
+        }
+        let tainted: Vec<String> = (0..self.signatures.len())
+            .filter(|&b| class & (1 << b) != 0)
+            .map(|b| self.signatures[b].label())
+            .collect();
+        if tainted.is_empty() {
+            "clean".to_string()
+        } else {
+            tainted.join("+")
+        }
+    }
+}
+
+/// Every subset of `mask`, ascending.
+pub fn subsets(mask: u8) -> impl Iterator<Item = u8> {
+    (0..=mask).filter(move |j| j & !mask == 0)
+}
+
+/// The bits `f` sets: one per signature whose countries hold `f`'s country
+/// and whose stages meet the stages `f` handles.
+fn taint(model: &Model, signatures: &[Signature], f: FacilityId) -> u8 {
+    let country = model.facilities[f.0].country;
+    let handled = crate::trace::stamped_stages(model, f);
+    signatures
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.origin.contains(country) && s.stages.0 & handled.0 != 0)
+        .fold(0, |acc, (b, _)| acc | (1 << b))
+}
+
+/// The groups of each market that a rule or an end-use control touches:
+/// the sectors they name that the market has, then the rest.
+fn market_layouts(model: &Model, l: &Layout) -> BTreeMap<(CountryId, CommodityId), MarketLayout> {
+    let mut sectors: BTreeMap<(CountryId, CommodityId), std::collections::BTreeSet<&str>> =
+        BTreeMap::new();
+    for d in &model.demand {
+        sectors
+            .entry((d.country, d.commodity))
+            .or_default()
+            .insert(&d.sector);
+    }
+    let mut out = BTreeMap::new();
+    for (&(country, commodity), present) in &sectors {
+        let mut named: std::collections::BTreeSet<&str> = Default::default();
+        let mut relevant = 0u8;
+        for r in &l.rules {
+            for &s in present {
+                if l.covers(model, r, country, Some(s), commodity) {
+                    relevant |= 1 << r.bit;
+                    if let Some(sec) = rule_sector(model, r) {
+                        named.insert(sec);
+                    }
+                }
+            }
+        }
+        for ec in model
+            .export_controls
+            .iter()
+            .filter(|ec| ec.scope == Scope::Direct)
+        {
+            if let Some(sec) = ec.end_use.as_deref() {
+                let touches = ec.destination.contains(country) && ec.goods.contains(commodity);
+                if touches && present.contains(sec) {
+                    named.insert(sec);
+                }
+            }
+        }
+        if relevant == 0 && named.is_empty() {
+            continue;
+        }
+        let mut groups: Vec<Group> = named
+            .iter()
+            .map(|s| Group {
+                sector: Some((*s).to_string()),
+            })
+            .collect();
+        if present.iter().any(|s| !named.contains(s)) || groups.is_empty() {
+            groups.push(Group { sector: None });
+        }
+        out.insert((country, commodity), MarketLayout { groups, relevant });
+    }
+    out
+}
+
+fn rule_sector<'m>(model: &'m Model, r: &OriginRule) -> Option<&'m str> {
+    match r.source {
+        RuleSource::Content(i) => model.content_rules[i].sector.as_deref(),
+        RuleSource::Control(i) => model.export_controls[i].end_use.as_deref(),
+    }
+}
+
+/// Bits that matter downstream of each facility's outputs: a fixpoint from
+/// the markets upstream (bits only grow, so it ends).
+fn relevance(network: &Network, l: &Layout, n: usize) -> Vec<u8> {
+    let mut out = vec![0u8; n];
+    if l.signatures.is_empty() {
+        return out;
+    }
+    loop {
+        let mut changed = false;
+        for lane in network.lanes() {
+            let seen = match lane.to {
+                Endpoint::Market(c) => l
+                    .markets
+                    .get(&(c, lane.commodity))
+                    .map_or(0, |m| m.relevant),
+                Endpoint::Facility(g) => out[g.0] & !l.taint[g.0],
+            };
+            let before = out[lane.from.0];
+            out[lane.from.0] |= seen;
+            changed |= out[lane.from.0] != before;
+        }
+        if !changed {
+            return out;
+        }
+    }
+}
+
+/// Bits each facility's inputs may carry that matter there: a fixpoint
+/// from the sources downstream.
+fn possible_bits(network: &Network, l: &Layout, n: usize) -> Vec<u8> {
+    let mut carried = l.taint.clone();
+    if l.signatures.is_empty() {
+        return vec![0; n];
+    }
+    let mut inputs = vec![0u8; n];
+    loop {
+        let mut changed = false;
+        for lane in network.lanes() {
+            if let Endpoint::Facility(g) = lane.to {
+                let before = inputs[g.0];
+                inputs[g.0] |= carried[lane.from.0];
+                carried[g.0] |= inputs[g.0];
+                changed |= inputs[g.0] != before;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    (0..n)
+        .map(|f| inputs[f] & l.relevant_out[f] & !l.taint[f])
+        .collect()
+}

@@ -1,0 +1,236 @@
+//! Rules that follow the material, worked by hand.
+//!
+//! China separates oxide at $10,000/t (`cn_sep`, which counts as mined and
+//! separated there), Australia at $30,000/t (`au_sep`); Japan makes magnets
+//! from one tonne of oxide each at $20,000/t (`jp_magnet`). The US needs
+//! 100 t of defence magnets and 200 t of EV magnets in 2025, all critical
+//! (penalty $1 M/t). Transport is free, there are no tariffs, one period of
+//! one year (weight 1).
+//!
+//! - No rule: every magnet is made from Chinese oxide, $30,000/t: cost
+//!   300 × 30,000 = 9.0 M; the US price is $30,000.
+//! - The US defence rule (no material mined, separated, made into metal or
+//!   made into magnets in a FEOC country): defence magnets must be made from
+//!   Australian oxide, $50,000/t. Cost 200 × 30,000 + 100 × 50,000 = 11.0 M.
+//!   Defence pays $50,000, EV still $30,000; one more tainted tonne allowed
+//!   into defence would save $20,000 (the rule's shadow price). Japan runs
+//!   100 units clean and 200 tainted.
+//! - At most half of what the US receives may be tainted (any sector): 150 t
+//!   each way, cost 150 × 30,000 + 150 × 50,000 = 12.0 M; the rule binds at
+//!   exactly its share, and a marginal US tonne costs half of each route,
+//!   $40,000.
+//! - No clean supply (Australia closed): defence goes unserved, cost 200 ×
+//!   30,000 + 100 × 1 M = 106 M.
+//! - China's ban on military end use of its material abroad (an export
+//!   control with scope `origin`, end use defence, cap 0) acts like the
+//!   defence rule on defence, and leaves EV supply and its price unchanged.
+//! - With a Chinese magnet plant (`cn_magnet`, $15,000/t: $25,000 a magnet
+//!   from Chinese oxide, shipped straight to the US), a *direct* cap of 0 on
+//!   Chinese magnets for US defence only stops direct shipments: defence
+//!   buys Japanese magnets of Chinese oxide ($30,000); cost 200 × 25,000 +
+//!   100 × 30,000 = 8.0 M. The same cap with scope `origin` follows the
+//!   material: defence needs Australian oxide; cost 200 × 25,000 + 100 ×
+//!   50,000 = 10.0 M.
+
+use rareflow::io::source::ModelSource;
+use rareflow::model::Endpoint;
+use rareflow::solver::SolveOptions;
+use rareflow::Solution;
+
+use crate::assert_close;
+
+const NO_RULES: &str = "";
+const DEFENCE_RULE: &str = "id,market,sector,commodity,origin,stages,max_share,periods\n\
+    us-dfars,US,defence,magnet,feoc,all,0,2025\n";
+const HALF_RULE: &str = "id,market,origin,max_share\nus-half,US,feoc,0.5\n";
+
+/// The model with `rules` as content_rules.csv (none when empty),
+/// `controls` as export_controls.csv rows and `extra` facility rows.
+fn model(rules: &str, controls: &str, extra: &str) -> ModelSource {
+    let mut files = vec![
+        (
+            "model.toml",
+            "name = \"origins\"\nfirst_year = 2025\nlast_year = 2025\nshortage_penalty = 1000000\n"
+                .to_string(),
+        ),
+        (
+            "countries.csv",
+            "code,name,region,groups\nAU,Australia,world,\nCN,China,world,feoc\n\
+             JP,Japan,world,\nUS,United States,world,\n"
+                .into(),
+        ),
+        (
+            "commodities.csv",
+            "id,stage,ref_value\noxide,oxide,60000\nmagnet,magnet,50000\n".into(),
+        ),
+        (
+            "processes.csv",
+            "process,commodity,coef\nseparate,oxide,1\nmake_magnet,oxide,-1\nmake_magnet,magnet,1\n"
+                .into(),
+        ),
+        (
+            "facilities.csv",
+            format!(
+                "id,country,process,capacity,status,variable_cost\n\
+                 au_sep,AU,separate,1000,operating,30000\n\
+                 cn_sep,CN,separate,1000,operating,10000\n\
+                 jp_magnet,JP,make_magnet,1000,operating,20000\n{extra}"
+            ),
+        ),
+        (
+            "transport.csv",
+            "from_region,to_region,commodity,cost\nworld,world,all,0\n".into(),
+        ),
+        (
+            "demand.csv",
+            "country,sector,commodity,period,tonnes\nUS,defence,magnet,2025,100\n\
+             US,ev,magnet,2025,200\n"
+                .into(),
+        ),
+    ];
+    if !rules.is_empty() {
+        files.push(("content_rules.csv", rules.to_string()));
+    }
+    if !controls.is_empty() {
+        files.push((
+            "export_controls.csv",
+            format!("id,exporter,commodity,destination,cap,end_use,scope\n{controls}"),
+        ));
+    }
+    ModelSource::Memory(files.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+fn solve(source: &ModelSource) -> Solution {
+    rareflow::solve(source, &[], &SolveOptions::default()).unwrap()
+}
+
+/// The price segment `sector` of the US market pays.
+fn price(s: &Solution, sector: &str) -> f64 {
+    let d = (s.model.demand.iter())
+        .position(|d| d.sector == sector)
+        .unwrap();
+    if let Some(&p) = s.plan.layers.segment_prices.get(&d) {
+        return p;
+    }
+    s.plan
+        .prices
+        .iter()
+        .find(|p| matches!(p.place, Endpoint::Market(_)))
+        .unwrap()
+        .value
+}
+
+fn activity(s: &Solution, id: &str) -> f64 {
+    let f = s.model.facilities.iter().position(|f| f.id == id).unwrap();
+    s.plan.activity[f][0]
+}
+
+#[test]
+fn without_rules_every_magnet_is_made_of_chinese_oxide() {
+    let s = solve(&model(NO_RULES, "", ""));
+    assert_close!(s.plan.objective, 9.0e6);
+    assert_close!(activity(&s, "cn_sep"), 300.0);
+    assert_close!(price(&s, "ev"), 30_000.0);
+    assert!(s.plan.layers.flows.is_empty());
+}
+
+/// A rule on demand that does not exist builds the same LP as no rule at
+/// all: same size, same objective.
+#[test]
+fn a_rule_that_covers_no_demand_changes_nothing() {
+    let plain = solve(&model(NO_RULES, "", ""));
+    let rule = "id,market,origin\njp-rule,JP,feoc\n";
+    let ruled = solve(&model(rule, "", ""));
+    assert_eq!(plain.size, ruled.size);
+    assert_eq!(plain.plan.objective, ruled.plan.objective);
+}
+
+#[test]
+fn the_defence_rule_forces_the_clean_route_for_defence_only() {
+    let s = solve(&model(DEFENCE_RULE, "", ""));
+    assert_close!(s.plan.objective, 11.0e6);
+    assert_close!(activity(&s, "au_sep"), 100.0);
+    assert_close!(activity(&s, "cn_sep"), 200.0);
+    assert_close!(price(&s, "defence"), 50_000.0);
+    assert_close!(price(&s, "ev"), 30_000.0);
+    let rule = &s.plan.layers.rules;
+    assert_eq!(rule.len(), 1);
+    assert_close!(rule[0].tainted, 0.0);
+    assert_close!(rule[0].received, 100.0);
+    assert_close!(rule[0].shadow_price, 20_000.0);
+    let by_class = |class: u8| -> f64 {
+        (s.plan.layers.activity.iter())
+            .filter(|a| a.class == class)
+            .map(|a| a.value)
+            .sum()
+    };
+    assert_close!(by_class(0), 100.0);
+    assert_close!(by_class(1), 200.0);
+    crate::common::assert_keys_round_trip(&s);
+}
+
+#[test]
+fn a_share_rule_binds_at_exactly_its_share() {
+    let s = solve(&model(HALF_RULE, "", ""));
+    assert_close!(s.plan.objective, 12.0e6);
+    let rule = &s.plan.layers.rules[0];
+    assert_close!(rule.tainted, 150.0);
+    assert_close!(rule.received, 300.0);
+    assert_close!(rule.shadow_price, 20_000.0);
+    assert_close!(price(&s, "ev"), 40_000.0);
+}
+
+#[test]
+fn with_no_clean_supply_defence_goes_unserved() {
+    let closed = model(DEFENCE_RULE, "", "");
+    let ModelSource::Memory(mut files) = closed else {
+        unreachable!()
+    };
+    let fac = files.get_mut("facilities.csv").unwrap();
+    *fac = fac.replace("au_sep,AU,separate,1000", "au_sep,AU,separate,0");
+    let s = solve(&ModelSource::Memory(files));
+    assert_close!(s.plan.objective, 106.0e6);
+    let d = s
+        .model
+        .demand
+        .iter()
+        .position(|d| d.sector == "defence")
+        .unwrap();
+    assert_close!(s.plan.shortage[d], 100.0);
+}
+
+#[test]
+fn china_s_military_end_use_ban_leaves_ev_supply_unchanged() {
+    let plain = solve(&model(NO_RULES, "", ""));
+    let ban = "cn-military,CN,all,all,0,defence,origin\n";
+    let s = solve(&model(NO_RULES, ban, ""));
+    assert_close!(s.plan.objective, 11.0e6);
+    let ev = |s: &Solution| {
+        let d = s
+            .model
+            .demand
+            .iter()
+            .position(|d| d.sector == "ev")
+            .unwrap();
+        (s.plan.served(&s.model, d), price(s, "ev"))
+    };
+    assert_close!(ev(&s).0, ev(&plain).0);
+    assert_close!(ev(&s).1, ev(&plain).1);
+    assert_close!(s.plan.caps[0].used, 0.0);
+    assert_close!(s.plan.caps[0].shadow_price, 20_000.0);
+}
+
+#[test]
+fn a_direct_end_use_cap_stops_direct_shipments_and_an_origin_cap_follows_material() {
+    let cn_magnet = "cn_magnet,CN,make_magnet,1000,operating,15000\n";
+    let plain = solve(&model(NO_RULES, "", cn_magnet));
+    assert_close!(plain.plan.objective, 7.5e6);
+    let direct = "cn-defence,CN,magnet,US,0,defence,direct\n";
+    let s = solve(&model(NO_RULES, direct, cn_magnet));
+    assert_close!(s.plan.objective, 8.0e6);
+    assert_close!(price(&s, "defence"), 30_000.0);
+    let origin = "cn-defence,CN,all,US,0,defence,origin\n";
+    let s = solve(&model(NO_RULES, origin, cn_magnet));
+    assert_close!(s.plan.objective, 10.0e6);
+    assert_close!(price(&s, "defence"), 50_000.0);
+}
