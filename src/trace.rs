@@ -180,6 +180,12 @@ struct Tracer<'a> {
     stamps: Vec<Stamp>,
     /// Each facility's output classes, ascending.
     classes: Vec<Vec<u8>>,
+    /// Activity of split facilities by (facility, period, class).
+    activity: std::collections::BTreeMap<(FacilityId, PeriodId, u8), f64>,
+    /// Tonnes of output per unit of each facility's activity.
+    output_per_unit: Vec<f64>,
+    /// Downgrades at split facilities, by (facility, period).
+    downgrades: std::collections::BTreeMap<(FacilityId, PeriodId), Vec<Downgrade>>,
     /// The order sites are visited in each sweep.
     order: Vec<FacilityId>,
     /// Sweeps over `order` per period.
@@ -188,6 +194,19 @@ struct Tracer<'a> {
 
 /// The mix of each output class of each site.
 type SiteMixes = Vec<Vec<Mix>>;
+
+/// Material counted in a more tainted class at a split facility.
+#[derive(Debug, Clone, Copy)]
+struct Downgrade {
+    /// An output (else an input).
+    output: bool,
+    /// The class it leaves.
+    class: u8,
+    /// The class it joins.
+    to: u8,
+    /// Tonnes per year, summed over commodities.
+    value: f64,
+}
 
 impl<'a> Tracer<'a> {
     /// Works out the stamps and the sweep order: upstream first, once; with
@@ -211,6 +230,30 @@ impl<'a> Tracer<'a> {
             Some(o) => (o, 1),
             None => ((0..model.facilities.len()).map(FacilityId).collect(), 8),
         };
+        let activity = (plan.layers.activity.iter())
+            .map(|a| ((a.facility, a.period, a.class), a.value))
+            .collect();
+        let output_per_unit = (0..model.facilities.len())
+            .map(|f| output_tonnes(model, FacilityId(f), 1.0))
+            .collect();
+        let mut downgrades: std::collections::BTreeMap<_, Vec<Downgrade>> = Default::default();
+        for d in plan.layers.downgrades.iter().filter(|d| d.value > 0.0) {
+            let process = &model.processes[model.facilities[d.facility.0].process.0];
+            let output = process.coef(d.commodity) > 0.0;
+            let list = downgrades.entry((d.facility, d.period)).or_default();
+            match list
+                .iter_mut()
+                .find(|x: &&mut Downgrade| (x.output, x.class, x.to) == (output, d.class, d.to))
+            {
+                Some(x) => x.value += d.value,
+                None => list.push(Downgrade {
+                    output,
+                    class: d.class,
+                    to: d.to,
+                    value: d.value,
+                }),
+            }
+        }
         Tracer {
             model,
             network,
@@ -220,6 +263,9 @@ impl<'a> Tracer<'a> {
             n: model.countries.len(),
             stamps,
             classes,
+            activity,
+            output_per_unit,
+            downgrades,
             order,
             sweeps,
         }
@@ -267,9 +313,8 @@ impl<'a> Tracer<'a> {
                     }
                 }
             }
-            let downgraded = (self.plan.layers.downgrades.iter())
-                .filter(|d| d.facility == f && d.period == t && d.to == j && d.value > 0.0);
-            for d in downgraded {
+            let downgraded = self.downgrades.get(&(f, t)).map_or(&[][..], Vec::as_slice);
+            for d in downgraded.iter().filter(|d| !d.output && d.to == j) {
                 if let Some((m, tot)) = pools.get(&d.class) {
                     if *tot > 0.0 {
                         add(&mut acc, m, d.value / tot);
@@ -282,8 +327,7 @@ impl<'a> Tracer<'a> {
             }
             pools.insert(j, (acc, total));
         }
-        self.classes[f.0]
-            .iter()
+        let made: Vec<Mix> = (self.classes[f.0].iter())
             .map(|&m| {
                 let mut acc = pools
                     .remove(&(m & possible))
@@ -291,7 +335,42 @@ impl<'a> Tracer<'a> {
                 self.apply_stamp(f, &mut acc);
                 acc
             })
-            .collect()
+            .collect();
+        self.counted_as(f, made, t)
+    }
+
+    /// What each output class of `f` ships: what it made, with the output
+    /// of cleaner classes counted in it (most tainted classes last).
+    fn counted_as(&self, f: FacilityId, made: Vec<Mix>, t: PeriodId) -> Vec<Mix> {
+        let Some(downgraded) = self.downgrades.get(&(f, t)) else {
+            return made;
+        };
+        let classes = &self.classes[f.0];
+        let units: Vec<f64> = (classes.iter())
+            .map(|&m| {
+                self.activity.get(&(f, t, m)).copied().unwrap_or(0.0) * self.output_per_unit[f.0]
+            })
+            .collect();
+        let mut pools: Vec<(Mix, f64)> = Vec::with_capacity(classes.len());
+        for (i, mix) in made.into_iter().enumerate() {
+            let mut acc = empty_mix(self.n);
+            add(&mut acc, &mix, units[i]);
+            let mut total = units[i];
+            for d in downgraded.iter().filter(|d| d.output && d.to == classes[i]) {
+                let from = classes.binary_search(&d.class).ok().filter(|&k| k < i);
+                if let Some((m, tot)) = from.and_then(|k| pools.get(k)) {
+                    if *tot > 0.0 {
+                        add(&mut acc, m, d.value / tot);
+                        total += d.value;
+                    }
+                }
+            }
+            if total > 0.0 {
+                scale(&mut acc, 1.0 / total);
+            }
+            pools.push((acc, total));
+        }
+        pools.into_iter().map(|p| p.0).collect()
     }
 
     /// Stamps site `f`'s country on the stages it handles.

@@ -108,8 +108,12 @@ pub(super) fn add_rows(
                 let out = network.lanes_out_of(facility, commodity);
                 let mut terms = Vec::with_capacity(2 + into.len() + out.len());
                 terms.push((activity.col(facility, period), coef));
-                terms.extend(into.iter().map(|&l| (flows.col(l, period), 1.0)));
-                terms.extend(out.iter().map(|&l| (flows.col(l, period), -1.0)));
+                for &l in into {
+                    terms.extend(flows.cols(l, period).into_iter().map(|c| (c, 1.0)));
+                }
+                for &l in out {
+                    terms.extend(flows.cols(l, period).into_iter().map(|c| (c, -1.0)));
+                }
                 let key = (facility, commodity, period);
                 if let Some(d) = disposal.next_if(|d| (d.facility, d.commodity, d.period) == key) {
                     terms.push((d.col, -1.0));

@@ -112,7 +112,8 @@ pub(super) fn add_market_rows(
             let mut terms: Vec<(Col, f64)> = network
                 .lanes_to_market(country, commodity)
                 .iter()
-                .map(|&l| (flows.col(l, period), 1.0))
+                .flat_map(|&l| flows.cols(l, period))
+                .map(|c| (c, 1.0))
                 .collect();
             for &d in segments {
                 terms.extend(ix.given_up[d].iter().map(|&c| (c, 1.0)));

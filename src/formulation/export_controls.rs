@@ -62,7 +62,8 @@ pub(super) fn add_rows(
             .unwrap_or_else(|| {
                 lanes[control]
                     .iter()
-                    .map(|&l| (flows.col(l, period), 1.0))
+                    .flat_map(|&l| flows.cols(l, period))
+                    .map(|c| (c, 1.0))
                     .collect()
             });
             let row = lp.row(

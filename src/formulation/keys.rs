@@ -167,8 +167,8 @@ pub enum RowKey {
         /// The period.
         period: PeriodId,
     },
-    /// A split lane's flow is the sum of its parts.
-    FlowParts {
+    /// A split lane's parts within the lane's capacity.
+    LaneCapacity {
         /// The lane.
         lane: LaneId,
         /// The period.
@@ -434,8 +434,8 @@ impl RowKey {
                 model.contracts[contract].id,
                 period(model, t)
             ),
-            RowKey::FlowParts { lane, period: t } => {
-                format!("flow_parts[lane {}, {}]", lane.0, period(model, t))
+            RowKey::LaneCapacity { lane, period: t } => {
+                format!("lane_capacity[lane {}, {}]", lane.0, period(model, t))
             }
             RowKey::ActivityParts {
                 facility,

@@ -1,32 +1,65 @@
 //! Flows and tariffs: tonnes per year on every lane of the network, at its
 //! transport cost plus the tariffs that stack on a border crossing, within
 //! the lane's capacity.
+//!
+//! A lane that origin rules split ([`super::origins`]) has one column per
+//! sector group and origin class instead of one, each at the lane's cost;
+//! its capacity, when it has one, is then a row over its parts.
 
-use super::keys::ColKey;
-use super::lp::Lp;
+use std::collections::BTreeMap;
+
+use super::keys::{ColKey, RowKey};
+use super::lp::{Lp, Sense};
+use super::origins::{Layout, Part};
 use crate::model::{Model, PeriodId};
 use crate::network::{Lane, LaneId, Network};
 use crate::plan::{Checker, Costs, Plan};
-use crate::solver::{Col, Session};
+use crate::solver::{Col, Row, Session};
 
-/// Flow columns, one per lane and period.
+/// Flow columns: one per lane and period, or one per part of a split lane.
 #[derive(Debug, Clone, Default)]
 pub struct FlowIndex {
     periods: usize,
+    /// The column of each lane and period (a split lane's first part).
     cols: Vec<Col>,
+    /// The parts of each split lane, per period.
+    parts: BTreeMap<LaneId, Vec<Vec<Part>>>,
+    /// Capacity rows of split lanes.
+    pub capacity: BTreeMap<RowKey, Row>,
 }
 
 impl FlowIndex {
-    /// The flow column of `lane` in `period`.
-    pub fn col(&self, lane: LaneId, period: PeriodId) -> Col {
-        self.cols[lane.0 * self.periods + period.0]
+    /// Every column of `lane` in `period`: its flow, or its parts.
+    pub fn cols(&self, lane: LaneId, period: PeriodId) -> Vec<Col> {
+        match self.parts.get(&lane) {
+            Some(p) => p[period.0].iter().map(|p| p.col).collect(),
+            None => vec![self.cols[lane.0 * self.periods + period.0]],
+        }
     }
 
-    /// The flow column of `lane` in `period`, when the LP has them.
+    /// The parts of `lane` in `period` when it is split.
+    pub fn split_parts(&self, lane: LaneId, period: PeriodId) -> Option<&[Part]> {
+        self.parts.get(&lane).map(|p| p[period.0].as_slice())
+    }
+
+    /// The parts of `lane` in `period`, when it is split and the LP has
+    /// the period.
+    pub fn get_parts(&self, lane: LaneId, period: PeriodId) -> Option<&[Part]> {
+        self.parts.get(&lane)?.get(period.0).map(Vec::as_slice)
+    }
+
+    /// Every split lane with its parts per period.
+    pub fn split_lanes(&self) -> impl Iterator<Item = (&LaneId, &Vec<Vec<Part>>)> {
+        self.parts.iter()
+    }
+
+    /// The flow column of `lane` in `period`, when the LP has one (an
+    /// unsplit lane).
     pub fn get(&self, lane: LaneId, period: PeriodId) -> Option<Col> {
-        (period.0 < self.periods)
-            .then(|| self.cols.get(lane.0 * self.periods + period.0).copied())
-            .flatten()
+        if self.parts.contains_key(&lane) || period.0 >= self.periods {
+            return None;
+        }
+        self.cols.get(lane.0 * self.periods + period.0).copied()
     }
 }
 
@@ -40,34 +73,86 @@ pub fn tariff(model: &Model, lane: &Lane, t: PeriodId) -> f64 {
 }
 
 /// Flow per lane and period, `0 <= q <= lane capacity`, at transport cost
-/// plus stacked tariffs.
-pub(super) fn add_columns(lp: &mut Lp, model: &Model, network: &Network) -> FlowIndex {
+/// plus stacked tariffs; a split lane's parts at the same cost, within its
+/// capacity together.
+pub(super) fn add_columns(
+    lp: &mut Lp,
+    model: &Model,
+    network: &Network,
+    layout: &Layout,
+) -> FlowIndex {
     let mut ix = FlowIndex {
         periods: model.periods.len(),
         cols: Vec::with_capacity(network.lanes().len() * model.periods.len()),
+        ..FlowIndex::default()
     };
     for (l, lane) in network.lanes().iter().enumerate() {
+        let lane_id = LaneId(l);
+        let split = layout.lane_is_split(network, lane_id);
         for t in model.period_ids() {
-            let lane_id = LaneId(l);
             let unit = lane.transport_cost + tariff(model, lane, t);
             let cost = model.period_weight(t) * unit;
-            let key = ColKey::Flow {
-                lane: lane_id,
-                period: t,
-            };
-            ix.cols.push(lp.column(key, lane.capacity, cost));
+            if split {
+                let parts = add_parts(lp, &mut ix, layout, network, lane_id, t, cost);
+                ix.cols.push(parts[0].col);
+                ix.parts.entry(lane_id).or_default().push(parts);
+            } else {
+                let key = ColKey::Flow {
+                    lane: lane_id,
+                    period: t,
+                };
+                ix.cols.push(lp.column(key, lane.capacity, cost));
+            }
         }
     }
     ix
 }
 
-/// Reads the flows.
+/// The parts of split lane `lane` in period `t`, one per sector group of
+/// the market it delivers to (one into a facility) and origin class it
+/// carries there ([`Layout::lane_classes`]), each at `cost`; with the lane's
+/// capacity as a row over them.
+fn add_parts(
+    lp: &mut Lp,
+    ix: &mut FlowIndex,
+    layout: &Layout,
+    network: &Network,
+    lane: LaneId,
+    period: PeriodId,
+    cost: f64,
+) -> Vec<Part> {
+    let groups = layout
+        .market_of(network, lane)
+        .map_or(1, |m| m.groups.len());
+    let mut parts = Vec::new();
+    for group in 0..groups as u8 {
+        for class in layout.lane_classes(network, lane, usize::from(group)) {
+            let key = ColKey::FlowPart {
+                lane,
+                period,
+                group,
+                class,
+            };
+            let col = lp.column(key, None, cost);
+            parts.push(Part { group, class, col });
+        }
+    }
+    if let Some(cap) = network.lane(lane).capacity {
+        let terms: Vec<(Col, f64)> = parts.iter().map(|p| (p.col, 1.0)).collect();
+        let key = RowKey::LaneCapacity { lane, period };
+        let row = lp.row(key, &terms, Sense::Le, cap);
+        ix.capacity.insert(key, row);
+    }
+    parts
+}
+
+/// Reads the flows (a split lane's: the sum of its parts).
 pub(super) fn read(ix: &FlowIndex, model: &Model, network: &Network, s: &Session, plan: &mut Plan) {
     plan.flows = (0..network.lanes().len())
         .map(|l| {
             model
                 .period_ids()
-                .map(|t| s.value(ix.col(LaneId(l), t)))
+                .map(|t| ix.cols(LaneId(l), t).iter().map(|&c| s.value(c)).sum())
                 .collect()
         })
         .collect();

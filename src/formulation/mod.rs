@@ -123,12 +123,10 @@ impl LpIndex {
                 period,
                 group,
                 class,
-            } => self.origins.lanes.get(&lane).and_then(|p| {
-                p.get(period.0)?
-                    .iter()
-                    .find(|x| x.group == group && x.class == class)
-                    .map(|x| x.col)
-            }),
+            } => (self.flows.get_parts(lane, period))?
+                .iter()
+                .find(|x| x.group == group && x.class == class)
+                .map(|x| x.col),
             ColKey::ActivityPart {
                 facility,
                 period,
@@ -194,9 +192,8 @@ impl LpIndex {
                 })
                 .map(|o| o.row)
             }
-            RowKey::FlowParts { .. } | RowKey::ActivityParts { .. } => {
-                self.origins.links.get(&key).copied()
-            }
+            RowKey::ActivityParts { .. } => self.origins.links.get(&key).copied(),
+            RowKey::LaneCapacity { .. } => self.flows.capacity.get(&key).copied(),
             RowKey::ClassBalance {
                 facility,
                 commodity,
@@ -301,9 +298,9 @@ pub fn add_block(
     // Columns, each at its cost.
     let activity = activity::add_columns(lp, model);
     let mut builds = builds::add_decisions(lp, model, opts, shared);
-    let flows = lanes::add_columns(lp, model, network);
     let layout = origins::Layout::of(model, network);
-    let mut origins = origins::add_columns(lp, layout, model, network, &activity, &flows);
+    let flows = lanes::add_columns(lp, model, network, &layout);
+    let mut origins = origins::add_columns(lp, layout, model, &activity);
     let mut balances = balances::add_disposal(lp, model, &origins.layout);
     let mut demand = demand::add_shortage(lp, model);
     // Rows.
@@ -356,7 +353,7 @@ pub fn read_plan(
     lanes::read(&ix.flows, model, network, s, &mut plan);
     balances::read(&ix.balances, model, s, &mut plan);
     demand::read(&ix.demand, model, s, &mut plan);
-    origins::read(&ix.origins, model, network, s, &mut plan);
+    origins::read(&ix.origins, &ix.flows, model, network, s, &mut plan);
     export_controls::read(&ix.caps, &ix.origins.layout, model, network, s, &mut plan);
     contracts::read(&ix.contracts, model, s, &mut plan);
     plan.costs = costs(model, network, &plan);

@@ -9,6 +9,7 @@ mod common;
 mod contracts;
 mod corpus;
 mod curves;
+mod defence;
 mod docs;
 mod errors;
 mod futures;

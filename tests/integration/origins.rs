@@ -234,3 +234,56 @@ fn a_direct_end_use_cap_stops_direct_shipments_and_an_origin_cap_follows_materia
     assert_close!(s.plan.objective, 10.0e6);
     assert_close!(price(&s, "defence"), 50_000.0);
 }
+
+/// Adding a rule never lowers the cost: every rule only removes plans.
+#[test]
+fn adding_a_rule_never_lowers_the_cost() {
+    let rules = [
+        DEFENCE_RULE,
+        HALF_RULE,
+        "id,market,sector,origin,stages,max_share\nev-clean,US,ev,feoc,separated,0\n",
+        "id,market,origin,stages,max_share\nus-fifth,all,feoc,all,0.2\n",
+        "id,market,sector,origin,max_share\nd,US,defence,feoc,0\ne,US,ev,feoc,0.9\n",
+    ];
+    for extra in ["", "cn_magnet,CN,make_magnet,1000,operating,15000\n"] {
+        let plain = solve(&model(NO_RULES, "", extra)).plan.objective;
+        for rules in rules {
+            let ruled = solve(&model(rules, "", extra)).plan.objective;
+            assert!(ruled >= plain * (1.0 - 1e-9), "{rules}: {ruled} < {plain}");
+        }
+    }
+    let tiny = crate::common::solve_tiny().plan.objective;
+    let dir = crate::common::copy_tiny();
+    std::fs::write(
+        dir.path().join("content_rules.csv"),
+        "id,market,origin,stages,max_share\nhalf,US,feoc,mined,0.5\n",
+    )
+    .unwrap();
+    let source = ModelSource::dir(dir.path().to_path_buf()).unwrap();
+    let ruled = solve(&source).plan.objective;
+    assert!(ruled >= tiny * (1.0 - 1e-9), "{ruled} < {tiny}");
+}
+
+/// The dependency report follows the layers: US defence takes only
+/// Australian oxide under the defence rule, EV only Chinese, though both
+/// come out of the same Japanese plant (a proportional mix would say a
+/// third Australian for each).
+#[test]
+fn the_dependency_report_agrees_with_the_layers() {
+    let s = solve(&model(DEFENCE_RULE, "", ""));
+    let dep = rareflow::trace::trace(&s.model, &s.network, &s.plan);
+    let code = |k: usize| s.model.countries[k].code.as_str();
+    for m in &dep.markets {
+        let separated = &m.mix[1];
+        let top = (0..separated.len() - 1)
+            .max_by(|&a, &b| separated[a].total_cmp(&separated[b]))
+            .unwrap();
+        assert_close!(separated[top], 1.0);
+        match m.sector.as_deref() {
+            Some("defence") => assert_eq!(code(top), "AU"),
+            None => assert_eq!(code(top), "CN"),
+            other => panic!("unexpected group {other:?}"),
+        }
+    }
+    assert_eq!(dep.markets.len(), 2);
+}

@@ -392,6 +392,23 @@ fn two_controls_two_tariffs() -> tempfile::TempDir {
     m
 }
 
+/// models/tiny with two content rules: at most half of US magnets mined in
+/// a FEOC country, at most a fifth of Japan's mined in Myanmar.
+fn two_content_rules() -> tempfile::TempDir {
+    let m = copy_tiny();
+    std::fs::write(
+        m.path().join("content_rules.csv"),
+        "id,market,origin,stages,max_share
+\
+         us-feoc-half,US,feoc,mined,0.5
+\
+         jp-mm-fifth,JP,MM,mined,0.2
+",
+    )
+    .unwrap();
+    m
+}
+
 /// With the rows of export_controls.csv shuffled, caps.csv and
 /// summary.json's caps came out in the file's order. Every result file must
 /// be byte-identical whatever the order of every CSV's rows.
@@ -402,6 +419,7 @@ fn results_do_not_depend_on_the_order_of_input_rows() {
     for (k, make) in [
         copy_tiny as fn() -> tempfile::TempDir,
         two_controls_two_tariffs,
+        two_content_rules,
     ]
     .into_iter()
     .enumerate()

@@ -112,8 +112,9 @@ fn check_facilities(
                             }
                         }
                         let d = disp.get(&key(f, c, t, m)).copied().unwrap_or(0.0);
-                        moved -= d;
-                        scale += d.abs();
+                        let g = down.get(&key(f, c, t, m)).copied().unwrap_or(0.0);
+                        moved += g - d;
+                        scale += d.abs() + g.abs();
                     } else {
                         let j = m & possible;
                         for &l in network.lanes_into(f, c) {

@@ -60,6 +60,9 @@ pub struct OriginRule {
 pub struct Group {
     /// The sector (`None`: every sector no rule names).
     pub sector: Option<String>,
+    /// The signature bits some rule on this group looks at (0: the group
+    /// takes material of any class alike).
+    pub relevant: u8,
 }
 
 /// How one (country, commodity) market receives its deliveries.
@@ -91,9 +94,9 @@ impl MarketLayout {
 /// The origin layers and sector groups of a model.
 #[derive(Debug, Clone, Default)]
 pub struct Layout {
-    /// One per bit, in order of first use (content rules, then controls).
+    /// One per bit, sorted by (countries, stages).
     pub signatures: Vec<Signature>,
-    /// Content rules, then export controls with scope `origin`.
+    /// Content rules, then export controls with scope `origin`, each by id.
     pub rules: Vec<OriginRule>,
     /// Bits each facility sets on everything it makes.
     pub taint: Vec<u8>,
@@ -131,37 +134,40 @@ impl Layout {
         l
     }
 
+    /// Signatures sorted by (countries, stages) and rules by (kind, id), so
+    /// that the LP does not depend on the order of the files' rows.
     fn rules_and_signatures(&mut self, model: &Model) {
-        let bit_of = |l: &mut Layout, origin: &CountrySet, stages: StageSet| -> u8 {
-            let found = l
-                .signatures
-                .iter()
-                .position(|s| s.origin.label == origin.label && s.stages == stages);
-            found.unwrap_or_else(|| {
-                l.signatures.push(Signature {
-                    origin: origin.clone(),
-                    stages,
-                });
-                l.signatures.len() - 1
-            }) as u8
-        };
+        let mut rules: Vec<(RuleSource, &CountrySet, StageSet, Limit, &str)> = Vec::new();
         for (i, r) in model.content_rules.iter().enumerate() {
-            let bit = bit_of(self, &r.origin, r.stages);
-            self.rules.push(OriginRule {
-                source: RuleSource::Content(i),
-                bit,
-                limit: Limit::Share(r.max_share),
-            });
+            let limit = Limit::Share(r.max_share);
+            rules.push((RuleSource::Content(i), &r.origin, r.stages, limit, &r.id));
         }
         for (i, ec) in model.export_controls.iter().enumerate() {
             if ec.scope == Scope::Origin {
-                let bit = bit_of(self, &ec.exporter, StageSet::ALL);
-                self.rules.push(OriginRule {
-                    source: RuleSource::Control(i),
-                    bit,
-                    limit: Limit::Tonnes(ec.cap),
-                });
+                let limit = Limit::Tonnes(ec.cap);
+                let source = RuleSource::Control(i);
+                rules.push((source, &ec.exporter, StageSet::ALL, limit, &ec.id));
             }
+        }
+        let kind = |s: RuleSource| matches!(s, RuleSource::Control(_));
+        rules.sort_by(|a, b| (kind(a.0), a.4).cmp(&(kind(b.0), b.4)));
+        let mut signatures: Vec<(&str, StageSet, &CountrySet)> = rules
+            .iter()
+            .map(|r| (r.1.label.as_str(), r.2, r.1))
+            .collect();
+        signatures.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        signatures.dedup_by(|a, b| (a.0, a.1) == (b.0, b.1));
+        self.signatures = (signatures.iter())
+            .map(|s| Signature {
+                origin: s.2.clone(),
+                stages: s.1,
+            })
+            .collect();
+        for (source, origin, stages, limit, _) in rules {
+            let bit = (signatures.iter())
+                .position(|s| (s.0, s.1) == (origin.label.as_str(), stages))
+                .unwrap_or(0) as u8;
+            self.rules.push(OriginRule { source, bit, limit });
         }
     }
 
@@ -176,6 +182,37 @@ impl Layout {
     pub fn classes(&self, f: FacilityId) -> Vec<u8> {
         let base = self.taint[f.0] & self.relevant_out[f.0];
         subsets(self.possible_in[f.0]).map(|j| j | base).collect()
+    }
+
+    /// The most tainted output class of `f`: material counted in it may go
+    /// anywhere.
+    pub fn top(&self, f: FacilityId) -> u8 {
+        self.possible_in[f.0] | (self.taint[f.0] & self.relevant_out[f.0])
+    }
+
+    /// Does the class of material on `lane` into sector group `group` of
+    /// its market (0 into a facility) matter there?
+    pub fn lane_cares(&self, network: &Network, lane: LaneId, group: usize) -> bool {
+        let l = network.lane(lane);
+        match l.to {
+            Endpoint::Facility(g) => self.is_split(g),
+            Endpoint::Market(c) => self
+                .markets
+                .get(&(c, l.commodity))
+                .is_some_and(|m| m.groups[group].relevant != 0),
+        }
+    }
+
+    /// The classes `lane` carries into group `group`: every output class of
+    /// its source where the class matters, else only the source's most
+    /// tainted class (what it counts there).
+    pub fn lane_classes(&self, network: &Network, lane: LaneId, group: usize) -> Vec<u8> {
+        let from = network.lane(lane).from;
+        if self.lane_cares(network, lane, group) {
+            self.classes(from)
+        } else {
+            vec![self.top(from)]
+        }
     }
 
     /// The input class that feeds output class `m` of `f`.
@@ -332,10 +369,21 @@ fn market_layouts(model: &Model, l: &Layout) -> BTreeMap<(CountryId, CommodityId
             .iter()
             .map(|s| Group {
                 sector: Some((*s).to_string()),
+                relevant: 0,
             })
             .collect();
         if present.iter().any(|s| !named.contains(s)) || groups.is_empty() {
-            groups.push(Group { sector: None });
+            groups.push(Group {
+                sector: None,
+                relevant: 0,
+            });
+        }
+        for g in &mut groups {
+            for r in &l.rules {
+                if l.covers(model, r, country, g.sector.as_deref(), commodity) {
+                    g.relevant |= 1 << r.bit;
+                }
+            }
         }
         out.insert((country, commodity), MarketLayout { groups, relevant });
     }

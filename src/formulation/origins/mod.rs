@@ -112,8 +112,6 @@ pub struct ClassRow {
 pub struct OriginIndex {
     /// The layout they follow.
     pub layout: Layout,
-    /// Parts of each split lane, per period.
-    pub lanes: BTreeMap<LaneId, Vec<Vec<Part>>>,
     /// Activity columns per class of each split facility, per period.
     pub activity: Vec<ClassCol>,
     /// Disposal per class at split facilities.
@@ -126,7 +124,7 @@ pub struct OriginIndex {
     pub markets: Vec<GroupRow>,
     /// Rows of content rules, per country and period.
     pub rules: Vec<GroupRow>,
-    /// Rows tying split lanes and facilities to their parts.
+    /// Rows tying split facilities' activity to their classes.
     pub links: BTreeMap<RowKey, Row>,
 }
 
@@ -140,12 +138,12 @@ impl OriginIndex {
         lane: LaneId,
         period: PeriodId,
     ) -> Vec<Part> {
-        match self.lanes.get(&lane) {
-            Some(p) => p[period.0].clone(),
+        match flows.split_parts(lane, period) {
+            Some(p) => p.to_vec(),
             None => vec![Part {
                 group: 0,
-                class: self.layout.classes(network.lane(lane).from)[0],
-                col: flows.col(lane, period),
+                class: self.layout.lane_classes(network, lane, 0)[0],
+                col: flows.cols(lane, period)[0],
             }],
         }
     }
@@ -163,7 +161,10 @@ impl OriginIndex {
     ) -> Vec<(Col, f64)> {
         let groups: Vec<bool> = match self.layout.markets.get(&(country, c)) {
             Some(m) => m.groups.iter().map(&keep).collect(),
-            None => vec![keep(&Group { sector: None })],
+            None => vec![keep(&Group {
+                sector: None,
+                relevant: 0,
+            })],
         };
         let mut terms = Vec::new();
         for &l in network.lanes_to_market(country, c) {
@@ -187,15 +188,13 @@ pub fn rule_id(model: &Model, rule: usize) -> String {
 }
 
 /// Columns of every split facility (activity, disposal and downgrades per
-/// class) and split lane (parts per group and class), each tied to its
-/// total by one row.
+/// class), its activity tied to its classes' by one row. Split lanes' parts
+/// are the flow family's ([`super::lanes`]).
 pub(super) fn add_columns(
     lp: &mut Lp,
     layout: Layout,
     model: &Model,
-    network: &Network,
     activity: &ActivityIndex,
-    flows: &FlowIndex,
 ) -> OriginIndex {
     let mut ix = OriginIndex {
         layout,
@@ -205,43 +204,6 @@ pub(super) fn add_columns(
         if ix.layout.is_split(f) {
             add_facility_columns(lp, &mut ix, model, activity, f);
         }
-    }
-    for (l, lane) in network.lanes().iter().enumerate() {
-        let lane_id = LaneId(l);
-        if !ix.layout.lane_is_split(network, lane_id) {
-            continue;
-        }
-        let classes = ix.layout.classes(lane.from);
-        let groups = ix
-            .layout
-            .market_of(network, lane_id)
-            .map_or(1, |m| m.groups.len());
-        let mut per_period = Vec::with_capacity(model.periods.len());
-        for period in model.period_ids() {
-            let mut parts = Vec::with_capacity(classes.len() * groups);
-            for group in 0..groups as u8 {
-                for &class in &classes {
-                    let key = ColKey::FlowPart {
-                        lane: lane_id,
-                        period,
-                        group,
-                        class,
-                    };
-                    let col = lp.column(key, None, 0.0);
-                    parts.push(Part { group, class, col });
-                }
-            }
-            let mut terms = vec![(flows.col(lane_id, period), 1.0)];
-            terms.extend(parts.iter().map(|p| (p.col, -1.0)));
-            let key = RowKey::FlowParts {
-                lane: lane_id,
-                period,
-            };
-            let row = lp.row(key, &terms, Sense::Eq, 0.0);
-            ix.links.insert(key, row);
-            per_period.push(parts);
-        }
-        ix.lanes.insert(lane_id, per_period);
     }
     ix
 }
@@ -284,49 +246,53 @@ fn add_facility_columns(
         ix.links.insert(key, row);
         for &(commodity, coef) in &process.terms {
             if coef > 0.0 {
+                // Disposal takes any material: from the most tainted class.
                 let cost =
                     model.period_weight(period) * model.commodities[commodity.0].disposal_cost;
-                for &class in &classes {
-                    let key = ColKey::DisposalPart {
+                let class = ix.layout.top(f);
+                let key = ColKey::DisposalPart {
+                    facility: f,
+                    commodity,
+                    period,
+                    class,
+                };
+                let col = lp.column(key, None, cost);
+                ix.disposal.push(ClassCol {
+                    facility: f,
+                    commodity,
+                    period,
+                    class,
+                    to: class,
+                    col,
+                });
+            }
+            // Material of a class may be counted in any more tainted class:
+            // inputs in the input classes, outputs in the output classes.
+            let base = if coef > 0.0 {
+                ix.layout.top(f) & !possible
+            } else {
+                0
+            };
+            for from in subsets(possible) {
+                let bits = (0..8).map(|b| 1u8 << b);
+                for bit in bits.filter(|b| possible & b != 0 && from & b == 0) {
+                    let (from, to) = (from | base, from | bit | base);
+                    let key = ColKey::Downgrade {
                         facility: f,
                         commodity,
                         period,
-                        class,
+                        from,
+                        to,
                     };
-                    let col = lp.column(key, None, cost);
-                    ix.disposal.push(ClassCol {
+                    let col = lp.column(key, None, 0.0);
+                    ix.downgrades.push(ClassCol {
                         facility: f,
                         commodity,
                         period,
-                        class,
-                        to: class,
+                        class: from,
+                        to,
                         col,
                     });
-                }
-            } else {
-                for from in subsets(possible) {
-                    for bit in (0..8)
-                        .map(|b| 1u8 << b)
-                        .filter(|b| possible & b != 0 && from & b == 0)
-                    {
-                        let to = from | bit;
-                        let key = ColKey::Downgrade {
-                            facility: f,
-                            commodity,
-                            period,
-                            from,
-                            to,
-                        };
-                        let col = lp.column(key, None, 0.0);
-                        ix.downgrades.push(ClassCol {
-                            facility: f,
-                            commodity,
-                            period,
-                            class: from,
-                            to,
-                            col,
-                        });
-                    }
                 }
             }
         }
@@ -353,6 +319,12 @@ pub(super) fn add_balance_rows(
         .iter()
         .map(|d| ((d.facility, d.commodity, d.period, d.class), d.col))
         .collect();
+    let mut down: BTreeMap<(FacilityId, CommodityId, PeriodId), Vec<ClassCol>> = BTreeMap::new();
+    for d in &ix.downgrades {
+        down.entry((d.facility, d.commodity, d.period))
+            .or_default()
+            .push(*d);
+    }
     let mut rows = Vec::new();
     for f in (0..model.facilities.len()).map(FacilityId) {
         if !ix.layout.is_split(f) {
@@ -365,36 +337,35 @@ pub(super) fn add_balance_rows(
             for period in model.period_ids() {
                 for &class in &classes {
                     let mut terms = vec![(act[&(f, period, class)], coef)];
-                    if coef > 0.0 {
-                        for &l in network.lanes_out_of(f, commodity) {
-                            let parts = ix.parts(flows, network, l, period);
-                            terms.extend(
-                                parts
-                                    .iter()
-                                    .filter(|p| p.class == class)
-                                    .map(|p| (p.col, -1.0)),
-                            );
-                        }
-                        terms.push((disp[&(f, commodity, period, class)], -1.0));
+                    // The row's class: an output class, or an input class.
+                    let own = if coef > 0.0 { class } else { class & possible };
+                    let (lanes, sign) = if coef > 0.0 {
+                        (network.lanes_out_of(f, commodity), -1.0)
                     } else {
-                        let j = class & possible;
-                        for &l in network.lanes_into(f, commodity) {
-                            let parts = ix.parts(flows, network, l, period);
-                            terms.extend(
-                                parts
-                                    .iter()
-                                    .filter(|p| p.class & possible == j)
-                                    .map(|p| (p.col, 1.0)),
-                            );
-                        }
-                        for d in ix.downgrades.iter().filter(|d| {
-                            d.facility == f && d.commodity == commodity && d.period == period
-                        }) {
-                            if d.to == j {
-                                terms.push((d.col, 1.0));
-                            } else if d.class == j {
-                                terms.push((d.col, -1.0));
+                        (network.lanes_into(f, commodity), 1.0)
+                    };
+                    for &l in lanes {
+                        let parts = ix.parts(flows, network, l, period);
+                        let mine = parts.iter().filter(|p| {
+                            if coef > 0.0 {
+                                p.class == own
+                            } else {
+                                p.class & possible == own
                             }
+                        });
+                        terms.extend(mine.map(|p| (p.col, sign)));
+                    }
+                    if let Some(&d) = disp.get(&(f, commodity, period, class)) {
+                        terms.push((d, -1.0));
+                    }
+                    for d in down
+                        .get(&(f, commodity, period))
+                        .map_or(&[][..], Vec::as_slice)
+                    {
+                        if d.to == own {
+                            terms.push((d.col, 1.0));
+                        } else if d.class == own {
+                            terms.push((d.col, -1.0));
                         }
                     }
                     let key = RowKey::ClassBalance {

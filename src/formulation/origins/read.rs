@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::{Group, Layout, OriginIndex};
+use crate::formulation::lanes::FlowIndex;
 use crate::model::{CommodityId, CountryId, Endpoint, FacilityId, Limit, Model, PeriodId};
 use crate::network::{LaneId, Network};
 use crate::plan::{ClassPart, Disposal, FlowPart, Plan, Price, RuleUse};
@@ -12,9 +13,16 @@ use crate::solver::Session;
 /// Reads every part, the disposal of split facilities, the prices of split
 /// facilities and markets (the least restricted class's, and each sector
 /// group's for its segments) and each rule's use.
-pub fn read(ix: &OriginIndex, model: &Model, network: &Network, s: &Session, plan: &mut Plan) {
+pub fn read(
+    ix: &OriginIndex,
+    flows: &FlowIndex,
+    model: &Model,
+    network: &Network,
+    s: &Session,
+    plan: &mut Plan,
+) {
     let layers = &mut plan.layers;
-    for (&lane, periods) in &ix.lanes {
+    for (&lane, periods) in flows.split_lanes() {
         for (t, parts) in periods.iter().enumerate() {
             layers.flows.extend(parts.iter().map(|p| FlowPart {
                 lane,
@@ -170,7 +178,7 @@ impl<'a> PartsView<'a> {
         match self.split.get(&(lane, t)) {
             Some(p) => p.clone(),
             None => {
-                let class = self.layout.classes(self.network.lane(lane).from)[0];
+                let class = self.layout.lane_classes(self.network, lane, 0)[0];
                 vec![(0, class, self.plan.flows[lane.0][t.0])]
             }
         }
@@ -192,7 +200,10 @@ impl<'a> PartsView<'a> {
     ) -> f64 {
         let groups: Vec<bool> = match self.layout.markets.get(&(country, c)) {
             Some(m) => m.groups.iter().map(&keep).collect(),
-            None => vec![keep(&Group { sector: None })],
+            None => vec![keep(&Group {
+                sector: None,
+                relevant: 0,
+            })],
         };
         let mut sum = 0.0;
         for &l in self.network.lanes_to_market(country, c) {
