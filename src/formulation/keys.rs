@@ -336,6 +336,21 @@ impl ColKey {
             ColKey::Build { candidate, start } => {
                 format!("build[{}@{}]", fac(candidate), period(model, start))
             }
+            ColKey::FlowPart { .. }
+            | ColKey::ActivityPart { .. }
+            | ColKey::DisposalPart { .. }
+            | ColKey::Downgrade { .. } => self.layer_label(model, network),
+            ColKey::MaxRegret => "max_regret".to_string(),
+            ColKey::CvarThreshold => "cvar_threshold".to_string(),
+            ColKey::CvarExcess { scenario } => format!("cvar_excess[{}]", scenario.0),
+        }
+    }
+
+    /// The label of a column of origin layers.
+    fn layer_label(&self, model: &Model, network: &Network) -> String {
+        let fac = |f: FacilityId| &model.facilities[f.0].id;
+        let com = |c: CommodityId| &model.commodities[c.0].id;
+        match *self {
             ColKey::FlowPart {
                 lane,
                 period: t,
@@ -388,9 +403,7 @@ impl ColKey {
                 class_label(model, from),
                 class_label(model, to)
             ),
-            ColKey::MaxRegret => "max_regret".to_string(),
-            ColKey::CvarThreshold => "cvar_threshold".to_string(),
-            ColKey::CvarExcess { scenario } => format!("cvar_excess[{}]", scenario.0),
+            _ => String::new(),
         }
     }
 }
@@ -434,6 +447,39 @@ impl RowKey {
                 model.contracts[contract].id,
                 period(model, t)
             ),
+            RowKey::LaneCapacity { .. }
+            | RowKey::ActivityParts { .. }
+            | RowKey::ClassBalance { .. }
+            | RowKey::SectorMarket { .. }
+            | RowKey::OriginRule { .. } => self.layer_label(model),
+            RowKey::OneStart { candidate } => format!("one_start[{}]", fac(candidate)),
+            RowKey::StartNotAllowed { candidate, start } => {
+                format!(
+                    "start_not_allowed[{}@{}]",
+                    fac(candidate),
+                    period(model, start)
+                )
+            }
+            RowKey::CandidateCapacity {
+                candidate,
+                period: t,
+            } => format!("capacity[{}, {}]", fac(candidate), period(model, t)),
+            RowKey::BuildBudget => "build_budget".to_string(),
+            RowKey::BuildBudgetInPeriod { period: t } => {
+                format!("build_budget[{}]", period(model, t))
+            }
+            RowKey::MinBuilds => "min_builds".to_string(),
+            RowKey::MaxBuilds => "max_builds".to_string(),
+            RowKey::RegretCut { scenario } => format!("regret[{}]", scenario.0),
+            RowKey::CvarCut { scenario } => format!("cvar[{}]", scenario.0),
+        }
+    }
+
+    /// The label of a row of origin layers and sector groups.
+    fn layer_label(&self, model: &Model) -> String {
+        let fac = |f: FacilityId| &model.facilities[f.0].id;
+        let com = |c: CommodityId| &model.commodities[c.0].id;
+        match *self {
             RowKey::LaneCapacity { lane, period: t } => {
                 format!("lane_capacity[lane {}, {}]", lane.0, period(model, t))
             }
@@ -480,26 +526,7 @@ impl RowKey {
                 model.countries[country.0].code,
                 period(model, t)
             ),
-            RowKey::OneStart { candidate } => format!("one_start[{}]", fac(candidate)),
-            RowKey::StartNotAllowed { candidate, start } => {
-                format!(
-                    "start_not_allowed[{}@{}]",
-                    fac(candidate),
-                    period(model, start)
-                )
-            }
-            RowKey::CandidateCapacity {
-                candidate,
-                period: t,
-            } => format!("capacity[{}, {}]", fac(candidate), period(model, t)),
-            RowKey::BuildBudget => "build_budget".to_string(),
-            RowKey::BuildBudgetInPeriod { period: t } => {
-                format!("build_budget[{}]", period(model, t))
-            }
-            RowKey::MinBuilds => "min_builds".to_string(),
-            RowKey::MaxBuilds => "max_builds".to_string(),
-            RowKey::RegretCut { scenario } => format!("regret[{}]", scenario.0),
-            RowKey::CvarCut { scenario } => format!("cvar[{}]", scenario.0),
+            _ => String::new(),
         }
     }
 }

@@ -118,45 +118,10 @@ impl LpIndex {
                 })
                 .map(|d| d.col)
             }
-            ColKey::FlowPart {
-                lane,
-                period,
-                group,
-                class,
-            } => (self.flows.get_parts(lane, period))?
-                .iter()
-                .find(|x| x.group == group && x.class == class)
-                .map(|x| x.col),
-            ColKey::ActivityPart {
-                facility,
-                period,
-                class,
-            } => (self.origins.activity.iter())
-                .find(|a| (a.facility, a.period, a.class) == (facility, period, class))
-                .map(|a| a.col),
-            ColKey::DisposalPart {
-                facility,
-                commodity,
-                period,
-                class,
-            } => (self.origins.disposal.iter())
-                .find(|a| {
-                    (a.facility, a.commodity, a.period, a.class)
-                        == (facility, commodity, period, class)
-                })
-                .map(|a| a.col),
-            ColKey::Downgrade {
-                facility,
-                commodity,
-                period,
-                from,
-                to,
-            } => (self.origins.downgrades.iter())
-                .find(|a| {
-                    (a.facility, a.commodity, a.period, a.class, a.to)
-                        == (facility, commodity, period, from, to)
-                })
-                .map(|a| a.col),
+            ColKey::FlowPart { .. }
+            | ColKey::ActivityPart { .. }
+            | ColKey::DisposalPart { .. }
+            | ColKey::Downgrade { .. } => self.origins.col(key, &self.flows),
             ColKey::MaxRegret | ColKey::CvarThreshold | ColKey::CvarExcess { .. } => None,
         }
     }

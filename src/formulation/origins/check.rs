@@ -50,6 +50,58 @@ fn check_lanes(model: &Model, network: &Network, plan: &Plan, view: &PartsView, 
     }
 }
 
+/// The class quantities of a plan's split facilities, netted by key:
+/// activity, disposal, and downgrades (into a class minus out of it).
+struct ClassValues {
+    activity: BTreeMap<(FacilityId, PeriodId, u8), f64>,
+    disposal: BTreeMap<(FacilityId, CommodityId, PeriodId, u8), f64>,
+    downgrades: BTreeMap<(FacilityId, CommodityId, PeriodId, u8), f64>,
+}
+
+impl ClassValues {
+    /// Netted from `plan`, with every class quantity checked non-negative.
+    fn of(model: &Model, plan: &Plan, ck: &mut Checker) -> ClassValues {
+        let mut v = ClassValues {
+            activity: BTreeMap::new(),
+            disposal: BTreeMap::new(),
+            downgrades: BTreeMap::new(),
+        };
+        let layers = &plan.layers;
+        for (what, list) in [
+            ("activity", &layers.activity),
+            ("disposal", &layers.disposal),
+            ("downgrade", &layers.downgrades),
+        ] {
+            for x in list {
+                ck.bounds(x.value, 0.0, None, || {
+                    let fac = &model.facilities[x.facility.0].id;
+                    format!("{what} by origin class at {fac}")
+                });
+            }
+        }
+        for a in &layers.activity {
+            *v.activity
+                .entry((a.facility, a.period, a.class))
+                .or_default() += a.value;
+        }
+        for d in &layers.disposal {
+            let k = (d.facility, d.commodity, d.period, d.class);
+            *v.disposal.entry(k).or_default() += d.value;
+        }
+        for d in &layers.downgrades {
+            let k = (d.facility, d.commodity, d.period, d.to);
+            *v.downgrades.entry(k).or_default() += d.value;
+            let k = (d.facility, d.commodity, d.period, d.class);
+            *v.downgrades.entry(k).or_default() -= d.value;
+        }
+        v
+    }
+
+    fn get<K: Ord>(map: &BTreeMap<K, f64>, k: K) -> f64 {
+        map.get(&k).copied().unwrap_or(0.0)
+    }
+}
+
 /// Activity by class adds up to activity, and every class of every
 /// commodity of every split facility balances.
 fn check_facilities(
@@ -60,74 +112,28 @@ fn check_facilities(
     view: &PartsView,
     ck: &mut Checker,
 ) {
-    let key = |f: FacilityId, c: CommodityId, t: PeriodId, class: u8| (f, c, t, class);
-    let mut act: BTreeMap<(FacilityId, PeriodId, u8), f64> = BTreeMap::new();
-    for a in &plan.layers.activity {
-        *act.entry((a.facility, a.period, a.class)).or_default() += a.value;
-    }
-    let disp: BTreeMap<_, f64> = (plan.layers.disposal.iter())
-        .map(|d| (key(d.facility, d.commodity, d.period, d.class), d.value))
-        .collect();
-    let mut down: BTreeMap<_, f64> = BTreeMap::new();
-    for d in &plan.layers.downgrades {
-        *down
-            .entry(key(d.facility, d.commodity, d.period, d.to))
-            .or_default() += d.value;
-        *down
-            .entry(key(d.facility, d.commodity, d.period, d.class))
-            .or_default() -= d.value;
-        ck.bounds(d.value, 0.0, None, || {
-            format!("downgrade at {}", model.facilities[d.facility.0].id)
-        });
-    }
+    let v = ClassValues::of(model, plan, ck);
     for f in (0..model.facilities.len()).map(FacilityId) {
         if !layout.is_split(f) {
             continue;
         }
         let fac = &model.facilities[f.0];
         let classes = layout.classes(f);
-        let possible = layout.possible_in[f.0];
         for t in model.period_ids() {
-            let total: f64 = classes
+            let by_class = classes
                 .iter()
-                .map(|&m| act.get(&(f, t, m)).copied().unwrap_or(0.0))
-                .sum();
+                .map(|&m| ClassValues::get(&v.activity, (f, t, m)));
+            let total: f64 = by_class.sum();
             let a = plan.activity[f.0][t.0];
             ck.check(total - a, total.abs() + a.abs(), || {
-                format!(
-                    "activity by origin class of {} in {}",
-                    fac.id,
-                    period(model, t)
-                )
+                let p = period(model, t);
+                format!("activity by origin class of {} in {p}", fac.id)
             });
             for &(c, coef) in &model.processes[fac.process.0].terms {
                 for &m in &classes {
-                    let made = coef * act.get(&(f, t, m)).copied().unwrap_or(0.0);
-                    let (mut moved, mut scale) = (0.0, made.abs());
-                    if coef > 0.0 {
-                        for &l in network.lanes_out_of(f, c) {
-                            for p in view.parts(l, t).iter().filter(|p| p.1 == m) {
-                                moved -= p.2;
-                                scale += p.2.abs();
-                            }
-                        }
-                        let d = disp.get(&key(f, c, t, m)).copied().unwrap_or(0.0);
-                        let g = down.get(&key(f, c, t, m)).copied().unwrap_or(0.0);
-                        moved += g - d;
-                        scale += d.abs() + g.abs();
-                    } else {
-                        let j = m & possible;
-                        for &l in network.lanes_into(f, c) {
-                            for p in view.parts(l, t).iter().filter(|p| p.1 & possible == j) {
-                                moved += p.2;
-                                scale += p.2.abs();
-                            }
-                        }
-                        let d = down.get(&key(f, c, t, j)).copied().unwrap_or(0.0);
-                        moved += d;
-                        scale += d.abs();
-                    }
-                    ck.check(made + moved, scale, || {
+                    let (residual, scale) =
+                        class_balance(network, layout, view, &v, (f, c, t), coef, m);
+                    ck.check(residual, scale, || {
                         format!(
                             "balance of {} material of {} at {} in {}",
                             layout.class_label(m),
@@ -140,6 +146,43 @@ fn check_facilities(
             }
         }
     }
+}
+
+/// The residual and scale of the balance of class `m` of `c` at `f` in `t`
+/// (an output class's, or the input class feeding it).
+fn class_balance(
+    network: &Network,
+    layout: &Layout,
+    view: &PartsView,
+    v: &ClassValues,
+    (f, c, t): (FacilityId, CommodityId, PeriodId),
+    coef: f64,
+    m: u8,
+) -> (f64, f64) {
+    let possible = layout.possible_in[f.0];
+    let made = coef * ClassValues::get(&v.activity, (f, t, m));
+    let (mut moved, mut scale) = (0.0, made.abs());
+    let output = coef > 0.0;
+    let own = if output { m } else { m & possible };
+    let (lanes, sign) = if output {
+        (network.lanes_out_of(f, c), -1.0)
+    } else {
+        (network.lanes_into(f, c), 1.0)
+    };
+    for &l in lanes {
+        for p in view.parts(l, t) {
+            let seen = if output { p.1 } else { p.1 & possible };
+            if seen == own {
+                moved += sign * p.2;
+                scale += p.2.abs();
+            }
+        }
+    }
+    let d = ClassValues::get(&v.disposal, (f, c, t, m));
+    let g = ClassValues::get(&v.downgrades, (f, c, t, own));
+    moved += g - d;
+    scale += d.abs() + g.abs();
+    (made + moved, scale)
 }
 
 /// Each sector group of a split market receives its segments' demand less
