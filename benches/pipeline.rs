@@ -22,12 +22,50 @@ fn models(tmp: &tempfile::TempDir) -> Vec<(String, PathBuf)> {
         ("tiny".to_string(), models.join("tiny")),
         ("global".to_string(), models.join("global")),
     ];
+    // models/global without its rules (no content rules, no end-use
+    // control): what the rules cost, side by side.
+    let dir = tmp.path().join("global-no-rules");
+    let files = without_rules(&models.join("global"));
+    let files: Vec<(&str, &String)> = files.iter().map(|(n, t)| (n.as_str(), t)).collect();
+    write_atomically(&dir, &files).unwrap();
+    out.push(("global-no-rules".to_string(), dir));
     for scale in [5, 20] {
+        let files = rareflow::synth::generate(scale, 5);
         let dir = tmp.path().join(format!("synthetic-{scale}"));
-        write_atomically(&dir, &rareflow::synth::generate(scale, 5)).unwrap();
+        write_atomically(&dir, &files).unwrap();
         out.push((format!("synthetic-{scale}"), dir));
+        // One rule: no wind demand anywhere may take material handled by
+        // the first country group at any stage.
+        let mut ruled = files;
+        let rule = "id,market,sector,origin\nno-bloc-wind,all,wind,bloc\n".to_string();
+        ruled.push(("content_rules.csv", rule));
+        let dir = tmp.path().join(format!("synthetic-{scale}-rule"));
+        write_atomically(&dir, &ruled).unwrap();
+        out.push((format!("synthetic-{scale}-rule"), dir));
     }
     out
+}
+
+/// The files of the model in `dir` without content rules and without
+/// export controls that name an end use or an origin scope.
+fn without_rules(dir: &Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if !name.ends_with(".csv") && !name.ends_with(".toml") || name == "content_rules.csv" {
+            continue;
+        }
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        if name == "export_controls.csv" {
+            text = text
+                .lines()
+                .filter(|l| !l.ends_with(",direct") && !l.ends_with(",origin"))
+                .fold(String::new(), |acc, l| acc + l + "\n");
+        }
+        files.push((name, text));
+    }
+    files
 }
 
 /// models/tiny over 10 yearly periods with `rows` demand rows, written

@@ -15,6 +15,7 @@
 //! | balances and disposal | [`balances`] | disposal | balance | disposal |
 //! | demand curves | [`demand`] | given up, shortage, beyond | market | given up, shortage, beyond |
 //! | export controls | [`export_controls`] | | cap | |
+//! | origin rules | [`origins`] | flow parts, class activity, downgrades | class balance, sector market, rule | (disposal) |
 //! | contracts | [`contracts`] | offtake shortfall | offtake | credits, offtake penalties |
 //! | builds and budgets | [`builds`] | build | one start, capacity, limits | investment, fixed |
 //! | the stochastic program | [`stochastic`] | regret, CVaR | cuts | |
