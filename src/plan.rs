@@ -186,8 +186,8 @@ pub struct Layers {
     pub activity: Vec<ClassPart>,
     /// Disposal by class at those facilities.
     pub disposal: Vec<ClassPart>,
-    /// Input material counted in a more tainted class at those facilities
-    /// (clean material may always be used as tainted).
+    /// Material (inputs and outputs) counted in a more tainted class at
+    /// those facilities (clean material may always be used as tainted).
     pub downgrades: Vec<ClassPart>,
     /// The price each demand segment of a market split by sector pays, $/t.
     pub segment_prices: std::collections::BTreeMap<usize, f64>,

@@ -32,12 +32,15 @@ pub const RECYCLED: &str = "recycled";
 
 /// The traced stage a facility performs, as an index into [`STAGES`]. A
 /// site whose outputs are no further down the chain than its inputs (using
-/// a higher magnet grade for a lower one, say) performs none.
+/// a higher magnet grade for a lower one, say) performs none. Scrap is no
+/// stage of the chain: a recycler that makes oxide of scrap separates, one
+/// that makes magnets of it makes magnets.
 pub fn facility_stage(model: &Model, f: FacilityId) -> Option<usize> {
     let process = &model.processes[model.facilities[f.0].process.0];
     let stage = |c: CommodityId| model.commodities[c.0].stage;
     let top = process.outputs().map(stage).max()?;
-    if process.inputs().map(stage).max().is_some_and(|i| i >= top) {
+    let inputs = process.inputs().map(stage).filter(|&s| s != Stage::Scrap);
+    if inputs.max().is_some_and(|i| i >= top) {
         return None;
     }
     match top {
@@ -317,7 +320,7 @@ impl<'a> Tracer<'a> {
             for d in downgraded.iter().filter(|d| !d.output && d.to == j) {
                 if let Some((m, tot)) = pools.get(&d.class) {
                     if *tot > 0.0 {
-                        add(&mut acc, m, d.value / tot);
+                        add(&mut acc, m, d.value);
                         total += d.value;
                     }
                 }
@@ -360,7 +363,7 @@ impl<'a> Tracer<'a> {
                 let from = classes.binary_search(&d.class).ok().filter(|&k| k < i);
                 if let Some((m, tot)) = from.and_then(|k| pools.get(k)) {
                     if *tot > 0.0 {
-                        add(&mut acc, m, d.value / tot);
+                        add(&mut acc, m, d.value);
                         total += d.value;
                     }
                 }

@@ -108,7 +108,7 @@ pub enum ColKey {
         /// The origin class.
         class: u8,
     },
-    /// Input material counted in a more tainted class.
+    /// Material (an input or an output) counted in a more tainted class.
     Downgrade {
         /// The facility.
         facility: FacilityId,

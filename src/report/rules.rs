@@ -42,8 +42,13 @@ pub fn rule_rows(model: &Model, network: &Network, plan: &Plan) -> Vec<RuleRow> 
         .layers
         .rules
         .iter()
-        .map(|u| {
+        .filter_map(|u| {
             let rule = &layout.rules[u.rule];
+            // Only share rules have rows here; origin-scope export controls
+            // are caps, in caps.csv.
+            let Limit::Share(max_share) = rule.limit else {
+                return None;
+            };
             let id = match rule.source {
                 crate::formulation::origins::RuleSource::Content(i) => {
                     model.content_rules[i].id.clone()
@@ -51,10 +56,6 @@ pub fn rule_rows(model: &Model, network: &Network, plan: &Plan) -> Vec<RuleRow> 
                 crate::formulation::origins::RuleSource::Control(i) => {
                     model.export_controls[i].id.clone()
                 }
-            };
-            let max_share = match rule.limit {
-                Limit::Share(s) => s,
-                Limit::Tonnes(_) => 0.0,
             };
             let row = RuleRow {
                 id,
@@ -66,7 +67,7 @@ pub fn rule_rows(model: &Model, network: &Network, plan: &Plan) -> Vec<RuleRow> 
                 received_t: u.received,
                 shadow_price: u.shadow_price,
             };
-            (u.period.0, row)
+            Some((u.period.0, row))
         })
         .collect();
     rows.sort_by(|a, b| (a.0, &a.1.id, &a.1.country).cmp(&(b.0, &b.1.id, &b.1.country)));

@@ -41,6 +41,8 @@ fn us_defence_is_served_without_feoc_material_under_the_2027_rule() {
         if m.sector.as_deref() == Some("defence") && year >= 2027 {
             defence += 1;
             for (stage, shares) in m.mix.iter().enumerate() {
+                let sum: f64 = shares.iter().sum();
+                assert!((sum - 1.0).abs() < 1e-9, "stage {stage}, {year}: {sum}");
                 for &k in &feoc {
                     assert!(shares[k] < 1e-9, "stage {stage}, {year}: {shares:?}");
                 }

@@ -287,3 +287,141 @@ fn the_dependency_report_agrees_with_the_layers() {
     }
     assert_eq!(dep.markets.len(), 2);
 }
+
+/// A two-input recipe (0.9 t of oxide and 0.1 t of Dy a magnet): Dy comes
+/// only from China, so every magnet is tainted and the clean Australian
+/// oxide is counted as tainted (a downgrade). The trace must still say what
+/// the magnets are made of: separated 90% in Australia, 10% in China, the
+/// shares adding up to 1; and defence, which may take nothing tainted, goes
+/// unserved.
+#[test]
+fn the_trace_follows_downgraded_material() {
+    let mut files = memory(model(DEFENCE_RULE, "", ""));
+    files.insert(
+        "commodities.csv".into(),
+        "id,stage,ref_value\noxide,oxide,60000\ndy,oxide,60000\nmagnet,magnet,50000\n".into(),
+    );
+    files.insert(
+        "processes.csv".into(),
+        "process,commodity,coef\nseparate,oxide,1\nsep_dy,dy,1\nmake_magnet,oxide,-0.9\n\
+         make_magnet,dy,-0.1\nmake_magnet,magnet,1\n"
+            .into(),
+    );
+    files.insert(
+        "facilities.csv".into(),
+        "id,country,process,capacity,status,variable_cost\nau_sep,AU,separate,1000,operating,10000\n\
+         cn_sep,CN,separate,1000,operating,30000\ncn_dy,CN,sep_dy,1000,operating,10000\n\
+         jp_magnet,JP,make_magnet,1000,operating,20000\n"
+            .into(),
+    );
+    let s = solve(&ModelSource::Memory(files));
+    let d = s
+        .model
+        .demand
+        .iter()
+        .position(|d| d.sector == "defence")
+        .unwrap();
+    assert_close!(s.plan.shortage[d], 100.0);
+    assert!(s.plan.layers.downgrades.iter().any(|x| x.value > 0.0));
+    let dep = rareflow::trace::trace(&s.model, &s.network, &s.plan);
+    let code = |c: &str| s.model.countries.iter().position(|x| x.code == c).unwrap();
+    let served: Vec<_> = dep.markets.iter().filter(|m| m.delivered > 0.0).collect();
+    assert_eq!(served.len(), 1);
+    let separated = &served[0].mix[1];
+    assert_close!(separated.iter().sum::<f64>(), 1.0);
+    assert_close!(separated[code("AU")], 0.9);
+    assert_close!(separated[code("CN")], 0.1);
+}
+
+/// Scrap collected and remade into oxide in China is tainted: the recycler
+/// separates there. US defence, barred from FEOC material, goes unserved,
+/// and the rule is reported even though nothing tainted could reach it.
+#[test]
+fn material_recycled_in_china_is_tainted() {
+    let mut files = memory(model(DEFENCE_RULE, "", ""));
+    files.insert(
+        "commodities.csv".into(),
+        "id,stage,ref_value\nscrap,scrap,10000\noxide,oxide,60000\nmagnet,magnet,50000\n".into(),
+    );
+    files.insert(
+        "processes.csv".into(),
+        "process,commodity,coef\ncollect,scrap,1\nrecycle,scrap,-1\nrecycle,oxide,1\n\
+         make_magnet,oxide,-1\nmake_magnet,magnet,1\n"
+            .into(),
+    );
+    files.insert(
+        "facilities.csv".into(),
+        "id,country,process,capacity,status,variable_cost\ncn_scrap,CN,collect,1000,operating,1000\n\
+         cn_rec,CN,recycle,1000,operating,5000\njp_magnet,JP,make_magnet,1000,operating,20000\n"
+            .into(),
+    );
+    let s = solve(&ModelSource::Memory(files));
+    let d = s
+        .model
+        .demand
+        .iter()
+        .position(|d| d.sector == "defence")
+        .unwrap();
+    assert_close!(s.plan.shortage[d], 100.0);
+    assert_eq!(s.plan.layers.rules.len(), 1);
+    assert_close!(s.plan.layers.rules[0].tainted, 0.0);
+}
+
+/// Verification does not take a part's class from the plan on trust: moving
+/// all the oxide to China and labelling a third of it clean on the unsplit
+/// lane from China is caught, and so is a part of a group the lane does not
+/// have.
+#[test]
+fn the_verifier_rejects_tampered_layers() {
+    use rareflow::model::{FacilityId, PeriodId};
+    use rareflow::network::LaneId;
+    use rareflow::plan::FlowPart;
+    let s = solve(&model(DEFENCE_RULE, "", ""));
+    let (m, network) = (&s.model, &s.network);
+    let fid = |id: &str| m.facilities.iter().position(|f| f.id == id).unwrap();
+    let (au, cn, jp) = (fid("au_sep"), fid("cn_sep"), fid("jp_magnet"));
+    let lane = |from: usize| {
+        let to = Endpoint::Facility(FacilityId(jp));
+        LaneId(
+            network
+                .lanes()
+                .iter()
+                .position(|l| l.from.0 == from && l.to == to)
+                .unwrap(),
+        )
+    };
+    let mut plan = s.plan.clone();
+    plan.activity[au][0] = 0.0;
+    plan.activity[cn][0] = 300.0;
+    plan.flows[lane(au).0][0] = 0.0;
+    plan.flows[lane(cn).0][0] = 300.0;
+    let part = |class, tonnes| FlowPart {
+        lane: lane(cn),
+        period: PeriodId(0),
+        group: 0,
+        class,
+        tonnes,
+    };
+    plan.layers.flows.push(part(0, 100.0));
+    plan.layers.flows.push(part(1, 200.0));
+    plan.objective = rareflow::formulation::costs(m, network, &plan).total();
+    let err = rareflow::formulation::verify(m, network, &plan).unwrap_err();
+    assert!(err.what.contains("parts on a lane no rule splits"), "{err}");
+    let mut plan = s.plan.clone();
+    let first = plan
+        .layers
+        .flows
+        .iter_mut()
+        .find(|p| p.tonnes > 0.0)
+        .unwrap();
+    first.group = 7;
+    let err = rareflow::formulation::verify(m, network, &plan).unwrap_err();
+    assert!(err.what.contains("a part of group 7"), "{err}");
+}
+
+fn memory(source: ModelSource) -> std::collections::BTreeMap<String, String> {
+    match source {
+        ModelSource::Memory(files) => files,
+        _ => unreachable!("the test models are in memory"),
+    }
+}

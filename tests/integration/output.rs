@@ -398,12 +398,9 @@ fn two_content_rules() -> tempfile::TempDir {
     let m = copy_tiny();
     std::fs::write(
         m.path().join("content_rules.csv"),
-        "id,market,origin,stages,max_share
-\
-         us-feoc-half,US,feoc,mined,0.5
-\
-         jp-mm-fifth,JP,MM,mined,0.2
-",
+        "id,market,origin,stages,max_share\n\
+         us-feoc-half,US,feoc,mined,0.5\n\
+         jp-mm-fifth,JP,MM,mined,0.2\n",
     )
     .unwrap();
     m

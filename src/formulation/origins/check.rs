@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use super::read::PartsView;
 use super::Layout;
-use crate::model::{CommodityId, CountryId, FacilityId, Limit, Model, PeriodId};
-use crate::network::Network;
+use crate::model::{CommodityId, FacilityId, Limit, Model, PeriodId};
+use crate::network::{LaneId, Network};
 use crate::plan::{Checker, Plan};
 
 /// Checks the plan's layers and rules (nothing to check without rules).
@@ -18,7 +18,7 @@ pub fn check(model: &Model, network: &Network, plan: &Plan, ck: &mut Checker) {
         return;
     }
     let view = PartsView::new(&layout, network, plan);
-    check_lanes(model, network, plan, &view, ck);
+    check_lanes(model, network, plan, &layout, &view, ck);
     check_facilities(model, network, plan, &layout, &view, ck);
     check_markets(model, plan, &layout, &view, ck);
     check_rules(model, &layout, &view, ck);
@@ -28,24 +28,59 @@ fn period(model: &Model, t: PeriodId) -> &str {
     &model.periods[t.0].label
 }
 
-/// Parts are never negative and add up to their lane's flow.
-fn check_lanes(model: &Model, network: &Network, plan: &Plan, view: &PartsView, ck: &mut Checker) {
-    for (&(l, t), parts) in view.split_lanes() {
-        let lane = network.lane(l);
-        let name = || {
-            format!(
-                "origin layers of lane {} -> {} ({}) in {}",
-                model.facilities[lane.from.0].id,
-                model.endpoint_name(lane.to),
-                model.commodities[lane.commodity.0].id,
-                period(model, t)
-            )
-        };
-        let sum: f64 = parts.iter().map(|p| p.2).sum();
-        let flow = plan.flows[l.0][t.0];
-        ck.check(sum - flow, sum.abs() + flow.abs(), name);
-        for p in parts {
-            ck.bounds(p.2, 0.0, None, name);
+/// Parts are never negative and add up to their lane's flow; the plan
+/// splits exactly the lanes the model's rules split, and each part is of a
+/// sector group and origin class its lane can carry (a class is never taken
+/// on trust: a lane from a site with one class carries that class).
+fn check_lanes(
+    model: &Model,
+    network: &Network,
+    plan: &Plan,
+    layout: &Layout,
+    view: &PartsView,
+    ck: &mut Checker,
+) {
+    for (l, lane) in network.lanes().iter().enumerate() {
+        let l = LaneId(l);
+        let split = layout.lane_is_split(network, l);
+        let groups = layout.market_of(network, l).map_or(1, |m| m.groups.len());
+        for t in model.period_ids() {
+            let name = || {
+                format!(
+                    "origin layers of lane {} -> {} ({}) in {}",
+                    model.facilities[lane.from.0].id,
+                    model.endpoint_name(lane.to),
+                    model.commodities[lane.commodity.0].id,
+                    period(model, t)
+                )
+            };
+            let flow = plan.flows[l.0][t.0];
+            let Some(parts) = view.split_parts(l, t) else {
+                if split {
+                    ck.check(flow.abs(), flow.abs(), || format!("{}: no parts", name()));
+                }
+                continue;
+            };
+            if !split {
+                ck.check(1.0, 1.0, || {
+                    format!("{}: parts on a lane no rule splits", name())
+                });
+            }
+            let sum: f64 = parts.iter().map(|p| p.2).sum();
+            ck.check(sum - flow, sum.abs() + flow.abs(), name);
+            for &(g, class, q) in parts {
+                ck.bounds(q, 0.0, None, name);
+                let carried = usize::from(g) < groups
+                    && layout
+                        .lane_classes(network, l, usize::from(g))
+                        .contains(&class);
+                if !carried {
+                    let what = layout.class_label(class);
+                    ck.check(1.0, 1.0, || {
+                        format!("{}: a part of group {g}, {what}", name())
+                    });
+                }
+            }
         }
     }
 }
@@ -230,7 +265,7 @@ fn check_rules(model: &Model, layout: &Layout, view: &PartsView, ck: &mut Checke
         let Limit::Share(share) = rule.limit else {
             continue;
         };
-        for country in (0..model.countries.len()).map(CountryId) {
+        for country in layout.covered_markets(model, rule).into_keys() {
             for t in model
                 .period_ids()
                 .filter(|&t| layout.periods(model, rule).contains(t))

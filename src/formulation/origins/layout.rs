@@ -269,6 +269,22 @@ impl Layout {
         }
     }
 
+    /// The markets, by country, with a sector group `rule` covers.
+    pub fn covered_markets(
+        &self,
+        model: &Model,
+        rule: &OriginRule,
+    ) -> BTreeMap<CountryId, Vec<CommodityId>> {
+        let mut out: BTreeMap<CountryId, Vec<CommodityId>> = BTreeMap::new();
+        for (&(country, c), m) in &self.markets {
+            let covered = |g: &Group| self.covers(model, rule, country, g.sector.as_deref(), c);
+            if m.groups.iter().any(covered) {
+                out.entry(country).or_default().push(c);
+            }
+        }
+        out
+    }
+
     /// When a rule applies.
     pub fn periods<'m>(&self, model: &'m Model, rule: &OriginRule) -> &'m PeriodSet {
         match rule.source {

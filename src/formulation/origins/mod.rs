@@ -18,9 +18,11 @@
 //! Everything is created only where the [`Layout`] says a rule can see it:
 //! bits matter only upstream of demand some rule covers, and only where
 //! tainted material can arrive. A model without rules builds exactly the
-//! LP it built before. Split lanes and facilities keep their total column
-//! (with its cost and bounds) and tie it to their parts with one row, so
-//! every other family reads them unchanged.
+//! LP it built before. Split lanes have one column per part, each at the
+//! lane's cost (their capacity, when they have one, is a row over the
+//! parts: see [`super::lanes`]); split facilities keep their activity
+//! column (with its cost and bounds) and tie it to its classes' with one
+//! row, so every other family reads them unchanged.
 //!
 //! A content rule is one row per country and period: tainted tonnes minus
 //! `max_share` × all tonnes received by the demand it covers ≤ 0 (a ban at
@@ -118,7 +120,7 @@ pub struct OriginIndex {
     pub activity: Vec<ClassCol>,
     /// Disposal per class at split facilities.
     pub disposal: Vec<ClassCol>,
-    /// Downgrades of inputs at split facilities.
+    /// Downgrades of inputs and outputs at split facilities.
     pub downgrades: Vec<ClassCol>,
     /// Balance rows per class at split facilities.
     pub balances: Vec<ClassRow>,

@@ -184,9 +184,9 @@ impl<'a> PartsView<'a> {
         }
     }
 
-    /// The split lanes and their parts.
-    pub fn split_lanes(&self) -> impl Iterator<Item = (&(LaneId, PeriodId), &Vec<PartValue>)> {
-        self.split.iter()
+    /// The parts of `lane` in `t`, when the plan splits it.
+    pub fn split_parts(&self, lane: LaneId, t: PeriodId) -> Option<&[PartValue]> {
+        self.split.get(&(lane, t)).map(Vec::as_slice)
     }
 
     /// Tonnes per year delivered to the groups of market `(country, c)` that
@@ -208,7 +208,7 @@ impl<'a> PartsView<'a> {
         let mut sum = 0.0;
         for &l in self.network.lanes_to_market(country, c) {
             for (g, class, q) in self.parts(l, t) {
-                if groups[g as usize] {
+                if groups.get(usize::from(g)).copied().unwrap_or(false) {
                     sum += coef(class) * q;
                 }
             }
@@ -233,12 +233,14 @@ impl<'a> PartsView<'a> {
         let rule = &self.layout.rules[r];
         let bit = 1u8 << rule.bit;
         let (mut tainted, mut received) = (0.0, 0.0);
-        for &(k, c) in self
-            .layout
-            .markets
-            .keys()
-            .filter(|(k, _)| country.is_none_or(|x| x == *k))
-        {
+        let markets: Vec<(CountryId, CommodityId)> = match country {
+            Some(k) => (self.layout.markets)
+                .range((k, CommodityId(0))..=(k, CommodityId(usize::MAX)))
+                .map(|(key, _)| *key)
+                .collect(),
+            None => self.layout.markets.keys().copied().collect(),
+        };
+        for (k, c) in markets {
             let covered = |g: &Group| self.layout.covers(model, rule, k, g.sector.as_deref(), c);
             tainted += self.delivered((k, c), t, covered, |class| {
                 f64::from(u8::from(class & bit != 0))

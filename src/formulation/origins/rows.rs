@@ -145,6 +145,14 @@ pub(in crate::formulation) fn add_market_rows(
         .filter(|(_, m)| m.is_split())
         .map(|(k, m)| (*k, m.clone()))
         .collect();
+    // A segment of each group (its first in any period), to name it.
+    let mut namer: BTreeMap<(CountryId, CommodityId, usize), usize> = BTreeMap::new();
+    for (d, seg) in model.demand.iter().enumerate() {
+        if let Some(m) = ix.layout.markets.get(&(seg.country, seg.commodity)) {
+            let g = m.group_of(&seg.sector);
+            namer.entry((seg.country, seg.commodity, g)).or_insert(d);
+        }
+    }
     for ((country, commodity), m) in split {
         for period in model.period_ids() {
             let segments = by_market
@@ -170,17 +178,7 @@ pub(in crate::formulation) fn add_market_rows(
                     terms.extend(demand.beyond[d].iter().map(|&c| (c, -1.0)));
                 }
                 let tonnes: f64 = mine.iter().map(|&d| model.demand[d].tonnes).sum();
-                let segment = mine
-                    .first()
-                    .copied()
-                    .or_else(|| {
-                        model.demand.iter().position(|d| {
-                            d.country == country
-                                && d.commodity == commodity
-                                && m.group_of(&d.sector) == g
-                        })
-                    })
-                    .unwrap_or(0);
+                let segment = namer.get(&(country, commodity, g)).copied().unwrap_or(0);
                 let key = RowKey::SectorMarket {
                     country,
                     commodity,
@@ -216,15 +214,13 @@ pub(in crate::formulation) fn add_rule_rows(
         let Limit::Share(share) = rule.limit else {
             continue;
         };
-        for country in (0..model.countries.len()).map(CountryId) {
-            for period in model
-                .period_ids()
-                .filter(|&t| ix.layout.periods(model, rule).contains(t))
-            {
-                let terms = rule_terms(ix, model, network, flows, rule, country, period, share);
-                if terms.is_empty() {
-                    continue;
-                }
+        let periods = ix.layout.periods(model, rule);
+        // A row wherever the rule covers demand, even one no tainted
+        // material can reach: the rule is in force there, and reported.
+        for (country, markets) in ix.layout.covered_markets(model, rule) {
+            for period in model.period_ids().filter(|&t| periods.contains(t)) {
+                let at = (country, markets.as_slice(), period);
+                let terms = rule_terms(ix, model, network, flows, rule, at, share);
                 let key = RowKey::OriginRule {
                     rule: r,
                     country,
@@ -245,24 +241,25 @@ pub(in crate::formulation) fn add_rule_rows(
     ix.rules = rows;
 }
 
-/// The terms of one rule in one country and period: every part delivered
-/// to demand the rule covers, at `1 − share` when tainted and `−share` when
-/// not (at share 0: the tainted parts).
-#[allow(clippy::too_many_arguments)]
+/// The terms of one rule in one country's `markets` and period: every part
+/// delivered to demand the rule covers, at `1 − share` when tainted and
+/// `−share` when not (at share 0: the tainted parts).
 fn rule_terms(
     ix: &OriginIndex,
     model: &Model,
     network: &Network,
     flows: &FlowIndex,
     rule: &OriginRule,
-    country: CountryId,
-    period: PeriodId,
+    (country, markets, period): (CountryId, &[CommodityId], PeriodId),
     share: f64,
 ) -> Vec<(Col, f64)> {
     let mut terms = Vec::new();
     let bit = 1u8 << rule.bit;
-    for &(k, c) in ix.layout.markets.keys().filter(|(k, _)| *k == country) {
-        let covered = |g: &Group| ix.layout.covers(model, rule, k, g.sector.as_deref(), c);
+    for &c in markets {
+        let covered = |g: &Group| {
+            ix.layout
+                .covers(model, rule, country, g.sector.as_deref(), c)
+        };
         let coef = |class: u8| {
             if class & bit != 0 {
                 1.0 - share
@@ -270,7 +267,7 @@ fn rule_terms(
                 -share
             }
         };
-        terms.extend(ix.market_terms(flows, network, (k, c), period, covered, coef));
+        terms.extend(ix.market_terms(flows, network, (country, c), period, covered, coef));
     }
     terms
 }
