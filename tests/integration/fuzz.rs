@@ -1,13 +1,16 @@
 //! A structure-aware fuzzer for the loader, on stable Rust.
 //!
-//! Each case starts from every file of models/tiny, of models/tiny with
-//! candidates, portfolios and lanes added, or of models/global (scenarios
-//! included), applies one to four mutations that know what a model looks
-//! like (a number cell set to an extreme, an id cell pointed
-//! elsewhere, a row deleted or doubled, a header renamed, a cell holding a
-//! quote or a newline, a byte flipped, a file emptied or deleted, a
-//! `model.toml` key removed or mistyped, a scenario operation aimed at
-//! nothing), then loads, checks and solves the result through the library,
+//! Each case starts from every file of models/tiny with content rules and
+//! export controls by end use added, of that model with candidates,
+//! portfolios, lanes, defence demand and an origin-scope control added, or
+//! of models/global (scenarios included), applies one to four mutations
+//! that know what a model looks like (a number cell set to an extreme, an
+//! id cell pointed elsewhere, a row deleted or doubled, a header renamed, a
+//! cell holding a quote or a newline, a byte flipped, a file emptied or
+//! deleted, a `model.toml` key removed or mistyped, a scenario operation
+//! aimed at nothing, a rule added, aimed at its own market or at a sector
+//! nobody demands, more origin signatures than the model may name), then
+//! loads, checks and solves the result through the library,
 //! in memory. Whatever the input, rareflow must not panic and must answer
 //! with a verified plan, bad data (exit 3) or missing input (exit 4), or,
 //! only when the model has no plan for a reason it cannot know before
@@ -99,15 +102,18 @@ impl Rng {
 /// The model a case starts from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Base {
+    /// models/tiny with content rules and export controls by end use (see
+    /// `add_rules`).
     Tiny,
     /// models/tiny with what it leaves out: candidates with build costs,
-    /// lead times and lifetimes, portfolios, build limits, written lanes.
+    /// lead times and lifetimes, portfolios, build limits, written lanes,
+    /// defence demand under a ban and an origin-scope control.
     TinyPlus,
     Global,
 }
 
 /// models/tiny with three candidates, two portfolios, a build budget and
-/// a cap on builds, and two written lanes.
+/// a cap on builds, two written lanes, defence demand and more rules.
 fn tiny_plus() -> Files {
     let mut files = model_files("tiny");
     let text = |files: &Files, name: &str| String::from_utf8(files[name].clone()).unwrap();
@@ -146,6 +152,50 @@ fn tiny_plus() -> Files {
     files.insert("transport.csv".into(), transport.into_bytes());
     let settings = text(&files, "model.toml") + "build_budget = 1e8\nmax_builds = 2\n";
     files.insert("model.toml".into(), settings.into_bytes());
+    add_rules(&mut files, true);
+    files
+}
+
+/// Content rules and export controls with an end use and a scope, for the
+/// tiny-based seeds. Both get a 50% FEOC share on US electric-vehicle
+/// magnets, a 2026 ban on Myanmar-mined material for Japan, and a second
+/// Chinese control narrowed to Japan's electric vehicles (`direct`);
+/// `plus` adds US defence demand in 2026, a FEOC ban on it and China's
+/// denial of its material to defence anywhere (`origin`): three origin
+/// signatures of the four a model may name.
+fn add_rules(files: &mut Files, plus: bool) {
+    let text = |files: &Files, name: &str| String::from_utf8(files[name].clone()).unwrap();
+    let mut rules = "id,market,sector,commodity,origin,stages,max_share,periods\n\
+                     us-ev-feoc,US,ev,magnet,feoc,,0.5,\n\
+                     jp-no-mm,JP,all,all,MM,mined,0,2026\n"
+        .to_string();
+    let mut controls: Vec<String> = text(files, "export_controls.csv")
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i {
+            0 => format!("{l},end_use,scope"),
+            _ if l.is_empty() || l.starts_with('#') => l.to_string(),
+            _ => format!("{l},,"),
+        })
+        .collect();
+    controls.push("cn-magnets-jp-ev,CN,magnet,JP,150,2026,ev,direct".into());
+    if plus {
+        rules.push_str("us-defence,US,defence,magnet,feoc,all,0,\n");
+        controls.push("cn-military,CN,magnet,all,0,,defence,origin".into());
+        let demand = text(files, "demand.csv") + "US,defence,magnet,2026,50,\n";
+        files.insert("demand.csv".into(), demand.into_bytes());
+    }
+    files.insert("content_rules.csv".into(), rules.into_bytes());
+    files.insert(
+        "export_controls.csv".into(),
+        (controls.join("\n") + "\n").into_bytes(),
+    );
+}
+
+/// models/tiny with its rules (see [`add_rules`]).
+fn tiny() -> Files {
+    let mut files = model_files("tiny");
+    add_rules(&mut files, false);
     files
 }
 
@@ -154,7 +204,7 @@ fn seed_files(base: Base) -> &'static Files {
     static TINY_PLUS: OnceLock<Files> = OnceLock::new();
     static GLOBAL: OnceLock<Files> = OnceLock::new();
     match base {
-        Base::Tiny => TINY.get_or_init(|| model_files("tiny")),
+        Base::Tiny => TINY.get_or_init(tiny),
         Base::TinyPlus => TINY_PLUS.get_or_init(tiny_plus),
         Base::Global => GLOBAL.get_or_init(|| model_files("global")),
     }
@@ -590,7 +640,65 @@ const WORDS: &[&str] = &[
     "scrap",
     "Operating",
     "CANDIDATE",
+    "direct",
+    "origin",
+    "Origin",
+    "indirect",
     "",
+];
+
+/// Sectors, for the columns that name one (`sector` of `demand.csv` and
+/// `content_rules.csv`, `end_use` of `export_controls.csv`): those of the
+/// seeds, `all`, and near misses.
+const SECTORS: &[&str] = &[
+    "ev",
+    "defence",
+    "all",
+    "",
+    "wind",
+    "Defence",
+    "defense",
+    "ev defence",
+    "ALL",
+    "none",
+];
+
+/// Stage sets of `content_rules.csv`, good and bad.
+const RULE_STAGE_SETS: &[&str] = &[
+    "mined",
+    "separated",
+    "metal",
+    "magnet",
+    "all",
+    "",
+    "mined separated",
+    "metal magnet",
+    "separated metal magnet",
+    "mined all",
+    "magnet magnet",
+    "oxide",
+    "Mined",
+    "mined,metal",
+    "mining",
+    "concentrate",
+];
+
+/// Shares of `max_share`, in [0, 1] and out.
+const SHARES: &[&str] = &[
+    "0",
+    "0.1",
+    "0.5",
+    "1",
+    "1e-9",
+    "0.999999999",
+    "-0",
+    "-1e-9",
+    "1.0000001",
+    "2",
+    "nan",
+    "inf",
+    "",
+    "10%",
 ];
 
 /// Years and period sets, good and bad.
@@ -787,6 +895,9 @@ fn gentle_mutation(rng: &mut Rng, files: &Files) -> Mutation {
         return periods(rng);
     }
     if rng.one_in(6) {
+        return rule_mutation(rng, files, true);
+    }
+    if rng.one_in(6) {
         let (key, values): (&str, &[&str]) = *rng.pick(&[
             ("discount_rate", &["0", "0.5", "1", "1e-9"][..]),
             ("shortage_penalty", &["0", "1e-9", "1", "1e9"]),
@@ -837,9 +948,54 @@ fn gentle_mutation(rng: &mut Rng, files: &Files) -> Mutation {
     }
 }
 
+/// The country sets of the model: its codes, its groups, and `all`.
+fn country_sets(files: &Files) -> Vec<String> {
+    let csv = files.get("countries.csv").map(|b| Csv::parse(b));
+    let mut sets: Vec<String> = csv.iter().flat_map(|c| c.column("code")).collect();
+    for groups in csv.iter().flat_map(|c| c.column("groups")) {
+        sets.extend(groups.split_whitespace().map(str::to_string));
+    }
+    sets.push("all".into());
+    sets.sort();
+    sets.dedup();
+    sets.retain(|s| !s.is_empty());
+    sets
+}
+
+/// A value for a column of the rules (sectors, stages, shares, scopes,
+/// country sets), most of the time; `None` for other columns, and now
+/// and then for these, which then get the pools of their kind.
+fn rule_cell(rng: &mut Rng, files: &Files, file: &str, name: &str) -> Option<String> {
+    if rng.one_in(3) {
+        return None;
+    }
+    let pool: &[&str] = match (file, name) {
+        ("content_rules.csv" | "demand.csv", "sector") | ("export_controls.csv", "end_use") => {
+            SECTORS
+        }
+        ("content_rules.csv", "stages") => RULE_STAGE_SETS,
+        ("content_rules.csv", "max_share") => SHARES,
+        ("export_controls.csv", "scope") => &["direct", "origin", "", "Origin", "both"],
+        ("content_rules.csv", "market" | "origin")
+        | ("export_controls.csv", "exporter" | "destination") => {
+            let sets = country_sets(files);
+            return Some(if sets.is_empty() || rng.one_in(6) {
+                rng.pick(ODD_IDS).to_string()
+            } else {
+                rng.pick(&sets).clone()
+            });
+        }
+        _ => return None,
+    };
+    Some(rng.pick(pool).to_string())
+}
+
 /// A value for a cell of column `name` of `file`: mostly one of its own
 /// kind, sometimes any.
 fn cell_value(rng: &mut Rng, files: &Files, file: &str, name: &str) -> String {
+    if let Some(v) = rule_cell(rng, files, file, name) {
+        return v;
+    }
     let kind = if rng.one_in(5) {
         None
     } else {
@@ -973,7 +1129,7 @@ fn mutation(rng: &mut Rng, files: &Files) -> Mutation {
             Mutation::SetColumn { file, col, value }
         }
         // A cell: most mutations, as most of a model is cells.
-        10..=39 => {
+        10..=35 => {
             let file = pick_csv(rng, files);
             let (rows, cols) = shape(files, &file);
             if rows == 0 || cols == 0 {
@@ -996,6 +1152,7 @@ fn mutation(rng: &mut Rng, files: &Files) -> Mutation {
                 file,
             }
         }
+        36..=39 => rule_mutation(rng, files, false),
         40..=45 => {
             let file = pick_csv(rng, files);
             let (rows, _) = shape(files, &file);
@@ -1085,6 +1242,216 @@ fn mutation(rng: &mut Rng, files: &Files) -> Mutation {
         85..=87 => periods(rng),
         88..=96 => scenario_op(rng, files),
         _ => new_table(rng, files),
+    }
+}
+
+/// Rows appended to `file` in the order of its header (written first,
+/// from the names of the first row, when the file is absent or empty):
+/// cells the header has no column for are left out, columns no cell is
+/// given for left empty.
+fn append_rows(files: &Files, file: &str, rows: &[Vec<(&str, String)>]) -> Mutation {
+    let mut text = String::new();
+    let names = match files.get(file).filter(|b| !b.is_empty()) {
+        Some(b) => {
+            if !b.ends_with(b"\n") {
+                text.push('\n');
+            }
+            Csv::parse(b).names()
+        }
+        None => {
+            let names: Vec<String> = rows
+                .first()
+                .map(|r| r.iter().map(|(n, _)| n.to_string()).collect())
+                .unwrap_or_default();
+            text.push_str(&names.join(","));
+            text.push('\n');
+            names
+        }
+    };
+    for row in rows {
+        let cells: Vec<&str> = names
+            .iter()
+            .map(|n| row.iter().find(|(c, _)| c == n).map_or("", |(_, v)| v))
+            .collect();
+        text.push_str(&cells.join(","));
+        text.push('\n');
+    }
+    Mutation::Append {
+        file: file.into(),
+        text,
+    }
+}
+
+/// The distinct non-empty values of column `name` of `file`, and `extra`.
+fn held(files: &Files, file: &str, name: &str, extra: &[&str]) -> Vec<String> {
+    let mut values: Vec<String> = files
+        .get(file)
+        .map(|b| Csv::parse(b).column(name))
+        .unwrap_or_default();
+    values.extend(extra.iter().map(|s| s.to_string()));
+    values.sort();
+    values.dedup();
+    values.retain(|s| !s.is_empty());
+    values
+}
+
+/// A well-formed content rule: a market and another origin of the
+/// model's country sets, a sector of its demand (or `all`), stages and a
+/// share in range. It may still be refused (a fifth signature, a market
+/// and origin that are one country through a group).
+fn rule_row(rng: &mut Rng, files: &Files) -> Vec<(&'static str, String)> {
+    let sets = country_sets(files);
+    let market = rng.pick(&sets).clone();
+    let mut origin = rng.pick(&sets).clone();
+    if origin == market {
+        origin = rng.pick(&sets).clone();
+    }
+    let sectors = held(files, "demand.csv", "sector", &["all"]);
+    let commodities = held(files, "commodities.csv", "id", &["magnet", "all"]);
+    let periods = held(files, "demand.csv", "period", &[]);
+    vec![
+        ("id", format!("fuzz-rule-{}", rng.below(100))),
+        ("market", market),
+        ("sector", rng.pick(&sectors).clone()),
+        ("commodity", rng.pick(&commodities).clone()),
+        ("origin", origin),
+        ("stages", rng.pick(&RULE_STAGE_SETS[..9]).to_string()),
+        ("max_share", rng.pick(&SHARES[..6]).to_string()),
+        (
+            "periods",
+            if periods.is_empty() || rng.one_in(2) {
+                String::new()
+            } else {
+                rng.pick(&periods).clone()
+            },
+        ),
+    ]
+}
+
+/// A well-formed export control with an end use and a scope.
+fn control_row(rng: &mut Rng, files: &Files) -> Vec<(&'static str, String)> {
+    let sets = country_sets(files);
+    let sectors = held(files, "demand.csv", "sector", &["all"]);
+    let commodities = held(files, "commodities.csv", "id", &["magnet", "all"]);
+    vec![
+        ("id", format!("fuzz-control-{}", rng.below(100))),
+        ("exporter", rng.pick(&sets).clone()),
+        ("commodity", rng.pick(&commodities).clone()),
+        ("destination", rng.pick(&sets).clone()),
+        ("cap", rng.pick(&["0", "10", "100", "1e12"]).to_string()),
+        ("periods", String::new()),
+        ("end_use", rng.pick(&sectors).clone()),
+        ("scope", rng.pick(&["direct", "origin", ""]).to_string()),
+    ]
+}
+
+/// A demand row, of a sector the rules may name or not.
+fn demand_row(rng: &mut Rng, files: &Files) -> Vec<(&'static str, String)> {
+    let pick = |rng: &mut Rng, name: &str, or: &str| {
+        let values = held(files, "demand.csv", name, &[]);
+        if values.is_empty() {
+            or.to_string()
+        } else {
+            rng.pick(&values).clone()
+        }
+    };
+    vec![
+        ("country", pick(rng, "country", "US")),
+        ("sector", rng.pick(&SECTORS[..5]).to_string()),
+        ("commodity", pick(rng, "commodity", "magnet")),
+        ("period", pick(rng, "period", "2025")),
+        ("tonnes", rng.pick(&["0", "1", "50", "1e6"]).to_string()),
+    ]
+}
+
+/// A rule whose origin is its market, or an export control whose
+/// destination is its exporter: the same row's other cell copied.
+fn same_country(rng: &mut Rng, files: &Files) -> Mutation {
+    let (file, from, to) = *rng.pick(&[
+        ("content_rules.csv", "market", "origin"),
+        ("content_rules.csv", "origin", "market"),
+        ("export_controls.csv", "exporter", "destination"),
+    ]);
+    let Some(csv) = files.get(file).map(|b| Csv::parse(b)) else {
+        return append_rows(files, "content_rules.csv", &[rule_row(rng, files)]);
+    };
+    let names = csv.names();
+    let (Some(a), Some(b)) = (
+        names.iter().position(|n| n == from),
+        names.iter().position(|n| n == to),
+    ) else {
+        return append_rows(files, file, &[rule_row(rng, files)]);
+    };
+    let row = rng.below(csv.data.len().max(1));
+    let value = csv
+        .data
+        .get(row)
+        .and_then(|&i| csv.lines[i].get(a))
+        .map_or_else(String::new, |c| String::from_utf8_lossy(c).into_owned());
+    Mutation::SetCell {
+        file: file.into(),
+        row,
+        col: b,
+        value,
+    }
+}
+
+/// Two to six content rules (or origin-scope controls) of as many origin
+/// signatures: with the model's own, often more than the four allowed.
+fn signatures(rng: &mut Rng, files: &Files) -> Mutation {
+    let control = rng.one_in(3);
+    let rows: Vec<Vec<(&str, String)>> = (0..2 + rng.below(5))
+        .map(|_| {
+            let mut row = if control {
+                control_row(rng, files)
+            } else {
+                rule_row(rng, files)
+            };
+            for (name, value) in &mut row {
+                match *name {
+                    "scope" => *value = "origin".into(),
+                    "stages" => *value = rng.pick(&RULE_STAGE_SETS[..9]).to_string(),
+                    "id" => value.push_str(&format!("-{}", rng.below(1000))),
+                    _ => {}
+                }
+            }
+            row
+        })
+        .collect();
+    let file = if control {
+        "export_controls.csv"
+    } else {
+        "content_rules.csv"
+    };
+    append_rows(files, file, &rows)
+}
+
+/// A mutation aimed at the rules: a rule, an export control by end use or
+/// a demand row of some sector added; when not `gentle`, also a rule's
+/// origin set to its market, a flood of origin signatures, or a rule's
+/// cell set from the rule pools.
+fn rule_mutation(rng: &mut Rng, files: &Files, gentle: bool) -> Mutation {
+    match rng.below(if gentle { 3 } else { 6 }) {
+        0 => append_rows(files, "content_rules.csv", &[rule_row(rng, files)]),
+        1 => append_rows(files, "export_controls.csv", &[control_row(rng, files)]),
+        2 => append_rows(files, "demand.csv", &[demand_row(rng, files)]),
+        3 => same_country(rng, files),
+        4 => signatures(rng, files),
+        _ => {
+            let file = *rng.pick(&["content_rules.csv", "export_controls.csv"]);
+            let (rows, cols) = shape(files, file);
+            if rows == 0 || cols == 0 {
+                return new_table(rng, files);
+            }
+            let col = rng.below(cols);
+            let name = Csv::parse(&files[file]).names()[col].clone();
+            Mutation::SetCell {
+                file: file.into(),
+                row: rng.below(rows),
+                col,
+                value: cell_value(rng, files, file, &name),
+            }
+        }
     }
 }
 
