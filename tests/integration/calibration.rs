@@ -9,7 +9,7 @@
 //! - Magnets in China: $46/kg, the export unit value (S38, S55); the
 //!   standard-grade market clears within 10% of it.
 //! - 2025 demand given up or unserved: at most 1% of all of it, and at
-//!   most 1.5% of the magnets (the plan gives up ~1.2% of the magnets,
+//!   most 1.5% of the magnets (the plan gives up ~1.1% of the magnets,
 //!   nearly all in the US, whose supply China's US licence and Japan's
 //!   contracts cap).
 //! - US net import reliance for compounds and metals: 67% in 2025 (USGS
