@@ -296,25 +296,23 @@ fn the_dependency_report_agrees_with_the_layers() {
 /// unserved.
 #[test]
 fn the_trace_follows_downgraded_material() {
-    let mut files = memory(model(DEFENCE_RULE, "", ""));
-    files.insert(
-        "commodities.csv".into(),
-        "id,stage,ref_value\noxide,oxide,60000\ndy,oxide,60000\nmagnet,magnet,50000\n".into(),
-    );
-    files.insert(
-        "processes.csv".into(),
-        "process,commodity,coef\nseparate,oxide,1\nsep_dy,dy,1\nmake_magnet,oxide,-0.9\n\
-         make_magnet,dy,-0.1\nmake_magnet,magnet,1\n"
-            .into(),
-    );
-    files.insert(
-        "facilities.csv".into(),
-        "id,country,process,capacity,status,variable_cost\nau_sep,AU,separate,1000,operating,10000\n\
-         cn_sep,CN,separate,1000,operating,30000\ncn_dy,CN,sep_dy,1000,operating,10000\n\
-         jp_magnet,JP,make_magnet,1000,operating,20000\n"
-            .into(),
-    );
-    let s = solve(&ModelSource::Memory(files));
+    let s = solve(&defence_rule_with([
+        (
+            "commodities.csv",
+            "id,stage,ref_value\noxide,oxide,60000\ndy,oxide,60000\nmagnet,magnet,50000\n",
+        ),
+        (
+            "processes.csv",
+            "process,commodity,coef\nseparate,oxide,1\nsep_dy,dy,1\nmake_magnet,oxide,-0.9\n\
+             make_magnet,dy,-0.1\nmake_magnet,magnet,1\n",
+        ),
+        (
+            "facilities.csv",
+            "id,country,process,capacity,status,variable_cost\nau_sep,AU,separate,1000,operating,10000\n\
+             cn_sep,CN,separate,1000,operating,30000\ncn_dy,CN,sep_dy,1000,operating,10000\n\
+             jp_magnet,JP,make_magnet,1000,operating,20000\n",
+        ),
+    ]));
     let d = s
         .model
         .demand
@@ -338,24 +336,22 @@ fn the_trace_follows_downgraded_material() {
 /// and the rule is reported even though nothing tainted could reach it.
 #[test]
 fn material_recycled_in_china_is_tainted() {
-    let mut files = memory(model(DEFENCE_RULE, "", ""));
-    files.insert(
-        "commodities.csv".into(),
-        "id,stage,ref_value\nscrap,scrap,10000\noxide,oxide,60000\nmagnet,magnet,50000\n".into(),
-    );
-    files.insert(
-        "processes.csv".into(),
-        "process,commodity,coef\ncollect,scrap,1\nrecycle,scrap,-1\nrecycle,oxide,1\n\
-         make_magnet,oxide,-1\nmake_magnet,magnet,1\n"
-            .into(),
-    );
-    files.insert(
-        "facilities.csv".into(),
-        "id,country,process,capacity,status,variable_cost\ncn_scrap,CN,collect,1000,operating,1000\n\
-         cn_rec,CN,recycle,1000,operating,5000\njp_magnet,JP,make_magnet,1000,operating,20000\n"
-            .into(),
-    );
-    let s = solve(&ModelSource::Memory(files));
+    let s = solve(&defence_rule_with([
+        (
+            "commodities.csv",
+            "id,stage,ref_value\nscrap,scrap,10000\noxide,oxide,60000\nmagnet,magnet,50000\n",
+        ),
+        (
+            "processes.csv",
+            "process,commodity,coef\ncollect,scrap,1\nrecycle,scrap,-1\nrecycle,oxide,1\n\
+             make_magnet,oxide,-1\nmake_magnet,magnet,1\n",
+        ),
+        (
+            "facilities.csv",
+            "id,country,process,capacity,status,variable_cost\ncn_scrap,CN,collect,1000,operating,1000\n\
+             cn_rec,CN,recycle,1000,operating,5000\njp_magnet,JP,make_magnet,1000,operating,20000\n",
+        ),
+    ]));
     let d = s
         .model
         .demand
@@ -419,9 +415,26 @@ fn the_verifier_rejects_tampered_layers() {
     assert!(err.what.contains("a part of group 7"), "{err}");
 }
 
-fn memory(source: ModelSource) -> std::collections::BTreeMap<String, String> {
-    match source {
-        ModelSource::Memory(files) => files,
-        _ => unreachable!("the test models are in memory"),
+/// The model under the defence rule, with `files` in place of its own.
+fn defence_rule_with<const N: usize>(files: [(&str, &str); N]) -> ModelSource {
+    let ModelSource::Memory(mut all) = model(DEFENCE_RULE, "", "") else {
+        unreachable!("the test models are in memory")
+    };
+    for (name, text) in files {
+        all.insert(name.to_string(), text.to_string());
     }
+    ModelSource::Memory(all)
+}
+
+/// A model without rules builds the LP it built before rules existed:
+/// models/tiny keeps its 44 columns, 26 rows and 68 non-zeros (README's
+/// performance table, measured before this feature; `tiny.rs` checks its
+/// hand-solved optimum), and its plan has no layers.
+#[test]
+fn a_model_without_rules_builds_the_same_lp() {
+    let s = crate::common::solve_tiny();
+    let size = (s.size.columns, s.size.rows, s.size.nonzeros);
+    assert_eq!(size, (44, 26, 68));
+    let layers = &s.plan.layers;
+    assert!(layers.flows.is_empty() && layers.activity.is_empty() && layers.rules.is_empty());
 }
