@@ -308,7 +308,7 @@ impl<'a> Tracer<'a> {
             for c in model.processes[fac.process.0].inputs() {
                 for l in network.lanes_into(f, c) {
                     let from = network.lane(*l).from;
-                    for (_, class, q) in self.view.parts(*l, t) {
+                    for &(_, class, q) in self.view.parts(*l, t).iter() {
                         if q > 0.0 && class & possible == j {
                             add(&mut acc, self.part_mix(mix, from, class), q);
                             total += q;
@@ -409,7 +409,7 @@ impl<'a> Tracer<'a> {
                 let mut total = 0.0;
                 for l in network.lanes_to_market(country, c) {
                     let from = network.lane(*l).from;
-                    for (group, class, q) in self.view.parts(*l, t) {
+                    for &(group, class, q) in self.view.parts(*l, t).iter() {
                         if q > 0.0 && usize::from(group) == g {
                             add(&mut acc, self.part_mix(mix, from, class), q);
                             total += q;

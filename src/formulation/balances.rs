@@ -109,10 +109,10 @@ pub(super) fn add_rows(
                 let mut terms = Vec::with_capacity(2 + into.len() + out.len());
                 terms.push((activity.col(facility, period), coef));
                 for &l in into {
-                    terms.extend(flows.cols(l, period).into_iter().map(|c| (c, 1.0)));
+                    terms.extend(flows.cols(l, period).iter().map(|&c| (c, 1.0)));
                 }
                 for &l in out {
-                    terms.extend(flows.cols(l, period).into_iter().map(|c| (c, -1.0)));
+                    terms.extend(flows.cols(l, period).iter().map(|&c| (c, -1.0)));
                 }
                 let key = (facility, commodity, period);
                 if let Some(d) = disposal.next_if(|d| (d.facility, d.commodity, d.period) == key) {

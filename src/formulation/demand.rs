@@ -113,7 +113,7 @@ pub(super) fn add_market_rows(
                 .lanes_to_market(country, commodity)
                 .iter()
                 .flat_map(|&l| flows.cols(l, period))
-                .map(|c| (c, 1.0))
+                .map(|&c| (c, 1.0))
                 .collect();
             for &d in segments {
                 terms.extend(ix.given_up[d].iter().map(|&c| (c, 1.0)));

@@ -63,7 +63,7 @@ pub(super) fn add_rows(
                 lanes[control]
                     .iter()
                     .flat_map(|&l| flows.cols(l, period))
-                    .map(|c| (c, 1.0))
+                    .map(|&c| (c, 1.0))
                     .collect()
             });
             let row = lp.row(

@@ -22,19 +22,25 @@ pub struct FlowIndex {
     periods: usize,
     /// The column of each lane and period (a split lane's first part).
     cols: Vec<Col>,
+    /// Whether each lane is split.
+    split: Vec<bool>,
     /// The parts of each split lane, per period.
     parts: BTreeMap<LaneId, Vec<Vec<Part>>>,
+    /// The parts' columns of each split lane, per period.
+    part_cols: BTreeMap<LaneId, Vec<Vec<Col>>>,
     /// Capacity rows of split lanes.
     pub capacity: BTreeMap<RowKey, Row>,
 }
 
 impl FlowIndex {
     /// Every column of `lane` in `period`: its flow, or its parts.
-    pub fn cols(&self, lane: LaneId, period: PeriodId) -> Vec<Col> {
-        match self.parts.get(&lane) {
-            Some(p) => p[period.0].iter().map(|p| p.col).collect(),
-            None => vec![self.cols[lane.0 * self.periods + period.0]],
+    pub fn cols(&self, lane: LaneId, period: PeriodId) -> &[Col] {
+        if self.split[lane.0] {
+            if let Some(p) = self.part_cols.get(&lane) {
+                return &p[period.0];
+            }
         }
+        std::slice::from_ref(&self.cols[lane.0 * self.periods + period.0])
     }
 
     /// The parts of `lane` in `period` when it is split.
@@ -56,7 +62,7 @@ impl FlowIndex {
     /// The flow column of `lane` in `period`, when the LP has one (an
     /// unsplit lane).
     pub fn get(&self, lane: LaneId, period: PeriodId) -> Option<Col> {
-        if self.parts.contains_key(&lane) || period.0 >= self.periods {
+        if self.split.get(lane.0).copied().unwrap_or(false) || period.0 >= self.periods {
             return None;
         }
         self.cols.get(lane.0 * self.periods + period.0).copied()
@@ -89,12 +95,15 @@ pub(super) fn add_columns(
     for (l, lane) in network.lanes().iter().enumerate() {
         let lane_id = LaneId(l);
         let split = layout.lane_is_split(network, lane_id);
+        ix.split.push(split);
         for t in model.period_ids() {
             let unit = lane.transport_cost + tariff(model, lane, t);
             let cost = model.period_weight(t) * unit;
             if split {
                 let parts = add_parts(lp, &mut ix, layout, network, lane_id, t, cost);
                 ix.cols.push(parts[0].col);
+                let cols = parts.iter().map(|p| p.col).collect();
+                ix.part_cols.entry(lane_id).or_default().push(cols);
                 ix.parts.entry(lane_id).or_default().push(parts);
             } else {
                 let key = ColKey::Flow {

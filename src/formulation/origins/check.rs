@@ -70,10 +70,8 @@ fn check_lanes(
             ck.check(sum - flow, sum.abs() + flow.abs(), name);
             for &(g, class, q) in parts {
                 ck.bounds(q, 0.0, None, name);
-                let carried = usize::from(g) < groups
-                    && layout
-                        .lane_classes(network, l, usize::from(g))
-                        .contains(&class);
+                let carried =
+                    usize::from(g) < groups && layout.carries(network, l, usize::from(g), class);
                 if !carried {
                     let what = layout.class_label(class);
                     ck.check(1.0, 1.0, || {
@@ -205,7 +203,7 @@ fn class_balance(
         (network.lanes_into(f, c), 1.0)
     };
     for &l in lanes {
-        for p in view.parts(l, t) {
+        for p in view.parts(l, t).iter() {
             let seen = if output { p.1 } else { p.1 & possible };
             if seen == own {
                 moved += sign * p.2;

@@ -236,10 +236,22 @@ impl Layout {
 
     /// Does a lane need columns per group and class?
     pub fn lane_is_split(&self, network: &Network, lane: LaneId) -> bool {
-        self.is_split(network.lane(lane).from)
-            || self
-                .market_of(network, lane)
-                .is_some_and(MarketLayout::is_split)
+        self.market_of(network, lane)
+            .is_some_and(MarketLayout::is_split)
+            || (self.lane_cares(network, lane, 0)
+                && self.possible_in[network.lane(lane).from.0] != 0)
+    }
+
+    /// Can `lane` carry material of `class` into group `group`? (The same
+    /// as [`Self::lane_classes`] holding it, without building the list.)
+    pub fn carries(&self, network: &Network, lane: LaneId, group: usize, class: u8) -> bool {
+        let from = network.lane(lane).from;
+        if self.lane_cares(network, lane, group) {
+            let possible = self.possible_in[from.0];
+            class & !possible == self.top(from) & !possible
+        } else {
+            class == self.top(from)
+        }
     }
 
     /// The rule's periods and whether it covers demand of `sector` for

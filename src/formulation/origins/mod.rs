@@ -51,6 +51,26 @@ use crate::model::{CommodityId, CountryId, FacilityId, Model, PeriodId};
 use crate::network::{LaneId, Network};
 use crate::solver::{Col, Row};
 
+/// The parts of a lane: a split lane's, or an unsplit lane's one part
+/// (without allocating).
+pub enum Parts<'a, T> {
+    /// A split lane's parts.
+    Many(&'a [T]),
+    /// An unsplit lane's one part.
+    One([T; 1]),
+}
+
+impl<T> std::ops::Deref for Parts<'_, T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        match self {
+            Parts::Many(p) => p,
+            Parts::One(p) => p,
+        }
+    }
+}
+
 /// One column of a lane: its sector group, origin class and column.
 #[derive(Debug, Clone, Copy)]
 pub struct Part {
@@ -181,20 +201,20 @@ impl OriginIndex {
 
     /// The columns of `lane` in `period`: its parts when split, else its
     /// flow column as the one part of its source's only class.
-    pub fn parts(
+    pub fn parts<'f>(
         &self,
-        flows: &FlowIndex,
+        flows: &'f FlowIndex,
         network: &Network,
         lane: LaneId,
         period: PeriodId,
-    ) -> Vec<Part> {
+    ) -> Parts<'f, Part> {
         match flows.split_parts(lane, period) {
-            Some(p) => p.to_vec(),
-            None => vec![Part {
+            Some(p) => Parts::Many(p),
+            None => Parts::One([Part {
                 group: 0,
-                class: self.layout.lane_classes(network, lane, 0)[0],
+                class: self.layout.top(network.lane(lane).from),
                 col: flows.cols(lane, period)[0],
-            }],
+            }]),
         }
     }
 
@@ -218,7 +238,7 @@ impl OriginIndex {
         };
         let mut terms = Vec::new();
         for &l in network.lanes_to_market(country, c) {
-            for p in self.parts(flows, network, l, period) {
+            for p in self.parts(flows, network, l, period).iter() {
                 let k = coef(p.class);
                 if groups[p.group as usize] && k != 0.0 {
                     terms.push((p.col, k));

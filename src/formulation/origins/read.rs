@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Group, Layout, OriginIndex};
+use super::{Group, Layout, OriginIndex, Parts};
 use crate::formulation::lanes::FlowIndex;
 use crate::model::{CommodityId, CountryId, Endpoint, FacilityId, Limit, Model, PeriodId};
 use crate::network::{LaneId, Network};
@@ -174,12 +174,12 @@ impl<'a> PartsView<'a> {
     }
 
     /// (group, class, tonnes per year) of each part of `lane` in `t`.
-    pub fn parts(&self, lane: LaneId, t: PeriodId) -> Vec<PartValue> {
+    pub fn parts(&self, lane: LaneId, t: PeriodId) -> Parts<'_, PartValue> {
         match self.split.get(&(lane, t)) {
-            Some(p) => p.clone(),
+            Some(p) => Parts::Many(p),
             None => {
-                let class = self.layout.lane_classes(self.network, lane, 0)[0];
-                vec![(0, class, self.plan.flows[lane.0][t.0])]
+                let class = self.layout.top(self.network.lane(lane).from);
+                Parts::One([(0, class, self.plan.flows[lane.0][t.0])])
             }
         }
     }
@@ -207,7 +207,7 @@ impl<'a> PartsView<'a> {
         };
         let mut sum = 0.0;
         for &l in self.network.lanes_to_market(country, c) {
-            for (g, class, q) in self.parts(l, t) {
+            for &(g, class, q) in self.parts(l, t).iter() {
                 if groups.get(usize::from(g)).copied().unwrap_or(false) {
                     sum += coef(class) * q;
                 }
