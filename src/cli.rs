@@ -52,6 +52,10 @@ pub enum Command {
     /// Write a synthetic model of any size (for benchmarks and scale tests).
     #[command(after_help = EXIT_CODES)]
     Generate(GenerateArgs),
+    /// Write the LP (or MIP) that `solve` would solve, for any other solver:
+    /// MPS or CPLEX LP, every column and row named in the model's terms.
+    #[command(after_help = EXIT_CODES)]
+    Export(ExportArgs),
 }
 
 // ---------------------------------------------------------------------------
@@ -290,6 +294,25 @@ pub struct ValidateArgs {
 pub struct ScenariosArgs {
     #[command(flatten)]
     pub model: ModelArg,
+}
+
+/// `rareflow export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    #[command(flatten)]
+    pub scenarios: ScenarioStack,
+    #[command(flatten)]
+    pub portfolio: PortfolioArg,
+    /// Build decisions as shares in [0, 1] instead of yes/no (an LP).
+    #[arg(long)]
+    pub relax: bool,
+    /// The file to write: `.mps` (MPS) or `.lp` (CPLEX LP). Its objective
+    /// includes the plan's constant costs as an offset, so its optimum is
+    /// the total cost `solve` reports.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
 }
 
 /// `rareflow generate`.

@@ -14,6 +14,7 @@
 
 pub mod compare;
 pub mod error;
+pub mod export;
 pub mod formulation;
 pub mod invest;
 pub mod io;

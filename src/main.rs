@@ -52,6 +52,7 @@ fn try_main(cli: Cli) -> Outcome {
         Command::Validate(args) => commands::validate::run(args, out),
         Command::Scenarios(args) => commands::scenarios::run(args, out),
         Command::Generate(args) => commands::generate::run(args, out),
+        Command::Export(args) => commands::export::run(args, out),
     }
 }
 

@@ -259,7 +259,7 @@ pub enum RowKey {
 
 /// An origin class in words (`clean`, `feoc@all stages`...).
 fn class_label(model: &Model, class: u8) -> String {
-    super::origins::Layout::naming(model).class_label(class)
+    super::origins::Layout::rules_of(model).class_label(class)
 }
 
 fn period(model: &Model, t: PeriodId) -> &str {

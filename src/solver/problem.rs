@@ -85,3 +85,59 @@ pub(super) fn fix_columns(
     }
     Ok(())
 }
+
+impl Problem {
+    /// Writes the problem to `path` for any other solver: MPS for a `.mps`
+    /// file, CPLEX LP for a `.lp` file (HiGHS picks the format by the
+    /// extension). Columns and rows carry `col_names` and `row_names` (one
+    /// per column and row, unique, without spaces); `offset` is the
+    /// objective's constant, so the file's optimum is the plan's cost.
+    ///
+    /// # Errors
+    /// [`SolverError`] when a name has a NUL byte, or HiGHS refuses a name,
+    /// the offset or the file.
+    pub fn write(
+        &mut self,
+        path: &std::path::Path,
+        col_names: &[String],
+        row_names: &[String],
+        offset: f64,
+    ) -> Result<(), SolverError> {
+        let c = |s: &str| {
+            std::ffi::CString::new(s).map_err(|_| SolverError(format!("a name with a NUL: {s:?}")))
+        };
+        let ptr = self.model.as_mut_ptr();
+        let refused = |what: &str| SolverError(format!("HiGHS refused {what}"));
+        for (j, name) in col_names.iter().enumerate() {
+            let name = c(name)?;
+            // SAFETY: `ptr` is the live Highs instance owned by `self.model`;
+            // `name` is a NUL-terminated string that outlives the call (HiGHS
+            // copies it); an index out of range is an error status.
+            let status = unsafe { highs_sys::Highs_passColName(ptr, j as _, name.as_ptr()) };
+            if status == highs_sys::STATUS_ERROR {
+                return Err(refused("a column name"));
+            }
+        }
+        for (i, name) in row_names.iter().enumerate() {
+            let name = c(name)?;
+            // SAFETY: as above, for a row.
+            let status = unsafe { highs_sys::Highs_passRowName(ptr, i as _, name.as_ptr()) };
+            if status == highs_sys::STATUS_ERROR {
+                return Err(refused("a row name"));
+            }
+        }
+        // SAFETY: `ptr` is live; the offset is a plain number.
+        let status = unsafe { highs_sys::Highs_changeObjectiveOffset(ptr, offset) };
+        if status == highs_sys::STATUS_ERROR {
+            return Err(refused("the objective offset"));
+        }
+        let file = c(&path.to_string_lossy())?;
+        // SAFETY: `ptr` is live and `file` a NUL-terminated path that
+        // outlives the call.
+        let status = unsafe { highs_sys::Highs_writeModel(ptr, file.as_ptr()) };
+        if status == highs_sys::STATUS_ERROR {
+            return Err(refused(&format!("to write {}", path.display())));
+        }
+        Ok(())
+    }
+}

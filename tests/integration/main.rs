@@ -12,6 +12,7 @@ mod curves;
 mod defence;
 mod docs;
 mod errors;
+mod export;
 mod futures;
 mod fuzz;
 mod global;

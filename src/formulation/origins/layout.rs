@@ -125,6 +125,14 @@ impl Layout {
         l
     }
 
+    /// The signatures and rules of `model` only: enough to name classes and
+    /// rules, in time independent of the model's size.
+    pub fn rules_of(model: &Model) -> Layout {
+        let mut l = Layout::default();
+        l.rules_and_signatures(model);
+        l
+    }
+
     /// The signatures, rules and sector groups of `model` only (no
     /// network, no layers): enough to name classes, rules and groups.
     pub fn naming(model: &Model) -> Layout {

@@ -251,7 +251,7 @@ impl OriginIndex {
 
 /// The id of rule `rule` of the model's layout, for labels.
 pub fn rule_id(model: &Model, rule: usize) -> String {
-    let l = Layout::naming(model);
+    let l = Layout::rules_of(model);
     l.rules
         .get(rule)
         .map_or_else(|| format!("#{rule}"), |r| l.rule_name(model, r))

@@ -1,0 +1,116 @@
+//! The LP of a model for any other solver (`rareflow export`): the problem
+//! `solve` would hand HiGHS, with every column and row named in the model's
+//! terms (`flow(cn_magnet_to_market.US,magnet,2026)`) and the plan's constant
+//! costs as the objective's offset, so the file's optimum is the plan's
+//! total cost.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::formulation::{self, lp::LpSize, BuildOptions};
+use crate::solver::SolveOptions;
+use crate::{apply_portfolio_limits, resolve_portfolio, Checked};
+
+/// The formats a file can be written in, by extension.
+pub const FORMATS: &[&str] = &["mps", "lp"];
+
+/// Writes the problem of `checked` (under `opts`' portfolio and
+/// relaxation) to `path`, atomically: to a file beside it, then renamed.
+/// Returns the LP's size.
+///
+/// # Errors
+/// [`Error::Usage`] for an extension other than `.mps` or `.lp`;
+/// [`Error::Write`] when the file cannot be written; the portfolio's
+/// errors.
+pub fn export(checked: Checked, opts: &SolveOptions, path: &Path) -> Result<LpSize> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase);
+    if !ext.as_deref().is_some_and(|e| FORMATS.contains(&e)) {
+        return Err(Error::Usage(format!(
+            "{}: the file must end in .mps (MPS) or .lp (CPLEX LP)",
+            path.display()
+        )));
+    }
+    let Checked {
+        mut model, network, ..
+    } = checked;
+    apply_portfolio_limits(&mut model, opts.portfolio.as_deref());
+    let builds = resolve_portfolio(&model, opts.portfolio.as_deref())?;
+    let build_opts = BuildOptions {
+        builds,
+        relax: opts.relax,
+    };
+    let f = formulation::build(&model, &network, &build_opts)?;
+    let cols = unique(f.keys.cols.iter().map(|(_, k)| k.label(&model, &network)));
+    let rows = unique(f.keys.rows.iter().map(|(_, k)| k.label(&model)));
+    let staging = staging_path(path);
+    let write_error = |reason: String| Error::Write {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let mut problem = f.problem;
+    let written = problem.write(&staging, &cols, &rows, f.constant);
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&staging);
+        return Err(write_error(e.0));
+    }
+    std::fs::rename(&staging, path).map_err(|e| {
+        let _ = std::fs::remove_file(&staging);
+        write_error(e.to_string())
+    })?;
+    Ok(f.size)
+}
+
+/// A file beside `path`, with its extension (HiGHS picks the format by it).
+fn staging_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().to_string());
+    path.with_file_name(format!(
+        ".{name}.rareflow-staging-{}.{}",
+        std::process::id(),
+        {
+            path.extension()
+                .map_or_else(String::new, |e| e.to_string_lossy().to_string())
+        }
+    ))
+}
+
+/// The characters a name may hold in both MPS and CPLEX LP files (HiGHS's
+/// list for LP files).
+const LEGAL: &str = "!\"#$%&(),.;?@_{}~";
+
+/// A label as a name other solvers read, legal in MPS and LP files:
+/// `flow[cn_magnet→market:US, magnet, 2026]` is
+/// `flow(cn_magnet_to_market.US,magnet,2026)` (brackets as parentheses,
+/// `→` as `_to_`, `:` as `.`, `+` as `&`, no spaces, any other character
+/// as `_`), made unique with a `#2`, `#3`... suffix if needed.
+fn unique(labels: impl Iterator<Item = String>) -> Vec<String> {
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    labels
+        .map(|label| {
+            let name: String = label
+                .replace('→', "_to_")
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .map(|c| match c {
+                    '[' => '(',
+                    ']' => ')',
+                    ':' => '.',
+                    '+' => '&',
+                    c if c.is_ascii_alphanumeric() || LEGAL.contains(c) => c,
+                    _ => '_',
+                })
+                .collect();
+            let n = seen.entry(name.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 {
+                name
+            } else {
+                format!("{name}#{n}")
+            }
+        })
+        .collect()
+}
