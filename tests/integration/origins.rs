@@ -190,13 +190,7 @@ fn with_no_clean_supply_defence_goes_unserved() {
     *fac = fac.replace("au_sep,AU,separate,1000", "au_sep,AU,separate,0");
     let s = solve(&ModelSource::Memory(files));
     assert_close!(s.plan.objective, 106.0e6);
-    let d = s
-        .model
-        .demand
-        .iter()
-        .position(|d| d.sector == "defence")
-        .unwrap();
-    assert_close!(s.plan.shortage[d], 100.0);
+    assert_close!(defence_unserved(&s), 100.0);
 }
 
 #[test]
@@ -313,13 +307,7 @@ fn the_trace_follows_downgraded_material() {
              jp_magnet,JP,make_magnet,1000,operating,20000\n",
         ),
     ]));
-    let d = s
-        .model
-        .demand
-        .iter()
-        .position(|d| d.sector == "defence")
-        .unwrap();
-    assert_close!(s.plan.shortage[d], 100.0);
+    assert_close!(defence_unserved(&s), 100.0);
     assert!(s.plan.layers.downgrades.iter().any(|x| x.value > 0.0));
     let dep = rareflow::trace::trace(&s.model, &s.network, &s.plan);
     let code = |c: &str| s.model.countries.iter().position(|x| x.code == c).unwrap();
@@ -352,13 +340,7 @@ fn material_recycled_in_china_is_tainted() {
              cn_rec,CN,recycle,1000,operating,5000\njp_magnet,JP,make_magnet,1000,operating,20000\n",
         ),
     ]));
-    let d = s
-        .model
-        .demand
-        .iter()
-        .position(|d| d.sector == "defence")
-        .unwrap();
-    assert_close!(s.plan.shortage[d], 100.0);
+    assert_close!(defence_unserved(&s), 100.0);
     assert_eq!(s.plan.layers.rules.len(), 1);
     assert_close!(s.plan.layers.rules[0].tainted, 0.0);
 }
@@ -413,6 +395,14 @@ fn the_verifier_rejects_tampered_layers() {
     first.group = 7;
     let err = rareflow::formulation::verify(m, network, &plan).unwrap_err();
     assert!(err.what.contains("a part of group 7"), "{err}");
+}
+
+/// US defence's unserved tonnes.
+fn defence_unserved(s: &Solution) -> f64 {
+    let d = (s.model.demand.iter())
+        .position(|d| d.sector == "defence")
+        .unwrap();
+    s.plan.shortage[d]
 }
 
 /// The model under the defence rule, with `files` in place of its own.
