@@ -52,6 +52,10 @@ pub enum Command {
     /// Write a synthetic model of any size (for benchmarks and scale tests).
     #[command(after_help = EXIT_CODES)]
     Generate(GenerateArgs),
+    /// Solve one plan per combination of parameter values (a grid), or per
+    /// point of a Latin hypercube sample, in parallel, and tabulate them.
+    #[command(after_help = EXIT_CODES)]
+    Sweep(SweepArgs),
     /// Write the LP (or MIP) that `solve` would solve, for any other solver:
     /// MPS or CPLEX LP, every column and row named in the model's terms.
     #[command(after_help = EXIT_CODES)]
@@ -294,6 +298,48 @@ pub struct ValidateArgs {
 pub struct ScenariosArgs {
     #[command(flatten)]
     pub model: ModelArg,
+}
+
+/// `rareflow sweep`.
+#[derive(Debug, Args)]
+#[command(mut_arg("format", |a| a.help(
+    "How to print the results: a table, or JSON (the parameters and one entry per case)"
+)))]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    /// A parameter and its values, PARAM=RANGE; repeat for a grid of every
+    /// combination. PARAM is cap[EXPORT_CONTROL], tariff[MEASURE_NAME],
+    /// tariff[IMPORTER<EXPORTER,GOODS] (a duty added on top of the
+    /// model's), capacity[FACILITY], online[FACILITY] or
+    /// demand[COUNTRY,SECTOR] (a factor; * for any). RANGE is FROM..TO:STEP
+    /// (both ends included), A,B,C or one value, e.g.
+    /// 'cap[cn-licence-magnets-us]=0..9000:1000', 'demand[*,ev]=x0.8..x1.2:0.1'.
+    #[arg(long = "set", value_name = "PARAM=RANGE", required = true)]
+    pub set: Vec<String>,
+    /// Instead of the grid, N cases sampled by Latin hypercube over each
+    /// parameter's range (its smallest to its largest value).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub samples: Option<u32>,
+    /// Seed of the sample (the same seed gives the same cases).
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    pub seed: u64,
+    #[command(flatten)]
+    pub scenarios: ScenarioStack,
+    #[command(flatten)]
+    pub portfolio: PortfolioArg,
+    /// Dependency column: the share of MARKET's supply made at STAGE in
+    /// SOURCE (as for `compare`).
+    #[arg(
+        long,
+        value_name = "SOURCE:MARKET:STAGE",
+        default_value = "CN:US:magnet"
+    )]
+    pub dependency: String,
+    #[command(flatten)]
+    pub solver: SolverArgs,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 /// `rareflow export`.

@@ -72,6 +72,11 @@ pub struct DependencyMeasure {
 }
 
 impl DependencyMeasure {
+    /// As written: `CN:US:magnet`.
+    pub fn label(&self) -> String {
+        format!("{}:{}:{}", self.source, self.market, STAGES[self.stage])
+    }
+
     /// Reads `SOURCE:MARKET:STAGE` and checks each word against `model`.
     ///
     /// # Errors
@@ -212,6 +217,13 @@ fn solve_cell(
         ),
         other => other.to_string(),
     })?;
+    Ok((s.plan.status.label(), measure_plan(&s, measure)))
+}
+
+/// What a solved plan measures: its cost, what went unserved and given up,
+/// the dependency market's spend and the dependency share `measure` asks
+/// for.
+pub fn measure_plan(s: &crate::Solution, measure: &DependencyMeasure) -> CellResult {
     let years = |t: usize| f64::from(s.model.periods[t].years);
     let shortage_t = s.plan.shortage_tonnes(&s.model);
     let given_up_t = s.plan.given_up_tonnes(&s.model);
@@ -248,17 +260,14 @@ fn solve_cell(
         from_source += share * t;
         total += t;
     }
-    Ok((
-        s.plan.status.label(),
-        CellResult {
-            cost: s.plan.objective,
-            shortage_t,
-            given_up_t,
-            market_spend,
-            investment: s.plan.costs.investment,
-            dependency: (total > 0.0).then(|| from_source / total),
-        },
-    ))
+    CellResult {
+        cost: s.plan.objective,
+        shortage_t,
+        given_up_t,
+        market_spend,
+        investment: s.plan.costs.investment,
+        dependency: (total > 0.0).then(|| from_source / total),
+    }
 }
 
 /// Solves every (portfolio, scenario) cell in parallel and ranks the

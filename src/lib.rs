@@ -23,6 +23,7 @@ pub mod network;
 pub mod plan;
 pub mod report;
 pub mod solver;
+pub mod sweep;
 pub mod synth;
 pub mod trace;
 pub mod validate;

@@ -53,6 +53,7 @@ fn try_main(cli: Cli) -> Outcome {
         Command::Scenarios(args) => commands::scenarios::run(args, out),
         Command::Generate(args) => commands::generate::run(args, out),
         Command::Export(args) => commands::export::run(args, out),
+        Command::Sweep(args) => commands::sweep::run(args, out),
     }
 }
 

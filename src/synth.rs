@@ -12,12 +12,12 @@
 
 use std::fmt::Write;
 
-/// splitmix64: a fixed, dependency-free sequence, so generated models never
-/// change with a library upgrade.
-struct Seq(u64);
+/// splitmix64: a fixed, dependency-free sequence, so generated models (and
+/// sampled sweeps) never change with a library upgrade.
+pub(crate) struct Seq(pub(crate) u64);
 
 impl Seq {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -25,13 +25,17 @@ impl Seq {
         z ^ (z >> 31)
     }
 
-    /// Uniform in [lo, hi), rounded to whole units.
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        let u = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
-        (lo + u * (hi - lo)).round()
+    /// Uniform in [0, 1).
+    pub(crate) fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
 
-    fn pick(&mut self, n: usize) -> usize {
+    /// Uniform in [lo, hi), rounded to whole units.
+    fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        (lo + self.unit() * (hi - lo)).round()
+    }
+
+    pub(crate) fn pick(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
 }

@@ -13,6 +13,7 @@ pub mod invest;
 pub mod scenarios;
 pub mod solve;
 pub mod stdout;
+pub mod sweep;
 pub mod validate;
 
 use stdout::note;

@@ -33,7 +33,11 @@ use crate::error::{Error, Result};
 
 /// Every file name rareflow writes into a results directory, by any
 /// command: a directory holding only these can be replaced.
-const KNOWN_FILES: &[&[&str]] = &[super::files::RESULT_FILES, super::files::COMPARISON_FILES];
+const KNOWN_FILES: &[&[&str]] = &[
+    super::files::RESULT_FILES,
+    super::files::COMPARISON_FILES,
+    crate::sweep::report::SWEEP_FILES,
+];
 
 const STAGING: &str = ".rareflow-staging-";
 const OLD: &str = ".rareflow-old-";

@@ -36,14 +36,14 @@ pub fn tonnes(v: f64) -> String {
     }
 }
 
-pub(super) fn table(header: &[&str]) -> Table {
+pub(crate) fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(ASCII_BORDERS_ONLY_CONDENSED);
     t.set_header(header.iter().copied());
     t
 }
 
-pub(super) fn right_align(t: &mut Table, from: usize) {
+pub(crate) fn right_align(t: &mut Table, from: usize) {
     let n = t.column_count();
     for i in from..n {
         if let Some(c) = t.column_mut(i) {

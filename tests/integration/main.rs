@@ -24,4 +24,5 @@ mod origins;
 mod output;
 mod properties;
 mod scenarios;
+mod sweep;
 mod tiny;

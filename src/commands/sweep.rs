@@ -1,0 +1,101 @@
+//! `rareflow sweep`: one plan per case of a grid or a sample of parameter
+//! values, in parallel. Every parameter, scenario and portfolio is checked
+//! against the model before any case is solved.
+
+use rareflow::compare::DependencyMeasure;
+use rareflow::error::{Error, Result};
+use rareflow::sweep::{self, params, report, Case};
+
+use super::stdout::{print_then_commit, Outcome, Stdout};
+use super::{out_target, print_warnings, solve_options, source, stacked_scenarios};
+use crate::cli::{Format, SweepArgs};
+
+/// The document `--format json` prints.
+#[derive(serde::Serialize)]
+struct Document<'a> {
+    parameters: Vec<&'a str>,
+    cases: &'a [Case],
+}
+
+/// Checks everything, solves the cases with a progress bar, stages
+/// `sweep.csv` (with `--out`), prints the table and then swaps the file in.
+pub fn run(args: SweepArgs, out: &mut Stdout) -> Outcome {
+    let src = source(&args.model)?;
+    if super::is_all(&args.scenarios.names) {
+        return Err(
+            Error::Usage("--scenarios all: a sweep applies its scenarios together".into()).into(),
+        );
+    }
+    let scenarios = stacked_scenarios(&src, &args.scenarios.names)?;
+    let checked = rareflow::check(&src, &scenarios)?;
+    print_warnings(&checked.warnings);
+    let model = &checked.model;
+    if let Some(p) = &args.portfolio.portfolio {
+        rareflow::resolve_portfolio(model, Some(p))?;
+    }
+    let params: Vec<params::Param> = (args.set.iter())
+        .map(|s| params::parse(s, model))
+        .collect::<Result<_>>()?;
+    let measure = DependencyMeasure::parse(&args.dependency, model)?;
+    let cases = match args.samples {
+        Some(n) => sweep::latin_hypercube(&params, n as usize, args.seed),
+        None => sweep::grid(&params),
+    };
+    if cases.len() > 100_000 {
+        return Err(Error::Usage(format!("{} cases: at most 100,000", cases.len())).into());
+    }
+    let target = out_target(args.output.out.as_deref(), &src, report::SWEEP_FILES)?;
+    let opts = solve_options(&args.solver, args.portfolio.portfolio.clone());
+    let currency = model.settings.currency.clone();
+    let solved = solve(
+        &src,
+        &scenarios,
+        &params,
+        &cases,
+        &opts,
+        &measure,
+        args.solver.threads,
+    )?;
+    let staged = match &target {
+        Some(t) => Some(t.stage(&[("sweep.csv", report::csv(&params, &solved, &measure)?)])?),
+        None => None,
+    };
+    print_then_commit(out, staged, |out| match args.output.format.format {
+        Format::Table => out.print(&report::render(&params, &solved, &measure, &currency)),
+        Format::Json => out.json(&Document {
+            parameters: params.iter().map(|p| p.label.as_str()).collect(),
+            cases: &solved,
+        }),
+    })
+}
+
+/// Solves the cases with a progress bar on stderr, `threads` at once when
+/// given (else one per core).
+fn solve(
+    src: &rareflow::io::source::ModelSource,
+    scenarios: &[String],
+    params: &[params::Param],
+    cases: &[Vec<f64>],
+    opts: &rareflow::solver::SolveOptions,
+    measure: &DependencyMeasure,
+    threads: Option<u32>,
+) -> Result<Vec<Case>> {
+    let bar = indicatif::ProgressBar::new(cases.len() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} cases solved, {elapsed}, ETA {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let run = || sweep::run(src, scenarios, params, cases, opts, measure, &|| bar.inc(1));
+    let solved = match threads {
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n as usize)
+            .build()
+            .map_err(|e| Error::Internal(format!("cannot start {n} threads: {e}")))?
+            .install(run),
+        None => run(),
+    };
+    bar.finish_and_clear();
+    solved
+}

@@ -1,0 +1,246 @@
+//! Sweeps (`rareflow sweep`): one plan per combination of parameter values
+//! (a grid), or per point of a Latin hypercube sample over their ranges,
+//! solved in parallel (rayon, one HiGHS thread per case) and each verified
+//! against its own model.
+//!
+//! Each case is the model with the scenarios given, then one more scenario
+//! that sets the case's values ([`params`]), so a case is checked like any
+//! model: a value the model refuses is a row with its status, never a
+//! crash. Every case is built and solved from scratch.
+
+pub mod params;
+pub mod report;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::compare::{measure_plan, CellResult, DependencyMeasure};
+use crate::error::{Error, Result};
+use crate::io::source::ModelSource;
+use crate::solver::SolveOptions;
+use params::{Kind, Param};
+
+/// One case: its values (one per parameter, in order) and what it gave.
+#[derive(Debug, Clone, Serialize)]
+pub struct Case {
+    /// Its number, from 1.
+    pub case: usize,
+    /// One value per parameter.
+    pub values: Vec<f64>,
+    /// The solver's status, or why the case has no plan.
+    pub status: String,
+    /// What the plan measures (none without a plan).
+    pub result: Option<CellResult>,
+}
+
+/// The cases of a grid: every combination of the parameters' values, the
+/// first parameter varying slowest.
+pub fn grid(params: &[Param]) -> Vec<Vec<f64>> {
+    let mut cases = vec![Vec::new()];
+    for p in params {
+        cases = cases
+            .into_iter()
+            .flat_map(|c| {
+                p.values.iter().map(move |&v| {
+                    let mut c = c.clone();
+                    c.push(v);
+                    c
+                })
+            })
+            .collect();
+    }
+    cases
+}
+
+/// `n` cases sampled by Latin hypercube over each parameter's range (its
+/// smallest to its largest value): each parameter's range is cut into `n`
+/// equal strata and every stratum is used once, at a uniform point within
+/// it, the strata shuffled per parameter. The same seed gives the same
+/// cases. Whole-number parameters are rounded.
+pub fn latin_hypercube(params: &[Param], n: usize, seed: u64) -> Vec<Vec<f64>> {
+    let mut seq = crate::synth::Seq(seed);
+    let mut columns = Vec::with_capacity(params.len());
+    for p in params {
+        let lo = p.values.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = p.values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let mut strata: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            strata.swap(i, seq.pick(i + 1));
+        }
+        let column: Vec<f64> = strata
+            .into_iter()
+            .map(|k| {
+                let v = lo + (hi - lo) * (k as f64 + seq.unit()) / n as f64;
+                if p.kind.integer() {
+                    v.round()
+                } else {
+                    v
+                }
+            })
+            .collect();
+        columns.push(column);
+    }
+    (0..n)
+        .map(|i| columns.iter().map(|c| c[i]).collect())
+        .collect()
+}
+
+/// Solves every case in parallel; `tick` is called as each finishes.
+///
+/// # Errors
+/// [`Error::Write`] when the cases' scenario files cannot be written.
+pub fn run(
+    source: &ModelSource,
+    scenarios: &[String],
+    params: &[Param],
+    cases: &[Vec<f64>],
+    opts: &SolveOptions,
+    measure: &DependencyMeasure,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Vec<Case>> {
+    let dir = tempfile::Builder::new()
+        .prefix("rareflow-sweep-")
+        .tempdir()
+        .map_err(|e| Error::Write {
+            path: std::env::temp_dir(),
+            reason: e.to_string(),
+        })?;
+    let opts = SolveOptions {
+        threads: 1,
+        ..opts.clone()
+    };
+    let solved = cases
+        .par_iter()
+        .enumerate()
+        .map(|(i, values)| {
+            let case = solve_case(
+                source,
+                scenarios,
+                params,
+                values,
+                dir.path(),
+                i,
+                &opts,
+                measure,
+            );
+            tick();
+            case
+        })
+        .collect();
+    Ok(solved)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn solve_case(
+    source: &ModelSource,
+    scenarios: &[String],
+    params: &[Param],
+    values: &[f64],
+    dir: &std::path::Path,
+    i: usize,
+    opts: &SolveOptions,
+    measure: &DependencyMeasure,
+) -> Case {
+    let file = dir.join(format!("case-{}.toml", i + 1));
+    let mut all = scenarios.to_vec();
+    all.push(file.to_string_lossy().to_string());
+    let solved = std::fs::write(&file, scenario(params, values, i + 1))
+        .map_err(|e| e.to_string())
+        .and_then(|()| crate::solve(source, &all, opts).map_err(|e| reason(&e)));
+    let (status, result) = match solved {
+        Ok(s) => (s.plan.status.label(), Some(measure_plan(&s, measure))),
+        Err(why) => (why, None),
+    };
+    Case {
+        case: i + 1,
+        values: values.to_vec(),
+        status,
+        result,
+    }
+}
+
+/// Why a case has no plan, in one line.
+fn reason(e: &Error) -> String {
+    match e {
+        Error::Invalid(d) => format!(
+            "bad data: {}",
+            d.iter()
+                .find(|d| d.severity == crate::error::Severity::Error)
+                .map_or(String::new(), |d| d.to_string())
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// The scenario that sets a case's values.
+fn scenario(params: &[Param], values: &[f64], case: usize) -> String {
+    use toml::{Table, Value};
+    let table = |pairs: &[(&str, Value)]| -> Value {
+        Value::Table(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    };
+    let s = |x: &str| Value::String(x.to_string());
+    let (mut set, mut scale, mut add) = (Vec::new(), Vec::new(), Vec::new());
+    for (p, &v) in params.iter().zip(values) {
+        let f = Value::Float(v);
+        let op = |file: &str, key: &str, id: &str, column: &str, value: Value| {
+            table(&[
+                ("file", s(file)),
+                ("match", table(&[(key, s(id))])),
+                ("values", table(&[(column, value)])),
+            ])
+        };
+        match &p.kind {
+            Kind::Cap(id) => set.push(op("export_controls.csv", "id", id, "cap", f)),
+            Kind::Tariff(name) => set.push(op("tariffs.csv", "name", name, "ad_valorem", f)),
+            Kind::Capacity(id) => set.push(op("facilities.csv", "id", id, "capacity", f)),
+            Kind::Online(id) => {
+                let year = Value::Integer(v as i64);
+                set.push(op("facilities.csv", "id", id, "online_year", year));
+            }
+            Kind::Duty(importer, exporter, goods) => add.push(table(&[
+                ("file", s("tariffs.csv")),
+                (
+                    "rows",
+                    Value::Array(vec![table(&[
+                        ("name", s(&format!("sweep: {}", p.label))),
+                        ("importer", s(importer)),
+                        ("exporter", s(exporter)),
+                        ("commodity", s(goods)),
+                        ("ad_valorem", f),
+                    ])]),
+                ),
+            ])),
+            Kind::Demand(country, sector) => {
+                let mut m = Vec::new();
+                if let Some(c) = country {
+                    m.push(("country", s(c)));
+                }
+                if let Some(x) = sector {
+                    m.push(("sector", s(x)));
+                }
+                let mut op = vec![
+                    ("file", s("demand.csv")),
+                    ("column", s("tonnes")),
+                    ("factor", f),
+                ];
+                if !m.is_empty() {
+                    op.push(("match", table(&m)));
+                }
+                scale.push(table(&op));
+            }
+        }
+    }
+    let mut doc = Table::new();
+    doc.insert("description".into(), s(&format!("sweep case {case}")));
+    for (key, ops) in [("set", set), ("scale", scale), ("add", add)] {
+        if !ops.is_empty() {
+            doc.insert(key.into(), Value::Array(ops));
+        }
+    }
+    toml::to_string(&doc).unwrap_or_default()
+}
