@@ -344,6 +344,7 @@ pub struct SweepArgs {
 
 /// `rareflow export`.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("file").required(true).args(["mps", "lp"])))]
 pub struct ExportArgs {
     #[command(flatten)]
     pub model: ModelArg,
@@ -354,11 +355,14 @@ pub struct ExportArgs {
     /// Build decisions as shares in [0, 1] instead of yes/no (an LP).
     #[arg(long)]
     pub relax: bool,
-    /// The file to write: `.mps` (MPS) or `.lp` (CPLEX LP). Its objective
-    /// includes the plan's constant costs as an offset, so its optimum is
-    /// the total cost `solve` reports.
+    /// Write the problem as MPS to FILE. Its objective includes the plan's
+    /// constant costs as an offset, so its optimum is the total cost
+    /// `solve` reports.
     #[arg(long, value_name = "FILE")]
-    pub out: PathBuf,
+    pub mps: Option<PathBuf>,
+    /// Write the problem as CPLEX LP to FILE (as for --mps).
+    #[arg(long, value_name = "FILE")]
+    pub lp: Option<PathBuf>,
 }
 
 /// `rareflow generate`.

@@ -11,28 +11,38 @@ use crate::formulation::{self, lp::LpSize, BuildOptions};
 use crate::solver::SolveOptions;
 use crate::{apply_portfolio_limits, resolve_portfolio, Checked};
 
-/// The formats a file can be written in, by extension.
-pub const FORMATS: &[&str] = &["mps", "lp"];
+/// The format of an exported problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// MPS (free format, as HiGHS writes it).
+    Mps,
+    /// CPLEX LP.
+    Lp,
+}
+
+impl Format {
+    /// The extension HiGHS reads the format from.
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Mps => "mps",
+            Format::Lp => "lp",
+        }
+    }
+}
 
 /// Writes the problem of `checked` (under `opts`' portfolio and
-/// relaxation) to `path`, atomically: to a file beside it, then renamed.
-/// Returns the LP's size.
+/// relaxation) to `path` in `format`, atomically: to a file beside it, then
+/// renamed. Returns the LP's size.
 ///
 /// # Errors
-/// [`Error::Usage`] for an extension other than `.mps` or `.lp`;
 /// [`Error::Write`] when the file cannot be written; the portfolio's
 /// errors.
-pub fn export(checked: Checked, opts: &SolveOptions, path: &Path) -> Result<LpSize> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_lowercase);
-    if !ext.as_deref().is_some_and(|e| FORMATS.contains(&e)) {
-        return Err(Error::Usage(format!(
-            "{}: the file must end in .mps (MPS) or .lp (CPLEX LP)",
-            path.display()
-        )));
-    }
+pub fn export(
+    checked: Checked,
+    opts: &SolveOptions,
+    path: &Path,
+    format: Format,
+) -> Result<LpSize> {
     let Checked {
         mut model, network, ..
     } = checked;
@@ -45,7 +55,7 @@ pub fn export(checked: Checked, opts: &SolveOptions, path: &Path) -> Result<LpSi
     let f = formulation::build(&model, &network, &build_opts)?;
     let cols = unique(f.keys.cols.iter().map(|(_, k)| k.label(&model, &network)));
     let rows = unique(f.keys.rows.iter().map(|(_, k)| k.label(&model)));
-    let staging = staging_path(path);
+    let staging = staging_path(path, format);
     let write_error = |reason: String| Error::Write {
         path: path.to_path_buf(),
         reason,
@@ -63,18 +73,16 @@ pub fn export(checked: Checked, opts: &SolveOptions, path: &Path) -> Result<LpSi
     Ok(f.size)
 }
 
-/// A file beside `path`, with its extension (HiGHS picks the format by it).
-fn staging_path(path: &Path) -> PathBuf {
+/// A file beside `path`, with the format's extension (HiGHS picks the
+/// format by it).
+fn staging_path(path: &Path, format: Format) -> PathBuf {
     let name = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().to_string());
+    let pid = std::process::id();
     path.with_file_name(format!(
-        ".{name}.rareflow-staging-{}.{}",
-        std::process::id(),
-        {
-            path.extension()
-                .map_or_else(String::new, |e| e.to_string_lossy().to_string())
-        }
+        ".{name}.rareflow-staging-{pid}.{}",
+        format.extension()
     ))
 }
 

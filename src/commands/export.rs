@@ -2,13 +2,14 @@
 //! other solver.
 
 use rareflow::error::Error;
+use rareflow::export::Format;
 use rareflow::solver::SolveOptions;
 
 use super::stdout::{Outcome, Stdout};
 use super::{print_warnings, source, stacked_scenarios};
 use crate::cli::ExportArgs;
 
-/// Checks the model, builds its problem and writes it to `--out`; the file
+/// Checks the model, builds its problem and writes it to `--mps` or `--lp`; the file
 /// is written whole or not at all. The model's directory is refused.
 pub fn run(args: ExportArgs, out: &mut Stdout) -> Outcome {
     let src = source(&args.model)?;
@@ -19,14 +20,19 @@ pub fn run(args: ExportArgs, out: &mut Stdout) -> Outcome {
         .into());
     }
     let scenarios = stacked_scenarios(&src, &args.scenarios.names)?;
-    if let (Some(dir), Some(parent)) = (src.path(), args.out.parent()) {
+    let (file, format) = match (&args.mps, &args.lp) {
+        (Some(f), _) => (f.clone(), Format::Mps),
+        (None, Some(f)) => (f.clone(), Format::Lp),
+        (None, None) => return Err(Error::Usage("give --mps FILE or --lp FILE".into()).into()),
+    };
+    if let (Some(dir), Some(parent)) = (src.path(), file.parent()) {
         let inside = std::fs::canonicalize(parent)
             .ok()
             .zip(std::fs::canonicalize(dir).ok())
             .is_some_and(|(p, d)| p.starts_with(d));
         if inside {
             return Err(Error::Write {
-                path: args.out.clone(),
+                path: file.clone(),
                 reason: "not inside the model's own directory".into(),
             }
             .into());
@@ -39,10 +45,10 @@ pub fn run(args: ExportArgs, out: &mut Stdout) -> Outcome {
         portfolio: args.portfolio.portfolio,
         ..SolveOptions::default()
     };
-    let size = rareflow::export::export(checked, &opts, &args.out)?;
+    let size = rareflow::export::export(checked, &opts, &file, format)?;
     out.line(format!(
         "wrote {}: {} columns ({} yes/no build decisions), {} rows, {} non-zeros",
-        args.out.display(),
+        file.display(),
         size.columns,
         size.integers,
         size.rows,

@@ -46,11 +46,9 @@ fn solved_objective(args: &[&str]) -> f64 {
 fn an_exported_problem_solves_to_the_plan_s_cost() {
     let dir = tempfile::tempdir().unwrap();
     let tiny = tiny_dir();
-    for (file, extra) in [("tiny.mps", &[][..]), ("tiny.lp", &[][..])] {
+    for (file, flag) in [("tiny.mps", "--mps"), ("tiny.lp", "--lp")] {
         let out = dir.path().join(file);
-        let mut args = vec!["export", path(&tiny), "--out", path(&out)];
-        args.extend_from_slice(extra);
-        let o = rareflow(&args);
+        let o = rareflow(&["export", path(&tiny), flag, path(&out)]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         assert!(stdout(&o).contains("44 columns"), "{}", stdout(&o));
         let want = solved_objective(&[path(&tiny)]);
@@ -64,7 +62,7 @@ fn an_exported_problem_solves_to_the_plan_s_cost() {
     }
     // models/global as an LP, with its origin layers and rules.
     let out = dir.path().join("global.mps");
-    let o = rareflow(&["export", "--portfolio", "none", "--out", path(&out)]);
+    let o = rareflow(&["export", "--portfolio", "none", "--mps", path(&out)]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let want = solved_objective(&["--portfolio", "none"]);
     let got = solve_file(&out);
@@ -76,16 +74,21 @@ fn an_exported_problem_solves_to_the_plan_s_cost() {
     assert!(text.contains("origin_rule("), "the DFARS rows are named");
 }
 
+/// The format is the flag's, whatever the file is called; a place that
+/// cannot be written is refused with nothing left behind.
 #[test]
-fn export_refuses_an_unknown_format_and_an_unwritable_place() {
+fn export_writes_the_flag_s_format_and_refuses_an_unwritable_place() {
     let dir = tempfile::tempdir().unwrap();
     let tiny = tiny_dir();
     let txt = dir.path().join("tiny.txt");
-    let o = rareflow(&["export", path(&tiny), "--out", path(&txt)]);
+    let o = rareflow(&["export", path(&tiny), "--mps", path(&txt)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(&txt).unwrap().contains("ROWS"));
+    std::fs::remove_file(&txt).unwrap();
+    let o = rareflow(&["export", path(&tiny)]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains(".mps"), "{}", stderr(&o));
     let missing = dir.path().join("no/such/dir/tiny.mps");
-    let o = rareflow(&["export", path(&tiny), "--out", path(&missing)]);
+    let o = rareflow(&["export", path(&tiny), "--mps", path(&missing)]);
     assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
     assert_eq!(
         std::fs::read_dir(dir.path()).unwrap().count(),
