@@ -56,6 +56,10 @@ pub enum Command {
     /// point of a Latin hypercube sample, in parallel, and tabulate them.
     #[command(after_help = EXIT_CODES)]
     Sweep(SweepArgs),
+    /// Join the sweep.csv files of a sharded sweep's slices into the file
+    /// the unsharded sweep writes.
+    #[command(after_help = EXIT_CODES)]
+    Merge(MergeArgs),
     /// Write the LP (or MIP) that `solve` would solve, for any other solver:
     /// MPS or CPLEX LP, every column and row named in the model's terms.
     #[command(after_help = EXIT_CODES)]
@@ -324,6 +328,10 @@ pub struct SweepArgs {
     /// Seed of the sample (the same seed gives the same cases).
     #[arg(long, value_name = "S", default_value_t = 0)]
     pub seed: u64,
+    /// Solve only slice K of N of the cases (case numbers K, K+N, K+2N...),
+    /// for a job array; `rareflow merge` joins the slices' sweep.csv files.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
     #[command(flatten)]
     pub scenarios: ScenarioStack,
     #[command(flatten)]
@@ -340,6 +348,17 @@ pub struct SweepArgs {
     pub solver: SolverArgs,
     #[command(flatten)]
     pub output: Output,
+}
+
+/// `rareflow merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The slices' result directories (each with a sweep.csv).
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// The directory to write the joined sweep.csv into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 /// `rareflow export`.

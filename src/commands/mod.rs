@@ -10,6 +10,7 @@ pub mod compare;
 pub mod export;
 pub mod generate;
 pub mod invest;
+pub mod merge;
 pub mod scenarios;
 pub mod solve;
 pub mod stdout;

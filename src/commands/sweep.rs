@@ -44,18 +44,24 @@ pub fn run(args: SweepArgs, out: &mut Stdout) -> Outcome {
     if cases.len() > 100_000 {
         return Err(Error::Usage(format!("{} cases: at most 100,000", cases.len())).into());
     }
+    let shard = args
+        .shard
+        .as_deref()
+        .map(sweep::merge::Shard::parse)
+        .transpose()?;
     let target = out_target(args.output.out.as_deref(), &src, report::SWEEP_FILES)?;
     let opts = solve_options(&args.solver, args.portfolio.portfolio.clone());
     let currency = model.settings.currency.clone();
-    let solved = solve(
-        &src,
-        &scenarios,
-        &params,
-        &cases,
-        &opts,
-        &measure,
-        args.solver.threads,
-    )?;
+    let work = sweep::Sweep {
+        source: &src,
+        scenarios: &scenarios,
+        params: &params,
+        cases: &cases,
+        opts: &opts,
+        measure: &measure,
+        shard,
+    };
+    let solved = solve(&work, args.solver.threads)?;
     let staged = match &target {
         Some(t) => Some(t.stage(&[("sweep.csv", report::csv(&params, &solved, &measure)?)])?),
         None => None,
@@ -69,25 +75,18 @@ pub fn run(args: SweepArgs, out: &mut Stdout) -> Outcome {
     })
 }
 
-/// Solves the cases with a progress bar on stderr, `threads` at once when
-/// given (else one per core).
-fn solve(
-    src: &rareflow::io::source::ModelSource,
-    scenarios: &[String],
-    params: &[params::Param],
-    cases: &[Vec<f64>],
-    opts: &rareflow::solver::SolveOptions,
-    measure: &DependencyMeasure,
-    threads: Option<u32>,
-) -> Result<Vec<Case>> {
-    let bar = indicatif::ProgressBar::new(cases.len() as u64);
+/// Solves the cases (of the shard) with a progress bar on stderr, `threads`
+/// at once when given (else one per core).
+fn solve(w: &sweep::Sweep, threads: Option<u32>) -> Result<Vec<Case>> {
+    let bar = indicatif::ProgressBar::new(w.len() as u64);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
             "{bar:40} {pos}/{len} cases solved, {elapsed}, ETA {eta}",
         )
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let run = || sweep::run(src, scenarios, params, cases, opts, measure, &|| bar.inc(1));
+    let tick = || bar.inc(1);
+    let run = || w.run(&tick);
     let solved = match threads {
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n as usize)

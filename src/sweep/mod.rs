@@ -8,6 +8,7 @@
 //! model: a value the model refuses is a row with its status, never a
 //! crash. Every case is built and solved from scratch.
 
+pub mod merge;
 pub mod params;
 pub mod report;
 
@@ -85,77 +86,93 @@ pub fn latin_hypercube(params: &[Param], n: usize, seed: u64) -> Vec<Vec<f64>> {
         .collect()
 }
 
-/// Solves every case in parallel; `tick` is called as each finishes.
-///
-/// # Errors
-/// [`Error::Write`] when the cases' scenario files cannot be written.
-pub fn run(
-    source: &ModelSource,
-    scenarios: &[String],
-    params: &[Param],
-    cases: &[Vec<f64>],
-    opts: &SolveOptions,
-    measure: &DependencyMeasure,
-    tick: &(dyn Fn() + Sync),
-) -> Result<Vec<Case>> {
-    let dir = tempfile::Builder::new()
-        .prefix("rareflow-sweep-")
-        .tempdir()
-        .map_err(|e| Error::Write {
-            path: std::env::temp_dir(),
-            reason: e.to_string(),
-        })?;
-    let opts = SolveOptions {
-        threads: 1,
-        ..opts.clone()
-    };
-    let solved = cases
-        .par_iter()
-        .enumerate()
-        .map(|(i, values)| {
-            let case = solve_case(
-                source,
-                scenarios,
-                params,
-                values,
-                dir.path(),
-                i,
-                &opts,
-                measure,
-            );
-            tick();
-            case
-        })
-        .collect();
-    Ok(solved)
+/// A sweep to solve: the model with its scenarios, the parameters, every
+/// case's values, how to solve, what to measure, and the slice to solve.
+pub struct Sweep<'a> {
+    /// The model.
+    pub source: &'a ModelSource,
+    /// Scenarios applied to every case, in order.
+    pub scenarios: &'a [String],
+    /// The parameters.
+    pub params: &'a [Param],
+    /// Every case's values, one per parameter.
+    pub cases: &'a [Vec<f64>],
+    /// How to solve (one HiGHS thread per case).
+    pub opts: &'a SolveOptions,
+    /// The dependency share to measure.
+    pub measure: &'a DependencyMeasure,
+    /// Only this slice, when given.
+    pub shard: Option<merge::Shard>,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn solve_case(
-    source: &ModelSource,
-    scenarios: &[String],
-    params: &[Param],
-    values: &[f64],
-    dir: &std::path::Path,
-    i: usize,
-    opts: &SolveOptions,
-    measure: &DependencyMeasure,
-) -> Case {
-    let file = dir.join(format!("case-{}.toml", i + 1));
-    let mut all = scenarios.to_vec();
-    all.push(file.to_string_lossy().to_string());
-    let solved = std::fs::write(&file, scenario(params, values, i + 1))
-        .map_err(|e| e.to_string())
-        .and_then(|()| crate::solve(source, &all, opts).map_err(|e| reason(&e)));
-    let (status, result) = match solved {
-        Ok(s) => (s.plan.status.label(), Some(measure_plan(&s, measure))),
-        Err(why) => (why, None),
-    };
-    Case {
-        case: i + 1,
-        values: values.to_vec(),
-        status,
-        result,
+impl Sweep<'_> {
+    /// How many cases this run solves (its slice's).
+    pub fn len(&self) -> usize {
+        (1..=self.cases.len())
+            .filter(|&c| self.shard.is_none_or(|s| s.holds(c)))
+            .count()
+    }
+
+    /// True when the slice holds no case.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Solves every case of the slice in parallel; `tick` is called as each
+    /// finishes. Cases keep their numbers in the whole sweep.
+    ///
+    /// # Errors
+    /// [`Error::Write`] when the cases' scenario files cannot be written.
+    pub fn run(&self, tick: &(dyn Fn() + Sync)) -> Result<Vec<Case>> {
+        let dir = tempfile::Builder::new()
+            .prefix("rareflow-sweep-")
+            .tempdir()
+            .map_err(|e| Error::Write {
+                path: std::env::temp_dir(),
+                reason: e.to_string(),
+            })?;
+        let opts = SolveOptions {
+            threads: 1,
+            ..self.opts.clone()
+        };
+        let mine: Vec<(usize, &Vec<f64>)> = (self.cases.iter().enumerate())
+            .filter(|(i, _)| self.shard.is_none_or(|s| s.holds(i + 1)))
+            .collect();
+        let solved = mine
+            .into_par_iter()
+            .map(|(i, values)| {
+                let file = dir.path().join(format!("case-{}.toml", i + 1));
+                let case = self.solve_case(values, &file, i, &opts);
+                tick();
+                case
+            })
+            .collect();
+        Ok(solved)
+    }
+
+    /// Solves case `i` (from 0), its scenario written to `file`.
+    fn solve_case(
+        &self,
+        values: &[f64],
+        file: &std::path::Path,
+        i: usize,
+        opts: &SolveOptions,
+    ) -> Case {
+        let mut all = self.scenarios.to_vec();
+        all.push(file.to_string_lossy().to_string());
+        let solved = std::fs::write(file, scenario(self.params, values, i + 1))
+            .map_err(|e| e.to_string())
+            .and_then(|()| crate::solve(self.source, &all, opts).map_err(|e| reason(&e)));
+        let (status, result) = match solved {
+            Ok(s) => (s.plan.status.label(), Some(measure_plan(&s, self.measure))),
+            Err(why) => (why, None),
+        };
+        Case {
+            case: i + 1,
+            values: values.to_vec(),
+            status,
+            result,
+        }
     }
 }
 

@@ -105,3 +105,60 @@ fn a_latin_hypercube_sample_is_reproducible_and_stratified() {
     strata.sort_unstable();
     assert_eq!(strata, (0..8).collect::<Vec<_>>());
 }
+
+/// Three slices of a 6-case grid, merged, are byte for byte the unsharded
+/// run's sweep.csv; leaving a slice out, or giving one twice, is refused.
+#[test]
+fn merged_slices_are_the_unsharded_sweep() {
+    let tiny = tiny_dir();
+    let dir = tempfile::tempdir().unwrap();
+    let set = [
+        "--set",
+        "cap[cn-magnets-us]=0..200:100",
+        "--set",
+        "demand[US,ev]=x0.5,x1",
+    ];
+    let sweep = |out: &Path, shard: Option<&str>| {
+        let mut args = vec!["sweep", path(&tiny)];
+        args.extend_from_slice(&set);
+        args.extend_from_slice(&["--out", path(out)]);
+        if let Some(s) = shard {
+            args.extend_from_slice(&["--shard", s]);
+        }
+        let o = rareflow(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    };
+    let whole = dir.path().join("whole");
+    sweep(&whole, None);
+    let slices: Vec<_> = (1..=3).map(|k| dir.path().join(format!("s{k}"))).collect();
+    for (k, s) in slices.iter().enumerate() {
+        sweep(s, Some(&format!("{}/3", k + 1)));
+    }
+    let merged = dir.path().join("merged");
+    let mut args = vec!["merge"];
+    args.extend(slices.iter().map(|s| path(s)));
+    args.extend_from_slice(&["--out", path(&merged)]);
+    let o = rareflow(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let read = |d: &Path| std::fs::read(d.join("sweep.csv")).unwrap();
+    assert_eq!(read(&merged), read(&whole));
+    let first_two = [
+        "merge",
+        path(&slices[0]),
+        path(&slices[1]),
+        "--out",
+        path(&merged),
+    ];
+    let o = rareflow(&first_two);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is in no slice"), "{}", stderr(&o));
+    let twice = [
+        "merge",
+        path(&slices[0]),
+        path(&slices[0]),
+        "--out",
+        path(&merged),
+    ];
+    let o = rareflow(&twice);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+}

@@ -1,0 +1,130 @@
+//! Sharded sweeps: `--shard K/N` keeps every N-th case (case numbers
+//! K, K+N, K+2N...), so N machines (a Slurm job array, a Kubernetes indexed
+//! job) share a sweep; `rareflow merge` joins their `sweep.csv` files into
+//! exactly the file the unsharded run writes.
+
+use crate::error::{Diagnostics, Error, Result};
+
+/// One slice of a sweep: shard `k` of `n` (1 <= k <= n).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// This slice, from 1.
+    pub k: usize,
+    /// How many slices.
+    pub n: usize,
+}
+
+impl Shard {
+    /// Reads `K/N`.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] unless 1 <= K <= N.
+    pub fn parse(text: &str) -> Result<Shard> {
+        let bad = || Error::Usage(format!("--shard {text:?}: expected K/N with 1 <= K <= N"));
+        let (k, n) = text.split_once('/').ok_or_else(bad)?;
+        let (k, n): (usize, usize) = (
+            k.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        if k == 0 || k > n {
+            return Err(bad());
+        }
+        Ok(Shard { k, n })
+    }
+
+    /// Does case number `case` (from 1) belong to this slice?
+    pub fn holds(self, case: usize) -> bool {
+        (case - 1) % self.n == self.k - 1
+    }
+}
+
+/// Joins the `sweep.csv` texts of a sweep's slices (each with the file it
+/// came from) into the unsharded file: one header, the rows by case number.
+///
+/// # Errors
+/// [`Error::Invalid`] (exit 3), each at its file and line, when the
+/// headers differ, a case appears twice, or case numbers are missing
+/// (a slice left out).
+pub fn merge(slices: &[(String, String)]) -> Result<String> {
+    let mut diags = Diagnostics::default();
+    let mut header: Option<(&str, &str)> = None;
+    let mut rows: Vec<(usize, &str, &str, u64)> = Vec::new();
+    for (file, text) in slices {
+        let mut lines = text.lines();
+        let head = lines.next().unwrap_or_default();
+        match header {
+            None => header = Some((file, head)),
+            Some((first, h)) if h != head => diags.error(
+                file,
+                Some(1),
+                None,
+                format!("the header differs from {first}'s: another sweep's slice?"),
+            ),
+            Some(_) => {}
+        }
+        for (i, line) in lines.enumerate() {
+            let line_no = i as u64 + 2;
+            let case = line.split(',').next().and_then(|c| c.parse::<usize>().ok());
+            match case {
+                Some(c) if c >= 1 => rows.push((c, line, file, line_no)),
+                _ => diags.error(file, Some(line_no), Some("case"), "expected a case number"),
+            }
+        }
+    }
+    rows.sort_by_key(|r| r.0);
+    for pair in rows.windows(2) {
+        if pair[0].0 == pair[1].0 {
+            let (c, _, first, first_line) = pair[0];
+            let msg = format!("case {c} again (first in {first} at line {first_line})");
+            diags.error(pair[1].2, Some(pair[1].3), Some("case"), msg);
+        }
+    }
+    if let Some(missing) = (1..=rows.len())
+        .zip(&rows)
+        .find(|(n, r)| *n != r.0)
+        .map(|(n, _)| n)
+    {
+        let (file, _) = header.unwrap_or_default();
+        diags.error(
+            file,
+            None,
+            None,
+            format!("case {missing} is in no slice: is a slice missing?"),
+        );
+    }
+    if diags.has_errors() {
+        return Err(Error::Invalid(diags.into_vec()));
+    }
+    let mut out = String::new();
+    if let Some((_, h)) = header {
+        out.push_str(h);
+        out.push('\n');
+    }
+    for (_, line, _, _) in rows {
+        out.push_str(line);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slices_take_every_nth_case() {
+        let s = Shard::parse("2/3").unwrap();
+        let held: Vec<usize> = (1..=7).filter(|&c| s.holds(c)).collect();
+        assert_eq!(held, vec![2, 5]);
+        assert!(Shard::parse("0/3").is_err() && Shard::parse("4/3").is_err());
+    }
+
+    #[test]
+    fn merging_sorts_rows_and_finds_gaps() {
+        let a = ("a".to_string(), "case,x\n1,a\n3,c\n".to_string());
+        let b = ("b".to_string(), "case,x\n2,b\n".to_string());
+        assert_eq!(merge(&[a.clone(), b]).unwrap(), "case,x\n1,a\n2,b\n3,c\n");
+        assert!(merge(std::slice::from_ref(&a)).is_err());
+        assert!(merge(&[a.clone(), a]).is_err());
+    }
+}
