@@ -52,6 +52,16 @@ pub fn run(args: SweepArgs, out: &mut Stdout) -> Outcome {
     let target = out_target(args.output.out.as_deref(), &src, report::SWEEP_FILES)?;
     let opts = solve_options(&args.solver, args.portfolio.portfolio.clone());
     let currency = model.settings.currency.clone();
+    // Every country and sector with demand in the model as given, for
+    // columns that every case (and every slice) shares.
+    let markets: Vec<String> = {
+        let mut m: Vec<String> = (model.demand.iter())
+            .map(|d| format!("{}:{}", model.countries[d.country.0].code, d.sector))
+            .collect();
+        m.sort();
+        m.dedup();
+        m
+    };
     let work = sweep::Sweep {
         source: &src,
         scenarios: &scenarios,
@@ -63,7 +73,10 @@ pub fn run(args: SweepArgs, out: &mut Stdout) -> Outcome {
     };
     let solved = solve(&work, args.solver.threads)?;
     let staged = match &target {
-        Some(t) => Some(t.stage(&[("sweep.csv", report::csv(&params, &solved, &measure)?)])?),
+        Some(t) => {
+            let text = report::csv(&params, &solved, &measure, &markets)?;
+            Some(t.stage(&[("sweep.csv", text)])?)
+        }
         None => None,
     };
     print_then_commit(out, staged, |out| match args.output.format.format {

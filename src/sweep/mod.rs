@@ -32,6 +32,10 @@ pub struct Case {
     pub status: String,
     /// What the plan measures (none without a plan).
     pub result: Option<CellResult>,
+    /// Its cost by kind, present value (none without a plan).
+    pub costs: Option<crate::plan::Costs>,
+    /// Per `COUNTRY:SECTOR`: tonnes given up and unserved over the horizon.
+    pub markets: std::collections::BTreeMap<String, (f64, f64)>,
 }
 
 /// The cases of a grid: every combination of the parameters' values, the
@@ -163,16 +167,28 @@ impl Sweep<'_> {
         let solved = std::fs::write(file, scenario(self.params, values, i + 1))
             .map_err(|e| e.to_string())
             .and_then(|()| crate::solve(self.source, &all, opts).map_err(|e| reason(&e)));
-        let (status, result) = match solved {
-            Ok(s) => (s.plan.status.label(), Some(measure_plan(&s, self.measure))),
-            Err(why) => (why, None),
-        };
-        Case {
+        let mut case = Case {
             case: i + 1,
             values: values.to_vec(),
-            status,
-            result,
+            status: String::new(),
+            result: None,
+            costs: None,
+            markets: Default::default(),
+        };
+        match solved {
+            Ok(s) => {
+                case.status = s.plan.status.label();
+                case.result = Some(measure_plan(&s, self.measure));
+                case.costs = Some(s.plan.costs.clone());
+                let segments = crate::report::markets::segment_results(&s.model, &s.plan);
+                for m in crate::report::markets::market_rows(&s.model, &segments) {
+                    let key = format!("{}:{}", m.country, m.sector);
+                    case.markets.insert(key, (m.given_up_t, m.unserved_t));
+                }
+            }
+            Err(why) => case.status = why,
         }
+        case
     }
 }
 

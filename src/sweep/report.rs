@@ -16,9 +16,47 @@ fn num(v: f64) -> String {
     crate::report::num(v)
 }
 
-/// `sweep.csv`: the case, each parameter's value, the status, and what the
-/// plan measures (empty without a plan).
-pub fn csv(params: &[Param], cases: &[Case], measure: &DependencyMeasure) -> Result<String> {
+/// The cost kinds of `sweep.csv`, in order.
+const COST_KINDS: [&str; 11] = [
+    "production",
+    "fixed",
+    "transport",
+    "tariffs",
+    "disposal",
+    "given_up",
+    "shortage",
+    "beyond",
+    "credits",
+    "offtake_penalties",
+    "investment",
+];
+
+fn cost_values(c: &crate::plan::Costs) -> [f64; 11] {
+    [
+        c.production,
+        c.fixed,
+        c.transport,
+        c.tariffs,
+        c.disposal,
+        c.given_up,
+        c.shortage,
+        c.beyond,
+        c.credits,
+        c.offtake_penalties,
+        c.investment,
+    ]
+}
+
+/// `sweep.csv`: the case, each parameter's value, the status, what the plan
+/// measures, its cost by kind, and the tonnes given up and unserved by
+/// each of `markets` (`COUNTRY:SECTOR`, the base model's), empty without a
+/// plan.
+pub fn csv(
+    params: &[Param],
+    cases: &[Case],
+    measure: &DependencyMeasure,
+    markets: &[String],
+) -> Result<String> {
     let internal = |e: &dyn std::fmt::Display| Error::Internal(format!("sweep.csv: {e}"));
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["case".to_string()];
@@ -35,6 +73,11 @@ pub fn csv(params: &[Param], cases: &[Case], measure: &DependencyMeasure) -> Res
         ]
         .map(str::to_string),
     );
+    header.extend(COST_KINDS.iter().map(|k| format!("cost_{k}")));
+    for m in markets {
+        header.push(format!("given_up_t[{m}]"));
+        header.push(format!("unserved_t[{m}]"));
+    }
     w.write_record(&header).map_err(|e| internal(&e))?;
     for c in cases {
         let mut row = vec![c.case.to_string()];
@@ -50,6 +93,17 @@ pub fn csv(params: &[Param], cases: &[Case], measure: &DependencyMeasure) -> Res
         row.push(opt(|r| Some(r.market_spend)));
         row.push(opt(|r| Some(r.investment)));
         row.push(opt(|r| r.dependency));
+        match &c.costs {
+            Some(k) => row.extend(cost_values(k).map(num)),
+            None => row.extend(std::iter::repeat_n(String::new(), COST_KINDS.len())),
+        }
+        for m in markets {
+            match (c.result.is_some(), c.markets.get(m)) {
+                (true, Some(&(given_up, unserved))) => row.extend([num(given_up), num(unserved)]),
+                (true, None) => row.extend([num(0.0), num(0.0)]),
+                (false, _) => row.extend([String::new(), String::new()]),
+            }
+        }
         w.write_record(&row).map_err(|e| internal(&e))?;
     }
     let bytes = w.into_inner().map_err(|e| internal(&e))?;
