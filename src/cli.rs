@@ -306,9 +306,15 @@ pub struct ScenariosArgs {
 
 /// `rareflow sweep`.
 #[derive(Debug, Args)]
-#[command(mut_arg("format", |a| a.help(
-    "How to print the results: a table, or JSON (the parameters and one entry per case)"
-)))]
+#[command(
+    mut_arg("threads", |a| a.help(
+        "Cases solved at once, each on one HiGHS thread (default: one per core)"
+    )),
+    mut_arg("out", |a| a.help("Write sweep.csv into this directory")),
+    mut_arg("format", |a| a.help(
+        "How to print the results: a table, or JSON (the parameters and one entry per case)"
+    )),
+)]
 pub struct SweepArgs {
     #[command(flatten)]
     pub model: ModelArg,

@@ -52,16 +52,7 @@ pub fn run(args: SweepArgs, out: &mut Stdout) -> Outcome {
     let target = out_target(args.output.out.as_deref(), &src, report::SWEEP_FILES)?;
     let opts = solve_options(&args.solver, args.portfolio.portfolio.clone());
     let currency = model.settings.currency.clone();
-    // Every country and sector with demand in the model as given, for
-    // columns that every case (and every slice) shares.
-    let markets: Vec<String> = {
-        let mut m: Vec<String> = (model.demand.iter())
-            .map(|d| format!("{}:{}", model.countries[d.country.0].code, d.sector))
-            .collect();
-        m.sort();
-        m.dedup();
-        m
-    };
+    let columns = shared_columns(model, &measure.market);
     let work = sweep::Sweep {
         source: &src,
         scenarios: &scenarios,
@@ -74,7 +65,7 @@ pub fn run(args: SweepArgs, out: &mut Stdout) -> Outcome {
     let solved = solve(&work, args.solver.threads)?;
     let staged = match &target {
         Some(t) => {
-            let text = report::csv(&params, &solved, &measure, &markets)?;
+            let text = report::csv(&params, &solved, &measure, &columns)?;
             Some(t.stage(&[("sweep.csv", text)])?)
         }
         None => None,
@@ -86,6 +77,24 @@ pub fn run(args: SweepArgs, out: &mut Stdout) -> Outcome {
             cases: &solved,
         }),
     })
+}
+
+/// Every country and sector with demand in the model as given, and the
+/// commodities `market` buys: columns that every case (and every slice)
+/// shares.
+fn shared_columns(model: &rareflow::model::Model, market: &str) -> report::Columns {
+    let mut markets: Vec<String> = (model.demand.iter())
+        .map(|d| format!("{}:{}", model.countries[d.country.0].code, d.sector))
+        .collect();
+    markets.sort();
+    markets.dedup();
+    let mut prices: Vec<String> = (model.demand.iter())
+        .filter(|d| model.countries[d.country.0].code == market)
+        .map(|d| model.commodities[d.commodity.0].id.clone())
+        .collect();
+    prices.sort();
+    prices.dedup();
+    report::Columns { markets, prices }
 }
 
 /// Solves the cases (of the shard) with a progress bar on stderr, `threads`

@@ -36,6 +36,9 @@ pub struct Case {
     pub costs: Option<crate::plan::Costs>,
     /// Per `COUNTRY:SECTOR`: tonnes given up and unserved over the horizon.
     pub markets: std::collections::BTreeMap<String, (f64, f64)>,
+    /// Per commodity the dependency market buys: its mean price there over
+    /// the horizon, $/t, weighted by the tonnes delivered.
+    pub prices: std::collections::BTreeMap<String, f64>,
 }
 
 /// The cases of a grid: every combination of the parameters' values, the
@@ -174,6 +177,7 @@ impl Sweep<'_> {
             result: None,
             costs: None,
             markets: Default::default(),
+            prices: Default::default(),
         };
         match solved {
             Ok(s) => {
@@ -185,11 +189,39 @@ impl Sweep<'_> {
                     let key = format!("{}:{}", m.country, m.sector);
                     case.markets.insert(key, (m.given_up_t, m.unserved_t));
                 }
+                case.prices = mean_prices(&s.model, &segments, &self.measure.market);
             }
             Err(why) => case.status = why,
         }
         case
     }
+}
+
+/// The mean price of each commodity `market` buys over the horizon, $/t,
+/// weighted by the tonnes delivered in each segment and year (none where
+/// nothing was delivered).
+fn mean_prices(
+    model: &crate::model::Model,
+    segments: &[crate::report::markets::SegmentResult],
+    market: &str,
+) -> std::collections::BTreeMap<String, f64> {
+    let mut sums: std::collections::BTreeMap<String, (f64, f64)> = Default::default();
+    for r in segments {
+        let seg = &model.demand[r.segment];
+        if model.countries[seg.country.0].code != market {
+            continue;
+        }
+        let t = r.delivered * f64::from(model.periods[seg.period.0].years);
+        let e = sums
+            .entry(model.commodities[seg.commodity.0].id.clone())
+            .or_default();
+        e.0 += r.price * t;
+        e.1 += t;
+    }
+    sums.into_iter()
+        .filter(|(_, (_, t))| *t > 0.0)
+        .map(|(c, (spend, t))| (c, spend / t))
+        .collect()
 }
 
 /// Why a case has no plan, in one line.

@@ -47,16 +47,26 @@ fn cost_values(c: &crate::plan::Costs) -> [f64; 11] {
     ]
 }
 
+/// The columns every case shares beyond the parameters: the base model's
+/// `COUNTRY:SECTOR` markets, and the commodities the dependency market buys.
+pub struct Columns {
+    /// `COUNTRY:SECTOR`, sorted.
+    pub markets: Vec<String>,
+    /// Commodity ids, sorted.
+    pub prices: Vec<String>,
+}
+
 /// `sweep.csv`: the case, each parameter's value, the status, what the plan
-/// measures, its cost by kind, and the tonnes given up and unserved by
-/// each of `markets` (`COUNTRY:SECTOR`, the base model's), empty without a
-/// plan.
+/// measures, its cost by kind, the tonnes given up and unserved by each
+/// market, and the dependency market's mean price of each commodity it buys
+/// (empty without a plan, or where nothing was delivered).
 pub fn csv(
     params: &[Param],
     cases: &[Case],
     measure: &DependencyMeasure,
-    markets: &[String],
+    columns: &Columns,
 ) -> Result<String> {
+    let markets = &columns.markets;
     let internal = |e: &dyn std::fmt::Display| Error::Internal(format!("sweep.csv: {e}"));
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["case".to_string()];
@@ -77,6 +87,9 @@ pub fn csv(
     for m in markets {
         header.push(format!("given_up_t[{m}]"));
         header.push(format!("unserved_t[{m}]"));
+    }
+    for c in &columns.prices {
+        header.push(format!("price[{}:{c}]", measure.market));
     }
     w.write_record(&header).map_err(|e| internal(&e))?;
     for c in cases {
@@ -103,6 +116,9 @@ pub fn csv(
                 (true, None) => row.extend([num(0.0), num(0.0)]),
                 (false, _) => row.extend([String::new(), String::new()]),
             }
+        }
+        for commodity in &columns.prices {
+            row.push(c.prices.get(commodity).map_or(String::new(), |&p| num(p)));
         }
         w.write_record(&row).map_err(|e| internal(&e))?;
     }
