@@ -120,6 +120,21 @@ pub struct PortfolioArg {
     pub portfolio: Option<String>,
 }
 
+/// The dependency column (`compare`, `sweep`).
+#[derive(Debug, Args)]
+pub struct DependencyArg {
+    /// Dependency column: the share of MARKET's supply made at STAGE
+    /// (mined, separated, metal, magnet) in SOURCE, a country code, a
+    /// country group of countries.csv (summed over its members) or
+    /// `recycled` (mined stage only).
+    #[arg(
+        long,
+        value_name = "SOURCE:MARKET:STAGE",
+        default_value = "CN:US:magnet"
+    )]
+    pub dependency: String,
+}
+
 /// How HiGHS runs (`solve`, `compare`, `invest`).
 #[derive(Debug, Args)]
 pub struct SolverArgs {
@@ -227,16 +242,8 @@ pub struct CompareArgs {
     pub portfolios: Vec<String>,
     #[command(flatten)]
     pub futures: Futures,
-    /// Dependency column: the share of MARKET's supply made at STAGE
-    /// (mined, separated, metal, magnet) in SOURCE, a country code, a
-    /// country group of countries.csv (summed over its members) or
-    /// `recycled` (mined stage only).
-    #[arg(
-        long,
-        value_name = "SOURCE:MARKET:STAGE",
-        default_value = "CN:US:magnet"
-    )]
-    pub dependency: String,
+    #[command(flatten)]
+    pub dependency: DependencyArg,
     #[command(flatten)]
     pub solver: SolverArgs,
     #[command(flatten)]
@@ -342,14 +349,8 @@ pub struct SweepArgs {
     pub scenarios: ScenarioStack,
     #[command(flatten)]
     pub portfolio: PortfolioArg,
-    /// Dependency column: the share of MARKET's supply made at STAGE in
-    /// SOURCE (as for `compare`).
-    #[arg(
-        long,
-        value_name = "SOURCE:MARKET:STAGE",
-        default_value = "CN:US:magnet"
-    )]
-    pub dependency: String,
+    #[command(flatten)]
+    pub dependency: DependencyArg,
     #[command(flatten)]
     pub solver: SolverArgs,
     #[command(flatten)]

@@ -7,9 +7,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::formulation::{self, lp::LpSize, BuildOptions};
+use crate::formulation::lp::LpSize;
 use crate::solver::SolveOptions;
-use crate::{apply_portfolio_limits, resolve_portfolio, Checked};
+use crate::Checked;
 
 /// The format of an exported problem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,13 +46,8 @@ pub fn export(
     let Checked {
         mut model, network, ..
     } = checked;
-    apply_portfolio_limits(&mut model, opts.portfolio.as_deref());
-    let builds = resolve_portfolio(&model, opts.portfolio.as_deref())?;
-    let build_opts = BuildOptions {
-        builds,
-        relax: opts.relax,
-    };
-    let f = formulation::build(&model, &network, &build_opts)?;
+    crate::apply_portfolio_limits(&mut model, opts.portfolio.as_deref());
+    let (f, _) = crate::formulate(&model, &network, opts)?;
     let cols = unique(f.keys.cols.iter().map(|(_, k)| k.label(&model, &network)));
     let rows = unique(f.keys.rows.iter().map(|(_, k)| k.label(&model)));
     let staging = staging_path(path, format);

@@ -154,13 +154,8 @@ pub fn solve_checked(checked: Checked, opts: &SolveOptions) -> Result<Solution> 
         validate_seconds,
     } = checked;
     apply_portfolio_limits(&mut model, opts.portfolio.as_deref());
-    let builds = resolve_portfolio(&model, opts.portfolio.as_deref())?;
     let start = Instant::now();
-    let build_opts = formulation::BuildOptions {
-        builds,
-        relax: opts.relax,
-    };
-    let f = formulation::build(&model, &network, &build_opts)?;
+    let (f, build_opts) = formulate(&model, &network, opts)?;
     let build = start.elapsed().as_secs_f64();
     let formulation::Formulation {
         problem,
@@ -260,6 +255,27 @@ fn nothing_built(
     session.mip_gap = None;
     session.seconds += mip.seconds;
     Ok(session)
+}
+
+/// The problem `solve` hands HiGHS: the candidates of `opts`' portfolio
+/// and its relaxation, on a model whose build limits the portfolio has set
+/// ([`apply_portfolio_limits`]). Also returns the build options it was
+/// built with.
+///
+/// # Errors
+/// The portfolio's errors; [`Error::Solver`] when HiGHS refuses the problem.
+pub fn formulate<'m>(
+    model: &'m Model,
+    network: &Network,
+    opts: &SolveOptions,
+) -> Result<(formulation::Formulation, formulation::BuildOptions<'m>)> {
+    let builds = resolve_portfolio(model, opts.portfolio.as_deref())?;
+    let build_opts = formulation::BuildOptions {
+        builds,
+        relax: opts.relax,
+    };
+    let f = formulation::build(model, network, &build_opts)?;
+    Ok((f, build_opts))
 }
 
 /// Under the portfolio `none` nothing is built, so the model's build

@@ -6,7 +6,7 @@
 //! failed cells.
 
 use rareflow::compare::{self, Comparison, DependencyMeasure};
-use rareflow::error::{Error, Result};
+use rareflow::error::Result;
 use rareflow::report::files::{self, COMPARISON_FILES};
 use rareflow::report::sweeps;
 
@@ -61,7 +61,7 @@ fn request(src: &ModelSource, args: &CompareArgs) -> Result<Request> {
         portfolios: portfolios(model, &args.portfolios)?,
         weights: weights(args.futures.weights.as_deref(), &futures)?,
         futures,
-        measure: DependencyMeasure::parse(&args.dependency, model)?,
+        measure: DependencyMeasure::parse(&args.dependency.dependency, model)?,
         opts: solve_options(&args.solver, None),
         currency: model.settings.currency.clone(),
     })
@@ -71,12 +71,7 @@ fn request(src: &ModelSource, args: &CompareArgs) -> Result<Request> {
 /// once when given (else one per core).
 fn solve(src: &ModelSource, plan: &Request, threads: Option<u32>) -> Result<Comparison> {
     let cells = plan.portfolios.len() * plan.futures.len();
-    let bar = indicatif::ProgressBar::new(cells as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} cells solved, {elapsed}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    let run = || {
+    super::in_parallel(cells, "cells", threads, |tick| {
         compare::compare(
             src,
             &plan.portfolios,
@@ -84,17 +79,7 @@ fn solve(src: &ModelSource, plan: &Request, threads: Option<u32>) -> Result<Comp
             &plan.weights,
             &plan.opts,
             &plan.measure,
-            &|| bar.inc(1),
+            tick,
         )
-    };
-    let c = match threads {
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n as usize)
-            .build()
-            .map_err(|e| Error::Internal(format!("cannot start {n} threads: {e}")))?
-            .install(run),
-        None => run(),
-    };
-    bar.finish_and_clear();
-    Ok(c)
+    })
 }

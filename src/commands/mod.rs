@@ -100,6 +100,35 @@ fn all_alone(flag: &str, names: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// Runs `work` with a progress bar of `n` `what` ("cells", "cases") on
+/// stderr, `threads` at once when given (else one per core); `work` ticks
+/// the bar as each finishes.
+pub(super) fn in_parallel<T: Send>(
+    n: usize,
+    what: &str,
+    threads: Option<u32>,
+    work: impl FnOnce(&(dyn Fn() + Sync)) -> T + Send,
+) -> Result<T> {
+    let bar = indicatif::ProgressBar::new(n as u64);
+    let template = format!("{{bar:40}} {{pos}}/{{len}} {what} solved, {{elapsed}}, ETA {{eta}}");
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(&template)
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let tick = || bar.inc(1);
+    let run = || work(&tick);
+    let done = match threads {
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n as usize)
+            .build()
+            .map_err(|e| Error::Internal(format!("cannot start {n} threads: {e}")))?
+            .install(run),
+        None => run(),
+    };
+    bar.finish_and_clear();
+    Ok(done)
+}
+
 /// Scenarios applied together, in order (solve, validate): each must be
 /// one of the model's; `all` is handled by the caller.
 pub fn stacked_scenarios(src: &ModelSource, names: &[String]) -> Result<Vec<String>> {

@@ -36,7 +36,7 @@ pub fn run(args: SweepArgs, out: &mut Stdout) -> Outcome {
     let params: Vec<params::Param> = (args.set.iter())
         .map(|s| params::parse(s, model))
         .collect::<Result<_>>()?;
-    let measure = DependencyMeasure::parse(&args.dependency, model)?;
+    let measure = DependencyMeasure::parse(&args.dependency.dependency, model)?;
     let cases = match args.samples {
         Some(n) => sweep::latin_hypercube(&params, n as usize, args.seed),
         None => sweep::grid(&params),
@@ -100,23 +100,5 @@ fn shared_columns(model: &rareflow::model::Model, market: &str) -> report::Colum
 /// Solves the cases (of the shard) with a progress bar on stderr, `threads`
 /// at once when given (else one per core).
 fn solve(w: &sweep::Sweep, threads: Option<u32>) -> Result<Vec<Case>> {
-    let bar = indicatif::ProgressBar::new(w.len() as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} cases solved, {elapsed}, ETA {eta}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    let tick = || bar.inc(1);
-    let run = || w.run(&tick);
-    let solved = match threads {
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n as usize)
-            .build()
-            .map_err(|e| Error::Internal(format!("cannot start {n} threads: {e}")))?
-            .install(run),
-        None => run(),
-    };
-    bar.finish_and_clear();
-    solved
+    super::in_parallel(w.len(), "cases", threads, |tick| w.run(tick))?
 }

@@ -128,9 +128,8 @@ pub(super) fn read(
 /// Every cap holds in every period it applies to: on direct shipments, on
 /// what they deliver to the control's end use, or on every tonne of the
 /// exporters' origin reaching the demand it covers.
-pub(super) fn check(model: &Model, network: &Network, plan: &Plan, ck: &mut Checker) {
-    let layout = Layout::of(model, network);
-    let view = PartsView::new(&layout, network, plan);
+pub(super) fn check(model: &Model, view: &PartsView, ck: &mut Checker) {
+    let network = view.network;
     for (control, ec) in model.export_controls.iter().enumerate() {
         let lanes = matching_lanes(model, network, ec);
         for t in model.period_ids().filter(|&t| ec.periods.contains(t)) {

@@ -43,14 +43,9 @@ impl FlowIndex {
         std::slice::from_ref(&self.cols[lane.0 * self.periods + period.0])
     }
 
-    /// The parts of `lane` in `period` when it is split.
-    pub fn split_parts(&self, lane: LaneId, period: PeriodId) -> Option<&[Part]> {
-        self.parts.get(&lane).map(|p| p[period.0].as_slice())
-    }
-
     /// The parts of `lane` in `period`, when it is split and the LP has
     /// the period.
-    pub fn get_parts(&self, lane: LaneId, period: PeriodId) -> Option<&[Part]> {
+    pub fn split_parts(&self, lane: LaneId, period: PeriodId) -> Option<&[Part]> {
         self.parts.get(&lane)?.get(period.0).map(Vec::as_slice)
     }
 

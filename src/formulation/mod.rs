@@ -340,8 +340,11 @@ pub fn verify(model: &Model, network: &Network, plan: &Plan) -> Result<Verificat
     balances::check(model, network, plan, &mut ck);
     lanes::check(model, network, plan, &mut ck);
     demand::check(model, network, plan, &mut ck);
-    origins::check(model, network, plan, &mut ck);
-    export_controls::check(model, network, plan, &mut ck);
+    // Rules and caps read the plan's layers through one view.
+    let layout = origins::Layout::of(model, network);
+    let view = origins::PartsView::new(&layout, network, plan);
+    origins::check(model, &view, &mut ck);
+    export_controls::check(model, &view, &mut ck);
     contracts::check(model, plan, &mut ck);
     builds::check(model, plan, &mut ck);
     ck.finish(costs(model, network, plan).total(), plan.objective)

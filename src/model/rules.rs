@@ -91,11 +91,18 @@ pub enum Scope {
 }
 
 impl ContentRule {
-    /// Does the rule cover demand of `sector` for `goods` in `country`?
-    pub fn covers(&self, country: CountryId, sector: &str, good: super::CommodityId) -> bool {
+    /// Does the rule cover demand of `sector` for `good` in `country`?
+    /// (`None`: sectors the rule does not name, together; only a rule on
+    /// every sector covers them.)
+    pub fn covers(
+        &self,
+        country: CountryId,
+        sector: Option<&str>,
+        good: super::CommodityId,
+    ) -> bool {
         self.market.contains(country)
             && self.goods.contains(good)
-            && self.sector.as_deref().is_none_or(|s| s == sector)
+            && self.sector.as_deref().is_none_or(|s| Some(s) == sector)
     }
 }
 

@@ -236,7 +236,7 @@ impl Summary {
             largest_flows: largest_flows(model, network, plan),
             constrained_facilities: constrained_facilities(model, plan),
             caps: cap_rows(model, plan),
-            rules: rules::rule_rows(model, network, plan),
+            rules: rules::rule_rows(model, plan),
             builds: build_rows(model, plan),
             stage_shares: stage_shares(model, dependency),
             dependency: market_dependency(model, dependency),

@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use crate::formulation::origins::Layout;
 use crate::model::{Limit, Model};
-use crate::network::Network;
 use crate::plan::Plan;
 
 /// One content rule in one demand country and period.
@@ -33,11 +32,12 @@ pub struct RuleRow {
 }
 
 /// Every content rule's use, by period, then id, then country.
-pub fn rule_rows(model: &Model, network: &Network, plan: &Plan) -> Vec<RuleRow> {
+pub fn rule_rows(model: &Model, plan: &Plan) -> Vec<RuleRow> {
     if plan.layers.rules.is_empty() {
         return Vec::new();
     }
-    let layout = Layout::of(model, network);
+    // Only the rules and their signatures are needed: no network.
+    let layout = Layout::rules_of(model);
     let mut rows: Vec<(usize, RuleRow)> = plan
         .layers
         .rules

@@ -194,8 +194,8 @@ fn content_rules_load_with_their_defaults() {
     assert_eq!(dfars.stages.label(), "mined magnet");
     assert_eq!(dfars.max_share, 0.0);
     assert!(!dfars.periods.contains(PeriodId(0)) && dfars.periods.contains(PeriodId(1)));
-    assert!(dfars.covers(country("US"), "defence", commodity("magnet")));
-    assert!(!dfars.covers(country("US"), "ev", commodity("magnet")));
+    assert!(dfars.covers(country("US"), Some("defence"), commodity("magnet")));
+    assert!(!dfars.covers(country("US"), Some("ev"), commodity("magnet")));
 
     let ev = &model.content_rules[1];
     assert_eq!((ev.line, ev.sector.as_deref()), (4, None));

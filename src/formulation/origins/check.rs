@@ -6,22 +6,20 @@
 use std::collections::BTreeMap;
 
 use super::read::PartsView;
-use super::Layout;
 use crate::model::{CommodityId, FacilityId, Limit, Model, PeriodId};
-use crate::network::{LaneId, Network};
+use crate::network::LaneId;
 use crate::plan::{Checker, Plan};
 
-/// Checks the plan's layers and rules (nothing to check without rules).
-pub fn check(model: &Model, network: &Network, plan: &Plan, ck: &mut Checker) {
-    let layout = Layout::of(model, network);
-    if layout.is_empty() {
+/// Checks the plan's layers and rules, as `view` shows them (nothing to
+/// check without rules).
+pub fn check(model: &Model, view: &PartsView, ck: &mut Checker) {
+    if view.layout.is_empty() {
         return;
     }
-    let view = PartsView::new(&layout, network, plan);
-    check_lanes(model, network, plan, &layout, &view, ck);
-    check_facilities(model, network, plan, &layout, &view, ck);
-    check_markets(model, plan, &layout, &view, ck);
-    check_rules(model, &layout, &view, ck);
+    check_lanes(model, view, ck);
+    check_facilities(model, view, ck);
+    check_markets(model, view, ck);
+    check_rules(model, view, ck);
 }
 
 fn period(model: &Model, t: PeriodId) -> &str {
@@ -32,14 +30,8 @@ fn period(model: &Model, t: PeriodId) -> &str {
 /// splits exactly the lanes the model's rules split, and each part is of a
 /// sector group and origin class its lane can carry (a class is never taken
 /// on trust: a lane from a site with one class carries that class).
-fn check_lanes(
-    model: &Model,
-    network: &Network,
-    plan: &Plan,
-    layout: &Layout,
-    view: &PartsView,
-    ck: &mut Checker,
-) {
+fn check_lanes(model: &Model, view: &PartsView, ck: &mut Checker) {
+    let (layout, network, plan) = (view.layout, view.network, view.plan);
     for (l, lane) in network.lanes().iter().enumerate() {
         let l = LaneId(l);
         let split = layout.lane_is_split(network, l);
@@ -137,14 +129,8 @@ impl ClassValues {
 
 /// Activity by class adds up to activity, and every class of every
 /// commodity of every split facility balances.
-fn check_facilities(
-    model: &Model,
-    network: &Network,
-    plan: &Plan,
-    layout: &Layout,
-    view: &PartsView,
-    ck: &mut Checker,
-) {
+fn check_facilities(model: &Model, view: &PartsView, ck: &mut Checker) {
+    let (layout, plan) = (view.layout, view.plan);
     let v = ClassValues::of(model, plan, ck);
     for f in (0..model.facilities.len()).map(FacilityId) {
         if !layout.is_split(f) {
@@ -164,8 +150,7 @@ fn check_facilities(
             });
             for &(c, coef) in &model.processes[fac.process.0].terms {
                 for &m in &classes {
-                    let (residual, scale) =
-                        class_balance(network, layout, view, &v, (f, c, t), coef, m);
+                    let (residual, scale) = class_balance(view, &v, (f, c, t), coef, m);
                     ck.check(residual, scale, || {
                         format!(
                             "balance of {} material of {} at {} in {}",
@@ -184,14 +169,13 @@ fn check_facilities(
 /// The residual and scale of the balance of class `m` of `c` at `f` in `t`
 /// (an output class's, or the input class feeding it).
 fn class_balance(
-    network: &Network,
-    layout: &Layout,
     view: &PartsView,
     v: &ClassValues,
     (f, c, t): (FacilityId, CommodityId, PeriodId),
     coef: f64,
     m: u8,
 ) -> (f64, f64) {
+    let (layout, network) = (view.layout, view.network);
     let possible = layout.possible_in[f.0];
     let made = coef * ClassValues::get(&v.activity, (f, t, m));
     let (mut moved, mut scale) = (0.0, made.abs());
@@ -220,7 +204,8 @@ fn class_balance(
 
 /// Each sector group of a split market receives its segments' demand less
 /// what they did not take.
-fn check_markets(model: &Model, plan: &Plan, layout: &Layout, view: &PartsView, ck: &mut Checker) {
+fn check_markets(model: &Model, view: &PartsView, ck: &mut Checker) {
+    let (layout, plan) = (view.layout, view.plan);
     let by_market = model.demand_by_market();
     for (&(country, c), m) in layout.markets.iter().filter(|(_, m)| m.is_split()) {
         for t in model.period_ids() {
@@ -258,7 +243,8 @@ fn check_markets(model: &Model, plan: &Plan, layout: &Layout, view: &PartsView, 
 
 /// No demand a content rule covers takes more tainted material than its
 /// share allows.
-fn check_rules(model: &Model, layout: &Layout, view: &PartsView, ck: &mut Checker) {
+fn check_rules(model: &Model, view: &PartsView, ck: &mut Checker) {
+    let layout = view.layout;
     for (r, rule) in layout.rules.iter().enumerate() {
         let Limit::Share(share) = rule.limit else {
             continue;

@@ -71,11 +71,15 @@ pub struct MarketLayout {
     /// Groups delivered to separately: the named sectors, sorted, then the
     /// rest (when the market has other sectors). One group: not split.
     pub groups: Vec<Group>,
-    /// The signature bits some rule on this market looks at.
-    pub relevant: u8,
 }
 
 impl MarketLayout {
+    /// The signature bits some rule on this market looks at (on any of its
+    /// groups).
+    pub fn relevant(&self) -> u8 {
+        self.groups.iter().fold(0, |acc, g| acc | g.relevant)
+    }
+
     /// The group a segment of `sector` belongs to.
     pub fn group_of(&self, sector: &str) -> usize {
         let named = self
@@ -273,12 +277,7 @@ impl Layout {
         commodity: CommodityId,
     ) -> bool {
         match rule.source {
-            RuleSource::Content(i) => {
-                let r = &model.content_rules[i];
-                r.market.contains(country)
-                    && r.goods.contains(commodity)
-                    && r.sector.as_deref().is_none_or(|s| Some(s) == sector)
-            }
+            RuleSource::Content(i) => model.content_rules[i].covers(country, sector, commodity),
             RuleSource::Control(i) => {
                 let ec = &model.export_controls[i];
                 ec.destination.contains(country)
@@ -375,15 +374,10 @@ fn market_layouts(model: &Model, l: &Layout) -> BTreeMap<(CountryId, CommodityId
     let mut out = BTreeMap::new();
     for (&(country, commodity), present) in &sectors {
         let mut named: std::collections::BTreeSet<&str> = Default::default();
-        let mut relevant = 0u8;
         for r in &l.rules {
-            for &s in present {
-                if l.covers(model, r, country, Some(s), commodity) {
-                    relevant |= 1 << r.bit;
-                    if let Some(sec) = rule_sector(model, r) {
-                        named.insert(sec);
-                    }
-                }
+            let covered = |s: &&str| l.covers(model, r, country, Some(s), commodity);
+            if let Some(sec) = rule_sector(model, r).filter(|_| present.iter().any(covered)) {
+                named.insert(sec);
             }
         }
         for ec in model
@@ -397,9 +391,6 @@ fn market_layouts(model: &Model, l: &Layout) -> BTreeMap<(CountryId, CommodityId
                     named.insert(sec);
                 }
             }
-        }
-        if relevant == 0 && named.is_empty() {
-            continue;
         }
         let mut groups: Vec<Group> = named
             .iter()
@@ -421,7 +412,11 @@ fn market_layouts(model: &Model, l: &Layout) -> BTreeMap<(CountryId, CommodityId
                 }
             }
         }
-        out.insert((country, commodity), MarketLayout { groups, relevant });
+        let m = MarketLayout { groups };
+        // No sector named and no rule looking: as if there were no rule.
+        if !named.is_empty() || m.relevant() != 0 {
+            out.insert((country, commodity), m);
+        }
     }
     out
 }
@@ -447,7 +442,7 @@ fn relevance(network: &Network, l: &Layout, n: usize) -> Vec<u8> {
                 Endpoint::Market(c) => l
                     .markets
                     .get(&(c, lane.commodity))
-                    .map_or(0, |m| m.relevant),
+                    .map_or(0, MarketLayout::relevant),
                 Endpoint::Facility(g) => out[g.0] & !l.taint[g.0],
             };
             let before = out[lane.from.0];

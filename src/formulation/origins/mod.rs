@@ -161,7 +161,7 @@ impl OriginIndex {
                 period,
                 group,
                 class,
-            } => (flows.get_parts(lane, period))?
+            } => (flows.split_parts(lane, period))?
                 .iter()
                 .find(|x| x.group == group && x.class == class)
                 .map(|x| x.col),

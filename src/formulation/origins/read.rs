@@ -149,9 +149,12 @@ type SplitParts = BTreeMap<(LaneId, PeriodId), Vec<PartValue>>;
 /// The parts of a solved plan's lanes: split lanes' parts, and every other
 /// lane as one part of its source's only class.
 pub struct PartsView<'a> {
-    layout: &'a Layout,
-    network: &'a Network,
-    plan: &'a Plan,
+    /// The layout the parts follow.
+    pub layout: &'a Layout,
+    /// The network.
+    pub network: &'a Network,
+    /// The plan.
+    pub plan: &'a Plan,
     split: SplitParts,
 }
 

@@ -253,7 +253,7 @@ impl Builder {
             return;
         }
         let covered = self.demand.iter().any(|d| {
-            rule.covers(d.country, &d.sector, d.commodity) && rule.periods.contains(d.period)
+            rule.covers(d.country, Some(&d.sector), d.commodity) && rule.periods.contains(d.period)
         });
         if !covered {
             let msg = format!(
