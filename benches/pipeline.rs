@@ -148,14 +148,11 @@ fn pipeline(c: &mut Criterion) {
     for (name, ch) in &checked {
         g.bench_function(BenchmarkId::from_parameter(name), |b| {
             b.iter(|| {
-                black_box(
-                    formulation::build(
-                        &ch.model,
-                        &ch.network,
-                        &formulation::BuildOptions::default(),
-                    )
-                    .unwrap(),
-                )
+                black_box(formulation::build(
+                    &ch.model,
+                    &ch.network,
+                    &formulation::BuildOptions::default(),
+                ))
             })
         });
     }
@@ -172,8 +169,8 @@ fn pipeline(c: &mut Criterion) {
                         &ch.network,
                         &formulation::BuildOptions::default(),
                     )
+                    .problem()
                     .unwrap()
-                    .problem
                 },
                 |problem| black_box(Session::solve(problem, &opts).unwrap()),
                 BatchSize::LargeInput,
@@ -191,10 +188,9 @@ fn pipeline(c: &mut Criterion) {
             &ch.model,
             &ch.network,
             &formulation::BuildOptions::default(),
-        )
-        .unwrap();
+        );
         let caps = f.index.caps.rows.clone();
-        let mut session = Session::solve(f.problem, &opts).unwrap();
+        let mut session = Session::solve(f.problem().unwrap(), &opts).unwrap();
         let mut tighter = Change::default();
         let mut looser = Change::default();
         for r in &caps {

@@ -141,6 +141,7 @@ pub struct SolverArgs {
     /// HiGHS threads (default 1).
     #[arg(
         long,
+        short = 'j',
         value_name = "N",
         allow_negative_numbers = true,
         value_parser = clap::value_parser!(u32).range(1..=256)
@@ -225,7 +226,7 @@ pub struct SolveArgs {
 #[derive(Debug, Args)]
 #[command(
     mut_arg("threads", |a| a.help(
-        "Cells solved at once, each on one HiGHS thread (default: one per core)"
+        "Workers: cells solved at once, each on one HiGHS thread kept warm (default: one per core)"
     )),
     mut_arg("out", |a| a.help("Write compare.csv and compare_portfolios.csv into this directory")),
     mut_arg("format", |a| a.help(
@@ -315,7 +316,7 @@ pub struct ScenariosArgs {
 #[derive(Debug, Args)]
 #[command(
     mut_arg("threads", |a| a.help(
-        "Cases solved at once, each on one HiGHS thread (default: one per core)"
+        "Workers: cases solved at once, each on one HiGHS thread kept warm (default: one per core)"
     )),
     mut_arg("out", |a| a.help("Write sweep.csv into this directory")),
     mut_arg("format", |a| a.help(
@@ -341,8 +342,11 @@ pub struct SweepArgs {
     /// Seed of the sample (the same seed gives the same cases).
     #[arg(long, value_name = "S", default_value_t = 0)]
     pub seed: u64,
-    /// Solve only slice K of N of the cases (case numbers K, K+N, K+2N...),
-    /// for a job array; `rareflow merge` joins the slices' sweep.csv files.
+    /// Solve only slice K of N of the cases, for a job array: the cases
+    /// come in chains of consecutive cases (a sixteenth of the sweep, 1 to
+    /// 50 cases, each solved warm from the one before), and the slice holds
+    /// chains K, K+N, K+2N...; `rareflow merge` joins the slices' sweep.csv
+    /// files.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
     #[command(flatten)]

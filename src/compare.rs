@@ -1,14 +1,16 @@
 //! Comparing portfolios across futures: every (portfolio, scenario) cell
-//! solved in parallel (rayon, one HiGHS thread per cell), then the regret
-//! table and the portfolio that minimises maximum regret or expected cost.
+//! solved in parallel by the [`crate::engine`] (each portfolio's baseline
+//! solved once per worker, its futures re-solved warm on it), then the
+//! regret table and the portfolio that minimises maximum regret or expected
+//! cost.
 //!
 //! A cell that fails (bad scenario, no plan, a plan that fails
 //! verification) is kept as a row with its status; it never stops the
 //! others.
 
-use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::engine::{self, How, Jobs, Solved, Tally};
 use crate::error::{Error, Result};
 use crate::io::source::ModelSource;
 use crate::model::Model;
@@ -55,6 +57,9 @@ pub struct Cell {
     pub result: Option<CellResult>,
     /// Cost minus the best portfolio's cost in the same scenario.
     pub regret: Option<f64>,
+    /// How it was solved: warm on its portfolio's baseline, or from
+    /// scratch.
+    pub start: How,
 }
 
 /// What the dependency column measures: the share of `market`'s supply
@@ -188,42 +193,69 @@ pub struct Comparison {
     pub least_expected_cost: Vec<String>,
     /// Scenario weights used (normalised).
     pub weights: Vec<(String, f64)>,
+    /// How the cells were solved (warm on their portfolio's baseline, or
+    /// from scratch).
+    pub solved: Tally,
 }
 
-/// Solves one cell.
-fn solve_cell(
-    source: &ModelSource,
-    portfolio: &str,
-    scenario: &str,
-    opts: &SolveOptions,
-    measure: &DependencyMeasure,
-) -> std::result::Result<(String, CellResult), String> {
-    let scenarios: Vec<String> = if scenario == BASELINE {
-        Vec::new()
-    } else {
-        vec![scenario.to_string()]
-    };
-    let opts = SolveOptions {
-        portfolio: Some(portfolio.to_string()),
-        threads: 1,
-        ..opts.clone()
-    };
-    let s = crate::solve(source, &scenarios, &opts).map_err(|e| match e {
-        crate::error::Error::Invalid(d) => format!(
+/// The cells of a comparison as the engine's jobs: each portfolio is a
+/// base (the model under it, with no scenario), each cell a case of it.
+struct CellJobs<'a> {
+    source: &'a ModelSource,
+    portfolios: &'a [String],
+    opts: &'a SolveOptions,
+}
+
+impl Jobs for CellJobs<'_> {
+    /// (portfolio index, scenario name).
+    type Case = (usize, String);
+
+    fn base_of(&self, case: &Self::Case) -> usize {
+        case.0
+    }
+
+    fn chain_of(&self, case: &Self::Case) -> usize {
+        case.0
+    }
+
+    fn load_base(&self, _base: usize) -> Result<crate::Checked> {
+        crate::check(self.source, &[])
+    }
+
+    fn load(&self, case: &Self::Case) -> Result<crate::Checked> {
+        if case.1 == BASELINE {
+            crate::check(self.source, &[])
+        } else {
+            crate::check(self.source, std::slice::from_ref(&case.1))
+        }
+    }
+
+    fn options(&self, base: usize) -> SolveOptions {
+        SolveOptions {
+            portfolio: Some(self.portfolios[base].clone()),
+            threads: 1,
+            ..self.opts.clone()
+        }
+    }
+}
+
+/// Why a cell or case has no plan, in one line.
+pub fn reason(e: &Error) -> String {
+    match e {
+        Error::Invalid(d) => format!(
             "bad data: {}",
             d.iter()
                 .find(|d| d.severity == crate::error::Severity::Error)
                 .map_or(String::new(), |d| d.to_string())
         ),
         other => other.to_string(),
-    })?;
-    Ok((s.plan.status.label(), measure_plan(&s, measure)))
+    }
 }
 
 /// What a solved plan measures: its cost, what went unserved and given up,
 /// the dependency market's spend and the dependency share `measure` asks
 /// for.
-pub fn measure_plan(s: &crate::Solution, measure: &DependencyMeasure) -> CellResult {
+pub fn measure_plan(s: &crate::engine::Solved, measure: &DependencyMeasure) -> CellResult {
     let years = |t: usize| f64::from(s.model.periods[t].years);
     let shortage_t = s.plan.shortage_tonnes(&s.model);
     let given_up_t = s.plan.given_up_tonnes(&s.model);
@@ -282,35 +314,41 @@ pub fn compare(
     measure: &DependencyMeasure,
     tick: &(dyn Fn() + Sync),
 ) -> Comparison {
-    let pairs: Vec<(&String, &String)> = portfolios
-        .iter()
-        .flat_map(|p| scenarios.iter().map(move |s| (p, s)))
+    let jobs = CellJobs {
+        source,
+        portfolios,
+        opts,
+    };
+    let pairs: Vec<(usize, String)> = (0..portfolios.len())
+        .flat_map(|p| scenarios.iter().map(move |s| (p, s.clone())))
         .collect();
-    let mut cells: Vec<Cell> = pairs
-        .par_iter()
-        .map(|(p, s)| {
-            let r = solve_cell(source, p, s, opts, measure);
-            tick();
-            let (status, result) = match r {
-                Ok((status, result)) => (status, Some(result)),
-                Err(e) => (e, None),
-            };
-            Cell {
-                portfolio: p.to_string(),
-                scenario: s.to_string(),
-                status,
-                result,
-                regret: None,
-            }
-        })
-        .collect();
+    let finish = |(p, s): &(usize, String), solved: Result<Solved>, how: How| {
+        let (status, result) = match solved {
+            Ok(solved) => (
+                solved.plan.status.label(),
+                Some(measure_plan(&solved, measure)),
+            ),
+            Err(e) => (reason(&e), None),
+        };
+        Cell {
+            portfolio: portfolios[*p].clone(),
+            scenario: s.clone(),
+            status,
+            result,
+            regret: None,
+            start: how,
+        }
+    };
+    let (mut cells, bases) = engine::run(&jobs, &pairs, &finish, tick);
     let weight_of = |s: &str| weights.iter().find(|w| w.0 == s).map_or(1.0, |w| w.1);
     let total_weight: f64 = scenarios.iter().map(|s| weight_of(s)).sum();
     let norm: Vec<(String, f64)> = scenarios
         .iter()
         .map(|s| (s.clone(), weight_of(s) / total_weight))
         .collect();
-    rank(&mut cells, portfolios, scenarios, norm)
+    let mut comparison = rank(&mut cells, portfolios, scenarios, norm);
+    comparison.solved.bases = bases;
+    comparison
 }
 
 /// Fills in regrets and standings. Regret in a scenario is a cell's cost
@@ -376,12 +414,15 @@ pub fn rank(
         |s| s.expected_cost,
         |s| &mut s.least_expected_cost,
     );
+    let mut solved = Tally::default();
+    cells.iter().for_each(|c| solved.add(c.start));
     Comparison {
         minimax_regret,
         least_expected_cost,
         cells: cells.to_vec(),
         standings,
         weights,
+        solved,
     }
 }
 
@@ -429,6 +470,7 @@ mod tests {
                 dependency: None,
             }),
             regret: None,
+            start: How::Warm,
         }
     }
 

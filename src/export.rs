@@ -55,7 +55,7 @@ pub fn export(
         path: path.to_path_buf(),
         reason,
     };
-    let mut problem = f.problem;
+    let mut problem = f.problem().map_err(Error::from)?;
     let written = problem.write(&staging, &cols, &rows, f.constant);
     if let Err(e) = written {
         let _ = std::fs::remove_file(&staging);

@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 pub mod compare;
+pub mod engine;
 pub mod error;
 pub mod export;
 pub mod formulation;
@@ -120,9 +121,9 @@ pub struct Timings {
     pub load: f64,
     /// Network and structural checks.
     pub validate: f64,
-    /// Building the LP and handing it to HiGHS.
+    /// Building the LP.
     pub build: f64,
-    /// HiGHS.
+    /// Handing the LP to HiGHS and solving it.
     pub solve: f64,
     /// Extracting and verifying the plan.
     pub verify: f64,
@@ -157,33 +158,16 @@ pub fn solve_checked(checked: Checked, opts: &SolveOptions) -> Result<Solution> 
     let start = Instant::now();
     let (f, build_opts) = formulate(&model, &network, opts)?;
     let build = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let session = solve_formulation(&model, &f, &build_opts, opts)?;
+    let solve_seconds = start.elapsed().as_secs_f64();
     let formulation::Formulation {
-        problem,
         index,
         keys,
         size,
         constant,
+        ..
     } = f;
-    let mut session = Session::solve(problem, opts)?;
-    let called_infeasible = matches!(
-        session.status,
-        solver::SolveStatus::Infeasible | solver::SolveStatus::UnboundedOrInfeasible
-    );
-    if !session.has_plan
-        && called_infeasible
-        && size.integers > 0
-        && nothing_built_is_allowed(&model, &build_opts)
-    {
-        session = nothing_built(&model, &network, &build_opts, &index, session, opts)?;
-    }
-    if !session.has_plan {
-        return Err(Error::NoPlan(session.status));
-    }
-    let mut solve_seconds = session.seconds;
-    if size.integers > 0 && session.status != nothing_built_status() {
-        session = fixed_lp(&model, &network, &build_opts, &index, session, opts)?;
-        solve_seconds += session.seconds;
-    }
     let start = Instant::now();
     let plan = formulation::read_plan(
         &model,
@@ -210,6 +194,39 @@ pub fn solve_checked(checked: Checked, opts: &SolveOptions) -> Result<Solution> 
         keys,
         size,
     })
+}
+
+/// Solves a formulated model: the LP, or the MIP and then its LP with the
+/// build decisions fixed at the MIP's (for its duals; the session returned
+/// carries the MIP's status, gap, and the seconds of both).
+///
+/// # Errors
+/// [`Error::NoPlan`] when HiGHS finds none; [`Error::Solver`] when it fails.
+pub fn solve_formulation(
+    model: &Model,
+    f: &formulation::Formulation,
+    build_opts: &formulation::BuildOptions,
+    opts: &SolveOptions,
+) -> Result<Session> {
+    let mut session = Session::solve(f.problem()?, opts)?;
+    let called_infeasible = matches!(
+        session.status,
+        solver::SolveStatus::Infeasible | solver::SolveStatus::UnboundedOrInfeasible
+    );
+    if !session.has_plan
+        && called_infeasible
+        && f.size.integers > 0
+        && nothing_built_is_allowed(model, build_opts)
+    {
+        session = nothing_built(f, session, opts)?;
+    }
+    if !session.has_plan {
+        return Err(Error::NoPlan(session.status));
+    }
+    if f.size.integers > 0 && session.status != nothing_built_status() {
+        session = fixed_lp(f, session, opts)?;
+    }
+    Ok(session)
 }
 
 /// True when no build rule forces a build: no `min_builds` and no forced
@@ -240,14 +257,11 @@ fn nothing_built_status() -> solver::SolveStatus {
 /// short of the best build plan. When even that LP has no plan, the MIP's
 /// own answer stands.
 fn nothing_built(
-    model: &Model,
-    network: &Network,
-    build_opts: &formulation::BuildOptions,
-    index: &formulation::LpIndex,
+    f: &formulation::Formulation,
     mip: Session,
     opts: &SolveOptions,
 ) -> Result<Session> {
-    let mut session = with_builds_fixed(model, network, build_opts, index, |_| 0.0, opts)?;
+    let mut session = with_builds_fixed(f, |_| 0.0, opts)?;
     if !session.has_plan {
         return Ok(mip);
     }
@@ -274,7 +288,7 @@ pub fn formulate<'m>(
         builds,
         relax: opts.relax,
     };
-    let f = formulation::build(model, network, &build_opts)?;
+    let f = formulation::build(model, network, &build_opts);
     Ok((f, build_opts))
 }
 
@@ -292,47 +306,37 @@ pub fn apply_portfolio_limits(model: &mut Model, portfolio: Option<&str>) {
 /// the same order), fixes the build decisions at the MIP's values and
 /// solves it; its duals price capacity and quotas for the plan built. The
 /// session returned carries the MIP's status and gap.
-fn fixed_lp(
-    model: &Model,
-    network: &Network,
-    build_opts: &formulation::BuildOptions,
-    index: &formulation::LpIndex,
-    mip: Session,
-    opts: &SolveOptions,
-) -> Result<Session> {
+fn fixed_lp(f: &formulation::Formulation, mip: Session, opts: &SolveOptions) -> Result<Session> {
     let built = |c: Col| mip.value(c).round();
-    let mut session = with_builds_fixed(model, network, build_opts, index, built, opts)?;
+    let mut session = with_builds_fixed(f, built, opts)?;
     if !session.has_plan {
         return Err(Error::NoPlan(session.status));
     }
     session.status = mip.status;
     session.mip_gap = mip.mip_gap;
+    session.seconds += mip.seconds;
     Ok(session)
 }
 
+/// The build decisions of `f`, each at `value` of its column.
+pub fn decisions_at(f: &formulation::Formulation, value: impl Fn(Col) -> f64) -> Vec<(Col, f64)> {
+    (f.index.builds.decisions.iter())
+        .map(|d| (d.col, value(d.col)))
+        .collect()
+}
+
 /// Solves the problem as an LP (the same columns in the same order) with
-/// every build decision of `index` fixed at `value` of its column.
+/// every build decision fixed at `value` of its column.
 fn with_builds_fixed(
-    model: &Model,
-    network: &Network,
-    build_opts: &formulation::BuildOptions,
-    index: &formulation::LpIndex,
+    f: &formulation::Formulation,
     value: impl Fn(Col) -> f64,
     opts: &SolveOptions,
 ) -> Result<Session> {
-    let fixed: Vec<(Col, f64)> = index
-        .builds
-        .decisions
-        .iter()
-        .map(|d| (d.col, value(d.col)))
-        .collect();
-    let relaxed = formulation::BuildOptions {
-        relax: true,
-        ..*build_opts
-    };
-    let mut lp = formulation::build(model, network, &relaxed)?.problem;
-    lp.fix_columns(&fixed)?;
-    Ok(Session::solve(lp, opts)?)
+    let arrays = f.arrays.relaxed_with(&decisions_at(f, value));
+    Ok(Session::solve(
+        solver::Problem::from_arrays(&arrays)?,
+        opts,
+    )?)
 }
 
 /// The candidates a portfolio name lets the plan build, once the model is

@@ -3,6 +3,7 @@
 //! against the model before any case is solved.
 
 use rareflow::compare::DependencyMeasure;
+use rareflow::engine::Tally;
 use rareflow::error::{Error, Result};
 use rareflow::sweep::{self, params, report, Case};
 
@@ -14,6 +15,7 @@ use crate::cli::{Format, SweepArgs};
 #[derive(serde::Serialize)]
 struct Document<'a> {
     parameters: Vec<&'a str>,
+    solved: Tally,
     cases: &'a [Case],
 }
 
@@ -62,7 +64,7 @@ pub fn run(args: SweepArgs, out: &mut Stdout) -> Outcome {
         measure: &measure,
         shard,
     };
-    let solved = solve(&work, args.solver.threads)?;
+    let (solved, tally) = solve(&work, args.solver.threads)?;
     let staged = match &target {
         Some(t) => {
             let text = report::csv(&params, &solved, &measure, &columns)?;
@@ -74,6 +76,7 @@ pub fn run(args: SweepArgs, out: &mut Stdout) -> Outcome {
         Format::Table => out.print(&report::render(&params, &solved, &measure, &currency)),
         Format::Json => out.json(&Document {
             parameters: params.iter().map(|p| p.label.as_str()).collect(),
+            solved: tally,
             cases: &solved,
         }),
     })
@@ -99,6 +102,14 @@ fn shared_columns(model: &rareflow::model::Model, market: &str) -> report::Colum
 
 /// Solves the cases (of the shard) with a progress bar on stderr, `threads`
 /// at once when given (else one per core).
-fn solve(w: &sweep::Sweep, threads: Option<u32>) -> Result<Vec<Case>> {
-    super::in_parallel(w.len(), "cases", threads, |tick| w.run(tick))?
+/// Says on stderr how the cases were solved.
+fn solve(w: &sweep::Sweep, threads: Option<u32>) -> Result<(Vec<Case>, Tally)> {
+    let (cases, bases) = super::in_parallel(w.len(), "cases", threads, |tick| w.run(tick))??;
+    let mut tally = Tally {
+        bases,
+        ..Tally::default()
+    };
+    cases.iter().for_each(|c| tally.add(c.start));
+    eprintln!("{}", tally.describe("cases"));
+    Ok((cases, tally))
 }

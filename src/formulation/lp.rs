@@ -1,12 +1,10 @@
-//! The LP as it is built: good_lp columns and rows, each with its typed key,
-//! and every cost recorded with the block it belongs to. Nothing here knows
-//! the solver: [`Lp::into_problem`] hands the finished LP to
-//! [`crate::solver::Problem`].
-
-use good_lp::{variable, Expression, ProblemVariables, Variable};
+//! The LP as it is built: columns and rows as plain arrays
+//! ([`crate::solver::Arrays`]), each with its typed key, and every cost
+//! recorded with the block it belongs to. [`Lp::into_problem`] hands the
+//! finished LP to [`crate::solver::Problem`].
 
 use super::keys::{Block, ColKey, LpKeys, RowKey};
-use crate::solver::{Col, Problem, Row, SolverError};
+use crate::solver::{Arrays, Col, Problem, Row, SolverError};
 
 /// Size of a built LP.
 #[derive(Debug, Clone, Copy, Default, serde::Serialize, PartialEq, Eq)]
@@ -33,28 +31,13 @@ pub enum Sense {
 }
 
 /// Collects keyed columns, rows and costs in a fixed order.
+#[derive(Default)]
 pub struct Lp {
-    vars: ProblemVariables,
-    columns: Vec<Variable>,
-    rows: Vec<good_lp::Constraint>,
+    arrays: Arrays,
     keys: LpKeys,
     costs: Vec<(Block, Col, f64)>,
     size: LpSize,
     block: Block,
-}
-
-impl Default for Lp {
-    fn default() -> Self {
-        Lp {
-            vars: ProblemVariables::new(),
-            columns: Vec::new(),
-            rows: Vec::new(),
-            keys: LpKeys::default(),
-            costs: Vec::new(),
-            size: LpSize::default(),
-            block: Block(0),
-        }
-    }
 }
 
 impl Lp {
@@ -62,19 +45,29 @@ impl Lp {
     /// (an estimate: it only saves the growth of its tables).
     pub fn with_capacity(columns: usize, rows: usize) -> Lp {
         let mut lp = Lp::default();
-        lp.columns.reserve(columns);
+        let a = &mut lp.arrays;
+        a.lower.reserve(columns);
+        a.upper.reserve(columns);
+        a.integer.reserve(columns);
+        a.row_lower.reserve(rows);
+        a.row_upper.reserve(rows);
+        a.row_start.reserve(rows + 1);
+        a.term_col.reserve(3 * rows);
+        a.term_value.reserve(3 * rows);
         lp.keys.cols.reserve(columns);
         lp.costs.reserve(columns);
-        lp.rows.reserve(rows);
         lp.keys.rows.reserve(rows);
         lp
     }
 
-    fn push(&mut self, key: ColKey, def: good_lp::VariableDefinition, cost: f64) -> Col {
-        self.columns.push(self.vars.add(def));
+    fn push(&mut self, key: ColKey, lower: f64, upper: f64, integer: bool, cost: f64) -> Col {
+        let a = &mut self.arrays;
+        a.lower.push(lower);
+        a.upper.push(upper);
+        a.integer.push(integer);
         self.keys.cols.push((self.block, key));
         self.size.columns += 1;
-        let col = Col(self.columns.len() - 1);
+        let col = Col(a.lower.len() - 1);
         self.add_cost(col, cost);
         col
     }
@@ -82,28 +75,19 @@ impl Lp {
     /// Adds a continuous column `0 <= x <= upper` (none: unbounded) with
     /// objective coefficient `cost`.
     pub fn column(&mut self, key: ColKey, upper: Option<f64>, cost: f64) -> Col {
-        let def = match upper {
-            Some(u) => variable().min(0.0).max(u),
-            None => variable().min(0.0),
-        };
-        self.push(key, def, cost)
+        self.push(key, 0.0, upper.unwrap_or(f64::INFINITY), false, cost)
     }
 
     /// Adds a free column (no bounds) with objective coefficient `cost`.
     pub fn free_column(&mut self, key: ColKey, cost: f64) -> Col {
-        self.push(key, variable(), cost)
+        self.push(key, f64::NEG_INFINITY, f64::INFINITY, false, cost)
     }
 
     /// Adds a build decision `y ∈ {0, 1}` (or `0 <= y <= 1` when `relax`)
     /// with objective coefficient `cost`.
     pub fn decision(&mut self, key: ColKey, relax: bool, cost: f64) -> Col {
-        let def = if relax {
-            variable().min(0.0).max(1.0)
-        } else {
-            variable().binary()
-        };
         self.size.integers += usize::from(!relax);
-        self.push(key, def, cost)
+        self.push(key, 0.0, 1.0, !relax, cost)
     }
 
     /// Adds `cost` to the objective coefficient of `col`, as a cost of the
@@ -116,19 +100,26 @@ impl Lp {
 
     /// Adds the row `Σ coef·col (sense) rhs`.
     pub fn row(&mut self, key: RowKey, terms: &[(Col, f64)], sense: Sense, rhs: f64) -> Row {
-        let mut e = Expression::with_capacity(terms.len());
-        for &(c, coef) in terms {
-            e.add_mul(coef, self.columns[c.0]);
+        let a = &mut self.arrays;
+        if a.row_start.is_empty() {
+            a.row_start.push(0);
         }
+        for &(c, coef) in terms {
+            a.term_col.push(c.0 as u32);
+            a.term_value.push(coef);
+        }
+        a.row_start.push(a.term_col.len());
+        let (lower, upper) = match sense {
+            Sense::Eq => (rhs, rhs),
+            Sense::Le => (f64::NEG_INFINITY, rhs),
+            Sense::Ge => (rhs, f64::INFINITY),
+        };
+        a.row_lower.push(lower);
+        a.row_upper.push(upper);
         self.size.nonzeros += terms.len();
-        self.rows.push(match sense {
-            Sense::Eq => e.eq(rhs),
-            Sense::Le => e.leq(rhs),
-            Sense::Ge => e.geq(rhs),
-        });
         self.keys.rows.push((self.block, key));
         self.size.rows += 1;
-        Row(self.rows.len() - 1)
+        Row(a.row_lower.len() - 1)
     }
 
     /// Starts block `b`: columns, rows and costs added from now on belong
@@ -146,6 +137,23 @@ impl Lp {
             .collect()
     }
 
+    /// The finished LP as arrays, minimising every block's costs times
+    /// `weight(block)`, with its keys and size.
+    pub fn finish(mut self, weight: impl Fn(Block) -> f64) -> (Arrays, LpKeys, LpSize) {
+        let a = &mut self.arrays;
+        if a.row_start.is_empty() {
+            a.row_start.push(0);
+        }
+        a.cost = vec![0.0; a.lower.len()];
+        for &(b, col, cost) in &self.costs {
+            let w = weight(b);
+            if w != 0.0 {
+                a.cost[col.0] += cost * w;
+            }
+        }
+        (self.arrays, self.keys, self.size)
+    }
+
     /// Hands the LP to the solver, minimising every block's costs times
     /// `weight(block)`.
     ///
@@ -155,14 +163,7 @@ impl Lp {
         self,
         weight: impl Fn(Block) -> f64,
     ) -> Result<(Problem, LpKeys, LpSize), SolverError> {
-        let mut objective = Expression::with_capacity(self.costs.len());
-        for &(b, col, cost) in &self.costs {
-            let w = weight(b);
-            if w != 0.0 {
-                objective.add_mul(cost * w, self.columns[col.0]);
-            }
-        }
-        let problem = Problem::new(self.vars, objective, self.rows)?;
-        Ok((problem, self.keys, self.size))
+        let (arrays, keys, size) = self.finish(weight);
+        Ok((Problem::from_arrays(&arrays)?, keys, size))
     }
 }

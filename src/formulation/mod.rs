@@ -45,7 +45,7 @@ pub use keys::{Block, ColKey, LpKeys, RowKey};
 use crate::model::Model;
 use crate::network::Network;
 use crate::plan::{Checker, Costs, Plan, Verification, VerifyError};
-use crate::solver::{Col, Problem, Row, Session, SolverError};
+use crate::solver::{Arrays, Col, Problem, Row, Session, SolverError};
 use lp::{Lp, LpSize};
 
 /// Where each model quantity lives in the LP, family by family.
@@ -208,8 +208,8 @@ impl LpIndex {
 
 /// A built LP, ready for the solver.
 pub struct Formulation {
-    /// The problem, handed to HiGHS but not solved.
-    pub problem: Problem,
+    /// The LP as arrays, ready to hand to HiGHS ([`Formulation::problem`]).
+    pub arrays: Arrays,
     /// Where each quantity lives.
     pub index: LpIndex,
     /// The key of every column and row.
@@ -220,16 +220,19 @@ pub struct Formulation {
     pub constant: f64,
 }
 
+impl Formulation {
+    /// The LP handed to HiGHS, not yet solved.
+    ///
+    /// # Errors
+    /// [`SolverError`] when HiGHS refuses it (only non-finite numbers can
+    /// do that, and the loader refuses those).
+    pub fn problem(&self) -> Result<Problem, SolverError> {
+        Problem::from_arrays(&self.arrays)
+    }
+}
+
 /// Builds the LP of `model` over `network`.
-///
-/// # Errors
-/// [`SolverError`] when HiGHS refuses the problem (only non-finite numbers
-/// can do that, and the loader refuses those).
-pub fn build(
-    model: &Model,
-    network: &Network,
-    opts: &BuildOptions,
-) -> Result<Formulation, SolverError> {
+pub fn build(model: &Model, network: &Network, opts: &BuildOptions) -> Formulation {
     let periods = model.periods.len();
     let recipe_terms: usize = (model.facilities.iter())
         .map(|f| model.processes[f.process.0].terms.len())
@@ -240,14 +243,14 @@ pub fn build(
     let mut shared = SharedBuilds::default();
     shared.offer(model, opts.builds);
     let index = add_block(&mut lp, model, network, opts, &mut shared);
-    let (problem, keys, size) = lp.into_problem(|_| 1.0)?;
-    Ok(Formulation {
-        problem,
+    let (arrays, keys, size) = lp.finish(|_| 1.0);
+    Formulation {
+        arrays,
         index,
         keys,
         size,
         constant: activity::fixed_costs(model),
-    })
+    }
 }
 
 /// Adds the whole formulation of one model to `lp`, as its current block:

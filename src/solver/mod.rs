@@ -21,11 +21,17 @@
 //! talks to the `highs` crate directly once good_lp has built the problem,
 //! so the status reported is the one HiGHS gave.
 
+mod arrays;
+mod change;
 mod problem;
 mod session;
+mod warm;
 
+pub use arrays::Arrays;
+pub use change::Change;
 pub use problem::Problem;
-pub use session::{Change, Session, SolveStatus};
+pub use session::{Session, SolveStatus};
+pub use warm::{Basis, Start};
 
 /// Index of a column in the LP (and in HiGHS).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -1,9 +1,11 @@
 //! Handing a built problem to HiGHS, and fixing columns before a solve.
 
 use good_lp::solvers::highs::highs as highs_backend;
-use good_lp::{Constraint, Expression, IntoAffineExpression, ProblemVariables, SolverModel};
+use good_lp::{
+    variable, Constraint, Expression, IntoAffineExpression, ProblemVariables, SolverModel, Variable,
+};
 
-use super::{Col, SolveOptions, SolverError};
+use super::{Arrays, Col, SolveOptions, SolverError};
 
 /// A problem held by HiGHS, not yet solved.
 pub struct Problem {
@@ -13,6 +15,60 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// Hands an LP held as arrays to HiGHS through good_lp: one variable
+    /// per column with its bounds (and integrality), the objective, and one
+    /// row per row in order, so column and row indices stay the arrays'.
+    ///
+    /// # Errors
+    /// [`SolverError`] when a row has two finite, different bounds (the
+    /// formulation writes none), or HiGHS refuses the problem (only
+    /// non-finite numbers can do that, and the loader refuses those).
+    pub fn from_arrays(a: &Arrays) -> Result<Problem, SolverError> {
+        let mut vars = ProblemVariables::new();
+        let columns: Vec<Variable> = (0..a.cost.len())
+            .map(|j| {
+                let mut def = variable();
+                if a.integer[j] {
+                    def = def.integer();
+                }
+                if a.lower[j].is_finite() {
+                    def = def.min(a.lower[j]);
+                }
+                if a.upper[j].is_finite() {
+                    def = def.max(a.upper[j]);
+                }
+                vars.add(def)
+            })
+            .collect();
+        let mut objective = Expression::with_capacity(a.cost.len());
+        for (j, &c) in a.cost.iter().enumerate() {
+            if c != 0.0 {
+                objective.add_mul(c, columns[j]);
+            }
+        }
+        let mut rows = Vec::with_capacity(a.row_lower.len());
+        for i in 0..a.row_lower.len() {
+            let span = a.row_start[i]..a.row_start[i + 1];
+            let mut e = Expression::with_capacity(span.len());
+            for k in span {
+                e.add_mul(a.term_value[k], columns[a.term_col[k] as usize]);
+            }
+            let (lo, up) = (a.row_lower[i], a.row_upper[i]);
+            rows.push(if lo == up {
+                e.eq(up)
+            } else if lo == f64::NEG_INFINITY {
+                e.leq(up)
+            } else if up == f64::INFINITY {
+                e.geq(lo)
+            } else {
+                return Err(SolverError(format!(
+                    "row {i} has two bounds, {lo} and {up}"
+                )));
+            });
+        }
+        Problem::new(vars, objective, rows)
+    }
+
     /// Hands good_lp's variables, objective (minimised) and rows to HiGHS.
     ///
     /// # Errors

@@ -8,7 +8,7 @@ use highs_sys::HighsInt;
 use serde::Serialize;
 
 use super::problem::fix_columns;
-use super::{Col, Problem, Row, SolveOptions, SolverError};
+use super::{Change, Col, Problem, Row, SolveOptions, SolverError};
 
 /// What the solver concluded.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -51,10 +51,10 @@ impl std::fmt::Display for SolveStatus {
 /// A solved (or attempted) problem, with its HiGHS instance kept alive.
 pub struct Session {
     /// The HiGHS instance, holding the last solution and basis.
-    highs: Option<highs::Model>,
+    pub(super) highs: Option<highs::Model>,
     /// The largest cost in magnitude of the objective, to scale it by when
     /// HiGHS gives up on the problem as it is.
-    max_cost: f64,
+    pub(super) max_cost: f64,
     /// The status of the last solve.
     pub status: SolveStatus,
     /// True when HiGHS holds a feasible primal solution.
@@ -156,6 +156,11 @@ impl Session {
             (Err(e), None) => return Err(e),
         };
         self.seconds = start.elapsed().as_secs_f64();
+        self.read_back(model)
+    }
+
+    /// Reads what HiGHS found into the session and keeps the instance.
+    pub(super) fn read_back(&mut self, model: highs::Model) -> Result<(), SolverError> {
         let read = Read(&model);
         self.has_plan = read.primal_status()? == HighsSolutionStatus::Feasible;
         let gap = read.double_info(c"mip_gap")?;
@@ -167,12 +172,19 @@ impl Session {
         Ok(())
     }
 
-    /// Changes column costs, column upper bounds, row bounds and fixed
-    /// columns, then re-solves from the previous basis.
+    /// Changes column costs, column bounds, row bounds and fixed columns,
+    /// then re-solves from the previous basis.
     ///
     /// # Errors
     /// [`SolverError`] when HiGHS refuses a change or fails outright.
     pub fn resolve(&mut self, change: &Change) -> Result<(), SolverError> {
+        let mut model = self.take_changed(change)?;
+        fix_columns(&mut model, &change.fixed)?;
+        self.run(model)
+    }
+
+    /// Takes the HiGHS instance out of the session with `change` applied.
+    pub(super) fn take_changed(&mut self, change: &Change) -> Result<highs::Model, SolverError> {
         let mut model = self
             .highs
             .take()
@@ -180,45 +192,8 @@ impl Session {
         for &(_, cost) in &change.costs {
             self.max_cost = self.max_cost.max(cost.abs());
         }
-        let ptr = model.as_mut_ptr();
-        let check = |status: highs_sys::HighsInt, what: &str, index: usize| {
-            if status == highs_sys::STATUS_ERROR {
-                Err(SolverError(format!(
-                    "HiGHS refused a new {what} for index {index}"
-                )))
-            } else {
-                Ok(())
-            }
-        };
-        // SAFETY: `ptr` is the live Highs instance owned by `model`, which
-        // outlives these calls; every index was created by the formulation,
-        // and HiGHS checks indices itself (an out-of-range one is an error
-        // status, not undefined behaviour).
-        unsafe {
-            for &(col, cost) in &change.costs {
-                check(
-                    highs_sys::Highs_changeColCost(ptr, col.0 as _, cost),
-                    "cost",
-                    col.0,
-                )?;
-            }
-            for &(col, upper) in &change.upper_bounds {
-                check(
-                    highs_sys::Highs_changeColBounds(ptr, col.0 as _, 0.0, upper),
-                    "bound",
-                    col.0,
-                )?;
-            }
-            for &(row, lower, upper) in &change.row_bounds {
-                check(
-                    highs_sys::Highs_changeRowBounds(ptr, row.0 as _, lower, upper),
-                    "row bound",
-                    row.0,
-                )?;
-            }
-        }
-        fix_columns(&mut model, &change.fixed)?;
-        self.run(model)
+        change.apply(&mut model)?;
+        Ok(model)
     }
 }
 
@@ -260,7 +235,7 @@ impl Fallback {
 
 /// Runs HiGHS on `model`: the status it reached, or an error when HiGHS
 /// failed or ended in a status rareflow does not expect.
-fn run_highs(model: &mut highs::Model) -> Result<SolveStatus, SolverError> {
+pub(super) fn run_highs(model: &mut highs::Model) -> Result<SolveStatus, SolverError> {
     // SAFETY: the pointer is the live Highs instance owned by `model`, which
     // outlives the call.
     let status = unsafe { highs_sys::Highs_run(model.as_mut_ptr()) };
@@ -272,7 +247,10 @@ fn run_highs(model: &mut highs::Model) -> Result<SolveStatus, SolverError> {
 
 /// True when HiGHS ended at a limit, or with a plan it calls optimal: an
 /// answer not to question.
-fn plan_or_limit(status: &SolveStatus, model: &highs::Model) -> Result<bool, SolverError> {
+pub(super) fn plan_or_limit(
+    status: &SolveStatus,
+    model: &highs::Model,
+) -> Result<bool, SolverError> {
     Ok(match status {
         SolveStatus::Limit { .. } => true,
         SolveStatus::Optimal => Read(model).primal_status()? == HighsSolutionStatus::Feasible,
@@ -284,7 +262,7 @@ fn plan_or_limit(status: &SolveStatus, model: &highs::Model) -> Result<bool, Sol
 
 /// Forgets the solution and basis of a failed run, so the next run starts
 /// from scratch.
-fn clear_solution(model: &mut highs::Model) {
+pub(super) fn clear_solution(model: &mut highs::Model) {
     // SAFETY: the pointer is the live Highs instance owned by `model`, which
     // outlives the call. Clearing the solver keeps the model and options.
     unsafe {
@@ -293,7 +271,7 @@ fn clear_solution(model: &mut highs::Model) {
 }
 
 /// Reading the results of a run from a HiGHS instance.
-struct Read<'m>(&'m highs::Model);
+pub(super) struct Read<'m>(pub(super) &'m highs::Model);
 
 impl Read<'_> {
     fn model_status(&self) -> Result<HighsModelStatus, SolverError> {
@@ -319,7 +297,7 @@ impl Read<'_> {
             })
     }
 
-    fn int_info(&self, name: &std::ffi::CStr) -> Result<i64, SolverError> {
+    pub(super) fn int_info(&self, name: &std::ffi::CStr) -> Result<i64, SolverError> {
         let mut value: HighsInt = -1;
         // SAFETY: the pointer is the live Highs instance owned by the model
         // borrowed for `self`'s lifetime; `name` is a NUL-terminated string
@@ -391,51 +369,6 @@ fn status_of(s: HighsModelStatus) -> Result<SolveStatus, SolverError> {
         }
         other => return Err(SolverError(format!("HiGHS ended with status {other:?}"))),
     })
-}
-
-/// Changes to a solved problem, applied by [`Session::resolve`].
-#[derive(Debug, Clone, Default)]
-pub struct Change {
-    /// New objective coefficients.
-    pub costs: Vec<(Col, f64)>,
-    /// New upper bounds (lower bounds stay 0).
-    pub upper_bounds: Vec<(Col, f64)>,
-    /// New (lower, upper) row bounds; ±∞ for a free side.
-    pub row_bounds: Vec<(Row, f64, f64)>,
-    /// Columns fixed at a value (lower = upper bound).
-    pub fixed: Vec<(Col, f64)>,
-}
-
-impl Change {
-    /// Sets the cost of `col`.
-    pub fn cost(mut self, col: Col, cost: f64) -> Self {
-        self.costs.push((col, cost));
-        self
-    }
-
-    /// Sets the upper bound of `col`.
-    pub fn upper(mut self, col: Col, upper: f64) -> Self {
-        self.upper_bounds.push((col, upper));
-        self
-    }
-
-    /// Sets the right-hand side of a `<=` row.
-    pub fn rhs_le(mut self, row: Row, rhs: f64) -> Self {
-        self.row_bounds.push((row, f64::NEG_INFINITY, rhs));
-        self
-    }
-
-    /// Sets the right-hand side of an `==` row.
-    pub fn rhs_eq(mut self, row: Row, rhs: f64) -> Self {
-        self.row_bounds.push((row, rhs, rhs));
-        self
-    }
-
-    /// Fixes `col` at `value`.
-    pub fn fix(mut self, col: Col, value: f64) -> Self {
-        self.fixed.push((col, value));
-        self
-    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
-//! Sharded sweeps: `--shard K/N` keeps every N-th case (case numbers
-//! K, K+N, K+2N...), so N machines (a Slurm job array, a Kubernetes indexed
-//! job) share a sweep; `rareflow merge` joins their `sweep.csv` files into
-//! exactly the file the unsharded run writes.
+//! Sharded sweeps: `--shard K/N` keeps every N-th chain of consecutive
+//! cases (chains K, K+N, K+2N..., each [`super::chain_length`] cases), so N
+//! machines (a Slurm job array, a Kubernetes indexed job) share a sweep;
+//! `rareflow merge` joins their `sweep.csv` files into exactly the file the
+//! unsharded run writes.
 
 use crate::error::{Diagnostics, Error, Result};
 
@@ -32,9 +33,9 @@ impl Shard {
         Ok(Shard { k, n })
     }
 
-    /// Does case number `case` (from 1) belong to this slice?
-    pub fn holds(self, case: usize) -> bool {
-        (case - 1) % self.n == self.k - 1
+    /// Does chain `chain` (from 0) belong to this slice?
+    pub fn holds(self, chain: usize) -> bool {
+        chain % self.n == self.k - 1
     }
 }
 
@@ -112,10 +113,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn slices_take_every_nth_case() {
+    fn slices_take_every_nth_chain() {
         let s = Shard::parse("2/3").unwrap();
-        let held: Vec<usize> = (1..=7).filter(|&c| s.holds(c)).collect();
-        assert_eq!(held, vec![2, 5]);
+        let held: Vec<usize> = (0..7).filter(|&c| s.holds(c)).collect();
+        assert_eq!(held, vec![1, 4]);
         assert!(Shard::parse("0/3").is_err() && Shard::parse("4/3").is_err());
     }
 

@@ -6,16 +6,18 @@
 //! Each case is the model with the scenarios given, then one more scenario
 //! that sets the case's values ([`params`]), so a case is checked like any
 //! model: a value the model refuses is a row with its status, never a
-//! crash. Every case is built and solved from scratch.
+//! crash. Cases are solved by the [`crate::engine`]: warm on the model with
+//! the sweep's scenarios when a case changes only costs and bounds, from
+//! scratch when it changes the LP's structure.
 
 pub mod merge;
 pub mod params;
 pub mod report;
 
-use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::compare::{measure_plan, CellResult, DependencyMeasure};
+use crate::compare::{measure_plan, reason, CellResult, DependencyMeasure};
+use crate::engine::{self, How, Jobs, Solved};
 use crate::error::{Error, Result};
 use crate::io::source::ModelSource;
 use crate::solver::SolveOptions;
@@ -30,6 +32,8 @@ pub struct Case {
     pub values: Vec<f64>,
     /// The solver's status, or why the case has no plan.
     pub status: String,
+    /// How it was solved: warm on the sweep's base, or from scratch.
+    pub start: How,
     /// What the plan measures (none without a plan).
     pub result: Option<CellResult>,
     /// Its cost by kind, present value (none without a plan).
@@ -112,12 +116,28 @@ pub struct Sweep<'a> {
     pub shard: Option<merge::Shard>,
 }
 
+/// How many consecutive cases of a sweep of `total` make one chain, solved
+/// one from the other by one worker ([`crate::engine`]): a sixteenth of the
+/// sweep, from 1 to 50 cases. It depends on the sweep alone, never on the
+/// workers or slices, so a case's plan does not either.
+pub fn chain_length(total: usize) -> usize {
+    (total / 16).clamp(1, 50)
+}
+
 impl Sweep<'_> {
+    /// The chain of case `i` (from 0).
+    fn chain(&self, i: usize) -> usize {
+        i / chain_length(self.cases.len())
+    }
+
+    /// Does this run solve case `i` (from 0)?
+    fn mine(&self, i: usize) -> bool {
+        self.shard.is_none_or(|s| s.holds(self.chain(i)))
+    }
+
     /// How many cases this run solves (its slice's).
     pub fn len(&self) -> usize {
-        (1..=self.cases.len())
-            .filter(|&c| self.shard.is_none_or(|s| s.holds(c)))
-            .count()
+        (0..self.cases.len()).filter(|&i| self.mine(i)).count()
     }
 
     /// True when the slice holds no case.
@@ -125,12 +145,14 @@ impl Sweep<'_> {
         self.len() == 0
     }
 
-    /// Solves every case of the slice in parallel; `tick` is called as each
-    /// finishes. Cases keep their numbers in the whole sweep.
+    /// Solves every case of the slice in parallel, warm on the model with
+    /// the sweep's scenarios ([`crate::engine`]); `tick` is called as each
+    /// finishes. Cases keep their numbers in the whole sweep. Also returns
+    /// how many bases the workers solved.
     ///
     /// # Errors
     /// [`Error::Write`] when the cases' scenario files cannot be written.
-    pub fn run(&self, tick: &(dyn Fn() + Sync)) -> Result<Vec<Case>> {
+    pub fn run(&self, tick: &(dyn Fn() + Sync)) -> Result<(Vec<Case>, usize)> {
         let dir = tempfile::Builder::new()
             .prefix("rareflow-sweep-")
             .tempdir()
@@ -138,42 +160,27 @@ impl Sweep<'_> {
                 path: std::env::temp_dir(),
                 reason: e.to_string(),
             })?;
-        let opts = SolveOptions {
-            threads: 1,
-            ..self.opts.clone()
+        let jobs = CaseJobs {
+            sweep: self,
+            dir: dir.path(),
         };
-        let mine: Vec<(usize, &Vec<f64>)> = (self.cases.iter().enumerate())
-            .filter(|(i, _)| self.shard.is_none_or(|s| s.holds(i + 1)))
+        let mine: Vec<(usize, Vec<f64>)> = (self.cases.iter().enumerate())
+            .filter(|(i, _)| self.mine(*i))
+            .map(|(i, v)| (i, v.clone()))
             .collect();
-        let solved = mine
-            .into_par_iter()
-            .map(|(i, values)| {
-                let file = dir.path().join(format!("case-{}.toml", i + 1));
-                let case = self.solve_case(values, &file, i, &opts);
-                tick();
-                case
-            })
-            .collect();
-        Ok(solved)
+        let finish = |(i, values): &(usize, Vec<f64>), solved: Result<Solved>, how: How| {
+            self.case(*i, values, solved, how)
+        };
+        Ok(engine::run(&jobs, &mine, &finish, tick))
     }
 
-    /// Solves case `i` (from 0), its scenario written to `file`.
-    fn solve_case(
-        &self,
-        values: &[f64],
-        file: &std::path::Path,
-        i: usize,
-        opts: &SolveOptions,
-    ) -> Case {
-        let mut all = self.scenarios.to_vec();
-        all.push(file.to_string_lossy().to_string());
-        let solved = std::fs::write(file, scenario(self.params, values, i + 1))
-            .map_err(|e| e.to_string())
-            .and_then(|()| crate::solve(self.source, &all, opts).map_err(|e| reason(&e)));
+    /// Case `i` (from 0) as solved.
+    fn case(&self, i: usize, values: &[f64], solved: Result<Solved>, how: How) -> Case {
         let mut case = Case {
             case: i + 1,
             values: values.to_vec(),
             status: String::new(),
+            start: how,
             result: None,
             costs: None,
             markets: Default::default(),
@@ -191,9 +198,53 @@ impl Sweep<'_> {
                 }
                 case.prices = mean_prices(&s.model, &segments, &self.measure.market);
             }
-            Err(why) => case.status = why,
+            Err(why) => case.status = reason(&why),
         }
         case
+    }
+}
+
+/// A sweep's cases as the engine's jobs: one base (the model with the
+/// sweep's scenarios), each case that plus its own scenario, written to
+/// `dir`.
+struct CaseJobs<'a> {
+    sweep: &'a Sweep<'a>,
+    dir: &'a std::path::Path,
+}
+
+impl Jobs for CaseJobs<'_> {
+    /// (index from 0, values).
+    type Case = (usize, Vec<f64>);
+
+    fn base_of(&self, _case: &Self::Case) -> usize {
+        0
+    }
+
+    fn chain_of(&self, case: &Self::Case) -> usize {
+        self.sweep.chain(case.0)
+    }
+
+    fn load_base(&self, _base: usize) -> Result<crate::Checked> {
+        crate::check(self.sweep.source, self.sweep.scenarios)
+    }
+
+    fn load(&self, (i, values): &Self::Case) -> Result<crate::Checked> {
+        let file = self.dir.join(format!("case-{}.toml", i + 1));
+        let text = scenario(self.sweep.params, values, i + 1);
+        std::fs::write(&file, text).map_err(|e| Error::Write {
+            path: file.clone(),
+            reason: e.to_string(),
+        })?;
+        let mut all = self.sweep.scenarios.to_vec();
+        all.push(file.to_string_lossy().to_string());
+        crate::check(self.sweep.source, &all)
+    }
+
+    fn options(&self, _base: usize) -> SolveOptions {
+        SolveOptions {
+            threads: 1,
+            ..self.sweep.opts.clone()
+        }
     }
 }
 
@@ -224,21 +275,9 @@ fn mean_prices(
         .collect()
 }
 
-/// Why a case has no plan, in one line.
-fn reason(e: &Error) -> String {
-    match e {
-        Error::Invalid(d) => format!(
-            "bad data: {}",
-            d.iter()
-                .find(|d| d.severity == crate::error::Severity::Error)
-                .map_or(String::new(), |d| d.to_string())
-        ),
-        other => other.to_string(),
-    }
-}
-
-/// The scenario that sets a case's values.
-fn scenario(params: &[Param], values: &[f64], case: usize) -> String {
+/// The scenario that sets a case's values (case numbers from 1): what a
+/// case is, as a file `solve --scenario` takes.
+pub fn scenario(params: &[Param], values: &[f64], case: usize) -> String {
     use toml::{Table, Value};
     let table = |pairs: &[(&str, Value)]| -> Value {
         Value::Table(

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use super::params::Param;
 use super::Case;
 use crate::compare::DependencyMeasure;
+use crate::engine::How;
 use crate::error::{Error, Result};
 
 /// The files a sweep writes.
@@ -74,6 +75,7 @@ pub fn csv(
     header.extend(
         [
             "status",
+            "start",
             "objective",
             "unserved_t",
             "given_up_t",
@@ -96,6 +98,7 @@ pub fn csv(
         let mut row = vec![c.case.to_string()];
         row.extend(c.values.iter().map(|&v| num(v)));
         row.push(c.status.clone());
+        row.push(c.start.label().to_string());
         let r = c.result.as_ref();
         let opt = |f: fn(&crate::compare::CellResult) -> Option<f64>| {
             r.and_then(f).map_or(String::new(), num)
@@ -172,9 +175,10 @@ pub fn render(
     crate::report::terminal::right_align(&mut t, 1);
     let mut o = String::new();
     let solved = cases.iter().filter(|c| c.result.is_some()).count();
+    let warm = cases.iter().filter(|c| c.start == How::Warm).count();
     let _ = writeln!(
         o,
-        "sweep: {} cases, {solved} with a verified plan (each built and solved from scratch)",
+        "sweep: {} cases, {solved} with a verified plan ({warm} re-solved warm)",
         cases.len()
     );
     let _ = writeln!(o, "{t}");

@@ -16,7 +16,7 @@ use rareflow::solver::SolveOptions;
 
 use crate::common::*;
 
-fn model(
+pub(crate) fn model(
     rate: f64,
     candidate_extra: &str,
     settings_extra: &str,

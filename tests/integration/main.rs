@@ -26,3 +26,4 @@ mod properties;
 mod scenarios;
 mod sweep;
 mod tiny;
+mod warm;

@@ -1,0 +1,263 @@
+//! One worker of the engine: the bases it holds warm, and how it solves a
+//! case on one of them (or from scratch).
+
+use std::collections::HashMap;
+
+use super::{How, Jobs, Solved};
+use crate::error::{Error, Result};
+use crate::formulation::{self, Formulation};
+use crate::solver::{Arrays, Basis, Problem, Session, SolveOptions, Start};
+use crate::Checked;
+
+/// A worker: the bases it has built (none when a base has no plan), by
+/// number.
+#[derive(Default)]
+pub(super) struct Worker {
+    bases: HashMap<usize, Option<Base>>,
+    /// Bases this worker solved from scratch.
+    pub(super) bases_solved: usize,
+}
+
+/// A problem HiGHS holds (`arrays`, exactly) and where its re-solves
+/// start: the base's own basis or plan (`origin`) at the start of a chain,
+/// then the last case's.
+struct Held {
+    arrays: Arrays,
+    session: Session,
+    origin: Begin,
+    start: Begin,
+}
+
+/// Where a held problem's re-solves start.
+#[derive(Clone)]
+enum Begin {
+    Basis(Basis),
+    Incumbent(Vec<f64>),
+}
+
+impl Begin {
+    fn start(&self) -> Start<'_> {
+        match self {
+            Begin::Basis(b) => Start::Basis(b),
+            Begin::Incumbent(v) => Start::Incumbent(v),
+        }
+    }
+}
+
+impl Held {
+    /// Moves the held problem to `arrays` and re-solves it from its start;
+    /// false when `arrays` has another structure or HiGHS found no plan.
+    fn move_to(&mut self, arrays: Arrays) -> bool {
+        let Some(change) = self.arrays.change_to(&arrays) else {
+            return false;
+        };
+        let solved = matches!(self.session.warm(&change, self.start.start()), Ok(true));
+        self.arrays = arrays;
+        if solved {
+            self.start = match &self.start {
+                Begin::Basis(_) => self
+                    .session
+                    .basis()
+                    .map_or(self.origin.clone(), Begin::Basis),
+                Begin::Incumbent(_) => Begin::Incumbent(self.session.columns.clone()),
+            };
+        }
+        solved
+    }
+
+    /// Keeps `session`, solved from scratch on `arrays`, re-solves starting
+    /// from `origin`.
+    fn new(arrays: Arrays, session: Session, origin: Begin) -> Held {
+        Held {
+            arrays,
+            session,
+            start: origin.clone(),
+            origin,
+        }
+    }
+}
+
+/// A base held warm: its LP, or its MIP and the MIP's LP with the build
+/// decisions fixed (whose duals a plan reads).
+struct Base {
+    main: Held,
+    fixed: Option<Held>,
+    /// The base's own LP and the plan it solved to: a case with exactly
+    /// this LP has this plan, without a re-solve.
+    own: (Arrays, Session),
+}
+
+/// What a warm re-solve gave.
+enum Outcome {
+    /// A plan, in [`Base::plan_session`].
+    Solved,
+    /// The base's own LP: its plan, in `Base::own`.
+    Same,
+    /// The case's LP has another structure.
+    OtherStructure,
+    /// No plan: the base is spent.
+    Failed,
+}
+
+impl Base {
+    /// Solves the base of `f` from scratch and keeps it; none when it has
+    /// no plan or HiGHS holds no basis for it.
+    fn solve(f: Formulation, opts: &SolveOptions) -> Option<Base> {
+        let session = Session::solve(f.problem().ok()?, opts).ok()?;
+        if !session.has_plan {
+            return None;
+        }
+        if f.size.integers == 0 {
+            let origin = Begin::Basis(session.basis()?);
+            let own = (f.arrays.clone(), session.snapshot());
+            let main = Held::new(f.arrays, session, origin);
+            return Some(Base {
+                main,
+                fixed: None,
+                own,
+            });
+        }
+        let builds = crate::decisions_at(&f, |c| session.value(c).round());
+        let arrays = f.arrays.relaxed_with(&builds);
+        let lp = Session::solve(Problem::from_arrays(&arrays).ok()?, opts).ok()?;
+        if !lp.has_plan {
+            return None;
+        }
+        let origin = Begin::Basis(lp.basis()?);
+        let mut plan = lp.snapshot();
+        (plan.status, plan.mip_gap) = (session.status.clone(), session.mip_gap);
+        let fixed = Held::new(arrays, lp, origin);
+        let incumbent = Begin::Incumbent(session.columns.clone());
+        let own = (f.arrays.clone(), plan);
+        let main = Held::new(f.arrays, session, incumbent);
+        Some(Base {
+            main,
+            fixed: Some(fixed),
+            own,
+        })
+    }
+
+    /// Moves the base to the case `f` and re-solves it warm.
+    fn warm(&mut self, f: &Formulation) -> Outcome {
+        if !self.main.arrays.same_structure(&f.arrays) {
+            return Outcome::OtherStructure;
+        }
+        if self.own.0 == f.arrays {
+            return Outcome::Same;
+        }
+        if !self.main.move_to(f.arrays.clone()) {
+            return Outcome::Failed;
+        }
+        let Some(fixed) = &mut self.fixed else {
+            return Outcome::Solved;
+        };
+        let mip = &self.main.session;
+        let builds = crate::decisions_at(f, |c| mip.value(c).round());
+        if !fixed.move_to(f.arrays.relaxed_with(&builds)) {
+            return Outcome::Failed;
+        }
+        fixed.session.status = mip.status.clone();
+        fixed.session.mip_gap = mip.mip_gap;
+        fixed.session.seconds += mip.seconds;
+        Outcome::Solved
+    }
+
+    /// Starts a chain: the next re-solves start from the base's own basis
+    /// and plan.
+    fn restart(&mut self) {
+        for held in std::iter::once(&mut self.main).chain(self.fixed.as_mut()) {
+            held.start = held.origin.clone();
+        }
+    }
+
+    /// The session whose values and duals a plan reads.
+    fn plan_session(&self) -> &Session {
+        self.fixed
+            .as_ref()
+            .map_or(&self.main.session, |f| &f.session)
+    }
+}
+
+impl Worker {
+    /// Solves one case: warm on its base when it can, else from scratch.
+    pub(super) fn solve<J: Jobs>(&mut self, jobs: &J, case: &J::Case) -> (Result<Solved>, How) {
+        let key = jobs.base_of(case);
+        let opts = jobs.options(key);
+        let Checked {
+            mut model, network, ..
+        } = match jobs.load(case) {
+            Ok(c) => c,
+            Err(e) => return (Err(e), How::Cold),
+        };
+        crate::apply_portfolio_limits(&mut model, opts.portfolio.as_deref());
+        let (f, build_opts) = match crate::formulate(&model, &network, &opts) {
+            Ok(x) => x,
+            Err(e) => return (Err(e), How::Cold),
+        };
+        let how = match self.base(jobs, key, &opts) {
+            None => How::Cold,
+            Some(base) => match base.warm(&f) {
+                outcome @ (Outcome::Solved | Outcome::Same) => {
+                    let s = match outcome {
+                        Outcome::Same => &base.own.1,
+                        _ => base.plan_session(),
+                    };
+                    let objective = s.objective + f.constant;
+                    let r = formulation::read_plan(&model, &network, &f.index, objective, s);
+                    match r {
+                        Ok(plan) => {
+                            return (
+                                Ok(Solved {
+                                    model,
+                                    network,
+                                    plan,
+                                }),
+                                How::Warm,
+                            )
+                        }
+                        Err(_) => How::Retried,
+                    }
+                }
+                Outcome::OtherStructure => How::Rebuilt,
+                Outcome::Failed => {
+                    self.bases.remove(&key);
+                    How::Retried
+                }
+            },
+        };
+        let solved = crate::solve_formulation(&model, &f, &build_opts, &opts).and_then(|s| {
+            let objective = s.objective + f.constant;
+            formulation::read_plan(&model, &network, &f.index, objective, &s).map_err(Error::from)
+        });
+        let solved = solved.map(|plan| Solved {
+            model,
+            network,
+            plan,
+        });
+        (solved, how)
+    }
+
+    /// Starts a chain of cases: each base's next re-solve starts from its
+    /// own basis and plan.
+    pub(super) fn restart(&mut self) {
+        self.bases.values_mut().flatten().for_each(Base::restart);
+    }
+
+    /// Base `key`, solved from scratch the first time it is asked for (and
+    /// again after a warm re-solve on it failed); none when it has no plan.
+    fn base<J: Jobs>(&mut self, jobs: &J, key: usize, opts: &SolveOptions) -> Option<&mut Base> {
+        if !self.bases.contains_key(&key) {
+            self.bases_solved += 1;
+            let base = jobs.load_base(key).ok().and_then(|c| {
+                let Checked {
+                    mut model, network, ..
+                } = c;
+                crate::apply_portfolio_limits(&mut model, opts.portfolio.as_deref());
+                let (f, _) = crate::formulate(&model, &network, opts).ok()?;
+                Base::solve(f, opts)
+            });
+            self.bases.insert(key, base);
+        }
+        self.bases.get_mut(&key)?.as_mut()
+    }
+}

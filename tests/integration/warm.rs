@@ -1,0 +1,195 @@
+//! The engine behind `sweep` and `compare`: cases re-solved warm on a kept
+//! HiGHS instance, checked against cold solves and hand-computed optima.
+//!
+//! The MIP case is the build-or-import model of `builds.rs`: the US needs
+//! 100 t/yr of magnets for five years; importing from China costs
+//! $10,000/t plus a tariff of r × $50,000/t, so 5M + 25M·r in all; building
+//! the US plant costs $2M plus $20,000/t, 12M in all. The plan imports
+//! below r = 0.28 and builds above it: a tariff sweep across the
+//! break-even, each case started from the last one's build plan, must find
+//! min(5M + 25M·r, 12M) in every case.
+
+use std::path::Path;
+
+use rareflow::io::source::ModelSource;
+use rareflow::solver::{Change, Session, SolveOptions, Start};
+
+use crate::builds::model;
+use crate::common::*;
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn write_model(source: &ModelSource, dir: &Path) {
+    let ModelSource::Memory(files) = source else {
+        unreachable!()
+    };
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let o = rareflow(args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+#[test]
+fn a_warm_resolve_of_the_unchanged_base_needs_no_iteration() {
+    let mut ch = rareflow::check(&ModelSource::Embedded, &[]).unwrap();
+    let opts = SolveOptions {
+        portfolio: Some("none".into()),
+        ..SolveOptions::default()
+    };
+    rareflow::apply_portfolio_limits(&mut ch.model, opts.portfolio.as_deref());
+    let (f, _) = rareflow::formulate(&ch.model, &ch.network, &opts).unwrap();
+    let mut s = Session::solve(f.problem().unwrap(), &opts).unwrap();
+    let (cold, cold_iterations) = (s.objective, s.iterations);
+    assert!(cold_iterations > 1000, "{cold_iterations}");
+    let basis = s.basis().unwrap();
+    assert!(s.warm(&Change::default(), Start::Basis(&basis)).unwrap());
+    assert_eq!(s.iterations, 0);
+    assert_eq!(s.objective, cold);
+    assert_eq!(s.basis().unwrap(), basis);
+}
+
+/// 32 tariff rates from 0 to 0.62 on the build-or-import MIP (chains of
+/// two cases): every case warm, every objective the hand-computed one, the
+/// plant built exactly above the break-even.
+#[test]
+fn a_mip_sweep_across_the_break_even_meets_the_hand_optimum_warm() {
+    let dir = tempfile::tempdir().unwrap();
+    write_model(&model(0.0, "0", "", None), dir.path());
+    let v = json(&[
+        "sweep",
+        path(dir.path()),
+        "--set",
+        "tariff[US<CN,magnet]=0..0.62:0.02",
+        "--mip-gap",
+        "0",
+        "-j",
+        "2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["solved"]["warm"], 32, "{}", v["solved"]);
+    for case in v["cases"].as_array().unwrap() {
+        let r = case["values"][0].as_f64().unwrap();
+        let hand = (5e6 + 25e6 * r).min(12e6);
+        let cost = case["result"]["cost"].as_f64().unwrap();
+        assert!(close(cost, hand, 1e-9), "r = {r}: {cost} against {hand}");
+        assert_eq!(case["start"], "warm");
+        // At r = 0.28 both plans cost 12M.
+        let investment = case["result"]["investment"].as_f64().unwrap();
+        if (r - 0.28).abs() > 1e-9 {
+            assert_eq!(investment > 0.0, r > 0.28, "r = {r}");
+        }
+    }
+}
+
+/// A 48-case grid on models/tiny (chains of three): the same sweep.csv on
+/// one worker, two workers, and four machines' slices merged; and every
+/// case's cost that of its own scenario solved cold.
+#[test]
+fn warm_cases_are_cold_solves_on_any_number_of_workers() {
+    let tiny = tiny_dir();
+    let dir = tempfile::tempdir().unwrap();
+    let set = [
+        "--set",
+        "cap[cn-magnets-us]=0..300:100",
+        "--set",
+        "demand[US,ev]=x0.5..x2:0.5",
+        "--set",
+        "tariff[US<CN,magnet]=0,0.5,1.5",
+    ];
+    let sweep = |out: &Path, extra: &[&str]| {
+        let mut args = vec!["sweep", path(&tiny), "--out", path(out)];
+        args.extend_from_slice(&set);
+        args.extend_from_slice(extra);
+        let o = rareflow(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stderr(&o)
+    };
+    let one = dir.path().join("one");
+    let said = sweep(&one, &["-j", "1"]);
+    assert!(said.contains("cases: 48 warm; 1 base solved"), "{said}");
+    let two = dir.path().join("two");
+    sweep(&two, &["-j", "2"]);
+    let slices: Vec<_> = (1..=4).map(|k| dir.path().join(format!("s{k}"))).collect();
+    for (k, s) in slices.iter().enumerate() {
+        sweep(s, &["--shard", &format!("{}/4", k + 1)]);
+    }
+    let merged = dir.path().join("merged");
+    let mut args = vec!["merge"];
+    args.extend(slices.iter().map(|s| path(s)));
+    args.extend_from_slice(&["--out", path(&merged)]);
+    let o = rareflow(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let read = |d: &Path| std::fs::read_to_string(d.join("sweep.csv")).unwrap();
+    assert_eq!(read(&two), read(&one));
+    assert_eq!(read(&merged), read(&one));
+
+    let src = ModelSource::dir(&tiny).unwrap();
+    let checked = rareflow::check(&src, &[]).unwrap();
+    let params: Vec<_> = (set.iter().skip(1).step_by(2))
+        .map(|s| rareflow::sweep::params::parse(s, &checked.model).unwrap())
+        .collect();
+    let text = read(&one);
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    for (i, row) in rows.records().enumerate() {
+        let row = row.unwrap();
+        let values: Vec<f64> = (1..=3).map(|k| row[k].parse().unwrap()).collect();
+        let file = dir.path().join(format!("case-{}.toml", i + 1));
+        std::fs::write(&file, rareflow::sweep::scenario(&params, &values, i + 1)).unwrap();
+        let cold =
+            rareflow::solve(&src, &[path(&file).to_string()], &SolveOptions::default()).unwrap();
+        assert_eq!(&row[5], "warm");
+        let warm: f64 = row[6].parse().unwrap();
+        assert!(
+            close(warm, cold.plan.objective, 1e-9),
+            "case {}: warm {warm}, cold {}",
+            i + 1,
+            cold.plan.objective
+        );
+    }
+}
+
+/// `compare` on models/tiny: a future that adds a demand row
+/// (`demand-high`) or removes an export control (`open-trade`) changes the
+/// LP's structure and is rebuilt; the others are warm; every cell costs
+/// what its future solved cold costs.
+#[test]
+fn compare_cells_are_warm_unless_their_structure_changes() {
+    let tiny = tiny_dir();
+    let v = json(&[
+        "compare",
+        path(&tiny),
+        "--scenarios",
+        "all",
+        "--format",
+        "json",
+    ]);
+    let src = ModelSource::dir(&tiny).unwrap();
+    for cell in v["cells"].as_array().unwrap() {
+        let scenario = cell["scenario"].as_str().unwrap();
+        let expected = if ["demand-high", "open-trade"].contains(&scenario) {
+            "rebuilt"
+        } else {
+            "warm"
+        };
+        assert_eq!(cell["start"], expected, "{cell}");
+        let futures: Vec<String> = match scenario {
+            "baseline" => vec![],
+            s => vec![s.to_string()],
+        };
+        let opts = SolveOptions {
+            portfolio: cell["portfolio"].as_str().map(str::to_string),
+            ..SolveOptions::default()
+        };
+        let cold = rareflow::solve(&src, &futures, &opts).unwrap();
+        let cost = cell["result"]["cost"].as_f64().unwrap();
+        assert!(close(cost, cold.plan.objective, 1e-9), "{cell}");
+    }
+}
