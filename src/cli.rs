@@ -329,8 +329,11 @@ pub struct SweepArgs {
     /// A parameter and its values, PARAM=RANGE; repeat for a grid of every
     /// combination. PARAM is cap[EXPORT_CONTROL], tariff[MEASURE_NAME],
     /// tariff[IMPORTER<EXPORTER,GOODS] (a duty added on top of the
-    /// model's), capacity[FACILITY], online[FACILITY] or
-    /// demand[COUNTRY,SECTOR] (a factor; * for any). RANGE is FROM..TO:STEP
+    /// model's), capacity[FACILITY], online[FACILITY],
+    /// demand[COUNTRY,SECTOR] (a factor; * for any),
+    /// penalty[COUNTRY,SECTOR] (the $/t value of critical demand left
+    /// unserved) or credit[CONTRACT] (a credit contract's $ per unit: a
+    /// production credit or a price floor's top-up). RANGE is FROM..TO:STEP
     /// (both ends included), A,B,C or one value, e.g.
     /// 'cap[cn-licence-magnets-us]=0..9000:1000', 'demand[*,ev]=x0.8..x1.2:0.1'.
     #[arg(long = "set", value_name = "PARAM=RANGE", required = true)]

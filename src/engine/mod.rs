@@ -19,12 +19,12 @@
 //! case's own model.
 //!
 //! Cases come in *chains* ([`Jobs::chain_of`]): a chain is solved in order
-//! by one worker, its first case from the base's own basis or plan, each
-//! next one from the one before's (neighbours in a grid are close, so few
-//! simplex iterations part them). Before every warm re-solve HiGHS forgets
-//! all but the problem, its options and that start, so a case's plan
-//! depends only on its chain: the same whichever worker solves it, in a
-//! whole sweep or in any of its shards.
+//! by one worker. Its first case starts from the base's own basis or plan,
+//! HiGHS cleared of all but the problem and its options; each next LP case
+//! goes on from where the one before left HiGHS (neighbours in a grid are
+//! close, so few simplex iterations part them), each next MIP case from the
+//! one before's plan. So a case's plan depends only on its chain: the same
+//! whichever worker solves it, in a whole sweep or in any of its shards.
 
 mod worker;
 

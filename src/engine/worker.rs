@@ -20,16 +20,18 @@ pub(super) struct Worker {
 
 /// A problem HiGHS holds (`arrays`, exactly) and where its re-solves
 /// start: the base's own basis or plan (`origin`) at the start of a chain,
-/// then the last case's.
+/// HiGHS cleared of everything else; then, within the chain, an LP goes on
+/// from what HiGHS holds after the last case, and a MIP from the last
+/// case's plan.
 struct Held {
     arrays: Arrays,
     session: Session,
     origin: Begin,
-    start: Begin,
+    /// True at the start of a chain.
+    fresh: bool,
 }
 
-/// Where a held problem's re-solves start.
-#[derive(Clone)]
+/// Where a held problem's re-solves start at the start of a chain.
 enum Begin {
     Basis(Basis),
     Incumbent(Vec<f64>),
@@ -45,34 +47,35 @@ impl Begin {
 }
 
 impl Held {
-    /// Moves the held problem to `arrays` and re-solves it from its start;
-    /// false when `arrays` has another structure or HiGHS found no plan.
+    /// Moves the held problem to `arrays` and re-solves it; false when
+    /// `arrays` has another structure or HiGHS found no plan.
     fn move_to(&mut self, arrays: Arrays) -> bool {
         let Some(change) = self.arrays.change_to(&arrays) else {
             return false;
         };
-        let solved = matches!(self.session.warm(&change, self.start.start()), Ok(true));
+        let last;
+        let start = match (&self.origin, self.fresh) {
+            (origin, true) => origin.start(),
+            (Begin::Basis(_), false) => Start::Held,
+            (Begin::Incumbent(_), false) => {
+                last = self.session.columns.clone();
+                Start::Incumbent(&last)
+            }
+        };
+        let solved = matches!(self.session.warm(&change, start), Ok(true));
         self.arrays = arrays;
-        if solved {
-            self.start = match &self.start {
-                Begin::Basis(_) => self
-                    .session
-                    .basis()
-                    .map_or(self.origin.clone(), Begin::Basis),
-                Begin::Incumbent(_) => Begin::Incumbent(self.session.columns.clone()),
-            };
-        }
+        self.fresh = false;
         solved
     }
 
-    /// Keeps `session`, solved from scratch on `arrays`, re-solves starting
-    /// from `origin`.
+    /// Keeps `session`, solved from scratch on `arrays`; a chain's first
+    /// re-solve starts from `origin`.
     fn new(arrays: Arrays, session: Session, origin: Begin) -> Held {
         Held {
             arrays,
             session,
-            start: origin.clone(),
             origin,
+            fresh: true,
         }
     }
 }
@@ -166,7 +169,7 @@ impl Base {
     /// and plan.
     fn restart(&mut self) {
         for held in std::iter::once(&mut self.main).chain(self.fixed.as_mut()) {
-            held.start = held.origin.clone();
+            held.fresh = true;
         }
     }
 

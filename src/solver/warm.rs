@@ -24,6 +24,10 @@ pub struct Basis {
 /// Where a warm re-solve starts.
 #[derive(Debug, Clone, Copy)]
 pub enum Start<'a> {
+    /// From the basis and everything else HiGHS holds after the last solve
+    /// (its factorisation, edge weights): the answer then depends on that
+    /// solve, and on the ones before it.
+    Held,
     /// An LP: from this basis.
     Basis(&'a Basis),
     /// A MIP: with these column values as its first incumbent (HiGHS
@@ -85,12 +89,16 @@ impl Session {
     pub fn warm(&mut self, change: &Change, start: Start) -> Result<bool, SolverError> {
         let clock = Instant::now();
         let mut model = self.take_changed(change)?;
-        // What HiGHS keeps between runs beyond the model, the options and
-        // the start given here (its factorisation, edge weights, random
-        // vectors) would make the answer depend on the runs before.
-        clear_solution(&mut model);
+        // Unless asked to go on from what HiGHS holds, it forgets all but
+        // the model and the options before the start is set: what it keeps
+        // between runs (its factorisation, edge weights, random vectors)
+        // would make the answer depend on the runs before.
+        if !matches!(start, Start::Held) {
+            clear_solution(&mut model);
+        }
         let ptr = model.as_mut_ptr();
         let status = match start {
+            Start::Held => highs_sys::STATUS_OK,
             Start::Basis(b) => {
                 if b.cols.len() != model.num_cols() || b.rows.len() != model.num_rows() {
                     return Err(SolverError("a basis of another problem".into()));

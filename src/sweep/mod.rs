@@ -319,7 +319,8 @@ pub fn scenario(params: &[Param], values: &[f64], case: usize) -> String {
                     ])]),
                 ),
             ])),
-            Kind::Demand(country, sector) => {
+            Kind::Credit(id) => set.push(op("contracts.csv", "id", id, "credit", f)),
+            Kind::Demand(country, sector) | Kind::Penalty(country, sector) => {
                 let mut m = Vec::new();
                 if let Some(c) = country {
                     m.push(("country", s(c)));
@@ -327,15 +328,17 @@ pub fn scenario(params: &[Param], values: &[f64], case: usize) -> String {
                 if let Some(x) = sector {
                     m.push(("sector", s(x)));
                 }
-                let mut op = vec![
-                    ("file", s("demand.csv")),
-                    ("column", s("tonnes")),
-                    ("factor", f),
-                ];
+                let mut op = vec![("file", s("demand.csv"))];
                 if !m.is_empty() {
                     op.push(("match", table(&m)));
                 }
-                scale.push(table(&op));
+                if matches!(p.kind, Kind::Demand(..)) {
+                    op.extend([("column", s("tonnes")), ("factor", f)]);
+                    scale.push(table(&op));
+                } else {
+                    op.push(("values", table(&[("shortage_penalty", f)])));
+                    set.push(table(&op));
+                }
             }
         }
     }

@@ -9,12 +9,14 @@
 //! | `capacity[ID]` | the capacity of facility `ID` |
 //! | `online[ID]` | the online year of facility `ID` |
 //! | `demand[COUNTRY,SECTOR]` | a factor on the tonnes of every matching demand segment (`*` matches any) |
+//! | `penalty[COUNTRY,SECTOR]` | the value ($/t) of every matching segment's critical demand left unserved (`shortage_penalty`) |
+//! | `credit[CONTRACT]` | the payment per unit of activity of a credit contract: a production credit, or a price floor paid as a top-up |
 //!
 //! A range is `FROM..TO:STEP` (both ends included), a list `A,B,C`, or one
 //! value; demand factors may be written `x0.8..x1.25:0.05`.
 
 use crate::error::{Error, Result};
-use crate::model::Model;
+use crate::model::{ContractKind, Model};
 
 /// One parameter of a sweep and the values it takes.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +44,10 @@ pub enum Kind {
     Online(String),
     /// A factor on demand: country and sector (`None`: any).
     Demand(Option<String>, Option<String>),
+    /// The shortage penalty of demand: country and sector (`None`: any).
+    Penalty(Option<String>, Option<String>),
+    /// A credit contract's payment per unit of activity.
+    Credit(String),
 }
 
 impl Kind {
@@ -117,10 +123,10 @@ fn kind(name: &str, arg: &str, model: &Model, usage: &dyn Fn(&str) -> Error) -> 
         },
         "capacity" => Kind::Capacity(known("facility", arg, facilities())?),
         "online" => Kind::Online(known("facility", arg, facilities())?),
-        "demand" => {
-            let (country, sector) = arg
-                .split_once(',')
-                .ok_or_else(|| usage("expected demand[COUNTRY,SECTOR] (* for any)"))?;
+        "demand" | "penalty" => {
+            let (country, sector) = arg.split_once(',').ok_or_else(|| {
+                usage(&format!("expected {name}[COUNTRY,SECTOR] (* for any)"))
+            })?;
             let any = |s: &str| (s.trim() != "*").then(|| s.trim().to_string());
             let (country, sector) = (any(country), any(sector));
             if let Some(c) = &country {
@@ -130,11 +136,22 @@ fn kind(name: &str, arg: &str, model: &Model, usage: &dyn Fn(&str) -> Error) -> 
                 let sectors = model.sectors().into_iter().map(str::to_string).collect();
                 known("sector", s, sectors)?;
             }
-            Kind::Demand(country, sector)
+            if name == "demand" {
+                Kind::Demand(country, sector)
+            } else {
+                Kind::Penalty(country, sector)
+            }
+        }
+        "credit" => {
+            let ids = (model.contracts.iter())
+                .filter(|c| matches!(c.kind, ContractKind::Credit { .. }))
+                .map(|c| c.id.clone())
+                .collect();
+            Kind::Credit(known("credit contract", arg, ids)?)
         }
         _ => {
             return Err(usage(
-                "the parameters are cap, tariff, capacity, online and demand",
+                "the parameters are cap, tariff, capacity, online, demand, penalty and credit",
             ))
         }
     })

@@ -162,3 +162,26 @@ fn merged_slices_are_the_unsharded_sweep() {
     let o = rareflow(&twice);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
 }
+
+/// On tiny, China's cap of 200 t/yr leaves 100 t of US magnet demand
+/// unserved in 2025 and 200 t in 2026 whatever the penalty: doubling the
+/// US penalty from $100,000/t to $200,000/t adds exactly
+/// $100,000 × (100 + 200 / 1.1) to the cost (2026 discounted at 10%). A
+/// credit names a credit contract; anything else is refused with its
+/// names.
+#[test]
+fn a_penalty_sweep_prices_the_unserved_tonnes_by_hand() {
+    let tiny = tiny_dir();
+    let set = "penalty[US,ev]=100000,200000";
+    let v = json(&["sweep", path(&tiny), "--set", set, "--format", "json"]);
+    let cost = |i: usize| v["cases"][i]["result"]["cost"].as_f64().unwrap();
+    for i in 0..2 {
+        assert_eq!(v["cases"][i]["markets"]["US:ev"][1], 300.0);
+    }
+    let hand = 1e5 * (100.0 + 200.0 / 1.1);
+    let diff = cost(1) - cost(0);
+    assert!(crate::common::close(diff, hand, 1e-9), "{diff}");
+    let o = rareflow(&["sweep", path(&tiny), "--set", "credit[nothing]=1"]);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert!(stderr(&o).contains("credit contract"), "{}", stderr(&o));
+}

@@ -143,8 +143,46 @@ fn read_rules(ix: &OriginIndex, model: &Model, network: &Network, s: &Session, p
 /// (sector group, origin class, tonnes per year) of one part of a lane.
 pub type PartValue = (u8, u8, f64);
 
-/// Each split lane's parts, per period.
-type SplitParts = BTreeMap<(LaneId, PeriodId), Vec<PartValue>>;
+/// Each split lane's parts, per period: the parts of every (lane, period)
+/// in one list, and where each one's run starts in it (a lane the plan does
+/// not split has an empty run), so that finding them is an index.
+struct SplitParts {
+    periods: usize,
+    /// One more entry than (lane, period) pairs.
+    start: Vec<u32>,
+    parts: Vec<PartValue>,
+}
+
+impl SplitParts {
+    fn of(plan: &Plan, lanes: usize, periods: usize) -> SplitParts {
+        let slot = |p: &crate::plan::FlowPart| p.lane.0 * periods + p.period.0;
+        let mut start = vec![0u32; lanes * periods + 1];
+        for p in &plan.layers.flows {
+            start[slot(p) + 1] += 1;
+        }
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        let mut next = start.clone();
+        let mut parts = vec![(0, 0, 0.0); plan.layers.flows.len()];
+        for p in &plan.layers.flows {
+            let at = &mut next[slot(p)];
+            parts[*at as usize] = (p.group, p.class, p.tonnes);
+            *at += 1;
+        }
+        SplitParts {
+            periods,
+            start,
+            parts,
+        }
+    }
+
+    fn get(&self, lane: LaneId, t: PeriodId) -> Option<&[PartValue]> {
+        let i = lane.0 * self.periods + t.0;
+        let (a, b) = (*self.start.get(i)? as usize, self.start[i + 1] as usize);
+        (b > a).then(|| &self.parts[a..b])
+    }
+}
 
 /// The parts of a solved plan's lanes: split lanes' parts, and every other
 /// lane as one part of its source's only class.
@@ -161,13 +199,8 @@ pub struct PartsView<'a> {
 impl<'a> PartsView<'a> {
     /// The view of `plan`'s parts under `layout`.
     pub fn new(layout: &'a Layout, network: &'a Network, plan: &'a Plan) -> Self {
-        let mut split = SplitParts::new();
-        for p in &plan.layers.flows {
-            split
-                .entry((p.lane, p.period))
-                .or_default()
-                .push((p.group, p.class, p.tonnes));
-        }
+        let periods = plan.flows.first().map_or(0, Vec::len);
+        let split = SplitParts::of(plan, network.lanes().len(), periods);
         PartsView {
             layout,
             network,
@@ -178,7 +211,7 @@ impl<'a> PartsView<'a> {
 
     /// (group, class, tonnes per year) of each part of `lane` in `t`.
     pub fn parts(&self, lane: LaneId, t: PeriodId) -> Parts<'_, PartValue> {
-        match self.split.get(&(lane, t)) {
+        match self.split.get(lane, t) {
             Some(p) => Parts::Many(p),
             None => {
                 let class = self.layout.top(self.network.lane(lane).from);
@@ -189,7 +222,7 @@ impl<'a> PartsView<'a> {
 
     /// The parts of `lane` in `t`, when the plan splits it.
     pub fn split_parts(&self, lane: LaneId, t: PeriodId) -> Option<&[PartValue]> {
-        self.split.get(&(lane, t)).map(Vec::as_slice)
+        self.split.get(lane, t)
     }
 
     /// Tonnes per year delivered to the groups of market `(country, c)` that
