@@ -256,10 +256,20 @@ pub fn reason(e: &Error) -> String {
 /// the dependency market's spend and the dependency share `measure` asks
 /// for.
 pub fn measure_plan(s: &crate::engine::Solved, measure: &DependencyMeasure) -> CellResult {
+    let segments = crate::report::markets::segment_results(&s.model, &s.plan);
+    measure_segments(s, measure, &segments)
+}
+
+/// [`measure_plan`], given the plan's segment results.
+pub fn measure_segments(
+    s: &crate::engine::Solved,
+    measure: &DependencyMeasure,
+    segments: &[crate::report::markets::SegmentResult],
+) -> CellResult {
     let years = |t: usize| f64::from(s.model.periods[t].years);
     let shortage_t = s.plan.shortage_tonnes(&s.model);
     let given_up_t = s.plan.given_up_tonnes(&s.model);
-    let market_spend: f64 = crate::report::markets::segment_results(&s.model, &s.plan)
+    let market_spend: f64 = segments
         .iter()
         .filter(|r| {
             let seg = &s.model.demand[r.segment];

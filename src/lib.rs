@@ -60,7 +60,29 @@ pub struct Checked {
 /// [`Error::Invalid`] with every problem, or a missing-input error.
 pub fn check(source: &ModelSource, scenarios: &[String]) -> Result<Checked> {
     let start = Instant::now();
-    let (model, mut warnings) = io::load::load(source, scenarios)?;
+    checked(source, start, io::load::load(source, scenarios)?)
+}
+
+/// [`check`] of a model already read and parsed (`parsed`, from `source`)
+/// with `more` scenarios applied after its own: a sweep's case.
+///
+/// # Errors
+/// As [`check`].
+pub fn check_parsed(
+    source: &ModelSource,
+    parsed: &io::load::Parsed,
+    more: &[String],
+) -> Result<Checked> {
+    let start = Instant::now();
+    checked(source, start, parsed.with(source, more)?)
+}
+
+/// Builds the network of a loaded model and runs the structural checks.
+fn checked(
+    source: &ModelSource,
+    start: Instant,
+    (model, mut warnings): (Model, Diagnostics),
+) -> Result<Checked> {
     let load_seconds = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let network = Network::build(&model);

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::{How, Jobs, Solved};
 use crate::error::{Error, Result};
 use crate::formulation::{self, Formulation};
-use crate::solver::{Arrays, Basis, Problem, Session, SolveOptions, Start};
+use crate::solver::{Arrays, Basis, Change, Problem, Session, SolveOptions, Start};
 use crate::Checked;
 
 /// A worker: the bases it has built (none when a base has no plan), by
@@ -50,9 +50,15 @@ impl Held {
     /// Moves the held problem to `arrays` and re-solves it; false when
     /// `arrays` has another structure or HiGHS found no plan.
     fn move_to(&mut self, arrays: Arrays) -> bool {
-        let Some(change) = self.arrays.change_to(&arrays) else {
-            return false;
-        };
+        match self.arrays.change_to(&arrays) {
+            Some(change) => self.move_by(&change, arrays),
+            None => false,
+        }
+    }
+
+    /// Moves the held problem to `arrays`, `change` away, and re-solves it;
+    /// false when HiGHS found no plan.
+    fn move_by(&mut self, change: &Change, arrays: Arrays) -> bool {
         let last;
         let start = match (&self.origin, self.fresh) {
             (origin, true) => origin.start(),
@@ -62,7 +68,7 @@ impl Held {
                 Start::Incumbent(&last)
             }
         };
-        let solved = matches!(self.session.warm(&change, start), Ok(true));
+        let solved = matches!(self.session.warm(change, start), Ok(true));
         self.arrays = arrays;
         self.fresh = false;
         solved
@@ -142,13 +148,14 @@ impl Base {
 
     /// Moves the base to the case `f` and re-solves it warm.
     fn warm(&mut self, f: &Formulation) -> Outcome {
-        if !self.main.arrays.same_structure(&f.arrays) {
+        let Some(change) = self.main.arrays.change_to(&f.arrays) else {
             return Outcome::OtherStructure;
-        }
-        if self.own.0 == f.arrays {
+        };
+        // Every LP held has the base's structure.
+        if self.own.0.same_values(&f.arrays) {
             return Outcome::Same;
         }
-        if !self.main.move_to(f.arrays.clone()) {
+        if !self.main.move_by(&change, f.arrays.clone()) {
             return Outcome::Failed;
         }
         let Some(fixed) = &mut self.fixed else {

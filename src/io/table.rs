@@ -24,7 +24,7 @@ pub struct Row<'a> {
 }
 
 /// A table read from disk.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RawTable {
     /// File name as shown in messages.
     pub file: String,

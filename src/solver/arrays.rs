@@ -46,6 +46,19 @@ impl Arrays {
             && bits(&self.term_value, &other.term_value)
     }
 
+    /// True when `other`, of the same structure, has the same costs and
+    /// bounds, bit for bit: the same LP.
+    pub fn same_values(&self, other: &Arrays) -> bool {
+        let bits = |a: &[f64], b: &[f64]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+        };
+        bits(&self.cost, &other.cost)
+            && bits(&self.lower, &other.lower)
+            && bits(&self.upper, &other.upper)
+            && bits(&self.row_lower, &other.row_lower)
+            && bits(&self.row_upper, &other.row_upper)
+    }
+
     /// The change that turns an LP holding `self` into one holding `next`
     /// (every cost and bound that differs, bit for bit), or none when the
     /// two differ in structure ([`Arrays::same_structure`]).

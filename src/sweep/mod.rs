@@ -16,7 +16,7 @@ pub mod report;
 
 use serde::Serialize;
 
-use crate::compare::{measure_plan, reason, CellResult, DependencyMeasure};
+use crate::compare::{measure_segments, reason, CellResult, DependencyMeasure};
 use crate::engine::{self, How, Jobs, Solved};
 use crate::error::{Error, Result};
 use crate::io::source::ModelSource;
@@ -163,6 +163,7 @@ impl Sweep<'_> {
         let jobs = CaseJobs {
             sweep: self,
             dir: dir.path(),
+            parsed: crate::io::load::Parsed::read(self.source, self.scenarios).ok(),
         };
         let mine: Vec<(usize, Vec<f64>)> = (self.cases.iter().enumerate())
             .filter(|(i, _)| self.mine(*i))
@@ -188,10 +189,10 @@ impl Sweep<'_> {
         };
         match solved {
             Ok(s) => {
-                case.status = s.plan.status.label();
-                case.result = Some(measure_plan(&s, self.measure));
-                case.costs = Some(s.plan.costs.clone());
                 let segments = crate::report::markets::segment_results(&s.model, &s.plan);
+                case.status = s.plan.status.label();
+                case.result = Some(measure_segments(&s, self.measure, &segments));
+                case.costs = Some(s.plan.costs.clone());
                 for m in crate::report::markets::market_rows(&s.model, &segments) {
                     let key = format!("{}:{}", m.country, m.sector);
                     case.markets.insert(key, (m.given_up_t, m.unserved_t));
@@ -210,6 +211,9 @@ impl Sweep<'_> {
 struct CaseJobs<'a> {
     sweep: &'a Sweep<'a>,
     dir: &'a std::path::Path,
+    /// The model's files with the sweep's scenarios, parsed once (none
+    /// when they cannot be read: each case then reports why).
+    parsed: Option<crate::io::load::Parsed>,
 }
 
 impl Jobs for CaseJobs<'_> {
@@ -235,9 +239,15 @@ impl Jobs for CaseJobs<'_> {
             path: file.clone(),
             reason: e.to_string(),
         })?;
-        let mut all = self.sweep.scenarios.to_vec();
-        all.push(file.to_string_lossy().to_string());
-        crate::check(self.sweep.source, &all)
+        let case = file.to_string_lossy().to_string();
+        match &self.parsed {
+            Some(parsed) => crate::check_parsed(self.sweep.source, parsed, &[case]),
+            None => {
+                let mut all = self.sweep.scenarios.to_vec();
+                all.push(case);
+                crate::check(self.sweep.source, &all)
+            }
+        }
     }
 
     fn options(&self, _base: usize) -> SolveOptions {

@@ -124,9 +124,9 @@ fn kind(name: &str, arg: &str, model: &Model, usage: &dyn Fn(&str) -> Error) -> 
         "capacity" => Kind::Capacity(known("facility", arg, facilities())?),
         "online" => Kind::Online(known("facility", arg, facilities())?),
         "demand" | "penalty" => {
-            let (country, sector) = arg.split_once(',').ok_or_else(|| {
-                usage(&format!("expected {name}[COUNTRY,SECTOR] (* for any)"))
-            })?;
+            let (country, sector) = arg
+                .split_once(',')
+                .ok_or_else(|| usage(&format!("expected {name}[COUNTRY,SECTOR] (* for any)")))?;
             let any = |s: &str| (s.trim() != "*").then(|| s.trim().to_string());
             let (country, sector) = (any(country), any(sector));
             if let Some(c) = &country {

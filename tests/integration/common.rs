@@ -169,3 +169,24 @@ pub fn refusals(source: &ModelSource, what: &str) -> Vec<String> {
         Ok(_) => panic!("{what}: accepted"),
     }
 }
+
+/// `rareflow sweep MODEL SET... --out OUT EXTRA...`, which must succeed;
+/// what it said on stderr.
+pub fn sweep_into(model: &Path, set: &[&str], out: &Path, extra: &[&str]) -> String {
+    let text = |p: &Path| p.to_str().unwrap().to_string();
+    let (model, out) = (text(model), text(out));
+    let mut args = vec!["sweep", model.as_str(), "--out", out.as_str()];
+    args.extend_from_slice(set);
+    args.extend_from_slice(extra);
+    let o = rareflow(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    stderr(&o)
+}
+
+/// `rareflow merge SLICES... --out OUT`.
+pub fn merge_into(slices: &[PathBuf], out: &Path) -> Output {
+    let mut args: Vec<&str> = vec!["merge"];
+    args.extend(slices.iter().map(|s| s.to_str().unwrap()));
+    args.extend_from_slice(&["--out", out.to_str().unwrap()]);
+    rareflow(&args)
+}

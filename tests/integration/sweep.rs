@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use crate::common::{rareflow, stderr, stdout, tiny_dir};
+use crate::common::{merge_into, rareflow, stderr, stdout, sweep_into, tiny_dir};
 
 fn path(p: &Path) -> &str {
     p.to_str().unwrap()
@@ -118,27 +118,15 @@ fn merged_slices_are_the_unsharded_sweep() {
         "--set",
         "demand[US,ev]=x0.5,x1",
     ];
-    let sweep = |out: &Path, shard: Option<&str>| {
-        let mut args = vec!["sweep", path(&tiny)];
-        args.extend_from_slice(&set);
-        args.extend_from_slice(&["--out", path(out)]);
-        if let Some(s) = shard {
-            args.extend_from_slice(&["--shard", s]);
-        }
-        let o = rareflow(&args);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    };
+    let sweep = |out: &Path, extra: &[&str]| sweep_into(&tiny, &set, out, extra);
     let whole = dir.path().join("whole");
-    sweep(&whole, None);
+    sweep(&whole, &[]);
     let slices: Vec<_> = (1..=3).map(|k| dir.path().join(format!("s{k}"))).collect();
     for (k, s) in slices.iter().enumerate() {
-        sweep(s, Some(&format!("{}/3", k + 1)));
+        sweep(s, &["--shard", &format!("{}/3", k + 1)]);
     }
     let merged = dir.path().join("merged");
-    let mut args = vec!["merge"];
-    args.extend(slices.iter().map(|s| path(s)));
-    args.extend_from_slice(&["--out", path(&merged)]);
-    let o = rareflow(&args);
+    let o = merge_into(&slices, &merged);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let read = |d: &Path| std::fs::read(d.join("sweep.csv")).unwrap();
     assert_eq!(read(&merged), read(&whole));

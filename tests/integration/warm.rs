@@ -104,14 +104,7 @@ fn warm_cases_are_cold_solves_on_any_number_of_workers() {
         "--set",
         "tariff[US<CN,magnet]=0,0.5,1.5",
     ];
-    let sweep = |out: &Path, extra: &[&str]| {
-        let mut args = vec!["sweep", path(&tiny), "--out", path(out)];
-        args.extend_from_slice(&set);
-        args.extend_from_slice(extra);
-        let o = rareflow(&args);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        stderr(&o)
-    };
+    let sweep = |out: &Path, extra: &[&str]| sweep_into(&tiny, &set, out, extra);
     let one = dir.path().join("one");
     let said = sweep(&one, &["-j", "1"]);
     assert!(said.contains("cases: 48 warm; 1 base solved"), "{said}");
@@ -122,10 +115,7 @@ fn warm_cases_are_cold_solves_on_any_number_of_workers() {
         sweep(s, &["--shard", &format!("{}/4", k + 1)]);
     }
     let merged = dir.path().join("merged");
-    let mut args = vec!["merge"];
-    args.extend(slices.iter().map(|s| path(s)));
-    args.extend_from_slice(&["--out", path(&merged)]);
-    let o = rareflow(&args);
+    let o = merge_into(&slices, &merged);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let read = |d: &Path| std::fs::read_to_string(d.join("sweep.csv")).unwrap();
     assert_eq!(read(&two), read(&one));

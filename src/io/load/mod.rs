@@ -46,31 +46,82 @@ type Tables = BTreeMap<&'static str, RawTable>;
 /// errors, including a scenario that does not exist (a missing input);
 /// [`Error::Read`] when a file exists but cannot be read.
 pub fn load(source: &ModelSource, scenarios: &[String]) -> Result<(Model, Diagnostics)> {
-    let mut diags = Diagnostics::default();
-    let settings = read_settings(source, &mut diags)?;
-    let mut tables = read_tables(source, &mut diags)?;
-    apply_scenarios(source, scenarios, &mut tables, &mut diags)?;
-    // Without usable settings, keep checking the tables against an empty
-    // horizon so every problem is reported in one run.
-    let (settings, periods) = settings.unwrap_or_else(|| (empty_settings(), Vec::new()));
-    let period_ix = periods
-        .iter()
-        .enumerate()
-        .map(|(t, p)| (p.label.clone(), t))
-        .collect();
-    let mut b = Builder {
-        diags,
-        periods,
-        period_ix,
-        ..Default::default()
-    };
-    b.tables(&tables, settings.shortage_penalty);
-    let (model, mut diags) = b.finish(settings);
-    diags.sort_by_location();
-    if diags.has_errors() {
-        return Err(Error::Invalid(diags.into_vec()));
+    Parsed::read(source, scenarios)?.build()
+}
+
+/// A model's files read and parsed, its scenarios applied, not yet built
+/// into a [`Model`]: what many variants of one model share (a sweep's
+/// cases parse the files once, then each applies its own scenario).
+#[derive(Clone)]
+pub struct Parsed {
+    settings: Option<(Settings, Vec<Period>)>,
+    tables: Tables,
+    diags: Diagnostics,
+}
+
+impl Parsed {
+    /// Reads `source` and applies `scenarios` in order, keeping every
+    /// diagnostic for [`Parsed::build`].
+    ///
+    /// # Errors
+    /// [`Error::Read`] when a file exists but cannot be read; a scenario
+    /// that cannot be found.
+    pub fn read(source: &ModelSource, scenarios: &[String]) -> Result<Parsed> {
+        let mut diags = Diagnostics::default();
+        let settings = read_settings(source, &mut diags)?;
+        let mut tables = read_tables(source, &mut diags)?;
+        apply_scenarios(source, scenarios, &mut tables, &mut diags)?;
+        Ok(Parsed {
+            settings,
+            tables,
+            diags,
+        })
     }
-    Ok((model, diags))
+
+    /// This model with `more` scenarios applied after its own, built and
+    /// checked like [`load`] (`self` is left as it was).
+    ///
+    /// # Errors
+    /// As [`load`].
+    pub fn with(&self, source: &ModelSource, more: &[String]) -> Result<(Model, Diagnostics)> {
+        let mut parsed = self.clone();
+        apply_scenarios(source, more, &mut parsed.tables, &mut parsed.diags)?;
+        parsed.build()
+    }
+
+    /// Builds and checks the model.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] listing every problem (and warning) when the model
+    /// has errors.
+    pub fn build(self) -> Result<(Model, Diagnostics)> {
+        let Parsed {
+            settings,
+            tables,
+            diags,
+        } = self;
+        // Without usable settings, keep checking the tables against an
+        // empty horizon so every problem is reported in one run.
+        let (settings, periods) = settings.unwrap_or_else(|| (empty_settings(), Vec::new()));
+        let period_ix = periods
+            .iter()
+            .enumerate()
+            .map(|(t, p)| (p.label.clone(), t))
+            .collect();
+        let mut b = Builder {
+            diags,
+            periods,
+            period_ix,
+            ..Default::default()
+        };
+        b.tables(&tables, settings.shortage_penalty);
+        let (model, mut diags) = b.finish(settings);
+        diags.sort_by_location();
+        if diags.has_errors() {
+            return Err(Error::Invalid(diags.into_vec()));
+        }
+        Ok((model, diags))
+    }
 }
 
 /// `model.toml`: the settings and the horizon, or `None` (with diagnostics)
