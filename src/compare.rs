@@ -242,6 +242,7 @@ impl Jobs for CellJobs<'_> {
 /// Why a cell or case has no plan, in one line.
 pub fn reason(e: &Error) -> String {
     match e {
+        Error::Conflict(_) => e.to_string().replace(":\n  ", ": ").replace("\n  ", "; "),
         Error::Invalid(d) => format!(
             "bad data: {}",
             d.iter()

@@ -243,6 +243,14 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// The build rules cannot all be met together: an irreducible set of
+    /// them (drop any one and the others can be), each in the model's terms.
+    #[error(
+        "no plan: infeasible: these build rules cannot all be met together \
+         (drop any one of them and the others can be):\n{}",
+        .0.iter().map(|r| format!("  {r}")).collect::<Vec<_>>().join("\n")
+    )]
+    Conflict(Vec<String>),
     /// The solver proved there is no plan, or stopped before finding one.
     #[error("no plan: {status}{cause}", status = .0, cause = no_plan_cause(.0))]
     NoPlan(crate::solver::SolveStatus),
@@ -341,7 +349,7 @@ impl Error {
             | Error::UnknownName { .. } => exit::MISSING_INPUT,
             Error::Write { .. } => exit::CANNOT_WRITE,
             Error::Usage(_) => exit::USAGE,
-            Error::NoPlan(_) => exit::NO_PLAN,
+            Error::NoPlan(_) | Error::Conflict(_) => exit::NO_PLAN,
             Error::Unverified { .. } => exit::UNVERIFIED,
             Error::Solver(_) | Error::Internal(_) => exit::INTERNAL,
         }

@@ -243,6 +243,15 @@ pub fn solve_formulation(
         session = nothing_built(f, session, opts)?;
     }
     if !session.has_plan {
+        let infeasible = matches!(
+            session.status,
+            solver::SolveStatus::Infeasible | solver::SolveStatus::UnboundedOrInfeasible
+        );
+        if infeasible {
+            if let Some(rules) = formulation::conflict::explain(model, f, build_opts) {
+                return Err(Error::Conflict(rules));
+            }
+        }
         return Err(Error::NoPlan(session.status));
     }
     if f.size.integers > 0 && session.status != nothing_built_status() {

@@ -75,7 +75,17 @@ fn report_error(e: &Error) {
         }
     }
     // Errors echo what the user typed (a market, a scenario, a flag's
-    // value): shown escaped, like every diagnostic.
-    let _ = writeln!(err, "error: {}", rareflow::error::printable(&e.to_string()));
+    // value): shown escaped, like every diagnostic; a conflict's rules one
+    // to a line.
+    let text = match e {
+        Error::Conflict(_) => e
+            .to_string()
+            .lines()
+            .map(rareflow::error::printable)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => rareflow::error::printable(&e.to_string()),
+    };
+    let _ = writeln!(err, "error: {text}");
     let _ = err.flush();
 }

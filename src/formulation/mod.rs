@@ -29,6 +29,7 @@
 pub mod activity;
 pub mod balances;
 pub mod builds;
+pub mod conflict;
 pub mod contracts;
 pub mod demand;
 pub mod export_controls;

@@ -482,7 +482,7 @@ fn capacities_near_the_solver_tolerance_in_the_global_model() {
 /// that pays for either alone, is refused before the solve (exit 3). Three
 /// candidates over two start periods with room for one build in each pass
 /// that check (6 M ≤ 2 × 3 M) but not the solve: exit 6, naming the build
-/// rules as the cause.
+/// rules in conflict (`conflicts.rs` checks the whole explanation).
 #[test]
 fn build_rules_no_plan_can_meet_have_no_plan() {
     let mut m = Files::new();
@@ -537,7 +537,11 @@ fn build_rules_no_plan_can_meet_have_no_plan() {
     let (code, lines) = outcome(&m, &[]);
     assert_eq!(code, 6, "{lines:#?}");
     assert!(
-        lines[0].starts_with("no plan: infeasible (the build rules cannot all be met together"),
+        lines[0].starts_with("no plan: infeasible: these build rules cannot all be met together"),
+        "{lines:#?}"
+    );
+    assert!(
+        lines[0].ends_with("\n  model.toml: min_builds = 3"),
         "{lines:#?}"
     );
 }

@@ -1874,7 +1874,7 @@ fn run(case: &Case) -> Outcome {
             }
         }
         Ok(Ok(())) => Outcome::Accepted,
-        Ok(Err(Error::NoPlan(status @ SolveStatus::Infeasible)))
+        Ok(Err(e @ (Error::NoPlan(SolveStatus::Infeasible) | Error::Conflict(_))))
             if forces_builds
                 && matches!(
                     run(&Case {
@@ -1891,8 +1891,16 @@ fn run(case: &Case) -> Outcome {
             // only start in the same period, under a
             // `build_budget_per_period` that fits either alone, say): then
             // there is no plan, and the same model solves with nothing
-            // built. Without such rules, building nothing is a plan.
-            Outcome::NoPlan(status)
+            // built. Without such rules, building nothing is a plan. The
+            // answer names the rules in conflict, each at its file.
+            match &e {
+                Error::Conflict(rules)
+                    if rules.is_empty() || rules.iter().any(|r| !r.contains(": ")) =>
+                {
+                    failed(e.exit_code(), "a conflict not in the model's terms", &e)
+                }
+                _ => Outcome::NoPlan(SolveStatus::Infeasible),
+            }
         }
         Ok(Err(e)) => judge(&e),
     };

@@ -6,6 +6,7 @@ mod builds;
 mod calibration;
 mod cli;
 mod common;
+mod conflicts;
 mod contracts;
 mod corpus;
 mod curves;
