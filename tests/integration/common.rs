@@ -190,3 +190,19 @@ pub fn merge_into(slices: &[PathBuf], out: &Path) -> Output {
     args.extend_from_slice(&["--out", out.to_str().unwrap()]);
     rareflow(&args)
 }
+
+/// `rareflow solve MODEL --out OUT ARGS...` with OUT in a fresh directory:
+/// its output, and whether it wrote OUT.
+pub fn solve_fresh_out(model: &Path, args: &[&str]) -> (Output, bool) {
+    let results = tempfile::tempdir().unwrap();
+    let out = results.path().join("results");
+    let mut all = vec![
+        "solve",
+        model.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    all.extend_from_slice(args);
+    let o = rareflow(&all);
+    (o, out.exists())
+}

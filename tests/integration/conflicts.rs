@@ -16,7 +16,7 @@
 //! year's budget alone, and 6 M fits two years' 6 M), so both reach the
 //! solver.
 
-use crate::common::{rareflow, stderr};
+use crate::common::{solve_fresh_out, stderr};
 
 fn model(dir: &std::path::Path, settings: &str, portfolios: Option<&str>) {
     let mut files = vec![
@@ -60,18 +60,9 @@ fn model(dir: &std::path::Path, settings: &str, portfolios: Option<&str>) {
 /// Runs `solve` with `args` into a fresh `--out`; the exit code, the
 /// explanation's lines and whether anything was written.
 fn solve(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, Vec<String>, bool) {
-    let results = tempfile::tempdir().unwrap();
-    let out = results.path().join("results");
-    let mut all = vec![
-        "solve",
-        dir.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    all.extend_from_slice(args);
-    let o = rareflow(&all);
+    let (o, written) = solve_fresh_out(dir, args);
     let lines = stderr(&o).lines().map(str::to_string).collect();
-    (o.status.code(), lines, out.exists())
+    (o.status.code(), lines, written)
 }
 
 const YEARS: [&str; 2] = [

@@ -29,19 +29,10 @@ fn refused_at_load(dir: &Path, expected: &[&str]) -> String {
 /// Runs `solve --out` with `args` on a model: exit 3, nothing written.
 /// Returns stderr.
 fn solve_refused(dir: &Path, args: &[&str]) -> String {
-    let results = tempfile::tempdir().unwrap();
-    let out = results.path().join("results");
-    let mut all = vec![
-        "solve",
-        dir.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    all.extend_from_slice(args);
-    let o = rareflow(&all);
+    let (o, written) = solve_fresh_out(dir, args);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(3), "solve {args:?}: {err}");
-    assert!(!out.exists(), "solve wrote results for a refused model");
+    assert!(!written, "solve wrote results for a refused model");
     assert!(!err.contains("panicked"), "{err}");
     err
 }
