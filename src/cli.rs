@@ -60,6 +60,11 @@ pub enum Command {
     /// the unsharded sweep writes.
     #[command(after_help = EXIT_CODES)]
     Merge(MergeArgs),
+    /// Compare two solved plans (two `solve --out` directories): the cost
+    /// and its kinds, each market's deliveries, given-up and unserved
+    /// tonnes, spend and mean price, and the trade flows that moved most.
+    #[command(after_help = EXIT_CODES)]
+    Diff(DiffArgs),
     /// Write the LP (or MIP) that `solve` would solve, for any other solver:
     /// MPS or CPLEX LP, every column and row named in the model's terms.
     #[command(after_help = EXIT_CODES)]
@@ -373,6 +378,28 @@ pub struct MergeArgs {
     /// The directory to write the joined sweep.csv into.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+}
+
+/// `rareflow diff`.
+#[derive(Debug, Args)]
+#[command(mut_arg("format", |a| a.help(
+    "How to print the comparison: tables, or JSON (the objective, costs, markets and flows, each as A and B)"
+)))]
+pub struct DiffArgs {
+    /// Result directory of plan A (from `solve --out`).
+    #[arg(value_name = "A")]
+    pub a: PathBuf,
+    /// Result directory of plan B.
+    #[arg(value_name = "B")]
+    pub b: PathBuf,
+    /// Only this country's markets, and the flows into or out of it.
+    #[arg(long, value_name = "COUNTRY")]
+    pub market: Option<String>,
+    /// How many of the flows that moved most to show.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+    #[command(flatten)]
+    pub format: FormatArg,
 }
 
 /// `rareflow export`.

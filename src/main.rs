@@ -60,6 +60,7 @@ fn try_main(cli: Cli) -> Outcome {
         Command::Export(args) => commands::export::run(args, out),
         Command::Sweep(args) => commands::sweep::run(args, out),
         Command::Merge(args) => commands::merge::run(args, out),
+        Command::Diff(args) => commands::diff::run(args, out),
     }
 }
 

@@ -7,6 +7,7 @@
 //! sources) are imported here only, so a move is a one-line change.
 
 pub mod compare;
+pub mod diff;
 pub mod export;
 pub mod generate;
 pub mod invest;

@@ -1,6 +1,7 @@
 //! What a solve reports: the summary (printed as a table or JSON, and
 //! written as `summary.json`) and the result files.
 
+pub mod diff;
 pub mod files;
 pub mod markets;
 pub mod reliance;

@@ -11,6 +11,7 @@ mod contracts;
 mod corpus;
 mod curves;
 mod defence;
+mod diff;
 mod docs;
 mod errors;
 mod export;

@@ -1,0 +1,16 @@
+//! `rareflow diff A B`: two solved plans compared, from their result
+//! directories.
+
+use rareflow::report::diff;
+
+use super::stdout::{Outcome, Stdout};
+use crate::cli::{DiffArgs, Format};
+
+/// Reads both directories, compares them and prints the comparison.
+pub fn run(args: DiffArgs, out: &mut Stdout) -> Outcome {
+    let d = diff::diff(&args.a, &args.b, args.market.as_deref(), args.top)?;
+    match args.format.format {
+        Format::Table => out.print(&diff::render(&d)),
+        Format::Json => out.json(&d),
+    }
+}
