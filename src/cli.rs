@@ -219,6 +219,12 @@ pub struct SolveArgs {
     /// prices.
     #[arg(long, value_name = "COUNTRY")]
     pub market: Option<String>,
+    /// Also solve the model under this scenario (`baseline`: none), with
+    /// the same portfolio and options, and print what differs from it: the
+    /// cost and its kinds, the markets that changed, the trade flows that
+    /// moved most (only `--market`'s, when given).
+    #[arg(long, value_name = "SCENARIO")]
+    pub against: Option<String>,
     #[command(flatten)]
     pub portfolio: PortfolioArg,
     #[command(flatten)]

@@ -8,7 +8,11 @@ use crate::cli::{DiffArgs, Format};
 
 /// Reads both directories, compares them and prints the comparison.
 pub fn run(args: DiffArgs, out: &mut Stdout) -> Outcome {
-    let d = diff::diff(&args.a, &args.b, args.market.as_deref(), args.top)?;
+    let (a, b) = (
+        diff::PlanFiles::read(&args.a)?,
+        diff::PlanFiles::read(&args.b)?,
+    );
+    let d = diff::diff(&a, &b, args.market.as_deref(), args.top)?;
     match args.format.format {
         Format::Table => out.print(&diff::render(&d)),
         Format::Json => out.json(&d),

@@ -1,6 +1,7 @@
 //! `rareflow solve`: one plan, with the scenarios given applied together.
 
 use rareflow::error::Error;
+use rareflow::report::diff;
 use rareflow::report::files::{self, RESULT_FILES};
 use rareflow::report::{terminal, Summary};
 
@@ -39,17 +40,38 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
             &sol.model, &sol.plan, market,
         ));
     }
-    let staged = match &target {
-        Some(t) => {
-            let written =
-                files::result_files(&sol.model, &sol.network, &sol.plan, &dependency, &summary)?;
-            Some(t.stage(&written)?)
+    let written = match (&target, &args.against) {
+        (None, None) => Vec::new(),
+        _ => files::result_files(&sol.model, &sol.network, &sol.plan, &dependency, &summary)?,
+    };
+    let against = match &args.against {
+        Some(name) => {
+            let this = diff::PlanFiles::of(&label(&scenarios), &written)
+                .ok_or_else(|| Error::Internal("no summary.json or flows.csv".into()))?;
+            let other = reference(&src, name, &opts)?;
+            Some(diff::diff(&other, &this, args.market.as_deref(), 10)?)
         }
         None => None,
     };
-    print_then_commit(out, staged, |out| match args.output.format.format {
-        Format::Table => out.print(&terminal::render(&summary, &source_name(&src))),
-        Format::Json => out.json(&summary),
+    let staged = match &target {
+        Some(t) => Some(t.stage(&written)?),
+        None => None,
+    };
+    print_then_commit(out, staged, |out| {
+        match (args.output.format.format, &against) {
+            (Format::Table, _) => {
+                out.print(&terminal::render(&summary, &source_name(&src)))?;
+                match &against {
+                    Some(d) => out.print(&format!("\nagainst {}:\n{}", d.dirs[0], diff::render(d))),
+                    None => Ok(()),
+                }
+            }
+            (Format::Json, None) => out.json(&summary),
+            (Format::Json, Some(d)) => out.json(&Against {
+                summary: &summary,
+                against: d,
+            }),
+        }
     })?;
     let t = sol.timings;
     note(format_args!(
@@ -65,4 +87,41 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
         ))
     ));
     Ok(())
+}
+
+/// What `solve --against --format json` prints: the plan's summary, and
+/// what differs from the plan it was solved against.
+#[derive(serde::Serialize)]
+struct Against<'a> {
+    summary: &'a Summary,
+    against: &'a diff::Diff,
+}
+
+/// A plan's name in a comparison: its scenarios, or `baseline`.
+fn label(scenarios: &[String]) -> String {
+    if scenarios.is_empty() {
+        rareflow::compare::BASELINE.to_string()
+    } else {
+        scenarios.join("+")
+    }
+}
+
+/// The plan of `name` (a scenario, or `baseline`) with the same options,
+/// as the files `solve --out` would write.
+fn reference(
+    src: &rareflow::io::source::ModelSource,
+    name: &str,
+    opts: &rareflow::solver::SolveOptions,
+) -> Result<diff::PlanFiles, Error> {
+    let scenarios = if name == rareflow::compare::BASELINE {
+        Vec::new()
+    } else {
+        stacked_scenarios(src, &[name.to_string()])?
+    };
+    let sol = rareflow::solve(src, &scenarios, opts)?;
+    let dependency = rareflow::trace::trace(&sol.model, &sol.network, &sol.plan);
+    let summary = Summary::new(&sol.model, &sol.network, &sol.plan, &dependency, sol.size);
+    let written = files::result_files(&sol.model, &sol.network, &sol.plan, &dependency, &summary)?;
+    diff::PlanFiles::of(&label(&scenarios), &written)
+        .ok_or_else(|| Error::Internal("no summary.json or flows.csv".into()))
 }

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -102,7 +102,7 @@ pub struct FlowChange {
 /// Two plans compared.
 #[derive(Debug, Clone, Serialize)]
 pub struct Diff {
-    /// The two directories.
+    /// The two plans' labels (directories, or scenarios).
     pub dirs: [String; 2],
     /// The two models' names.
     pub models: [String; 2],
@@ -119,17 +119,64 @@ pub struct Diff {
     pub flows: Vec<FlowChange>,
 }
 
-/// Compares the plans in `a` and `b`, keeping the markets of country
-/// `market` when given and the `top` flows that moved most (into or out of
-/// `market` when given).
+/// A plan's `summary.json` and `flows.csv`, each with the name messages
+/// give it: read from a result directory, or as `solve` writes them.
+pub struct PlanFiles {
+    /// What the plan is called in the comparison (its directory, or its
+    /// scenarios).
+    pub label: String,
+    /// `summary.json`: its name and text.
+    pub summary: (String, String),
+    /// `flows.csv`: its name and text.
+    pub flows: (String, String),
+}
+
+impl PlanFiles {
+    /// The files of the result directory `dir`.
+    ///
+    /// # Errors
+    /// [`Error::Read`] when a file is missing or unreadable (exit 4).
+    pub fn read(dir: &Path) -> Result<PlanFiles> {
+        let read = |name: &str| -> Result<(String, String)> {
+            let path = dir.join(name);
+            let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+                path: path.clone(),
+                source,
+            })?;
+            Ok((path.display().to_string(), text))
+        };
+        Ok(PlanFiles {
+            label: dir.display().to_string(),
+            summary: read("summary.json")?,
+            flows: read("flows.csv")?,
+        })
+    }
+
+    /// The files among `files` (as [`crate::report::files::result_files`]
+    /// gives them), the plan called `label`.
+    pub fn of(label: &str, files: &[(&str, String)]) -> Option<PlanFiles> {
+        let find = |name: &str| {
+            let text = files.iter().find(|f| f.0 == name)?.1.clone();
+            Some((name.to_string(), text))
+        };
+        Some(PlanFiles {
+            label: label.to_string(),
+            summary: find("summary.json")?,
+            flows: find("flows.csv")?,
+        })
+    }
+}
+
+/// Compares the plans `a` and `b`, keeping the markets of country `market`
+/// when given and the `top` flows that moved most (into or out of `market`
+/// when given).
 ///
 /// # Errors
-/// [`Error::Read`] when a file is missing or unreadable (exit 4);
-/// [`Error::Invalid`] naming the file when it is not what `solve --out`
-/// writes (exit 3).
-pub fn diff(a: &Path, b: &Path, market: Option<&str>, top: usize) -> Result<Diff> {
-    let (sa, sb) = (summary(a)?, summary(b)?);
-    let (fa, fb) = (flows(a)?, flows(b)?);
+/// [`Error::Invalid`] naming the file (and line) when it is not what
+/// `solve --out` writes (exit 3).
+pub fn diff(a: &PlanFiles, b: &PlanFiles, market: Option<&str>, top: usize) -> Result<Diff> {
+    let (sa, sb) = (summary(&a.summary)?, summary(&b.summary)?);
+    let (fa, fb) = (flows(&a.flows)?, flows(&b.flows)?);
     let mut costs: BTreeMap<String, Pair> = BTreeMap::new();
     for (k, v) in &sa.costs {
         costs.entry(k.clone()).or_default().a = *v;
@@ -191,7 +238,7 @@ pub fn diff(a: &Path, b: &Path, market: Option<&str>, top: usize) -> Result<Diff
     flows.sort_by(|x, y| y.tonnes.change().abs().total_cmp(&x.tonnes.change().abs()));
     flows.truncate(top);
     Ok(Diff {
-        dirs: [a.display().to_string(), b.display().to_string()],
+        dirs: [a.label.clone(), b.label.clone()],
         models: [sa.model, sb.model],
         currency: sa.currency,
         objective: Pair {
@@ -204,39 +251,28 @@ pub fn diff(a: &Path, b: &Path, market: Option<&str>, top: usize) -> Result<Diff
     })
 }
 
-fn read(dir: &Path, name: &str) -> Result<(PathBuf, String)> {
-    let path = dir.join(name);
-    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
-        path: path.clone(),
-        source,
-    })?;
-    Ok((path, text))
-}
-
-/// An error at `path` (and `line`, when known): not what `solve --out`
+/// An error at `file` (and `line`, when known): not what `solve --out`
 /// writes.
-fn invalid(path: &Path, line: Option<u64>, why: String) -> Error {
+fn invalid(file: &str, line: Option<u64>, why: String) -> Error {
     let mut d = Diagnostics::default();
-    d.error(&path.display().to_string(), line, None, why);
+    d.error(file, line, None, why);
     Error::Invalid(d.into_vec())
 }
 
-fn summary(dir: &Path) -> Result<Summary> {
-    let (path, text) = read(dir, "summary.json")?;
-    serde_json::from_str(&text).map_err(|e| {
+fn summary((file, text): &(String, String)) -> Result<Summary> {
+    serde_json::from_str(text).map_err(|e| {
         let why = format!("not a summary.json that solve --out writes: {e}");
-        invalid(&path, Some(e.line() as u64), why)
+        invalid(file, Some(e.line() as u64), why)
     })
 }
 
-fn flows(dir: &Path) -> Result<Vec<Flow>> {
-    let (path, text) = read(dir, "flows.csv")?;
+fn flows((file, text): &(String, String)) -> Result<Vec<Flow>> {
     let mut rows = Vec::new();
     for row in csv::Reader::from_reader(text.as_bytes()).deserialize() {
         rows.push(row.map_err(|e: csv::Error| {
             let line = e.position().map(csv::Position::line);
             invalid(
-                &path,
+                file,
                 line,
                 format!("not a flows.csv that solve --out writes: {e}"),
             )
@@ -289,13 +325,15 @@ pub fn render(d: &Diff) -> String {
     }
     crate::report::terminal::right_align(&mut t, 1);
     let _ = writeln!(o, "{t}");
+    let spend = format!("spend {}{}", d.currency, if large { " bn" } else { "" });
+    let price_head = format!("mean price {}/t", d.currency);
     let mut t = table(&[
         "market",
         "delivered t",
         "given up t",
         "unserved t",
-        "spend",
-        "mean price /t",
+        &spend,
+        &price_head,
     ]);
     let arrow = |p: &Pair, f: &dyn Fn(f64) -> String| {
         if p.change() == 0.0 {

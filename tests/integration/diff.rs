@@ -95,8 +95,41 @@ fn a_directory_that_is_not_a_plan_is_named() {
     let o = rareflow(&["diff", a.to_str().unwrap(), empty.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
     assert!(stderr(&o).contains("summary.json"), "{}", stderr(&o));
+    std::fs::copy(a.join("flows.csv"), empty.join("flows.csv")).unwrap();
     std::fs::write(empty.join("summary.json"), "{\n  \"model\": 3\n}\n").unwrap();
     let o = rareflow(&["diff", a.to_str().unwrap(), empty.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stderr(&o).contains("summary.json:2"), "{}", stderr(&o));
+}
+
+/// `solve --scenario china-halt-us --against baseline` prints the same
+/// comparison without result directories.
+#[test]
+fn solve_against_the_baseline() {
+    let tiny = tiny_dir();
+    let o = rareflow(&[
+        "solve",
+        tiny.to_str().unwrap(),
+        "--scenario",
+        "china-halt-us",
+        "--against",
+        "baseline",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let d = &v["against"];
+    assert_eq!(d["dirs"][0], "baseline");
+    assert_eq!(d["dirs"][1], "china-halt-us");
+    assert_eq!(d["objective"]["b"], v["summary"]["objective"]);
+    let us = (d["markets"].as_array().unwrap().iter())
+        .find(|m| m["country"] == "US")
+        .unwrap();
+    assert_eq!(
+        (us["unserved_t"]["a"].clone(), us["unserved_t"]["b"].clone()),
+        (300.0.into(), 700.0.into())
+    );
+    let o = rareflow(&["solve", tiny.to_str().unwrap(), "--against", "no-such"]);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
 }
