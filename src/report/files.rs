@@ -135,15 +135,27 @@ fn production_csv(model: &Model, plan: &Plan) -> Result<String> {
             if cap <= 0.0 && x <= 0.0 && fac.status != crate::model::Status::Candidate {
                 continue;
             }
+            let (product_t, product) = super::product_of(model, f);
+            let value = plan.capacity_value[f][t.0];
+            let per_t = if product_t > 0.0 {
+                value / product_t
+            } else {
+                0.0
+            };
+            let period = &model.periods[t.0];
+            let discount = model.period_weight(t) / f64::from(period.years);
             rows.push(vec![
-                model.periods[t.0].label.clone(),
+                period.label.clone(),
                 fac.id.clone(),
                 model.countries[fac.country.0].code.clone(),
                 model.processes[fac.process.0].id.clone(),
                 num(x),
                 num(cap),
                 num(if cap > 0.0 { x / cap } else { 0.0 }),
-                num(plan.capacity_value[f][t.0]),
+                num(value),
+                product,
+                num(per_t),
+                num(per_t * discount),
             ]);
         }
     }
@@ -157,6 +169,9 @@ fn production_csv(model: &Model, plan: &Plan) -> Result<String> {
             "capacity",
             "utilisation",
             "capacity_value",
+            "product",
+            "capacity_value_per_t",
+            "capacity_value_per_t_pv",
         ],
         rows,
     )

@@ -123,6 +123,24 @@ pub struct ConstrainedRow {
     pub periods_binding: usize,
     /// Present value of one more unit of usable capacity in every period.
     pub value_pv: f64,
+    /// What a unit of its capacity makes a year: tonnes of `product`.
+    pub product_t: f64,
+    /// Its outputs (`+` between joint products).
+    pub product: String,
+    /// `value_pv` per tonne of product a year.
+    pub value_pv_per_t: f64,
+}
+
+/// What one unit of a facility's activity makes: tonnes of product (every
+/// output of its process together) and their names.
+pub fn product_of(model: &Model, f: usize) -> (f64, String) {
+    let process = &model.processes[model.facilities[f].process.0];
+    let outputs: Vec<_> = process.terms.iter().filter(|t| t.1 > 0.0).collect();
+    let tonnes = outputs.iter().map(|t| t.1).sum();
+    let names: Vec<&str> = (outputs.iter())
+        .map(|t| model.commodities[t.0 .0].id.as_str())
+        .collect();
+    (tonnes, names.join("+"))
 }
 
 /// One export cap in one period.
@@ -304,16 +322,26 @@ fn constrained_facilities(model: &Model, plan: &Plan) -> Vec<ConstrainedRow> {
             let binding: Vec<usize> = (0..model.periods.len())
                 .filter(|&t| plan.capacity_value[f][t] > 0.0)
                 .collect();
-            (!binding.is_empty()).then(|| ConstrainedRow {
-                facility: fac.id.clone(),
-                country: model.countries[fac.country.0].code.clone(),
-                periods_binding: binding.len(),
-                value_pv: binding
-                    .iter()
+            (!binding.is_empty()).then(|| {
+                let value_pv: f64 = (binding.iter())
                     .map(|&t| {
                         plan.capacity_value[f][t] * model.period_weight(crate::model::PeriodId(t))
                     })
-                    .sum(),
+                    .sum();
+                let (product_t, product) = product_of(model, f);
+                ConstrainedRow {
+                    facility: fac.id.clone(),
+                    country: model.countries[fac.country.0].code.clone(),
+                    periods_binding: binding.len(),
+                    value_pv,
+                    value_pv_per_t: if product_t > 0.0 {
+                        value_pv / product_t
+                    } else {
+                        0.0
+                    },
+                    product_t,
+                    product,
+                }
             })
         })
         .collect();

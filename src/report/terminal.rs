@@ -302,23 +302,39 @@ fn render_constrained(o: &mut String, s: &Summary) {
     if s.constrained_facilities.is_empty() {
         return;
     }
-    let _ = writeln!(o, "\nmost constrained facilities (value of one more unit of capacity a year, every binding period, PV):");
+    let _ = writeln!(
+        o,
+        "\nmost constrained facilities (what one more tonne a year of capacity would save, \
+         every binding period, present value):"
+    );
     let mut t = table(&[
         "facility",
         "country",
+        "of",
         "periods binding",
-        &format!("value {}", s.currency),
+        &format!("{} per t/yr", s.currency),
     ]);
     for r in &s.constrained_facilities {
         t.add_row(vec![
             r.facility.clone(),
             r.country.clone(),
+            short_product(&r.product),
             r.periods_binding.to_string(),
-            money(r.value_pv),
+            money(r.value_pv_per_t),
         ]);
     }
-    right_align(&mut t, 2);
+    right_align(&mut t, 3);
     let _ = writeln!(o, "{t}");
+}
+
+/// A product for a table: joint products as the first two and how many
+/// more.
+fn short_product(product: &str) -> String {
+    let names: Vec<&str> = product.split('+').collect();
+    match names.len() {
+        0..=2 => product.to_string(),
+        n => format!("{}+{}+{} more", names[0], names[1], n - 2),
+    }
 }
 
 /// Every export cap by period: use, cap and shadow price.

@@ -315,8 +315,9 @@ fn r7f_unbuilt_candidates_show_their_capacity_value() {
     let rows: Vec<&str> = csv.lines().filter(|l| l.contains(",us_plant,")).collect();
     assert_eq!(rows.len(), 5, "{csv}");
     for r in rows {
-        // period,facility,country,process,activity,capacity,utilisation,capacity_value
-        assert!(r.ends_with(",0,0,0,2500"), "{r}");
+        // ...,activity,capacity,utilisation,capacity_value,product,
+        // capacity_value_per_t,capacity_value_per_t_pv (no discounting).
+        assert!(r.ends_with(",0,0,0,2500,magnet,2500,2500"), "{r}");
     }
 }
 

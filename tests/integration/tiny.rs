@@ -445,3 +445,48 @@ fn import_reliance_of_a_country_that_converts_imported_oxide() {
         assert_eq!(r.reliance, None, "{r:?}");
     }
 }
+
+/// Bayan Obo's capacity in business units (README, "The duals, by hand"):
+/// one more tonne of concentrate a year saves 550 $/t in each year's money,
+/// 550 and 500 in 2025 money (2026 discounted at 10%), 1,050 over both;
+/// every row of production.csv is its value per unit of activity over the
+/// tonnes of product a unit makes.
+#[test]
+fn capacity_values_in_business_units_match_the_hand_solution() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let tiny = tiny_dir();
+    let o = rareflow(&[
+        "solve",
+        tiny.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let summary: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let row = &summary["constrained_facilities"][0];
+    assert_eq!(row["facility"], "baotou_mine");
+    assert_eq!(row["product"], "conc");
+    assert_close!(row["value_pv_per_t"].as_f64().unwrap(), 1050.0);
+    let text = std::fs::read_to_string(out.join("production.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let mut seen = 0;
+    for r in rows.records() {
+        let r = r.unwrap();
+        let num = |k: usize| r[k].parse::<f64>().unwrap();
+        if &r[1] == "baotou_mine" {
+            let pv = if &r[0] == "2025" { 550.0 } else { 500.0 };
+            assert_close!(num(9), 550.0);
+            assert_close!(num(10), pv);
+            seen += 1;
+        }
+        // Separation makes 0.2 t NdPr and 0.8 t La/Ce a unit: 1 t.
+        if &r[1] == "baotou_sep" {
+            assert_eq!(&r[8], "lace_oxide+ndpr_oxide");
+            assert_close!(num(9), num(7));
+        }
+    }
+    assert_eq!(seen, 2);
+}
