@@ -207,15 +207,17 @@ struct CellJobs<'a> {
 }
 
 impl Jobs for CellJobs<'_> {
-    /// (portfolio index, scenario name).
-    type Case = (usize, String);
+    /// (portfolio index, scenario index, scenario name).
+    type Case = (usize, usize, String);
 
     fn base_of(&self, case: &Self::Case) -> usize {
         case.0
     }
 
+    /// Up to four futures of one portfolio in a row: each portfolio's
+    /// cells spread over the workers, whatever their number.
     fn chain_of(&self, case: &Self::Case) -> usize {
-        case.0
+        case.0 * 1_000_000 + case.1 / 4
     }
 
     fn load_base(&self, _base: usize) -> Result<crate::Checked> {
@@ -223,10 +225,10 @@ impl Jobs for CellJobs<'_> {
     }
 
     fn load(&self, case: &Self::Case) -> Result<crate::Checked> {
-        if case.1 == BASELINE {
+        if case.2 == BASELINE {
             crate::check(self.source, &[])
         } else {
-            crate::check(self.source, std::slice::from_ref(&case.1))
+            crate::check(self.source, std::slice::from_ref(&case.2))
         }
     }
 
@@ -330,10 +332,10 @@ pub fn compare(
         portfolios,
         opts,
     };
-    let pairs: Vec<(usize, String)> = (0..portfolios.len())
-        .flat_map(|p| scenarios.iter().map(move |s| (p, s.clone())))
+    let pairs: Vec<(usize, usize, String)> = (0..portfolios.len())
+        .flat_map(|p| (scenarios.iter().enumerate()).map(move |(i, s)| (p, i, s.clone())))
         .collect();
-    let finish = |(p, s): &(usize, String), solved: Result<Solved>, how: How| {
+    let finish = |(p, _, s): &(usize, usize, String), solved: Result<Solved>, how: How| {
         let (status, result) = match solved {
             Ok(solved) => (
                 solved.plan.status.label(),

@@ -181,7 +181,19 @@ pub fn solve_checked(checked: Checked, opts: &SolveOptions) -> Result<Solution> 
     let (f, build_opts) = formulate(&model, &network, opts)?;
     let build = start.elapsed().as_secs_f64();
     let start = Instant::now();
-    let session = solve_formulation(&model, &f, &build_opts, opts)?;
+    let session = match solve_formulation(&model, &f, &build_opts, opts) {
+        Err(Error::NoPlan(status))
+            if matches!(
+                status,
+                solver::SolveStatus::Infeasible | solver::SolveStatus::UnboundedOrInfeasible
+            ) =>
+        {
+            // Why, in the model's terms, when the build rules say.
+            return Err(formulation::conflict::explain(&model, &f, &build_opts)
+                .map_or(Error::NoPlan(status), Error::Conflict));
+        }
+        other => other?,
+    };
     let solve_seconds = start.elapsed().as_secs_f64();
     let formulation::Formulation {
         index,
@@ -243,15 +255,6 @@ pub fn solve_formulation(
         session = nothing_built(f, session, opts)?;
     }
     if !session.has_plan {
-        let infeasible = matches!(
-            session.status,
-            solver::SolveStatus::Infeasible | solver::SolveStatus::UnboundedOrInfeasible
-        );
-        if infeasible {
-            if let Some(rules) = formulation::conflict::explain(model, f, build_opts) {
-                return Err(Error::Conflict(rules));
-            }
-        }
         return Err(Error::NoPlan(session.status));
     }
     if f.size.integers > 0 && session.status != nothing_built_status() {

@@ -23,6 +23,13 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
         .into());
     }
     let scenarios = stacked_scenarios(&src, &args.scenarios.names)?;
+    if let Some(name) = args
+        .against
+        .as_ref()
+        .filter(|n| *n != rareflow::compare::BASELINE)
+    {
+        stacked_scenarios(&src, std::slice::from_ref(name))?;
+    }
     let checked = rareflow::check(&src, &scenarios)?;
     if let Some(market) = &args.market {
         let known: Vec<String> = checked.model.demand_countries();
@@ -44,12 +51,23 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
         (None, None) => Vec::new(),
         _ => files::result_files(&sol.model, &sol.network, &sol.plan, &dependency, &summary)?,
     };
+    // The plan is reported whatever becomes of the one it is compared with.
     let against = match &args.against {
         Some(name) => {
             let this = diff::PlanFiles::of(&label(&scenarios), &written)
                 .ok_or_else(|| Error::Internal("no summary.json or flows.csv".into()))?;
-            let other = reference(&src, name, &opts)?;
-            Some(diff::diff(&other, &this, args.market.as_deref(), 10)?)
+            let compared = reference(&src, name, &opts)
+                .and_then(|other| diff::diff(&other, &this, args.market.as_deref(), 10));
+            match compared {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    let why = rareflow::error::printable(&e.to_string());
+                    note(format_args!(
+                        "warning: --against {name}: no comparison: {why}"
+                    ));
+                    None
+                }
+            }
         }
         None => None,
     };

@@ -67,7 +67,7 @@ pub fn run(args: SweepArgs, out: &mut Stdout) -> Outcome {
     let (solved, tally) = solve(&work, args.solver.threads)?;
     let staged = match &target {
         Some(t) => {
-            let text = report::csv(&params, &solved, &measure, &columns)?;
+            let text = report::csv(&params, &solved, cases.len(), &measure, &columns)?;
             Some(t.stage(&[("sweep.csv", text)])?)
         }
         None => None,

@@ -119,7 +119,9 @@ pub struct Tally {
     pub retried: usize,
     /// From scratch (no base plan) or not solved.
     pub cold: usize,
-    /// Bases solved from scratch, over every worker.
+    /// Bases solved from scratch, over every worker (one per worker that
+    /// met it: not in JSON, which must not depend on the workers).
+    #[serde(skip)]
     pub bases: usize,
 }
 

@@ -79,8 +79,9 @@ impl Session {
     }
 
     /// Applies `change`, starts from `start` and runs HiGHS once. True when
-    /// HiGHS found a plan it calls optimal, or stopped at a limit: the
-    /// session then holds it like any solve. False when it did not: the
+    /// HiGHS found a plan it calls optimal, or stopped at a limit with a
+    /// plan: the session then holds it like any solve. False when it did
+    /// not: the
     /// session keeps no instance, and the problem is to be solved from
     /// scratch, with a cold solve's fallbacks.
     ///
@@ -135,7 +136,8 @@ impl Session {
         self.status = solved;
         self.seconds = clock.elapsed().as_secs_f64();
         self.read_back(model)?;
-        Ok(true)
+        // A limit reached before any plan is no plan.
+        Ok(self.has_plan)
     }
 }
 

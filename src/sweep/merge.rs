@@ -93,6 +93,29 @@ pub fn merge(slices: &[(String, String)]) -> Result<String> {
             format!("case {missing} is in no slice: is a slice missing?"),
         );
     }
+    // Each row says how many cases the whole sweep has (`cases`): fewer
+    // merged means a slice is missing, the last ones included.
+    let counted = header.is_some_and(|(_, h)| h.split(',').nth(1) == Some("cases"));
+    let totals: Vec<usize> = (rows.iter())
+        .filter_map(|r| r.1.split(',').nth(1)?.parse().ok())
+        .collect();
+    if let (true, Some(&total)) = (counted, totals.first()) {
+        let (file, _) = header.unwrap_or_default();
+        if totals.iter().any(|&t| t != total) {
+            diags.error(
+                file,
+                None,
+                Some("cases"),
+                "slices of sweeps of different sizes",
+            );
+        } else if rows.len() < total {
+            let msg = format!(
+                "the slices hold {} of the sweep's {total} cases: is a slice missing?",
+                rows.len()
+            );
+            diags.error(file, None, Some("cases"), msg);
+        }
+    }
     if diags.has_errors() {
         return Err(Error::Invalid(diags.into_vec()));
     }

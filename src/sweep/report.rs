@@ -64,13 +64,14 @@ pub struct Columns {
 pub fn csv(
     params: &[Param],
     cases: &[Case],
+    total: usize,
     measure: &DependencyMeasure,
     columns: &Columns,
 ) -> Result<String> {
     let markets = &columns.markets;
     let internal = |e: &dyn std::fmt::Display| Error::Internal(format!("sweep.csv: {e}"));
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["case".to_string()];
+    let mut header = vec!["case".to_string(), "cases".to_string()];
     header.extend(params.iter().map(|p| p.label.clone()));
     header.extend(
         [
@@ -95,7 +96,7 @@ pub fn csv(
     }
     w.write_record(&header).map_err(|e| internal(&e))?;
     for c in cases {
-        let mut row = vec![c.case.to_string()];
+        let mut row = vec![c.case.to_string(), total.to_string()];
         row.extend(c.values.iter().map(|&v| num(v)));
         row.push(c.status.clone());
         row.push(c.start.label().to_string());

@@ -46,7 +46,7 @@ fn a_grid_over_a_cap_is_monotone_and_meets_the_plain_solve() {
     assert_eq!(files[0], files[1]);
     let lines: Vec<&str> = files[0].lines().collect();
     assert!(
-        lines[0].starts_with("case,cap[cn-magnets-us],status,start,objective"),
+        lines[0].starts_with("case,cases,cap[cn-magnets-us],status,start,objective"),
         "{}",
         lines[0]
     );

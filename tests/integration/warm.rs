@@ -120,6 +120,14 @@ fn warm_cases_are_cold_solves_on_any_number_of_workers() {
     let read = |d: &Path| std::fs::read_to_string(d.join("sweep.csv")).unwrap();
     assert_eq!(read(&two), read(&one));
     assert_eq!(read(&merged), read(&one));
+    // The last slice left out (its chains are the sweep's last cases).
+    let o = merge_into(&slices[..3], &dir.path().join("short"));
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("of the sweep's 48 cases"),
+        "{}",
+        stderr(&o)
+    );
 
     let src = ModelSource::dir(&tiny).unwrap();
     let checked = rareflow::check(&src, &[]).unwrap();
@@ -130,13 +138,14 @@ fn warm_cases_are_cold_solves_on_any_number_of_workers() {
     let mut rows = csv::Reader::from_reader(text.as_bytes());
     for (i, row) in rows.records().enumerate() {
         let row = row.unwrap();
-        let values: Vec<f64> = (1..=3).map(|k| row[k].parse().unwrap()).collect();
+        assert_eq!(&row[1], "48");
+        let values: Vec<f64> = (2..=4).map(|k| row[k].parse().unwrap()).collect();
         let file = dir.path().join(format!("case-{}.toml", i + 1));
         std::fs::write(&file, rareflow::sweep::scenario(&params, &values, i + 1)).unwrap();
         let cold =
             rareflow::solve(&src, &[path(&file).to_string()], &SolveOptions::default()).unwrap();
-        assert_eq!(&row[5], "warm");
-        let warm: f64 = row[6].parse().unwrap();
+        assert_eq!(&row[6], "warm");
+        let warm: f64 = row[7].parse().unwrap();
         assert!(
             close(warm, cold.plan.objective, 1e-9),
             "case {}: warm {warm}, cold {}",
