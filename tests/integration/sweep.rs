@@ -130,24 +130,10 @@ fn merged_slices_are_the_unsharded_sweep() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let read = |d: &Path| std::fs::read(d.join("sweep.csv")).unwrap();
     assert_eq!(read(&merged), read(&whole));
-    let first_two = [
-        "merge",
-        path(&slices[0]),
-        path(&slices[1]),
-        "--out",
-        path(&merged),
-    ];
-    let o = rareflow(&first_two);
+    let o = merge_into(&slices[..2], &merged);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stderr(&o).contains("is in no slice"), "{}", stderr(&o));
-    let twice = [
-        "merge",
-        path(&slices[0]),
-        path(&slices[0]),
-        "--out",
-        path(&merged),
-    ];
-    let o = rareflow(&twice);
+    let o = merge_into(&[slices[0].clone(), slices[0].clone()], &merged);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
 }
 
