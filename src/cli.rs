@@ -69,7 +69,29 @@ pub enum Command {
     /// MPS or CPLEX LP, every column and row named in the model's terms.
     #[command(after_help = EXIT_CODES)]
     Export(ExportArgs),
+    /// Why a market went without: for every segment given up or unserved
+    /// (and every market priced far above the cheapest market of the same
+    /// good), the export licences, capacities, lanes, content rules and
+    /// tariffs that bind on its supply paths, with what one more tonne of
+    /// each is worth.
+    #[command(after_help = EXPLAIN_HELP)]
+    Explain(ExplainArgs),
 }
+
+const EXPLAIN_HELP: &str = "\
+Method: the market's supply paths are followed backwards through the solved
+plan (the lanes that delivered, the facilities they came from, the lanes that
+fed those facilities' inputs, up to the mines). On them, a constraint binds
+when its shadow price is positive: an export licence covering a lane on the
+paths (or any tonne of the exporters' origin, for an origin-wide control), a
+content rule of the market's country, a facility's capacity (valued per tonne
+a year of its product), a lane at its capacity (the price difference across
+it less transport and tariffs). Tariffs are wedges: paid per tonne on the
+borders crossed, or keeping a cheaper source out. Values are marginal (one
+tonne), in the period's money, and in present value in the JSON.
+
+Exit codes: as for solve (0 success, 2 usage, 3 bad data, 4 missing input or
+unknown name, 6 no plan, 7 verification failed).";
 
 // ---------------------------------------------------------------------------
 // Options shared by several subcommands.
@@ -164,6 +186,23 @@ pub struct SolverArgs {
     /// lower bound on the yes/no plan's cost).
     #[arg(long)]
     pub relax: bool,
+}
+
+/// The part of the world to show (`solve`, `explain`, `compare`,
+/// `sweep`): filters what is printed and what the headline numbers mean.
+#[derive(Debug, Args)]
+pub struct ScopeArgs {
+    /// A demand country (e.g. US): only its market; the headline is what
+    /// its buyers spent, received, gave up and went without.
+    #[arg(long, value_name = "COUNTRY")]
+    pub market: Option<String>,
+    /// A sector (e.g. defence): only its demand.
+    #[arg(long, value_name = "SECTOR")]
+    pub sector: Option<String>,
+    /// A year (2030) or a range of years (2028..2031): only the periods
+    /// that overlap it.
+    #[arg(long, visible_alias = "period", value_name = "A..B")]
+    pub periods: Option<String>,
 }
 
 /// How to print the results (`solve`, `compare`, `invest`; each rewrites
@@ -402,6 +441,31 @@ pub struct DiffArgs {
     #[arg(long, value_name = "COUNTRY")]
     pub market: Option<String>,
     /// How many of the flows that moved most to show.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+/// `rareflow explain`.
+#[derive(Debug, Args)]
+#[command(mut_arg("format", |a| a.help(
+    "How to print the explanation: sentences and a table, or JSON (the headline, every \
+     shortfall and premium with every binding constraint and its value)"
+)))]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    #[command(flatten)]
+    pub scenarios: ScenarioStack,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    #[command(flatten)]
+    pub portfolio: PortfolioArg,
+    #[command(flatten)]
+    pub solver: SolverArgs,
+    /// How many shortfalls and premiums to explain in the terminal (JSON
+    /// has all).
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
     #[command(flatten)]

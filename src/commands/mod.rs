@@ -8,6 +8,7 @@
 
 pub mod compare;
 pub mod diff;
+pub mod explain;
 pub mod export;
 pub mod generate;
 pub mod invest;

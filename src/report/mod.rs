@@ -2,11 +2,13 @@
 //! written as `summary.json`) and the result files.
 
 pub mod diff;
+pub mod explain;
 pub mod files;
 pub mod markets;
 pub mod reliance;
 pub mod results_dir;
 pub mod rules;
+pub mod scope;
 pub mod sweeps;
 pub mod terminal;
 

@@ -14,6 +14,7 @@ mod defence;
 mod diff;
 mod docs;
 mod errors;
+mod explain;
 mod export;
 mod futures;
 mod fuzz;

@@ -1,0 +1,149 @@
+//! A market's supply paths in one period, and how much of each facility
+//! and lane on them went into the market's deliveries.
+//!
+//! Shares are followed proportionally, downstream first: a lane into the
+//! market carries all its tonnes for the market; a facility works for the
+//! market in the share, by value at its own prices, of its outputs that the
+//! market's paths take (a separation plant whose NdPr all goes to the
+//! market works for it in NdPr's share of the value of everything it
+//! separates; by tonnes when its outputs have no price); that share of each
+//! lane into it is the market's, and so on up to the mines.
+
+use std::collections::BTreeMap;
+
+use crate::model::{CommodityId, CountryId, Endpoint, FacilityId, Model, PeriodId};
+use crate::network::{LaneId, Network};
+use crate::plan::Plan;
+
+use super::EPS;
+
+/// A market's supply paths in one period.
+pub(super) struct Paths {
+    /// Share of each facility's activity that went into the market's
+    /// deliveries (0: not on the paths).
+    pub share: Vec<f64>,
+    /// Every lane into the market or into a facility on the paths (used or
+    /// not).
+    pub feeding: Vec<LaneId>,
+    /// Tonnes per year on each lane that went into the market's deliveries.
+    pub carried: BTreeMap<LaneId, f64>,
+    /// Tonnes per year delivered to the market.
+    pub delivered: f64,
+    /// The market: its country and good.
+    pub market: (CountryId, CommodityId),
+}
+
+impl Paths {
+    /// Tonnes per year on `l` that went into the market's deliveries.
+    pub fn carried(&self, l: LaneId) -> f64 {
+        self.carried.get(&l).copied().unwrap_or(0.0)
+    }
+}
+
+/// Facilities downstream first: the reverse of a topological order, or,
+/// when lanes form a cycle, by traced stage, most downstream first.
+pub(super) fn downstream_first(model: &Model, network: &Network) -> Vec<FacilityId> {
+    match network.upstream_first() {
+        Some(mut order) => {
+            order.reverse();
+            order
+        }
+        None => {
+            let mut order: Vec<FacilityId> = (0..model.facilities.len()).map(FacilityId).collect();
+            order.sort_by_key(|f| std::cmp::Reverse(crate::trace::facility_stage(model, *f)));
+            order
+        }
+    }
+}
+
+/// The supply paths of the market of `c` in `country` in period `t`;
+/// `price` gives a good's price at a place in `t`.
+pub(super) fn paths(
+    model: &Model,
+    network: &Network,
+    plan: &Plan,
+    order: &[FacilityId],
+    (country, c, t): (CountryId, CommodityId, PeriodId),
+    price: &dyn Fn(Endpoint, CommodityId) -> Option<f64>,
+) -> Paths {
+    let mut share = vec![0.0; model.facilities.len()];
+    let mut feeding: Vec<LaneId> = network.lanes_to_market(country, c).to_vec();
+    let mut carried: BTreeMap<LaneId, f64> = BTreeMap::new();
+    // (facility, commodity) -> tonnes of its output the market's paths take
+    let mut taken: BTreeMap<(FacilityId, CommodityId), f64> = BTreeMap::new();
+    let mut delivered = 0.0;
+    for &l in network.lanes_to_market(country, c) {
+        let q = plan.flows[l.0][t.0];
+        if q > EPS {
+            delivered += q;
+            carried.insert(l, q);
+            *taken.entry((network.lane(l).from, c)).or_default() += q;
+        }
+    }
+    for &f in order {
+        let process = &model.processes[model.facilities[f.0].process.0];
+        let s = share_taken(process, plan.activity[f.0][t.0], |out| {
+            let q = taken.get(&(f, out)).copied().unwrap_or(0.0);
+            let p = price(Endpoint::Facility(f), out).unwrap_or(0.0).max(0.0);
+            (q, p)
+        });
+        if s <= EPS {
+            continue;
+        }
+        share[f.0] = s;
+        for &(input, coef) in &process.terms {
+            if coef >= 0.0 {
+                continue;
+            }
+            let lanes = network.lanes_into(f, input);
+            feeding.extend_from_slice(lanes);
+            for &l in lanes {
+                let q = plan.flows[l.0][t.0] * s;
+                if q > EPS {
+                    *carried.entry(l).or_default() += q;
+                    *taken.entry((network.lane(l).from, input)).or_default() += q;
+                }
+            }
+        }
+    }
+    feeding.sort_unstable();
+    feeding.dedup();
+    Paths {
+        share,
+        feeding,
+        carried,
+        delivered,
+        market: (country, c),
+    }
+}
+
+/// The share of a facility's activity `x` that its taken outputs stand
+/// for: by value when its outputs have prices, else by tonnes; `taken`
+/// gives the tonnes taken of an output and its price there.
+fn share_taken(
+    process: &crate::model::Process,
+    x: f64,
+    taken: impl Fn(CommodityId) -> (f64, f64),
+) -> f64 {
+    let outputs: Vec<(f64, f64, f64)> = (process.terms.iter())
+        .filter(|(_, coef)| *coef > 0.0)
+        .map(|&(out, coef)| {
+            let (q, p) = taken(out);
+            (q, x * coef, p)
+        })
+        .collect();
+    if outputs.iter().all(|o| o.0 <= EPS) {
+        return 0.0;
+    }
+    let made: f64 = outputs.iter().map(|o| o.1).sum();
+    if made <= EPS {
+        return 1.0;
+    }
+    let value: f64 = outputs.iter().map(|o| o.1 * o.2).sum();
+    let share = if value > EPS {
+        outputs.iter().map(|o| o.0.min(o.1) * o.2).sum::<f64>() / value
+    } else {
+        outputs.iter().map(|o| o.0.min(o.1)).sum::<f64>() / made
+    };
+    share.clamp(0.0, 1.0)
+}
