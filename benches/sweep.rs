@@ -12,7 +12,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use rareflow::compare::{measure_plan, DependencyMeasure};
+use rareflow::compare::{measure_plan, Measure};
 use rareflow::engine::Solved;
 use rareflow::io::source::ModelSource;
 use rareflow::solver::{Session, SolveOptions, Start};
@@ -78,7 +78,7 @@ fn sweep(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let (model, params) = model_and_params();
     let cases = sweep::grid(&params);
-    let measure = DependencyMeasure::parse("CN:US:magnet", &model).unwrap();
+    let measure = Measure::parse("CN:US:magnet", &model).unwrap();
     let opts = lp();
     let work = Sweep {
         source: &ModelSource::Embedded,

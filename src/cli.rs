@@ -153,13 +153,10 @@ pub struct DependencyArg {
     /// Dependency column: the share of MARKET's supply made at STAGE
     /// (mined, separated, metal, magnet) in SOURCE, a country code, a
     /// country group of countries.csv (summed over its members) or
-    /// `recycled` (mined stage only).
-    #[arg(
-        long,
-        value_name = "SOURCE:MARKET:STAGE",
-        default_value = "CN:US:magnet"
-    )]
-    pub dependency: String,
+    /// `recycled` (mined stage only) [default: CN:US:magnet, or CN:C:magnet
+    /// with --market C].
+    #[arg(long, value_name = "SOURCE:MARKET:STAGE")]
+    pub dependency: Option<String>,
 }
 
 /// How HiGHS runs (`solve`, `compare`, `invest`).
@@ -253,11 +250,8 @@ pub struct SolveArgs {
     pub model: ModelArg,
     #[command(flatten)]
     pub scenarios: ScenarioStack,
-    /// A demand country (e.g. US) whose market the summary follows year by
-    /// year: demand, what was delivered, given up and unserved, spend and
-    /// prices.
-    #[arg(long, value_name = "COUNTRY")]
-    pub market: Option<String>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
     /// Also solve the model under this scenario (`baseline`: none), with
     /// the same portfolio and options, and print what differs from it: the
     /// cost and its kinds, the markets that changed, the trade flows that
@@ -295,6 +289,8 @@ pub struct CompareArgs {
     pub futures: Futures,
     #[command(flatten)]
     pub dependency: DependencyArg,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
     #[command(flatten)]
     pub solver: SolverArgs,
     #[command(flatten)]
@@ -408,6 +404,8 @@ pub struct SweepArgs {
     pub portfolio: PortfolioArg,
     #[command(flatten)]
     pub dependency: DependencyArg,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
     #[command(flatten)]
     pub solver: SolverArgs,
     #[command(flatten)]

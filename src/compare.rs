@@ -13,36 +13,12 @@ use serde::Serialize;
 use crate::engine::{self, How, Jobs, Solved, Tally};
 use crate::error::{Error, Result};
 use crate::io::source::ModelSource;
-use crate::model::Model;
 use crate::solver::SolveOptions;
-use crate::trace::{trace, RECYCLED, STAGES};
+
+pub use crate::measure::{measure_plan, measure_segments, CellResult, Measure};
 
 /// The name of the cell solved without any scenario.
 pub const BASELINE: &str = "baseline";
-
-/// What a solved cell measures.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct CellResult {
-    /// The plan's objective, present value: system cost plus the value of
-    /// the demand given up or unserved, less the value of what was bought
-    /// beyond the reference demand. Within a future it differs from system
-    /// cost net of the value of demand served by a constant (the value of
-    /// the reference demand), so it ranks portfolios the same way.
-    pub cost: f64,
-    /// Unserved (critical) tonnes over the horizon.
-    pub shortage_t: f64,
-    /// Tonnes given up as prices rose, over the horizon.
-    pub given_up_t: f64,
-    /// What the dependency market's buyers spent over the horizon,
-    /// undiscounted.
-    pub market_spend: f64,
-    /// Capital spent on builds, present value.
-    pub investment: f64,
-    /// Share of `market`'s supply whose last traced stage (magnets, or the
-    /// stage asked for) happened in `source`, over the horizon; none when
-    /// the market gets nothing.
-    pub dependency: Option<f64>,
-}
 
 /// One cell of the matrix.
 #[derive(Debug, Clone, Serialize)]
@@ -60,102 +36,6 @@ pub struct Cell {
     /// How it was solved: warm on its portfolio's baseline, or from
     /// scratch.
     pub start: How,
-}
-
-/// What the dependency column measures: the share of `market`'s supply
-/// made at `stage` (index into [`STAGES`]) in `source`.
-#[derive(Debug, Clone)]
-pub struct DependencyMeasure {
-    /// Where: a country code (`CN`), a country group of `countries.csv`
-    /// (`feoc`: the sum over its member countries), or [`RECYCLED`]
-    /// (secondary supply, at the mined stage only).
-    pub source: String,
-    /// Market country code, e.g. `US`.
-    pub market: String,
-    /// Traced stage index (3 = magnet).
-    pub stage: usize,
-}
-
-impl DependencyMeasure {
-    /// As written: `CN:US:magnet`.
-    pub fn label(&self) -> String {
-        format!("{}:{}:{}", self.source, self.market, STAGES[self.stage])
-    }
-
-    /// Reads `SOURCE:MARKET:STAGE` and checks each word against `model`.
-    ///
-    /// # Errors
-    /// [`Error::Usage`] naming the first word that is not a known source,
-    /// country or stage, with the words it could be.
-    pub fn parse(text: &str, model: &Model) -> Result<Self> {
-        let usage = |m: String| Error::Usage(format!("--dependency {text}: {m}"));
-        let [source, market, stage] = text.split(':').collect::<Vec<_>>()[..] else {
-            return Err(usage(
-                "expected SOURCE:MARKET:STAGE, e.g. CN:US:magnet".into(),
-            ));
-        };
-        let codes: Vec<String> = model.countries.iter().map(|c| c.code.clone()).collect();
-        let mut sources = codes.clone();
-        for c in &model.countries {
-            for g in &c.groups {
-                if !sources.contains(g) {
-                    sources.push(g.clone());
-                }
-            }
-        }
-        sources.push(RECYCLED.to_string());
-        let stages: Vec<String> = STAGES.iter().map(|s| s.to_string()).collect();
-        let unknown = |word: &str, what: &str, known: &[String]| {
-            let close = known
-                .iter()
-                .find(|k| k.eq_ignore_ascii_case(word))
-                .map_or_else(
-                    || crate::error::suggestion(word, known),
-                    |k| format!("; did you mean \"{k}\"?"),
-                );
-            usage(format!(
-                "\"{word}\" is not {what}{close} (expected one of: {})",
-                known.join(", ")
-            ))
-        };
-        if !sources.iter().any(|s| s == source) {
-            let what = "a country code, a country group or \"recycled\"";
-            return Err(unknown(source, what, &sources));
-        }
-        if !codes.iter().any(|c| c == market) {
-            return Err(unknown(market, "a country code", &codes));
-        }
-        let Some(stage) = STAGES.iter().position(|s| *s == stage) else {
-            return Err(unknown(stage, "a traced stage", &stages));
-        };
-        if source == RECYCLED && stage != 0 {
-            return Err(usage(format!(
-                "recycled supply is traced at the {} stage only",
-                STAGES[0]
-            )));
-        }
-        Ok(DependencyMeasure {
-            source: source.to_string(),
-            market: market.to_string(),
-            stage,
-        })
-    }
-
-    /// The slots of a traced stage's vector (see [`crate::trace::Mix`])
-    /// that `source` covers in `model`: the country, every member of the
-    /// group, or the recycled slot.
-    pub fn source_slots(&self, model: &Model) -> Vec<usize> {
-        if self.source == RECYCLED {
-            return vec![model.countries.len()];
-        }
-        model
-            .countries
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.code == self.source || c.groups.contains(&self.source))
-            .map(|(k, _)| k)
-            .collect()
-    }
 }
 
 /// How close two portfolios' standings must be to tie for a pick, relative
@@ -196,6 +76,10 @@ pub struct Comparison {
     /// How the cells were solved (warm on their portfolio's baseline, or
     /// from scratch).
     pub solved: Tally,
+    /// The scope of the cells' given-up, unserved and spend figures
+    /// (`US:defence:2028..2030`); absent for the world.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 /// The cells of a comparison as the engine's jobs: each portfolio is a
@@ -255,66 +139,6 @@ pub fn reason(e: &Error) -> String {
     }
 }
 
-/// What a solved plan measures: its cost, what went unserved and given up,
-/// the dependency market's spend and the dependency share `measure` asks
-/// for.
-pub fn measure_plan(s: &crate::engine::Solved, measure: &DependencyMeasure) -> CellResult {
-    let segments = crate::report::markets::segment_results(&s.model, &s.plan);
-    measure_segments(s, measure, &segments)
-}
-
-/// [`measure_plan`], given the plan's segment results.
-pub fn measure_segments(
-    s: &crate::engine::Solved,
-    measure: &DependencyMeasure,
-    segments: &[crate::report::markets::SegmentResult],
-) -> CellResult {
-    let years = |t: usize| f64::from(s.model.periods[t].years);
-    let shortage_t = s.plan.shortage_tonnes(&s.model);
-    let given_up_t = s.plan.given_up_tonnes(&s.model);
-    let market_spend: f64 = segments
-        .iter()
-        .filter(|r| {
-            let seg = &s.model.demand[r.segment];
-            s.model.countries[seg.country.0].code == measure.market
-        })
-        .map(|r| r.spend * years(s.model.demand[r.segment].period.0))
-        .sum();
-    let dep = trace(&s.model, &s.network, &s.plan);
-    let slots = measure.source_slots(&s.model);
-    let (mut from_source, mut total) = (0.0, 0.0);
-    // Only what has been through the stage asked for: La/Ce oxide for
-    // glass was never made into magnets, and would dilute the share.
-    let reached = |c: crate::model::CommodityId| {
-        crate::trace::commodity_stage(s.model.commodities[c.0].stage)
-            .is_some_and(|k| k >= measure.stage)
-    };
-    for m in dep
-        .markets
-        .iter()
-        .filter(|m| s.model.countries[m.country.0].code == measure.market && reached(m.commodity))
-    {
-        let v = &m.mix[measure.stage];
-        let all: f64 = v.iter().sum();
-        let share = if all > 0.0 {
-            slots.iter().map(|&k| v[k]).sum::<f64>() / all
-        } else {
-            0.0
-        };
-        let t = m.delivered * years(m.period.0);
-        from_source += share * t;
-        total += t;
-    }
-    CellResult {
-        cost: s.plan.objective,
-        shortage_t,
-        given_up_t,
-        market_spend,
-        investment: s.plan.costs.investment,
-        dependency: (total > 0.0).then(|| from_source / total),
-    }
-}
-
 /// Solves every (portfolio, scenario) cell in parallel and ranks the
 /// portfolios. `weights` are per scenario (missing: 1); `tick` is called as
 /// each cell finishes (for a progress bar).
@@ -324,7 +148,7 @@ pub fn compare(
     scenarios: &[String],
     weights: &[(String, f64)],
     opts: &SolveOptions,
-    measure: &DependencyMeasure,
+    measure: &Measure,
     tick: &(dyn Fn() + Sync),
 ) -> Comparison {
     let jobs = CellJobs {
@@ -361,6 +185,7 @@ pub fn compare(
         .collect();
     let mut comparison = rank(&mut cells, portfolios, scenarios, norm);
     comparison.solved.bases = bases;
+    comparison.scope = measure.scope_key.clone();
     comparison
 }
 
@@ -436,6 +261,7 @@ pub fn rank(
         standings,
         weights,
         solved,
+        scope: None,
     }
 }
 
@@ -535,38 +361,6 @@ mod tests {
         assert!(c.standings[0].expected_cost.is_none());
         assert_eq!(c.minimax_regret, vec!["b"]);
         assert!(!c.standings[0].minimax_regret && c.standings[1].minimax_regret);
-    }
-
-    fn tiny() -> Model {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/tiny");
-        crate::check(&ModelSource::dir(dir).unwrap(), &[])
-            .unwrap()
-            .model
-    }
-
-    #[test]
-    fn a_dependency_source_is_a_country_a_group_or_recycled() {
-        let m = tiny();
-        let slots = |t: &str| DependencyMeasure::parse(t, &m).unwrap().source_slots(&m);
-        // Countries in file order: AU CN JP MM US; feoc is CN alone.
-        assert_eq!(slots("JP:US:magnet"), vec![2]);
-        assert_eq!(slots("feoc:US:metal"), vec![1]);
-        assert_eq!(slots("recycled:JP:mined"), vec![5]);
-        for (bad, word) in [
-            (
-                "XX:US:magnet",
-                "\"XX\" is not a country code, a country group",
-            ),
-            ("cn:US:magnet", "did you mean \"CN\"?"),
-            ("CN:ZZ:magnet", "\"ZZ\""),
-            ("CN:US:magnets", "did you mean \"magnet\"?"),
-            ("recycled:US:magnet", "mined stage only"),
-            ("CN:US", "expected SOURCE:MARKET:STAGE"),
-        ] {
-            let e = DependencyMeasure::parse(bad, &m).unwrap_err();
-            assert_eq!(e.exit_code(), 2);
-            assert!(e.to_string().contains(word), "{bad}: {e}");
-        }
     }
 
     /// Two portfolios with the same costs in every scenario, up to rounding

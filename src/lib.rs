@@ -19,6 +19,7 @@ pub mod export;
 pub mod formulation;
 pub mod invest;
 pub mod io;
+pub mod measure;
 pub mod model;
 pub mod network;
 pub mod plan;

@@ -5,7 +5,7 @@
 //! solved, so a typo fails at once instead of filling the matrix with
 //! failed cells.
 
-use rareflow::compare::{self, Comparison, DependencyMeasure};
+use rareflow::compare::{self, Comparison, Measure};
 use rareflow::error::Result;
 use rareflow::report::files::{self, COMPARISON_FILES};
 use rareflow::report::sweeps;
@@ -22,7 +22,7 @@ struct Request {
     portfolios: Vec<String>,
     futures: Vec<String>,
     weights: Vec<(String, f64)>,
-    measure: DependencyMeasure,
+    measure: Measure,
     opts: SolveOptions,
     currency: String,
 }
@@ -38,7 +38,7 @@ pub fn run(args: CompareArgs, out: &mut Stdout) -> Outcome {
     print_futures_warnings(&src, &plan.futures);
     let c = solve(&src, &plan, args.solver.threads)?;
     let staged = match &target {
-        Some(t) => Some(t.stage(&files::comparison_files(&c)?)?),
+        Some(t) => Some(t.stage(&files::comparison_files(&c, &plan.measure)?)?),
         None => None,
     };
     print_then_commit(out, staged, |out| match args.output.format.format {
@@ -61,7 +61,7 @@ fn request(src: &ModelSource, args: &CompareArgs) -> Result<Request> {
         portfolios: portfolios(model, &args.portfolios)?,
         weights: weights(args.futures.weights.as_deref(), &futures)?,
         futures,
-        measure: DependencyMeasure::parse(&args.dependency.dependency, model)?,
+        measure: super::explain::measure_of(model, &args.dependency, &args.scope)?,
         opts: solve_options(&args.solver, None),
         currency: model.settings.currency.clone(),
     })

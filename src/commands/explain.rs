@@ -52,3 +52,25 @@ pub fn scope_of(
         args.periods.as_deref(),
     )
 }
+
+/// What compare's cells and sweep's cases measure: the dependency column
+/// (`--dependency`, by default China's share of the magnets of `--market`'s
+/// country, or of the US's), and the scope of the given-up, unserved and
+/// spend columns.
+pub fn measure_of(
+    model: &rareflow::model::Model,
+    dependency: &crate::cli::DependencyArg,
+    scope: &crate::cli::ScopeArgs,
+) -> Result<rareflow::compare::Measure, Error> {
+    let scope = scope_of(model, scope)?;
+    let text = match &dependency.dependency {
+        Some(text) => text.clone(),
+        None => {
+            let market = scope
+                .market
+                .map_or("US", |m| model.countries[m.0].code.as_str());
+            format!("CN:{market}:magnet")
+        }
+    };
+    Ok(rareflow::compare::Measure::parse(&text, model)?.scoped(scope, model))
+}

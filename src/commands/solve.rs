@@ -31,25 +31,22 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
         stacked_scenarios(&src, std::slice::from_ref(name))?;
     }
     let checked = rareflow::check(&src, &scenarios)?;
-    if let Some(market) = &args.market {
-        let known: Vec<String> = checked.model.demand_countries();
-        super::check_names("market", std::slice::from_ref(market), &known, true)?;
-    }
+    let scope = super::explain::scope_of(&checked.model, &args.scope)?;
     print_warnings(&checked.warnings);
     let dir = args.output.out.as_deref();
     let target = out_target(dir, &src, RESULT_FILES)?;
     let opts = solve_options(&args.solver, args.portfolio.portfolio);
     let sol = rareflow::solve_checked(checked, &opts)?;
     let dependency = rareflow::trace::trace(&sol.model, &sol.network, &sol.plan);
-    let mut summary = Summary::new(&sol.model, &sol.network, &sol.plan, &dependency, sol.size);
-    if let Some(market) = &args.market {
-        summary.market = Some(rareflow::report::markets::focus(
-            &sol.model, &sol.plan, market,
-        ));
-    }
+    let mut world = Summary::new(&sol.model, &sol.network, &sol.plan, &dependency, sol.size);
+    // What is printed is narrowed to the scope; the result files hold the
+    // whole plan, with the scope's headline and market beside it.
+    let summary = (world.clone()).scoped(&sol.model, &sol.network, &sol.plan, &scope);
+    world.scope = summary.scope.clone();
+    world.market = summary.market.clone();
     let written = match (&target, &args.against) {
         (None, None) => Vec::new(),
-        _ => files::result_files(&sol.model, &sol.network, &sol.plan, &dependency, &summary)?,
+        _ => files::result_files(&sol.model, &sol.network, &sol.plan, &dependency, &world)?,
     };
     // The plan is reported whatever becomes of the one it is compared with.
     let against = match &args.against {
@@ -57,7 +54,7 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
             let this = diff::PlanFiles::of(&label(&scenarios), &written)
                 .ok_or_else(|| Error::Internal("no summary.json or flows.csv".into()))?;
             let compared = reference(&src, name, &opts)
-                .and_then(|other| diff::diff(&other, &this, args.market.as_deref(), 10));
+                .and_then(|other| diff::diff(&other, &this, args.scope.market.as_deref(), 10));
             match compared {
                 Ok(d) => Some(d),
                 Err(e) => {

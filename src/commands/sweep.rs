@@ -2,7 +2,7 @@
 //! values, in parallel. Every parameter, scenario and portfolio is checked
 //! against the model before any case is solved.
 
-use rareflow::compare::DependencyMeasure;
+use rareflow::compare::Measure;
 use rareflow::engine::Tally;
 use rareflow::error::{Error, Result};
 use rareflow::sweep::{self, params, report, Case};
@@ -15,6 +15,10 @@ use crate::cli::{Format, SweepArgs};
 #[derive(serde::Serialize)]
 struct Document<'a> {
     parameters: Vec<&'a str>,
+    /// The scope of each case's given-up, unserved and spend figures;
+    /// absent for the world.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<&'a str>,
     solved: Tally,
     cases: &'a [Case],
 }
@@ -38,7 +42,7 @@ pub fn run(args: SweepArgs, out: &mut Stdout) -> Outcome {
     let params: Vec<params::Param> = (args.set.iter())
         .map(|s| params::parse(s, model))
         .collect::<Result<_>>()?;
-    let measure = DependencyMeasure::parse(&args.dependency.dependency, model)?;
+    let measure = super::explain::measure_of(model, &args.dependency, &args.scope)?;
     let cases = match args.samples {
         Some(n) => sweep::latin_hypercube(&params, n as usize, args.seed),
         None => sweep::grid(&params),
@@ -54,7 +58,7 @@ pub fn run(args: SweepArgs, out: &mut Stdout) -> Outcome {
     let target = out_target(args.output.out.as_deref(), &src, report::SWEEP_FILES)?;
     let opts = solve_options(&args.solver, args.portfolio.portfolio.clone());
     let currency = model.settings.currency.clone();
-    let columns = shared_columns(model, &measure.market);
+    let columns = shared_columns(model, &measure);
     let work = sweep::Sweep {
         source: &src,
         scenarios: &scenarios,
@@ -76,28 +80,41 @@ pub fn run(args: SweepArgs, out: &mut Stdout) -> Outcome {
         Format::Table => out.print(&report::render(&params, &solved, &measure, &currency)),
         Format::Json => out.json(&Document {
             parameters: params.iter().map(|p| p.label.as_str()).collect(),
+            scope: measure.scope_key.as_deref(),
             solved: tally,
             cases: &solved,
         }),
     })
 }
 
-/// Every country and sector with demand in the model as given, and the
-/// commodities `market` buys: columns that every case (and every slice)
+/// Every country and sector with demand in the model as given (in the
+/// measure's scope), and the commodities the scope's market (else the
+/// dependency market) buys: columns that every case (and every slice)
 /// shares.
-fn shared_columns(model: &rareflow::model::Model, market: &str) -> report::Columns {
+fn shared_columns(model: &rareflow::model::Model, measure: &Measure) -> report::Columns {
+    let scope = &measure.scope;
+    let in_scope = |d: &rareflow::model::Demand| {
+        let c = &model.countries[d.country.0].code;
+        scope.has_names(model, Some(c), Some(&d.sector), None)
+    };
     let mut markets: Vec<String> = (model.demand.iter())
+        .filter(|d| in_scope(d))
         .map(|d| format!("{}:{}", model.countries[d.country.0].code, d.sector))
         .collect();
     markets.sort();
     markets.dedup();
+    let price_market = measure.price_market(model);
     let mut prices: Vec<String> = (model.demand.iter())
-        .filter(|d| model.countries[d.country.0].code == market)
+        .filter(|d| in_scope(d) && model.countries[d.country.0].code == price_market)
         .map(|d| model.commodities[d.commodity.0].id.clone())
         .collect();
     prices.sort();
     prices.dedup();
-    report::Columns { markets, prices }
+    report::Columns {
+        markets,
+        prices,
+        price_market,
+    }
 }
 
 /// Solves the cases (of the shard) with a progress bar on stderr, `threads`

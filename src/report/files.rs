@@ -348,7 +348,10 @@ fn builds_csv(model: &Model, plan: &Plan) -> Result<String> {
 /// The result files of a comparison: `compare.csv` (one row per cell) and
 /// `compare_portfolios.csv` (one row per portfolio, flagging every
 /// portfolio tied for each pick).
-pub fn comparison_files(c: &crate::compare::Comparison) -> Result<Vec<(&'static str, String)>> {
+pub fn comparison_files(
+    c: &crate::compare::Comparison,
+    measure: &crate::compare::Measure,
+) -> Result<Vec<(&'static str, String)>> {
     let opt = |v: Option<f64>| v.map_or(String::new(), num);
     let cells = c.cells.iter().map(|cell| {
         let r = cell.result.as_ref();
@@ -383,9 +386,9 @@ pub fn comparison_files(c: &crate::compare::Comparison) -> Result<Vec<(&'static 
                     "scenario",
                     "status",
                     "cost",
-                    "shortage_t",
-                    "given_up_t",
-                    "market_spend",
+                    &measure.scoped_column("shortage_t"),
+                    &measure.scoped_column("given_up_t"),
+                    &measure.scoped_column("market_spend"),
                     "investment",
                     "dependency",
                     "regret",

@@ -170,16 +170,18 @@ pub struct FocusRow {
     pub price: f64,
 }
 
-/// The market of country `code` (one with demand): per period, each
-/// commodity it has demand for, in the order of the commodities' ids.
-pub fn focus(model: &Model, plan: &Plan, code: &str) -> MarketFocus {
+/// The market of `scope`'s country: per period in scope, each commodity
+/// it has demand for (in the scope's sector, when it has one), in the
+/// order of the commodities' ids. None when the scope names no country.
+pub fn focus(model: &Model, plan: &Plan, scope: &super::scope::Scope) -> Option<MarketFocus> {
+    let country = scope.market?;
     let groups = crate::formulation::origins::Layout::naming(model).markets;
     let mut rows: BTreeMap<(PeriodId, String), FocusRow> = BTreeMap::new();
     for r in segment_results(model, plan) {
-        let seg = &model.demand[r.segment];
-        if model.countries[seg.country.0].code != code {
+        if !scope.has_segment(model, r.segment) {
             continue;
         }
+        let seg = &model.demand[r.segment];
         let mut commodity = model.commodities[seg.commodity.0].id.clone();
         // A market split by sector has one price per sector a rule names.
         if let Some(m) = groups.get(&(seg.country, seg.commodity)) {
@@ -207,8 +209,8 @@ pub fn focus(model: &Model, plan: &Plan, code: &str) -> MarketFocus {
         row.unserved_t += r.unserved;
         row.spend += r.spend;
     }
-    MarketFocus {
-        country: code.to_string(),
+    Some(MarketFocus {
+        country: model.countries[country.0].code.clone(),
         periods: rows.into_values().collect(),
-    }
+    })
 }

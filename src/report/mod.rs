@@ -9,6 +9,7 @@ pub mod reliance;
 pub mod results_dir;
 pub mod rules;
 pub mod scope;
+mod scoped;
 pub mod sweeps;
 pub mod terminal;
 
@@ -55,6 +56,12 @@ pub struct Summary {
     /// Net import reliance for compounds and metals of every country with
     /// demand, per period (USGS's definition).
     pub import_reliance: Vec<reliance::Reliance>,
+    /// The scope a user asked for (`--market`, `--sector`, `--periods`):
+    /// its headline numbers. The lists below are narrowed to it; the cost
+    /// and its kinds, the builds and the constrained facilities stay the
+    /// world's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<scope::Headline>,
     /// The market a user follows (`--market`), year by year.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub market: Option<markets::MarketFocus>,
@@ -253,6 +260,7 @@ impl Summary {
             markets: markets::market_rows(model, &segments),
             shortages: shortage_rows(model, &segments),
             import_reliance: reliance::all(model, network, plan),
+            scope: None,
             market: None,
             largest_flows: largest_flows(model, network, plan),
             constrained_facilities: constrained_facilities(model, plan),

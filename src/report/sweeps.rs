@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::terminal::{money, right_align, table, tonnes};
-use crate::compare::{Cell, Comparison, DependencyMeasure};
+use crate::compare::{Cell, Comparison, Measure};
 
 /// A comparison's portfolios and scenarios, in the order of its cells.
 fn axes(c: &Comparison) -> (Vec<&str>, Vec<&str>) {
@@ -49,7 +49,7 @@ fn matrix(o: &mut String, c: &Comparison, title: &str, value: &dyn Fn(&Cell) -> 
 /// across), the regret matrix, and each portfolio's standing.
 pub fn render_comparison(
     c: &Comparison,
-    measure: &DependencyMeasure,
+    measure: &Measure,
     currency: &str,
     mip_gap: Option<f64>,
 ) -> String {
@@ -63,22 +63,23 @@ pub fn render_comparison(
         &format!("objective, {currency} bn (present value)"),
         &|x| x.result.as_ref().map(|r| billions(r.cost)),
     );
+    let (within, buyers) = match &measure.scope_key {
+        Some(k) => (format!("in {k}"), k.as_str()),
+        None => ("over the horizon".to_string(), measure.market.as_str()),
+    };
     matrix(
         &mut o,
-        "demand given up as prices rose, t over the horizon",
+        &format!("demand given up as prices rose, t {within}"),
         &|x| x.result.as_ref().map(|r| tonnes(r.given_up_t)),
     );
     matrix(
         &mut o,
-        "critical demand unserved, t over the horizon",
+        &format!("critical demand unserved, t {within}"),
         &|x| x.result.as_ref().map(|r| tonnes(r.shortage_t)),
     );
     matrix(
         &mut o,
-        &format!(
-            "spend of {} buyers, {currency} bn (undiscounted, over the horizon)",
-            measure.market
-        ),
+        &format!("spend of {buyers} buyers, {currency} bn (undiscounted)"),
         &|x| x.result.as_ref().map(|r| billions(r.market_spend)),
     );
     matrix(

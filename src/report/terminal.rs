@@ -56,6 +56,7 @@ pub(crate) fn right_align(t: &mut Table, from: usize) {
 pub fn render(s: &Summary, source: &str) -> String {
     let mut o = String::new();
     render_header(&mut o, s, source);
+    render_scope(&mut o, s);
     render_costs(&mut o, s);
     render_focus(&mut o, s);
     render_markets(&mut o, s);
@@ -91,6 +92,33 @@ fn render_header(o: &mut String, s: &Summary, source: &str) {
         s.currency,
         s.base_year,
         s.discount_rate * 100.0
+    );
+}
+
+/// The scope's headline, when the summary is narrowed to one: what its
+/// buyers asked for, received, gave up and went without over its years,
+/// what they paid and at what mean prices.
+fn render_scope(o: &mut String, s: &Summary) {
+    let Some(h) = &s.scope else {
+        return;
+    };
+    let prices: Vec<String> = (h.prices.iter())
+        .map(|p| format!("{} {:.2}", p.commodity, p.price / 1000.0))
+        .collect();
+    let _ = writeln!(
+        o,
+        "scope {}: demand {} t, delivered {} t, given up {} t, unserved {} t; its buyers paid {} {} \
+         ({} present value); mean price /kg: {}\n(the cost, the most constrained facilities and \
+         the builds are the world's; the other tables are the scope's)",
+        h.scope,
+        tonnes(h.demand_t),
+        tonnes(h.delivered_t),
+        tonnes(h.given_up_t),
+        tonnes(h.unserved_t),
+        money(h.spend),
+        s.currency,
+        money(h.spend_pv),
+        if prices.is_empty() { "-".to_string() } else { prices.join(", ") }
     );
 }
 
@@ -233,12 +261,16 @@ fn render_shortages(o: &mut String, s: &Summary) {
         );
         return;
     }
+    let (given_up, unserved, over) = match &s.scope {
+        Some(h) => (h.given_up_t, h.unserved_t, "over the scope"),
+        None => (s.given_up_t, s.shortage_t, "over the horizon"),
+    };
     let _ = writeln!(
         o,
         "\ndemand not delivered ({} t given up as prices rose, {} t of critical demand unserved, \
-         over the horizon):",
-        tonnes(s.given_up_t),
-        tonnes(s.shortage_t)
+         {over}):",
+        tonnes(given_up),
+        tonnes(unserved)
     );
     let mut t = table(&[
         "country",

@@ -16,7 +16,7 @@ pub mod report;
 
 use serde::Serialize;
 
-use crate::compare::{measure_segments, reason, CellResult, DependencyMeasure};
+use crate::compare::{measure_segments, reason, CellResult, Measure};
 use crate::engine::{self, How, Jobs, Solved};
 use crate::error::{Error, Result};
 use crate::io::source::ModelSource;
@@ -111,7 +111,7 @@ pub struct Sweep<'a> {
     /// How to solve (one HiGHS thread per case).
     pub opts: &'a SolveOptions,
     /// The dependency share to measure.
-    pub measure: &'a DependencyMeasure,
+    pub measure: &'a Measure,
     /// Only this slice, when given.
     pub shard: Option<merge::Shard>,
 }
@@ -193,11 +193,17 @@ impl Sweep<'_> {
                 case.status = s.plan.status.label();
                 case.result = Some(measure_segments(&s, self.measure, &segments));
                 case.costs = Some(s.plan.costs.clone());
-                for m in crate::report::markets::market_rows(&s.model, &segments) {
+                let scope = &self.measure.scope;
+                let scoped: Vec<_> = (segments.iter())
+                    .filter(|r| scope.has_segment(&s.model, r.segment))
+                    .cloned()
+                    .collect();
+                for m in crate::report::markets::market_rows(&s.model, &scoped) {
                     let key = format!("{}:{}", m.country, m.sector);
                     case.markets.insert(key, (m.given_up_t, m.unserved_t));
                 }
-                case.prices = mean_prices(&s.model, &segments, &self.measure.market);
+                let market = self.measure.price_market(&s.model);
+                case.prices = mean_prices(&s.model, &scoped, &market);
             }
             Err(why) => case.status = reason(&why),
         }

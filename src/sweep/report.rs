@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::params::Param;
 use super::Case;
-use crate::compare::DependencyMeasure;
+use crate::compare::Measure;
 use crate::engine::How;
 use crate::error::{Error, Result};
 
@@ -55,6 +55,8 @@ pub struct Columns {
     pub markets: Vec<String>,
     /// Commodity ids, sorted.
     pub prices: Vec<String>,
+    /// The country whose prices they are.
+    pub price_market: String,
 }
 
 /// `sweep.csv`: the case, each parameter's value, the status, what the plan
@@ -65,7 +67,7 @@ pub fn csv(
     params: &[Param],
     cases: &[Case],
     total: usize,
-    measure: &DependencyMeasure,
+    measure: &Measure,
     columns: &Columns,
 ) -> Result<String> {
     let markets = &columns.markets;
@@ -78,9 +80,9 @@ pub fn csv(
             "status",
             "start",
             "objective",
-            "unserved_t",
-            "given_up_t",
-            &format!("{}_spend", measure.market),
+            &measure.scoped_column("unserved_t"),
+            &measure.scoped_column("given_up_t"),
+            &measure.spend_column(),
             "investment",
             &format!("dependency_{}", measure.label()),
         ]
@@ -92,7 +94,7 @@ pub fn csv(
         header.push(format!("unserved_t[{m}]"));
     }
     for c in &columns.prices {
-        header.push(format!("price[{}:{c}]", measure.market));
+        header.push(format!("price[{}:{c}]", columns.price_market));
     }
     w.write_record(&header).map_err(|e| internal(&e))?;
     for c in cases {
@@ -131,20 +133,18 @@ pub fn csv(
 }
 
 /// The terminal table: one row per case.
-pub fn render(
-    params: &[Param],
-    cases: &[Case],
-    measure: &DependencyMeasure,
-    currency: &str,
-) -> String {
+pub fn render(params: &[Param], cases: &[Case], measure: &Measure, currency: &str) -> String {
     let mut header: Vec<String> = vec!["case".into()];
     header.extend(params.iter().map(|p| p.label.clone()));
     header.extend([
         "status".to_string(),
         format!("objective {currency} bn"),
-        "unserved t".into(),
-        "given up t".into(),
-        format!("{} spend {currency} bn", measure.market),
+        measure.scoped_column("unserved t"),
+        measure.scoped_column("given up t"),
+        match &measure.scope_key {
+            Some(k) => format!("spend[scope={k}] {currency} bn"),
+            None => format!("{} spend {currency} bn", measure.market),
+        },
         format!("share {}", measure.label()),
     ]);
     let mut t =

@@ -274,7 +274,7 @@ fn a_dependency_share_counts_only_material_that_reached_its_stage() {
     let dir = tempfile::tempdir().unwrap();
     let source = crate::common::files_source(&files, dir.path());
     let model = rareflow::check(&source, &[]).unwrap().model;
-    let measure = rareflow::compare::DependencyMeasure::parse("CN:JP:magnet", &model).unwrap();
+    let measure = rareflow::compare::Measure::parse("CN:JP:magnet", &model).unwrap();
     let c = rareflow::compare::compare(
         &source,
         &["none".to_string()],

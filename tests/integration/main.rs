@@ -27,6 +27,7 @@ mod origins;
 mod output;
 mod properties;
 mod scenarios;
+mod scope;
 mod sweep;
 mod tiny;
 mod warm;
