@@ -240,9 +240,18 @@ fn caps_csv(model: &Model, plan: &Plan) -> Result<String> {
             num(c.used),
             num(c.cap),
             num(c.shadow_price),
+            num(c.shadow_price * super::per_year_pv(model, c.period)),
         ]
     });
-    csv_text(&["period", "id", "used", "cap", "shadow_price"], rows)
+    let header = [
+        "period",
+        "id",
+        "used",
+        "cap",
+        "shadow_price",
+        "shadow_price_pv",
+    ];
+    csv_text(&header, rows)
 }
 
 /// Every content rule in every country and period it applies to.
@@ -257,6 +266,7 @@ fn rules_csv(summary: &Summary) -> Result<String> {
             num(r.tainted_t),
             num(r.received_t),
             num(r.shadow_price),
+            num(r.shadow_price_pv),
         ]
     });
     csv_text(
@@ -269,6 +279,7 @@ fn rules_csv(summary: &Summary) -> Result<String> {
             "tainted",
             "received",
             "shadow_price",
+            "shadow_price_pv",
         ],
         rows,
     )

@@ -165,6 +165,8 @@ pub struct CapRow {
     pub cap: f64,
     /// $/t saved by one more tonne of quota (money of the period).
     pub shadow_price: f64,
+    /// The same in base-year money (present value).
+    pub shadow_price_pv: f64,
 }
 
 /// A build decision taken.
@@ -370,6 +372,7 @@ fn cap_rows(model: &Model, plan: &Plan) -> Vec<CapRow> {
             used: c.used,
             cap: c.cap,
             shadow_price: c.shadow_price,
+            shadow_price_pv: c.shadow_price * per_year_pv(model, c.period),
         })
         .collect()
 }
@@ -442,6 +445,12 @@ fn market_dependency(model: &Model, dependency: &Dependency) -> Vec<MarketDepend
             magnet: shares(model, &m.mix[3]),
         })
         .collect()
+}
+
+/// A period's discount factor per year: money of the period times this is
+/// base-year money (its weight over its years).
+pub fn per_year_pv(model: &Model, t: crate::model::PeriodId) -> f64 {
+    model.period_weight(t) / f64::from(model.periods[t.0].years)
 }
 
 /// Name of a place in prices.csv and flows.csv.

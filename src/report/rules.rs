@@ -29,6 +29,8 @@ pub struct RuleRow {
     /// Cost saved if one more tainted tonne a year were allowed, $/t
     /// (money of the period).
     pub shadow_price: f64,
+    /// The same in base-year money (present value).
+    pub shadow_price_pv: f64,
 }
 
 /// Every content rule's use, by period, then id, then country.
@@ -66,6 +68,7 @@ pub fn rule_rows(model: &Model, plan: &Plan) -> Vec<RuleRow> {
                 tainted_t: u.tainted,
                 received_t: u.received,
                 shadow_price: u.shadow_price,
+                shadow_price_pv: u.shadow_price * super::per_year_pv(model, u.period),
             };
             Some((u.period.0, row))
         })

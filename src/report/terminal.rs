@@ -376,15 +376,11 @@ fn render_caps(o: &mut String, s: &Summary) {
     }
     let _ = writeln!(
         o,
-        "\nexport caps (shadow price: saving from one more tonne of quota):"
+        "\nexport caps (shadow price: saving from one more tonne of quota, in the year's money \
+         and in present value):"
     );
-    let mut t = table(&[
-        "cap",
-        "period",
-        "used t/yr",
-        "cap t/yr",
-        &format!("{}/t", s.currency),
-    ]);
+    let (per_t, per_t_pv) = (format!("{}/t", s.currency), format!("{}/t PV", s.currency));
+    let mut t = table(&["cap", "period", "used t/yr", "cap t/yr", &per_t, &per_t_pv]);
     for r in &s.caps {
         t.add_row(vec![
             r.id.clone(),
@@ -392,6 +388,7 @@ fn render_caps(o: &mut String, s: &Summary) {
             tonnes(r.used),
             tonnes(r.cap),
             money(r.shadow_price),
+            money(r.shadow_price_pv),
         ]);
     }
     right_align(&mut t, 2);
@@ -407,7 +404,8 @@ fn render_rules(o: &mut String, s: &Summary) {
     let _ = writeln!(
         o,
         "\ncontent rules (tainted: material handled in the origin countries at the stages named; \
-         shadow price: saving from one more tainted tonne allowed):"
+         shadow price: saving from one more tainted tonne allowed, in the year's money and in \
+         present value):"
     );
     let mut t = table(&[
         "rule",
@@ -418,6 +416,7 @@ fn render_rules(o: &mut String, s: &Summary) {
         "tainted t/yr",
         "received t/yr",
         &format!("{}/t", s.currency),
+        &format!("{}/t PV", s.currency),
     ]);
     for r in &s.rules {
         t.add_row(vec![
@@ -429,6 +428,7 @@ fn render_rules(o: &mut String, s: &Summary) {
             tonnes(r.tainted_t),
             tonnes(r.received_t),
             money(r.shadow_price),
+            money(r.shadow_price_pv),
         ]);
     }
     right_align(&mut t, 4);

@@ -237,7 +237,8 @@ fn result_files_are_written_and_identical_across_runs() {
     let caps = std::fs::read_to_string(a.join("caps.csv")).unwrap();
     assert_eq!(
         caps,
-        "period,id,used,cap,shadow_price\n2025,cn-magnets-us,200,200,74499\n2026,cn-magnets-us,200,200,74499\n"
+        "period,id,used,cap,shadow_price,shadow_price_pv\n2025,cn-magnets-us,200,200,74499,74499\n\
+         2026,cn-magnets-us,200,200,74499,67726.363636\n"
     );
     let prices = std::fs::read_to_string(a.join("prices.csv")).unwrap();
     assert!(

@@ -74,7 +74,8 @@ fn part(b: &Binding, currency: &str) -> String {
     });
     match b.kind {
         Kind::ExportLicence if b.limit <= 0.0 => format!(
-            "{what} ({id}: a ban on {unit}; one tonne allowed would save {value} {currency})"
+            "{what} ({id}: a ban on {}; one tonne allowed would save {value} {currency})",
+            unit.trim_start_matches("t/yr of ")
         ),
         Kind::ExportLicence => format!(
             "{what} ({id}: {used} of {limit} {unit}, full; one more tonne saves {value} {currency}{adds})"
