@@ -110,15 +110,16 @@ fn describe(
                 Builds::All | Builds::None => None,
             };
             let c = fac(candidate);
+            let starts = starts(model, f, candidate);
             match forced {
                 Some((p, line)) => format!(
-                    "portfolios.csv:{line}: portfolio {} forces {} to be built (build_cost {})",
+                    "portfolios.csv:{line}: portfolio {} forces {} to be built (build_cost {}{starts})",
                     p.name,
                     c.id,
                     (c.build_cost)
                 ),
                 None => format!(
-                    "facilities.csv:{}: {} is built at most once (build_cost {})",
+                    "facilities.csv:{}: {} is built at most once (build_cost {}{starts})",
                     c.line,
                     c.id,
                     (c.build_cost)
@@ -151,6 +152,34 @@ fn describe(
         RowKey::MaxBuilds => format!("model.toml: max_builds = {}", s.max_builds.unwrap_or(0)),
         other => other.label(model),
     }
+}
+
+/// When a candidate cannot start in the first period: the periods it can
+/// start in, and why not earlier (`; can start in 2027, 2028: lead time
+/// 1 year`).
+fn starts(model: &Model, f: &Formulation, candidate: crate::model::FacilityId) -> String {
+    let mut allowed: Vec<crate::model::PeriodId> = (f.index.builds.decisions.iter())
+        .filter(|d| d.candidate == candidate)
+        .map(|d| d.start)
+        .collect();
+    allowed.sort();
+    allowed.dedup();
+    if allowed.first().is_none_or(|t| t.0 == 0) {
+        return String::new();
+    }
+    let c = &model.facilities[candidate.0];
+    let labels: Vec<&str> = (allowed.iter())
+        .map(|t| model.periods[t.0].label.as_str())
+        .collect();
+    let online = c
+        .online_year
+        .map_or(String::new(), |y| format!(", online year {y}"));
+    let plural = if c.lead_years == 1 { "" } else { "s" };
+    format!(
+        "; can start in {} only: lead time {} year{plural}{online}",
+        labels.join(", "),
+        c.lead_years
+    )
 }
 
 /// The candidates a budget row counts, with their build costs.
