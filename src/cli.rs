@@ -56,8 +56,8 @@ pub enum Command {
     /// point of a Latin hypercube sample, in parallel, and tabulate them.
     #[command(after_help = EXIT_CODES)]
     Sweep(SweepArgs),
-    /// Join the sweep.csv files of a sharded sweep's slices into the file
-    /// the unsharded sweep writes.
+    /// Join the sweep.csv (or stress.csv) files of a sharded sweep's (or
+    /// stress test's) slices into the file the unsharded run writes.
     #[command(after_help = EXIT_CODES)]
     Merge(MergeArgs),
     /// Compare two solved plans (two `solve --out` directories): the cost
@@ -76,6 +76,12 @@ pub enum Command {
     /// each is worth.
     #[command(after_help = EXPLAIN_HELP)]
     Explain(ExplainArgs),
+    /// Which cut-offs break a market's supply: every set of up to K of its
+    /// suppliers (countries, or facilities) cut off from it (or from every
+    /// buyer), each solved warm, ranked by what the market goes without
+    /// and what it costs its buyers.
+    #[command(after_help = EXIT_CODES)]
+    Stress(StressArgs),
 }
 
 const EXPLAIN_HELP: &str = "\
@@ -415,10 +421,11 @@ pub struct SweepArgs {
 /// `rareflow merge`.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// The slices' result directories (each with a sweep.csv).
+    /// The slices' result directories (each with a sweep.csv, or each with
+    /// a stress.csv).
     #[arg(required = true, value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
-    /// The directory to write the joined sweep.csv into.
+    /// The directory to write the joined file into.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
 }
@@ -468,6 +475,72 @@ pub struct ExplainArgs {
     pub top: usize,
     #[command(flatten)]
     pub format: FormatArg,
+}
+
+/// Whose cut-offs `stress` tries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StressBy {
+    /// Countries: every facility of each.
+    Country,
+    /// Single facilities.
+    Facility,
+}
+
+/// `rareflow stress`.
+#[derive(Debug, Args)]
+#[command(
+    mut_arg("threads", |a| a.help(
+        "Workers: cases solved at once, each on one HiGHS thread kept warm (default: one per core)"
+    )),
+    mut_arg("out", |a| a.help("Write stress.csv into this directory")),
+    mut_arg("format", |a| a.help(
+        "How to print the results: the rankings, or JSON (the reference and one entry per case)"
+    )),
+)]
+pub struct StressArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    #[command(flatten)]
+    pub scenarios: ScenarioStack,
+    /// The market: a demand country (e.g. US).
+    #[arg(long, value_name = "COUNTRY")]
+    pub market: String,
+    /// Only this sector's demand is measured (e.g. defence).
+    #[arg(long, value_name = "SECTOR")]
+    pub sector: Option<String>,
+    /// Up to this many suppliers cut off at once.
+    #[arg(
+        long,
+        default_value_t = 2,
+        value_parser = clap::value_parser!(u32).range(1..=5)
+    )]
+    pub k: u32,
+    /// The year the cut-offs start (and from which the market is
+    /// measured; default: the first period).
+    #[arg(long, value_name = "YEAR")]
+    pub from: Option<String>,
+    /// Cut off countries or single facilities: those on the market's
+    /// supply paths in the plan with nothing cut off, outside the market's
+    /// country.
+    #[arg(long, value_enum, default_value_t = StressBy::Country)]
+    pub by: StressBy,
+    /// Cut the suppliers off from every buyer, not only the market's
+    /// country.
+    #[arg(long)]
+    pub global: bool,
+    /// Solve only slice K of N (whole chains of cases); `rareflow merge`
+    /// joins the slices' stress.csv files.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// How many cases each ranking shows.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+    #[command(flatten)]
+    pub portfolio: PortfolioArg,
+    #[command(flatten)]
+    pub solver: SolverArgs,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 /// `rareflow export`.

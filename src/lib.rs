@@ -25,6 +25,7 @@ pub mod network;
 pub mod plan;
 pub mod report;
 pub mod solver;
+pub mod stress;
 pub mod sweep;
 pub mod synth;
 pub mod trace;

@@ -59,6 +59,7 @@ fn try_main(cli: Cli) -> Outcome {
         Command::Generate(args) => commands::generate::run(args, out),
         Command::Export(args) => commands::export::run(args, out),
         Command::Explain(args) => commands::explain::run(args, out),
+        Command::Stress(args) => commands::stress::run(args, out),
         Command::Sweep(args) => commands::sweep::run(args, out),
         Command::Merge(args) => commands::merge::run(args, out),
         Command::Diff(args) => commands::diff::run(args, out),

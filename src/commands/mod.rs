@@ -16,6 +16,7 @@ pub mod merge;
 pub mod scenarios;
 pub mod solve;
 pub mod stdout;
+pub mod stress;
 pub mod sweep;
 pub mod validate;
 

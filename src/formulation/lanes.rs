@@ -94,8 +94,10 @@ pub(super) fn add_columns(
         for t in model.period_ids() {
             let unit = lane.transport_cost + tariff(model, lane, t);
             let cost = model.period_weight(t) * unit;
+            let cut = model.is_cut_off(lane.from, model.endpoint_country(lane.to), t);
             if split {
-                let parts = add_parts(lp, &mut ix, layout, network, lane_id, t, cost);
+                let at = (lane_id, t, cost, cut);
+                let parts = add_parts(lp, &mut ix, layout, network, at);
                 ix.cols.push(parts[0].col);
                 let cols = parts.iter().map(|p| p.col).collect();
                 ix.part_cols.entry(lane_id).or_default().push(cols);
@@ -105,7 +107,8 @@ pub(super) fn add_columns(
                     lane: lane_id,
                     period: t,
                 };
-                ix.cols.push(lp.column(key, lane.capacity, cost));
+                let upper = if cut { Some(0.0) } else { lane.capacity };
+                ix.cols.push(lp.column(key, upper, cost));
             }
         }
     }
@@ -114,16 +117,14 @@ pub(super) fn add_columns(
 
 /// The parts of split lane `lane` in period `t`, one per sector group of
 /// the market it delivers to (one into a facility) and origin class it
-/// carries there ([`Layout::lane_classes`]), each at `cost`; with the lane's
-/// capacity as a row over them.
+/// carries there ([`Layout::lane_classes`]), each at `cost` (and at most 0
+/// when `cut` off); with the lane's capacity as a row over them.
 fn add_parts(
     lp: &mut Lp,
     ix: &mut FlowIndex,
     layout: &Layout,
     network: &Network,
-    lane: LaneId,
-    period: PeriodId,
-    cost: f64,
+    (lane, period, cost, cut): (LaneId, PeriodId, f64, bool),
 ) -> Vec<Part> {
     let groups = layout
         .market_of(network, lane)
@@ -137,7 +138,7 @@ fn add_parts(
                 group,
                 class,
             };
-            let col = lp.column(key, None, cost);
+            let col = lp.column(key, cut.then_some(0.0), cost);
             parts.push(Part { group, class, col });
         }
     }
@@ -162,11 +163,14 @@ pub(super) fn read(ix: &FlowIndex, model: &Model, network: &Network, s: &Session
         .collect();
 }
 
-/// Flows lie within each lane's capacity.
+/// Flows lie within each lane's capacity, and nothing ships on a lane cut
+/// off.
 pub(super) fn check(model: &Model, network: &Network, plan: &Plan, ck: &mut Checker) {
     for (l, lane) in network.lanes().iter().enumerate() {
         for t in model.period_ids() {
-            ck.bounds(plan.flows[l][t.0], 0.0, lane.capacity, || {
+            let cut = model.is_cut_off(lane.from, model.endpoint_country(lane.to), t);
+            let upper = if cut { Some(0.0) } else { lane.capacity };
+            ck.bounds(plan.flows[l][t.0], 0.0, upper, || {
                 format!(
                     "lane {} -> {} ({}) in {}",
                     model.facilities[lane.from.0].id,

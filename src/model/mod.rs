@@ -35,7 +35,7 @@ pub use markets::{
     curve_tiers, Curve, Demand, Endpoint, LaneSpec, Tier, TransportRate, CURVE_STEPS,
     CURVE_STEPS_BELOW,
 };
-pub use policies::{Contract, ContractKind, ExportControl, Tariff};
+pub use policies::{Contract, ContractKind, Cutoff, ExportControl, Supplier, Tariff};
 pub use rules::{ContentRule, Limit, Scope, StageSet, MAX_SIGNATURES, RULE_STAGES};
 pub use settings::{Period, Settings};
 
@@ -70,9 +70,26 @@ pub struct Model {
     pub content_rules: Vec<ContentRule>,
     /// Sorted by name.
     pub portfolios: Vec<Portfolio>,
+    /// Suppliers cut off from buyers (none in a model's files: `rareflow
+    /// stress` sets them, one set per case).
+    pub cutoffs: Vec<Cutoff>,
 }
 
 impl Model {
+    /// Whether a shipment from facility `from` into `to` in period `t` is
+    /// cut off ([`Cutoff`]); never within a country.
+    pub fn is_cut_off(&self, from: FacilityId, to: CountryId, t: PeriodId) -> bool {
+        let exporter = self.facilities[from.0].country;
+        exporter != to
+            && self.cutoffs.iter().any(|c| {
+                let who = match c.supplier {
+                    Supplier::Country(k) => k == exporter,
+                    Supplier::Facility(f) => f == from,
+                };
+                who && c.importer.is_none_or(|m| m == to) && t >= c.from
+            })
+    }
+
     /// Present-value weight of one year at the rate of period `t`: the sum of
     /// the discount factors of its years.
     pub fn period_weight(&self, t: PeriodId) -> f64 {

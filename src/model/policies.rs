@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{CommoditySet, CountrySet, FacilityId, PeriodSet, Scope};
+use super::{CommoditySet, CountryId, CountrySet, FacilityId, PeriodId, PeriodSet, Scope};
 
 /// A tariff measure. Measures matching the same flow add up.
 #[derive(Debug, Clone, Serialize)]
@@ -84,4 +84,29 @@ pub struct Contract {
     pub periods: PeriodSet,
     /// Line in `contracts.csv`.
     pub line: u64,
+}
+
+/// A supplier cut off from its buyers (what `rareflow stress` tries): from
+/// period `from` on, nothing ships from it across a border into `importer`
+/// (into any other country when none). Only direct shipments are cut:
+/// material the supplier sold to a third country may still reach the
+/// importer from there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Cutoff {
+    /// Who is cut off.
+    pub supplier: Supplier,
+    /// From whom (none: every other country).
+    pub importer: Option<CountryId>,
+    /// The first period it holds in.
+    pub from: PeriodId,
+}
+
+/// A supplier: a country (every facility in it) or one facility.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Supplier {
+    /// Every facility of a country.
+    Country(CountryId),
+    /// One facility.
+    Facility(FacilityId),
 }

@@ -28,6 +28,7 @@ mod output;
 mod properties;
 mod scenarios;
 mod scope;
+mod stress;
 mod sweep;
 mod tiny;
 mod warm;

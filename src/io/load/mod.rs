@@ -422,6 +422,7 @@ impl Builder {
             contracts: self.contracts,
             content_rules: self.content_rules,
             portfolios: self.portfolios,
+            cutoffs: Vec::new(),
         };
         (model, self.diags)
     }

@@ -568,3 +568,27 @@ impl<'a> Context<'a> {
 fn adds(value: f64, carried: f64, delivered: f64) -> Option<f64> {
     (carried > EPS && delivered > EPS).then(|| value * carried / delivered)
 }
+
+/// The facilities on the supply paths of `country`'s markets of the goods
+/// `goods` in the periods `periods`: each with some share of its activity
+/// in their deliveries ([`paths`]).
+pub(crate) fn on_supply_paths(
+    model: &Model,
+    network: &Network,
+    plan: &Plan,
+    country: CountryId,
+    goods: &[CommodityId],
+    periods: &[PeriodId],
+) -> Vec<bool> {
+    let ctx = Context::new(model, network, plan);
+    let mut on = vec![false; model.facilities.len()];
+    for &c in goods {
+        for &t in periods {
+            let p = ctx.paths(country, c, t);
+            for (f, s) in p.share.iter().enumerate() {
+                on[f] |= *s > 0.0;
+            }
+        }
+    }
+    on
+}

@@ -1,0 +1,158 @@
+//! `rareflow stress`: which cut-offs of a market's suppliers hurt it most.
+
+use rareflow::engine::Tally;
+use rareflow::error::{Error, Result};
+use rareflow::stress::{self, report, By, Case, Effect, Request, Stress};
+use rareflow::Checked;
+
+use super::stdout::{print_then_commit, Outcome, Stdout};
+use super::{out_target, print_warnings, solve_options, source, stacked_scenarios};
+use crate::cli::{Format, StressArgs, StressBy};
+
+/// The document `--format json` prints.
+#[derive(serde::Serialize)]
+struct Document<'a> {
+    /// The market, sector and years measured.
+    scope: String,
+    /// The suppliers tried.
+    suppliers: Vec<String>,
+    /// Nothing cut off.
+    reference: &'a Effect,
+    solved: Tally,
+    cases: &'a [Case],
+}
+
+/// Checks the model, the market and the sector; solves the reference plan
+/// (nothing cut off) and finds the suppliers on the market's paths; solves
+/// every set of up to K of them cut off, warm, with a progress bar; stages
+/// `stress.csv` (with `--out`), prints the rankings and swaps the file in.
+pub fn run(args: StressArgs, out: &mut Stdout) -> Outcome {
+    let src = source(&args.model)?;
+    if super::is_all(&args.scenarios.names) {
+        return Err(Error::Usage(
+            "--scenarios all: a stress test applies its scenarios together".into(),
+        )
+        .into());
+    }
+    let scenarios = stacked_scenarios(&src, &args.scenarios.names)?;
+    let checked = rareflow::check(&src, &scenarios)?;
+    print_warnings(&checked.warnings);
+    let model = checked.model;
+    let request = request(&model, &args)?;
+    if let Some(p) = &args.portfolio.portfolio {
+        rareflow::resolve_portfolio(&model, Some(p))?;
+    }
+    let shard = (args.shard.as_deref())
+        .map(rareflow::sweep::merge::Shard::parse)
+        .transpose()?;
+    let target = out_target(args.output.out.as_deref(), &src, report::STRESS_FILES)?;
+    let opts = solve_options(&args.solver, args.portfolio.portfolio.clone());
+    let base = rareflow::solve_checked(Checked::from_model(model.clone()), &opts)?;
+    let scope = request.scope(&model);
+    let reference = stress::effect(&base.model, &base.plan, &scope);
+    let suppliers = stress::suppliers(&base.model, &base.network, &base.plan, &request);
+    let n = stress::count_sets(suppliers.len(), request.k);
+    if n > 100_000 {
+        return Err(Error::Usage(format!(
+            "{n} sets of up to {} of {} suppliers: at most 100,000 (lower --k)",
+            request.k,
+            suppliers.len()
+        ))
+        .into());
+    }
+    let sets = stress::sets(suppliers.len(), request.k);
+    let work = Stress {
+        model: &model,
+        request: &request,
+        suppliers: &suppliers,
+        sets: &sets,
+        opts: &opts,
+        shard,
+    };
+    let (solved, tally) = solve(&work, args.solver.threads)?;
+    // The reference is case 1, written by the first slice.
+    let mut cases = Vec::with_capacity(solved.len() + 1);
+    if shard.is_none_or(|s| s.k == 1) {
+        cases.push(report::reference(reference));
+    }
+    cases.extend(solved);
+    let staged = match &target {
+        Some(t) => {
+            let text = report::csv(&cases, sets.len() + 1, &reference)?;
+            Some(t.stage(&[("stress.csv", text)])?)
+        }
+        None => None,
+    };
+    let what = format!("{} ({})", scope.label(&model), by_words(&request));
+    let currency = model.settings.currency.clone();
+    print_then_commit(out, staged, |out| match args.output.format.format {
+        Format::Table => out.print(&report::render(
+            &cases, &reference, &what, &currency, args.top,
+        )),
+        Format::Json => out.json(&Document {
+            scope: scope.label(&model),
+            suppliers: suppliers.iter().map(|&s| stress::name(&model, s)).collect(),
+            reference: &reference,
+            solved: tally,
+            cases: &cases,
+        }),
+    })
+}
+
+/// The request of the command line, checked against the model.
+fn request(model: &rareflow::model::Model, args: &StressArgs) -> Result<Request> {
+    let last = model
+        .periods
+        .last()
+        .map_or(0, |p| p.start + p.years as i32 - 1);
+    let years = args.from.as_ref().map(|y| format!("{y}..{last}"));
+    let scope = rareflow::report::scope::Scope::parse(
+        model,
+        Some(&args.market),
+        args.sector.as_deref(),
+        years.as_deref(),
+    )
+    .map_err(|e| match e {
+        Error::Usage(m) => Error::Usage(m.replace("--periods", "--from")),
+        other => other,
+    })?;
+    Ok(Request {
+        market: scope
+            .market
+            .ok_or_else(|| Error::Internal("no market".into()))?,
+        sector: scope.sector,
+        from: scope.periods.map_or(rareflow::model::PeriodId(0), |p| p.0),
+        k: args.k as usize,
+        by: match args.by {
+            StressBy::Country => By::Country,
+            StressBy::Facility => By::Facility,
+        },
+        global: args.global,
+    })
+}
+
+/// `countries cut off from US`, `facilities cut off from every buyer`.
+fn by_words(r: &Request) -> String {
+    let who = match r.by {
+        By::Country => "up to {k} supplier countries",
+        By::Facility => "up to {k} supplier facilities",
+    }
+    .replace("{k}", &r.k.to_string());
+    if r.global {
+        format!("{who} cut off from every buyer")
+    } else {
+        format!("{who} cut off from it")
+    }
+}
+
+/// Solves the slice's sets with a progress bar; says on stderr how.
+fn solve(w: &Stress, threads: Option<u32>) -> Result<(Vec<Case>, Tally)> {
+    let (cases, bases) = super::in_parallel(w.len(), "cases", threads, |tick| w.run(tick))?;
+    let mut tally = Tally {
+        bases,
+        ..Tally::default()
+    };
+    cases.iter().for_each(|c| tally.add(c.start));
+    eprintln!("{}", tally.describe("cases"));
+    Ok((cases, tally))
+}

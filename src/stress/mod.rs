@@ -1,0 +1,314 @@
+//! Which cut-offs break a market's supply (`rareflow stress`): every set of
+//! up to K suppliers (countries, or facilities) cut off from the market, or
+//! from every buyer with `--global`, from a period on, each solved warm on
+//! the model ([`crate::engine`]) and measured by what the market's buyers
+//! went without and what it cost them.
+//!
+//! The suppliers tried are those on the market's supply paths in the
+//! reference plan (the model as given, nothing cut off): every facility
+//! outside the market's country with a share of its activity in the
+//! market's deliveries in a period from `from` on
+//! ([`crate::report::explain`]), or their countries. A cut-off stops direct
+//! shipments only ([`crate::model::Cutoff`]): it is a bound of 0 on lanes,
+//! so every case keeps the reference's LP structure and is re-solved warm.
+//!
+//! *Cost to the market* is what its buyers paid for what they received plus
+//! the value they placed on what they went without (given up along their
+//! demand curves, and critical demand at its shortage penalty), present
+//! value over the market's sector (if given) and the periods from `from`.
+
+pub mod report;
+
+use serde::Serialize;
+
+use crate::engine::{self, How, Jobs, Solved};
+use crate::error::Result;
+use crate::model::{CommodityId, CountryId, Cutoff, Model, PeriodId, Supplier};
+use crate::network::Network;
+use crate::plan::Plan;
+use crate::report::markets::segment_results;
+use crate::report::scope::{headline, Scope};
+use crate::solver::SolveOptions;
+use crate::sweep::merge::Shard;
+use crate::Checked;
+
+/// Cut off suppliers of what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    /// Countries: every facility of each.
+    Country,
+    /// Single facilities.
+    Facility,
+}
+
+/// What to stress: the market, its sector, from when, how many suppliers
+/// at once, of what kind, and from whom they are cut off.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The market's country.
+    pub market: CountryId,
+    /// Only this sector's demand is measured (none: every sector).
+    pub sector: Option<String>,
+    /// The first period of the cut-offs, and of what is measured.
+    pub from: PeriodId,
+    /// Up to this many suppliers at once.
+    pub k: usize,
+    /// Countries or facilities.
+    pub by: By,
+    /// Cut off from every buyer, not only the market's country.
+    pub global: bool,
+}
+
+impl Request {
+    /// What is measured: the market (and sector) from `from` to the end.
+    pub fn scope(&self, model: &Model) -> Scope {
+        let last = PeriodId(model.periods.len().saturating_sub(1));
+        Scope {
+            market: Some(self.market),
+            sector: self.sector.clone(),
+            periods: Some((self.from, last)),
+        }
+    }
+
+    /// The cut-offs of one set of suppliers.
+    pub fn cutoffs(&self, set: &[Supplier]) -> Vec<Cutoff> {
+        (set.iter())
+            .map(|&supplier| Cutoff {
+                supplier,
+                importer: (!self.global).then_some(self.market),
+                from: self.from,
+            })
+            .collect()
+    }
+}
+
+/// What a plan means for the stressed market.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Effect {
+    /// The plan's objective (the whole system's), present value.
+    pub objective: f64,
+    /// Critical demand unserved, t over the periods measured.
+    pub unserved_t: f64,
+    /// Demand given up as prices rose, t.
+    pub given_up_t: f64,
+    /// What the buyers paid, present value.
+    pub spend_pv: f64,
+    /// The value buyers placed on what they went without, present value.
+    pub loss_pv: f64,
+    /// Cost to the market: `spend_pv + loss_pv`.
+    pub cost_pv: f64,
+}
+
+/// The effect of `plan` on `scope`'s buyers.
+pub fn effect(model: &Model, plan: &Plan, scope: &Scope) -> Effect {
+    let segments = segment_results(model, plan);
+    let h = headline(model, scope, &segments);
+    let loss_pv: f64 = (0..model.demand.len())
+        .filter(|&d| scope.has_segment(model, d))
+        .map(|d| {
+            let seg = &model.demand[d];
+            let tiers: f64 = (seg.tiers.iter().zip(&plan.given_up[d]))
+                .map(|(tier, g)| tier.value * g)
+                .sum();
+            model.period_weight(seg.period) * (tiers + seg.shortage_penalty * plan.shortage[d])
+        })
+        .sum();
+    Effect {
+        objective: plan.objective,
+        unserved_t: h.unserved_t,
+        given_up_t: h.given_up_t,
+        spend_pv: h.spend_pv,
+        loss_pv,
+        cost_pv: h.spend_pv + loss_pv,
+    }
+}
+
+/// The suppliers to try, in a fixed order: the facilities outside the
+/// market's country on its supply paths from `from` on in the reference
+/// plan (in the order of their ids), or their countries (by code).
+pub fn suppliers(model: &Model, network: &Network, plan: &Plan, req: &Request) -> Vec<Supplier> {
+    let scope = req.scope(model);
+    let mut goods: Vec<CommodityId> = (0..model.demand.len())
+        .filter(|&d| scope.has_segment(model, d))
+        .map(|d| model.demand[d].commodity)
+        .collect();
+    goods.sort();
+    goods.dedup();
+    let periods: Vec<PeriodId> = (req.from.0..model.periods.len()).map(PeriodId).collect();
+    let on =
+        crate::report::explain::on_supply_paths(model, network, plan, req.market, &goods, &periods);
+    let outside =
+        (0..model.facilities.len()).filter(|&f| on[f] && model.facilities[f].country != req.market);
+    let mut out: Vec<Supplier> = match req.by {
+        By::Facility => outside
+            .map(|f| Supplier::Facility(crate::model::FacilityId(f)))
+            .collect(),
+        By::Country => outside
+            .map(|f| Supplier::Country(model.facilities[f].country))
+            .collect(),
+    };
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A supplier's name: its country code or facility id.
+pub fn name(model: &Model, s: Supplier) -> String {
+    match s {
+        Supplier::Country(c) => model.countries[c.0].code.clone(),
+        Supplier::Facility(f) => model.facilities[f.0].id.clone(),
+    }
+}
+
+/// Every set of 1 to `k` of `n` suppliers (as indices), smaller sets
+/// first, each size in lexicographic order.
+pub fn sets(n: usize, k: usize) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    let mut level: Vec<Vec<usize>> = vec![Vec::new()];
+    for _ in 0..k.min(n) {
+        let next: Vec<Vec<usize>> = (level.iter())
+            .flat_map(|s| {
+                let from = s.last().map_or(0, |l| l + 1);
+                (from..n).map(move |i| {
+                    let mut t = s.clone();
+                    t.push(i);
+                    t
+                })
+            })
+            .collect();
+        out.extend(next.iter().cloned());
+        level = next;
+    }
+    out
+}
+
+/// How many sets [`sets`] makes: Σ C(n, i) for i in 1..=k (saturating).
+pub fn count_sets(n: usize, k: usize) -> usize {
+    let mut total: usize = 0;
+    let mut c: usize = 1;
+    for i in 1..=k.min(n) {
+        c = c.saturating_mul(n + 1 - i) / i;
+        total = total.saturating_add(c);
+    }
+    total
+}
+
+/// One set cut off, as solved.
+#[derive(Debug, Clone, Serialize)]
+pub struct Case {
+    /// Its number, from 1 (case 1 is the reference: nothing cut off).
+    pub case: usize,
+    /// The suppliers cut off, `+` between them (`none` for the reference).
+    pub cut: String,
+    /// How many.
+    pub size: usize,
+    /// The solver's status, or why the case has no plan.
+    pub status: String,
+    /// How it was solved.
+    pub start: How,
+    /// What it means for the market (none without a plan).
+    pub effect: Option<Effect>,
+}
+
+/// A stress test to run: the model (checked, with its scenarios), the
+/// request, the suppliers and their sets, how to solve, and the slice.
+pub struct Stress<'a> {
+    /// The model as given (no cut-offs).
+    pub model: &'a Model,
+    /// The request.
+    pub request: &'a Request,
+    /// The suppliers tried.
+    pub suppliers: &'a [Supplier],
+    /// The sets cut off, as indices into `suppliers`.
+    pub sets: &'a [Vec<usize>],
+    /// How to solve (one HiGHS thread per case).
+    pub opts: &'a SolveOptions,
+    /// Only this slice, when given.
+    pub shard: Option<Shard>,
+}
+
+impl Stress<'_> {
+    fn chain(&self, i: usize) -> usize {
+        i / crate::sweep::chain_length(self.sets.len())
+    }
+
+    /// Does this run solve set `i` (from 0)?
+    fn mine(&self, i: usize) -> bool {
+        self.shard.is_none_or(|s| s.holds(self.chain(i)))
+    }
+
+    /// How many sets this run solves.
+    pub fn len(&self) -> usize {
+        (0..self.sets.len()).filter(|&i| self.mine(i)).count()
+    }
+
+    /// True when the slice holds no set.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The cut of set `i`, `+` between names.
+    fn cut(&self, i: usize) -> String {
+        let names: Vec<String> = (self.sets[i].iter())
+            .map(|&s| name(self.model, self.suppliers[s]))
+            .collect();
+        names.join("+")
+    }
+
+    /// Solves the slice's sets in parallel, warm on the model; case numbers
+    /// are the set's index + 2 (1 is the reference). Also returns how many
+    /// bases the workers solved.
+    pub fn run(&self, tick: &(dyn Fn() + Sync)) -> (Vec<Case>, usize) {
+        let scope = self.request.scope(self.model);
+        let mine: Vec<usize> = (0..self.sets.len()).filter(|&i| self.mine(i)).collect();
+        let finish = |&i: &usize, solved: Result<Solved>, how: How| {
+            let (status, effect) = match solved {
+                Ok(s) => (
+                    s.plan.status.label(),
+                    Some(effect(&s.model, &s.plan, &scope)),
+                ),
+                Err(e) => (crate::compare::reason(&e), None),
+            };
+            Case {
+                case: i + 2,
+                cut: self.cut(i),
+                size: self.sets[i].len(),
+                status,
+                start: how,
+                effect,
+            }
+        };
+        engine::run(self, &mine, &finish, tick)
+    }
+}
+
+impl Jobs for Stress<'_> {
+    /// The set's index.
+    type Case = usize;
+
+    fn base_of(&self, _case: &usize) -> usize {
+        0
+    }
+
+    fn chain_of(&self, &case: &usize) -> usize {
+        self.chain(case)
+    }
+
+    fn load_base(&self, _base: usize) -> Result<Checked> {
+        Ok(Checked::from_model(self.model.clone()))
+    }
+
+    fn load(&self, &i: &usize) -> Result<Checked> {
+        let mut model = self.model.clone();
+        let set: Vec<Supplier> = self.sets[i].iter().map(|&s| self.suppliers[s]).collect();
+        model.cutoffs = self.request.cutoffs(&set);
+        Ok(Checked::from_model(model))
+    }
+
+    fn options(&self, _base: usize) -> SolveOptions {
+        SolveOptions {
+            threads: 1,
+            ..self.opts.clone()
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! What a stress test writes: `stress.csv` (one row per set cut off, the
+//! reference first) and the terminal's two rankings.
+
+use std::fmt::Write;
+
+use super::{Case, Effect};
+use crate::engine::How;
+use crate::error::{Error, Result};
+use crate::report::num;
+use crate::report::terminal::{money, right_align, table, tonnes};
+
+/// The files a stress test writes.
+pub const STRESS_FILES: &[&str] = &["stress.csv"];
+
+/// The reference: nothing cut off, as case 1.
+pub fn reference(effect: Effect) -> Case {
+    Case {
+        case: 1,
+        cut: "none".to_string(),
+        size: 0,
+        status: "optimal".to_string(),
+        start: How::Cold,
+        effect: Some(effect),
+    }
+}
+
+/// `stress.csv`: per case, its number and the number of cases (so that
+/// `rareflow merge` can join slices), the suppliers cut off, the status,
+/// how it was solved, the plan's objective, what the market went without
+/// and paid, and the extra unserved tonnes and cost against the reference.
+pub fn csv(cases: &[Case], total: usize, reference: &Effect) -> Result<String> {
+    let internal = |e: &dyn std::fmt::Display| Error::Internal(format!("stress.csv: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "case",
+        "cases",
+        "cut",
+        "size",
+        "status",
+        "start",
+        "objective",
+        "unserved_t",
+        "given_up_t",
+        "spend_pv",
+        "loss_pv",
+        "cost_pv",
+        "extra_unserved_t",
+        "extra_cost_pv",
+    ])
+    .map_err(|e| internal(&e))?;
+    for c in cases {
+        let mut row = vec![
+            c.case.to_string(),
+            total.to_string(),
+            c.cut.clone(),
+            c.size.to_string(),
+            c.status.clone(),
+            c.start.label().to_string(),
+        ];
+        match &c.effect {
+            Some(e) => row.extend([
+                num(e.objective),
+                num(e.unserved_t),
+                num(e.given_up_t),
+                num(e.spend_pv),
+                num(e.loss_pv),
+                num(e.cost_pv),
+                num(e.unserved_t - reference.unserved_t),
+                num(e.cost_pv - reference.cost_pv),
+            ]),
+            None => row.extend(std::iter::repeat_n(String::new(), 8)),
+        }
+        w.write_record(&row).map_err(|e| internal(&e))?;
+    }
+    let bytes = w.into_inner().map_err(|e| internal(&e))?;
+    String::from_utf8(bytes).map_err(|e| internal(&e))
+}
+
+/// The cases ranked two ways, `top` of each: by unserved demand (then
+/// cost), and by cost to the market; then how many failed.
+pub fn render(
+    cases: &[Case],
+    reference: &Effect,
+    what: &str,
+    currency: &str,
+    top: usize,
+) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{what}, nothing cut off: {} t unserved, {} t given up, cost to the market {} {currency} \
+         (present value: what its buyers paid, {}, plus the value of what they went without, {})",
+        tonnes(reference.unserved_t),
+        tonnes(reference.given_up_t),
+        money(reference.cost_pv),
+        money(reference.spend_pv),
+        money(reference.loss_pv)
+    );
+    let solved: Vec<(&Case, &Effect)> = (cases.iter())
+        .filter(|c| c.size > 0)
+        .filter_map(|c| c.effect.as_ref().map(|e| (c, e)))
+        .collect();
+    let mut by_unserved = solved.clone();
+    by_unserved.sort_by(|a, b| {
+        (b.1.unserved_t.total_cmp(&a.1.unserved_t))
+            .then(b.1.cost_pv.total_cmp(&a.1.cost_pv))
+            .then(a.0.case.cmp(&b.0.case))
+    });
+    let mut by_cost = solved;
+    by_cost.sort_by(|a, b| (b.1.cost_pv.total_cmp(&a.1.cost_pv)).then(a.0.case.cmp(&b.0.case)));
+    for (title, list) in [
+        ("most unserved", &by_unserved),
+        ("costliest to the market", &by_cost),
+    ] {
+        let _ = writeln!(
+            o,
+            "\n{title} (the first {} of {}):",
+            top.min(list.len()),
+            list.len()
+        );
+        let mut t = table(&[
+            "cut off",
+            "unserved t",
+            "given up t",
+            &format!("extra cost {currency}"),
+            &format!("cost {currency}"),
+        ]);
+        for (c, e) in list.iter().take(top) {
+            t.add_row(vec![
+                c.cut.clone(),
+                tonnes(e.unserved_t),
+                tonnes(e.given_up_t),
+                money(e.cost_pv - reference.cost_pv),
+                money(e.cost_pv),
+            ]);
+        }
+        right_align(&mut t, 1);
+        let _ = writeln!(o, "{t}");
+    }
+    let failed = cases.iter().filter(|c| c.effect.is_none()).count();
+    if failed > 0 {
+        let _ = writeln!(
+            o,
+            "{failed} cases have no plan (their status is in stress.csv)"
+        );
+    }
+    o
+}

@@ -1,0 +1,183 @@
+//! `rareflow stress` on models/tiny, worked out by hand (models/tiny's
+//! README has the plan).
+//!
+//! Japan buys 200 t/yr of magnets, all made in China at 12,701 $/t and
+//! shipped for 100: its price is 12,801 $/t. Its supply paths run through
+//! China (every plant) and Australia (Mt Weld, the marginal mine); Myanmar's
+//! Kachin mine is idle, so it is not tried. Over 2025 and 2026 (weights 1
+//! and 1/1.1), Japan's buyers pay 12,801 × 200 × (1 + 1/1.1) = 4,887,654.5.
+//!
+//! - China cut off from Japan: no magnet reaches it; 400 t go unserved,
+//!   valued at the penalty, 100,000 × 200 × (1 + 1/1.1) = 38,181,818.2.
+//! - Australia cut off from Japan alone: Mt Weld ships nothing to Japan
+//!   anyway, so nothing changes. Cut off from every buyer (`--global`),
+//!   Mt Weld's 250 t go to Kachin at 1,850 $/t delivered instead of 1,600:
+//!   NdPr oxide (1,850 + 500 + 80)/0.2 = 12,150, metal
+//!   1.25 × 12,170 + 2,000 = 17,212.5, a magnet 0.3 × 17,232.5 + 8,000 =
+//!   13,169.75, in Japan 13,269.75: 468.75 $/t more on 200 t a year,
+//!   178,977.27 in present value.
+
+use crate::common::{close, rareflow, stderr, tiny_dir};
+
+fn stress(extra: &[&str]) -> Vec<csv::StringRecord> {
+    let dir = tempfile::tempdir().unwrap();
+    let tiny = tiny_dir();
+    let mut args = vec![
+        "stress",
+        tiny.to_str().unwrap(),
+        "--market",
+        "JP",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let o = rareflow(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(dir.path().join("stress.csv")).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header = r.headers().unwrap().clone();
+    assert_eq!(
+        header.iter().collect::<Vec<_>>(),
+        [
+            "case",
+            "cases",
+            "cut",
+            "size",
+            "status",
+            "start",
+            "objective",
+            "unserved_t",
+            "given_up_t",
+            "spend_pv",
+            "loss_pv",
+            "cost_pv",
+            "extra_unserved_t",
+            "extra_cost_pv"
+        ]
+    );
+    r.records().map(Result::unwrap).collect()
+}
+
+fn value(row: &csv::StringRecord, i: usize) -> f64 {
+    row[i].parse().unwrap()
+}
+
+const REFERENCE: f64 = 12_801.0 * 200.0 * (1.0 + 1.0 / 1.1);
+const CUT_OFF: f64 = 100_000.0 * 200.0 * (1.0 + 1.0 / 1.1);
+
+#[test]
+fn cutting_off_japans_suppliers_costs_what_the_hand_says() {
+    let rows = stress(&[]);
+    let cuts: Vec<&str> = rows.iter().map(|r| &r[2]).collect();
+    assert_eq!(cuts, ["none", "AU", "CN", "AU+CN"]);
+    assert!(close(value(&rows[0], 11), REFERENCE, 1e-9), "{:?}", rows[0]);
+    // Australia ships nothing to Japan: no change.
+    assert!(close(value(&rows[1], 13), 0.0, 1e-9), "{:?}", rows[1]);
+    for row in &rows[2..] {
+        assert!(close(value(row, 7), 400.0, 1e-9), "{row:?}");
+        assert!(close(value(row, 11), CUT_OFF, 1e-9), "{row:?}");
+        assert!(close(value(row, 13), CUT_OFF - REFERENCE, 1e-9), "{row:?}");
+    }
+    // Every case keeps the reference's LP: all re-solved warm.
+    assert!(rows[1..].iter().all(|r| &r[5] == "warm"), "{rows:?}");
+}
+
+#[test]
+fn a_global_cut_off_reroutes_the_mines() {
+    let rows = stress(&["--global", "--k", "1"]);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(&rows[1][2], "AU");
+    assert!(
+        close(
+            value(&rows[1], 13),
+            468.75 * 200.0 * (1.0 + 1.0 / 1.1),
+            1e-9
+        ),
+        "{:?}",
+        rows[1]
+    );
+    assert!(close(value(&rows[1], 7), 0.0, 1e-9));
+}
+
+#[test]
+fn facilities_on_the_paths_are_tried_one_by_one() {
+    let rows = stress(&["--by", "facility", "--global", "--k", "1"]);
+    let cuts: Vec<&str> = rows.iter().map(|r| &r[2]).collect();
+    // Kachin is idle, so it is not on Japan's paths.
+    assert_eq!(
+        cuts,
+        [
+            "none",
+            "baotou_mine",
+            "baotou_sep",
+            "cn_magnet",
+            "cn_metal",
+            "weld_mine"
+        ]
+    );
+    // Mt Weld alone is Australia.
+    let weld = &rows[5];
+    assert!(
+        close(value(weld, 13), 468.75 * 200.0 * (1.0 + 1.0 / 1.1), 1e-9),
+        "{weld:?}"
+    );
+}
+
+#[test]
+fn sharded_stress_tests_merge_into_the_whole() {
+    let tiny = tiny_dir();
+    let root = tempfile::tempdir().unwrap();
+    let dir = |name: &str| root.path().join(name).to_str().unwrap().to_string();
+    let run = |out: &str, shard: Option<&str>| {
+        let mut args = vec![
+            "stress",
+            tiny.to_str().unwrap(),
+            "--market",
+            "JP",
+            "--global",
+            "--out",
+            out,
+        ];
+        if let Some(s) = shard {
+            args.extend_from_slice(&["--shard", s]);
+        }
+        let o = rareflow(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    };
+    run(&dir("whole"), None);
+    run(&dir("a"), Some("1/2"));
+    run(&dir("b"), Some("2/2"));
+    let o = rareflow(&["merge", &dir("a"), &dir("b"), "--out", &dir("merged")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let read = |d: &str| std::fs::read(root.path().join(d).join("stress.csv")).unwrap();
+    assert_eq!(read("whole"), read("merged"));
+    // A missing slice is refused.
+    let o = rareflow(&["merge", &dir("a"), "--out", &dir("half")]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+}
+
+#[test]
+fn a_market_or_year_outside_the_model_is_refused() {
+    let tiny = tiny_dir();
+    let tiny = tiny.to_str().unwrap();
+    for (args, code, words) in [
+        (vec!["--market", "UK"], 4, "no market named \"UK\""),
+        (
+            vec!["--market", "JP", "--from", "2031"],
+            2,
+            "--from 2031..2026",
+        ),
+        (
+            vec!["--market", "JP", "--sector", "defense"],
+            4,
+            "no sector named",
+        ),
+        (vec!["--market", "JP", "--k", "9"], 2, "--k"),
+    ] {
+        let mut all = vec!["stress", tiny];
+        all.extend_from_slice(&args);
+        let o = rareflow(&all);
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(words), "{args:?}: {}", stderr(&o));
+    }
+}
