@@ -7,6 +7,7 @@ pub mod markets;
 pub mod reliance;
 pub mod results_dir;
 pub mod rules;
+pub mod sankey;
 pub mod sweeps;
 pub mod terminal;
 
