@@ -3,6 +3,7 @@
 
 pub mod diff;
 pub mod files;
+pub mod html;
 pub mod markets;
 pub mod reliance;
 pub mod results_dir;
