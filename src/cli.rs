@@ -82,6 +82,43 @@ pub enum Command {
     /// and what it costs its buyers.
     #[command(after_help = EXIT_CODES)]
     Stress(StressArgs),
+    /// Write the HTML report of a solved plan from its results directory
+    /// (`solve --out DIR`), without solving again.
+    #[command(after_help = EXIT_CODES, long_about = REPORT_ABOUT)]
+    Report(ReportArgs),
+    /// Print the model's network (facilities, markets and lanes) for
+    /// Graphviz.
+    #[command(after_help = EXIT_CODES)]
+    Graph(GraphArgs),
+}
+
+const REPORT_ABOUT: &str = "\
+Write the HTML report of a solved plan from its results directory (what
+`solve --out DIR` wrote), without solving again: the same page `solve --html`
+writes. It reads summary.json, markets.csv and flow_origins.csv (which holds
+every lane's tonnes by where they were mined, traced when the plan was
+solved), so it needs neither the model nor a solver. A file missing from DIR
+is exit 4 (a results directory written before flow_origins.csv existed needs
+`solve --out` again); a file that is not what `solve --out` writes is exit 3,
+with its line; a report that cannot be written is exit 5, and FILE is then
+left as it was.";
+
+/// The Sankey's nodes in the HTML report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SankeyNodes {
+    /// One node per country and step of the chain (`CN separation`).
+    Country,
+    /// One node per facility, and one per country's market.
+    Facility,
+}
+
+/// How the HTML report groups its Sankey (`solve`, `report`).
+#[derive(Debug, Args)]
+pub struct NodesArg {
+    /// The HTML report's Sankey nodes: one per country and step, or one per
+    /// facility.
+    #[arg(long, value_enum, default_value_t = SankeyNodes::Country)]
+    pub nodes: SankeyNodes,
 }
 
 const EXPLAIN_HELP: &str = "\
@@ -270,6 +307,44 @@ pub struct SolveArgs {
     pub solver: SolverArgs,
     #[command(flatten)]
     pub output: Output,
+    /// Write the HTML report of the plan to FILE (a self-contained page:
+    /// the Sankey of the plan by period and market, coloured by where the
+    /// material was mined, the cost, markets, prices and dependency),
+    /// after the plan is verified and after --out's files. Not inside the
+    /// model's directory or --out's.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    #[command(flatten)]
+    pub nodes: NodesArg,
+}
+
+/// `rareflow report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Results directory of a solved plan (from `solve --out`).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Write the report to FILE (default: stdout). Not inside DIR, which
+    /// holds only result files.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    #[command(flatten)]
+    pub nodes: NodesArg,
+}
+
+/// `rareflow graph`.
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    #[command(flatten)]
+    pub scenarios: ScenarioStack,
+    /// Print the network in Graphviz's DOT language (the one format, and
+    /// required): facilities and markets as nodes labelled by id
+    /// (`market:US`), lanes as edges labelled by commodity. For example
+    /// `rareflow graph models/tiny --dot | dot -Tsvg > network.svg`.
+    #[arg(long, required = true)]
+    pub dot: bool,
 }
 
 /// `rareflow compare`.

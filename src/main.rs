@@ -63,6 +63,8 @@ fn try_main(cli: Cli) -> Outcome {
         Command::Sweep(args) => commands::sweep::run(args, out),
         Command::Merge(args) => commands::merge::run(args, out),
         Command::Diff(args) => commands::diff::run(args, out),
+        Command::Report(args) => commands::report::run(args, out),
+        Command::Graph(args) => commands::graph::run(args, out),
     }
 }
 

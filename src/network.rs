@@ -102,6 +102,46 @@ impl Network {
         }
     }
 
+    /// The network in Graphviz's DOT language: facilities (ellipses) and
+    /// markets (boxes) labelled by id (`market:US`), lanes labelled by
+    /// commodity, left to right from the mines.
+    pub fn to_dot(&self, model: &Model) -> String {
+        use petgraph::dot::{Config, Dot, RankDir};
+        let quoted = |s: &str| {
+            let escaped = s
+                .replace('\\', "\\\\")
+                .replace('"', "\\\"")
+                .replace('\n', "\\n");
+            format!("\"{escaped}\"")
+        };
+        let edge = |_, e: petgraph::graph::EdgeReference<'_, LaneId>| {
+            let lane = &self.lanes[e.weight().0];
+            format!(
+                "label = {}",
+                quoted(&model.commodities[lane.commodity.0].id)
+            )
+        };
+        let node = |_, (_, end): (NodeIndex, &Endpoint)| {
+            let shape = match end {
+                Endpoint::Facility(_) => "ellipse",
+                Endpoint::Market(_) => "box",
+            };
+            format!(
+                "label = {}, shape = {shape}",
+                quoted(&model.endpoint_name(*end))
+            )
+        };
+        let config = [
+            Config::NodeNoLabel,
+            Config::EdgeNoLabel,
+            Config::RankDir(RankDir::LR),
+        ];
+        format!(
+            "{:?}",
+            Dot::with_attr_getters(&self.graph, &config, &edge, &node)
+        )
+    }
+
     /// Every lane, in build order.
     pub fn lanes(&self) -> &[Lane] {
         &self.lanes

@@ -18,7 +18,7 @@ pub const TOLERANCE: f64 = 1e-6;
 const ZERO: f64 = 1e-9;
 
 /// Present-value cost of the plan by kind.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq)]
 pub struct Costs {
     /// Variable costs of facilities' activity.
     pub production: f64,
@@ -47,6 +47,24 @@ pub struct Costs {
 }
 
 impl Costs {
+    /// Each kind with the words reports name it by, in the order reports
+    /// list them.
+    pub fn by_kind(&self) -> [(&'static str, f64); 11] {
+        [
+            ("production", self.production),
+            ("fixed", self.fixed),
+            ("transport", self.transport),
+            ("tariffs", self.tariffs),
+            ("disposal", self.disposal),
+            ("value of demand given up", self.given_up),
+            ("shortage penalty", self.shortage),
+            ("value of demand beyond the reference", self.beyond),
+            ("credits paid by contracts", self.credits),
+            ("offtake penalties", self.offtake_penalties),
+            ("investment", self.investment),
+        ]
+    }
+
     /// Sum of all kinds.
     pub fn total(&self) -> f64 {
         self.production

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::formulation::origins::{Layout, PartsView};
 use crate::model::{CommodityId, CountryId, FacilityId, Model, PeriodId, Stage};
-use crate::network::Network;
+use crate::network::{LaneId, Network};
 use crate::plan::Plan;
 
 /// The traced stages, upstream first.
@@ -168,6 +168,50 @@ pub fn trace(model: &Model, network: &Network, plan: &Plan) -> Dependency {
         markets,
         stage_output,
     }
+}
+
+/// Tonnes per year on one lane in one period, by where they were mined.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaneMined {
+    /// The lane.
+    pub lane: LaneId,
+    /// The period.
+    pub period: PeriodId,
+    /// Tonnes per year by mining country: one slot per country, a last one
+    /// for [`RECYCLED`]. They sum to the lane's flow.
+    pub tonnes: Vec<f64>,
+}
+
+/// Where the material on every lane with a flow was mined, traced as
+/// [`trace`] traces the markets' supply (each origin class apart), per
+/// period, then in lane order.
+pub fn lanes_mined(model: &Model, network: &Network, plan: &Plan) -> Vec<LaneMined> {
+    let layout = Layout::of(model, network);
+    let view = PartsView::new(&layout, network, plan);
+    let tracer = Tracer::new(model, network, plan, &layout, &view);
+    let mut out = Vec::new();
+    for t in model.period_ids() {
+        let mix = tracer.site_mixes(t);
+        for (l, lane) in network.lanes().iter().enumerate() {
+            let mut tonnes = vec![0.0; tracer.n + 1];
+            let mut carried = false;
+            for &(_, class, q) in view.parts(LaneId(l), t).iter().filter(|p| p.2 > 0.0) {
+                carried = true;
+                let mined = &tracer.part_mix(&mix, lane.from, class)[0];
+                for (x, share) in tonnes.iter_mut().zip(mined) {
+                    *x += q * share;
+                }
+            }
+            if carried {
+                out.push(LaneMined {
+                    lane: LaneId(l),
+                    period: t,
+                    tonnes,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// A plan being traced, with what every period's trace shares.

@@ -11,8 +11,10 @@ pub mod diff;
 pub mod explain;
 pub mod export;
 pub mod generate;
+pub mod graph;
 pub mod invest;
 pub mod merge;
+pub mod report;
 pub mod scenarios;
 pub mod solve;
 pub mod stdout;
@@ -251,6 +253,38 @@ pub fn solve_options(args: &SolverArgs, portfolio: Option<String>) -> SolveOptio
 pub fn out_target(out: Option<&Path>, src: &ModelSource, names: &[&str]) -> Result<Option<Target>> {
     out.map(|dir| results_dir::target(dir, src.path(), names))
         .transpose()
+}
+
+/// Refuses an HTML report written inside any of `dirs` (the model's
+/// directory, a results directory: never written over, or swapped whole).
+pub fn check_html_target(file: &Path, dirs: &[&Path]) -> Result<()> {
+    let parent = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let Ok(parent) = std::fs::canonicalize(parent) else {
+        return Err(Error::Write {
+            path: file.to_path_buf(),
+            reason: "its directory does not exist".into(),
+        });
+    };
+    for dir in dirs {
+        if std::fs::canonicalize(dir).is_ok_and(|d| parent.starts_with(&d)) {
+            return Err(Error::Write {
+                path: file.to_path_buf(),
+                reason: format!("not inside {}", dir.display()),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The library's Sankey grouping for the command line's.
+pub fn node_kind(nodes: crate::cli::SankeyNodes) -> rareflow::report::sankey::NodeKind {
+    match nodes {
+        crate::cli::SankeyNodes::Country => rareflow::report::sankey::NodeKind::Country,
+        crate::cli::SankeyNodes::Facility => rareflow::report::sankey::NodeKind::Facility,
+    }
 }
 
 /// Prints the warnings of a checked model on stderr, before anything is

@@ -5,13 +5,17 @@ use rareflow::report::diff;
 use rareflow::report::files::{self, RESULT_FILES};
 use rareflow::report::{terminal, Summary};
 
-use super::stdout::{note, print_then_commit, Outcome, Stdout};
+use rareflow::report::html;
+
+use super::stdout::{note, print_then_commit, Failure, Outcome, Stdout};
+use super::{check_html_target, node_kind};
 use super::{out_target, print_warnings, solve_options, source, source_name, stacked_scenarios};
 use crate::cli::{Format, SolveArgs};
 
-/// Checks the model (its warnings go to stderr at once) and `--out`,
-/// solves, verifies, stages the result files, prints the summary and only
-/// then swaps the files in; stage times go to stderr.
+/// Checks the model (its warnings go to stderr at once), `--out` and
+/// `--html`, solves, verifies, stages the result files and the report,
+/// prints the summary and only then swaps the files in and puts the report
+/// in place; stage times go to stderr.
 pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
     let src = source(&args.model)?;
     if super::is_all(&args.scenarios.names) {
@@ -35,6 +39,10 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
     print_warnings(&checked.warnings);
     let dir = args.output.out.as_deref();
     let target = out_target(dir, &src, RESULT_FILES)?;
+    if let Some(file) = &args.html {
+        let inputs: Vec<&std::path::Path> = src.path().into_iter().chain(dir).collect();
+        check_html_target(file, &inputs)?;
+    }
     let opts = solve_options(&args.solver, args.portfolio.portfolio);
     let sol = rareflow::solve_checked(checked, &opts)?;
     let dependency = rareflow::trace::trace(&sol.model, &sol.network, &sol.plan);
@@ -44,9 +52,18 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
     let summary = (world.clone()).scoped(&sol.model, &sol.network, &sol.plan, &scope);
     world.scope = summary.scope.clone();
     world.market = summary.market.clone();
-    let written = match (&target, &args.against) {
-        (None, None) => Vec::new(),
+    let written = match (&target, &args.against, &args.html) {
+        (None, None, None) => Vec::new(),
         _ => files::result_files(&sol.model, &sol.network, &sol.plan, &dependency, &world)?,
+    };
+    let html = match &args.html {
+        Some(file) => {
+            let files = html::ReportFiles::of(&written)
+                .ok_or_else(|| Error::Internal("no files for the HTML report".into()))?;
+            let page = html::render(&files, node_kind(args.nodes.nodes))?;
+            Some(html::stage(file, &page)?)
+        }
+        None => None,
     };
     // The plan is reported whatever becomes of the one it is compared with.
     let against = match &args.against {
@@ -72,7 +89,7 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
         Some(t) => Some(t.stage(&written)?),
         None => None,
     };
-    print_then_commit(out, staged, |out| {
+    let printed = print_then_commit(out, staged, |out| {
         match (args.output.format.format, &against) {
             (Format::Table, _) => {
                 out.print(&terminal::render(&summary, &source_name(&src)))?;
@@ -87,7 +104,18 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
                 against: d,
             }),
         }
-    })?;
+    });
+    // The report goes in last, once the plan is printed and --out's files
+    // are in place (a reader that left stdout still gets both).
+    match printed {
+        Ok(()) | Err(Failure::BrokenPipe) => {
+            if let Some(h) = html {
+                h.commit()?;
+            }
+            printed?
+        }
+        Err(e) => return Err(e),
+    }
     let t = sol.timings;
     note(format_args!(
         "times: load {:.3}s, checks {:.3}s, build {:.3}s, solve {:.3}s, verify {:.3}s{}",

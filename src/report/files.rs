@@ -1,6 +1,6 @@
 //! The contents of the result files: `flows.csv`, `production.csv`,
 //! `markets.csv`, `prices.csv`, `caps.csv`, `rules.csv`, `dependency.csv`,
-//! `builds.csv` and `summary.json` for a solve, `compare.csv` and
+//! `flow_origins.csv`, `builds.csv` and `summary.json` for a solve, `compare.csv` and
 //! `compare_portfolios.csv` for a comparison. Every file lists its rows in
 //! the order of their keys (periods in time order, then ids), never in the
 //! order of the model's files. Putting them on disk, as one set, is
@@ -24,6 +24,7 @@ pub const RESULT_FILES: &[&str] = &[
     "caps.csv",
     "rules.csv",
     "dependency.csv",
+    "flow_origins.csv",
     "builds.csv",
     "summary.json",
 ];
@@ -51,6 +52,7 @@ pub fn result_files(
         caps_csv(model, plan),
         rules_csv(summary),
         dependency_csv(model, plan, dependency),
+        super::sankey::flow_origins_csv(&super::sankey::flow_origins(model, network, plan)),
         builds_csv(model, plan),
         serde_json::to_string_pretty(summary)
             .map(|s| s + "\n")

@@ -4,10 +4,12 @@
 pub mod diff;
 pub mod explain;
 pub mod files;
+pub mod html;
 pub mod markets;
 pub mod reliance;
 pub mod results_dir;
 pub mod rules;
+pub mod sankey;
 pub mod scope;
 mod scoped;
 pub mod sweeps;

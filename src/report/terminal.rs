@@ -126,19 +126,7 @@ fn render_scope(o: &mut String, s: &Summary) {
 fn render_costs(o: &mut String, s: &Summary) {
     let k = &s.costs;
     let mut t = table(&["cost", &s.currency, "share"]);
-    for (name, val) in [
-        ("production", k.production),
-        ("fixed", k.fixed),
-        ("transport", k.transport),
-        ("tariffs", k.tariffs),
-        ("disposal", k.disposal),
-        ("value of demand given up", k.given_up),
-        ("shortage penalty", k.shortage),
-        ("value of demand beyond the reference", k.beyond),
-        ("credits paid by contracts", k.credits),
-        ("offtake penalties", k.offtake_penalties),
-        ("investment", k.investment),
-    ] {
+    for (name, val) in k.by_kind() {
         let share = if s.objective.abs() > 0.0 {
             val / s.objective * 100.0
         } else {

@@ -20,6 +20,7 @@ mod futures;
 mod fuzz;
 mod global;
 mod hostile;
+mod html;
 mod invest;
 mod loader;
 mod numbers;
