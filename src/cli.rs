@@ -125,13 +125,16 @@ const EXPLAIN_HELP: &str = "\
 Method: the market's supply paths are followed backwards through the solved
 plan (the lanes that delivered, the facilities they came from, the lanes that
 fed those facilities' inputs, up to the mines). On them, a constraint binds
-when its shadow price is positive: an export licence covering a lane on the
-paths (or any tonne of the exporters' origin, for an origin-wide control), a
-content rule of the market's country, a facility's capacity (valued per tonne
-a year of its product), a lane at its capacity (the price difference across
-it less transport and tariffs). Tariffs are wedges: paid per tonne on the
-borders crossed, or keeping a cheaper source out. Values are marginal (one
-tonne), in the period's money, and in present value in the JSON.
+when its shadow price is positive: an export licence covering a lane that
+carried tonnes for the market, or a lane into it that no other ban closes (an
+origin-wide control: whenever its destinations include the market's country;
+an end-use control: when the use is one of the market's sectors), a content
+rule of the market's country on its good, a facility's capacity (valued per
+tonne a year of its product), a lane at its capacity (the price difference
+across it less transport, tariffs and licences). Tariffs are wedges: paid per
+tonne on the borders crossed, or keeping a cheaper source out (never one a ban
+closes). Values are marginal (one tonne), in the period's money, and in
+present value in the JSON.
 
 Exit codes: as for solve (0 success, 2 usage, 3 bad data, 4 missing input or
 unknown name, 6 no plan, 7 verification failed).";
@@ -241,7 +244,12 @@ pub struct ScopeArgs {
     pub sector: Option<String>,
     /// A year (2030) or a range of years (2028..2031): only the periods
     /// that overlap it.
-    #[arg(long, visible_alias = "period", value_name = "A..B")]
+    #[arg(
+        long,
+        visible_alias = "period",
+        value_name = "A..B",
+        allow_hyphen_values = true
+    )]
     pub periods: Option<String>,
 }
 

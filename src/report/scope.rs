@@ -214,8 +214,11 @@ pub struct Headline {
     pub scope: String,
     /// Demand over the scope's years, t.
     pub demand_t: f64,
-    /// Delivered, t (each period's t/yr times its years).
+    /// Delivered, t (each period's t/yr times its years), including what
+    /// was taken beyond the reference demand as prices fell.
     pub delivered_t: f64,
+    /// Of it, taken beyond the reference demand, t.
+    pub beyond_t: f64,
     /// Given up (priced out), t.
     pub given_up_t: f64,
     /// Critical demand unserved, t.
@@ -243,6 +246,7 @@ pub fn headline(model: &Model, scope: &Scope, segments: &[SegmentResult]) -> Hea
         scope: scope.label(model),
         demand_t: 0.0,
         delivered_t: 0.0,
+        beyond_t: 0.0,
         given_up_t: 0.0,
         unserved_t: 0.0,
         spend: 0.0,
@@ -259,6 +263,7 @@ pub fn headline(model: &Model, scope: &Scope, segments: &[SegmentResult]) -> Hea
         let years = f64::from(model.periods[seg.period.0].years);
         h.demand_t += seg.tonnes * years;
         h.delivered_t += r.delivered * years;
+        h.beyond_t += r.beyond * years;
         h.given_up_t += r.given_up * years;
         h.unserved_t += r.unserved * years;
         h.spend += r.spend * years;

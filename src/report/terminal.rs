@@ -105,9 +105,11 @@ fn render_scope(o: &mut String, s: &Summary) {
     let prices: Vec<String> = (h.prices.iter())
         .map(|p| format!("{} {:.2}", p.commodity, p.price / 1000.0))
         .collect();
-    let _ = writeln!(
+    let _ =
+        writeln!(
         o,
-        "scope {}: demand {} t, delivered {} t, given up {} t, unserved {} t; its buyers paid {} {} \
+        "scope {}: demand {} t (every good), delivered {} t, given up {} t, unserved {} t; its \
+         buyers paid {} {} \
          ({} present value); mean price /kg: {}\n(the cost, the most constrained facilities and \
          the builds are the world's; the other tables are the scope's)",
         h.scope,
@@ -203,9 +205,14 @@ fn render_markets(o: &mut String, s: &Summary) {
     if s.markets.is_empty() {
         return;
     }
+    let over = if s.scope.is_some() {
+        "over the scope"
+    } else {
+        "over the horizon"
+    };
     let _ = writeln!(
         o,
-        "\nlargest markets (over the horizon; spend undiscounted, {}):",
+        "\nlargest markets ({over}; spend undiscounted, {}):",
         s.currency
     );
     let mut t = table(&[

@@ -45,6 +45,7 @@ use crate::model::{CommodityId, CountryId, Endpoint, FacilityId, Limit, Model, P
 use crate::network::Network;
 use crate::plan::Plan;
 
+mod bindings;
 mod paths;
 mod tariffs;
 pub mod text;
@@ -203,7 +204,7 @@ pub fn explain(model: &Model, network: &Network, plan: &Plan, scope: &Scope) -> 
         let p = paths
             .entry(key)
             .or_insert_with(|| ctx.paths(seg.country, seg.commodity, seg.period));
-        let binding = ctx.binding(p, seg.country, Some(&seg.sector), seg.period);
+        let binding = ctx.binding(p, seg.country, &[seg.sector.as_str()], seg.period);
         shortfalls.push(shortfall(model, r, binding));
     }
     shortfalls.sort_by(|a, b| {
@@ -249,29 +250,36 @@ fn premiums(
     let model = ctx.model;
     // (commodity, period) -> country -> price, over markets with demand.
     let mut prices: BTreeMap<(usize, usize), BTreeMap<usize, f64>> = BTreeMap::new();
+    // (country, commodity, period) -> the scope's sectors there, and the
+    // highest price they pay (a market split by sector prices each apart).
+    let mut in_scope: BTreeMap<(usize, usize, usize), (Vec<&str>, f64)> = BTreeMap::new();
     for r in segments {
         let seg = &model.demand[r.segment];
         let price = ctx.market_price(seg.country, seg.commodity, seg.period);
         (prices.entry((seg.commodity.0, seg.period.0)).or_default()).insert(seg.country.0, price);
+        if scope.has_segment(model, r.segment) {
+            let key = (seg.country.0, seg.commodity.0, seg.period.0);
+            let e = in_scope.entry(key).or_insert((Vec::new(), 0.0));
+            e.0.push(seg.sector.as_str());
+            e.1 = e.1.max(r.price);
+        }
     }
     let mut out = Vec::new();
     for ((c, t), by_country) in &prices {
         let Some((&low_country, &low)) = by_country.iter().min_by(|a, b| a.1.total_cmp(b.1)) else {
             continue;
         };
-        for (&country, &price) in by_country {
+        for &country in by_country.keys() {
             let (cid, tid) = (CountryId(country), PeriodId(*t));
-            if !scope.has_country(cid)
-                || !scope.has_period(tid)
-                || explained.contains(&(country, *c, *t))
-            {
+            let Some((sectors, price)) = in_scope.get(&(country, *c, *t)) else {
                 continue;
-            }
-            if low <= EPS || price < PREMIUM * low {
+            };
+            let price = *price;
+            if explained.contains(&(country, *c, *t)) || low <= EPS || price < PREMIUM * low {
                 continue;
             }
             let p = ctx.paths(cid, CommodityId(*c), tid);
-            let binding = ctx.binding(&p, cid, scope.sector.as_deref(), tid);
+            let binding = ctx.binding(&p, cid, sectors, tid);
             let mut premium = Premium {
                 country: model.countries[country].code.clone(),
                 commodity: model.commodities[*c].id.clone(),
@@ -358,208 +366,6 @@ impl<'a> Context<'a> {
             (country, c, t),
             &price,
         )
-    }
-
-    /// Everything binding on `paths` for the market of `country` (and
-    /// `sector`, when given) in period `t`, most valuable first.
-    fn binding(
-        &self,
-        paths: &Paths,
-        country: CountryId,
-        sector: Option<&str>,
-        t: PeriodId,
-    ) -> Vec<Binding> {
-        let pv = self.model.period_weight(t) / f64::from(self.model.periods[t.0].years);
-        let mut out = self.licences(paths, country, sector, t);
-        out.extend(self.rules(paths.market.1, country, sector, t));
-        out.extend(self.capacities(paths, t));
-        out.extend(self.full_lanes(paths, t));
-        out.extend(tariffs::tariffs(
-            self.model,
-            self.network,
-            self.plan,
-            paths,
-            t,
-            |place, c| self.price(place, c, t),
-        ));
-        for b in &mut out {
-            b.value_per_t_pv = b.value_per_t * pv;
-        }
-        out.sort_by(|a, b| {
-            let (wa, wb) = (a.weight(), b.weight());
-            (wb.0.total_cmp(&wa.0))
-                .then(wb.1.total_cmp(&wa.1))
-                .then(a.id.cmp(&b.id))
-        });
-        out
-    }
-
-    fn licences(
-        &self,
-        paths: &Paths,
-        country: CountryId,
-        sector: Option<&str>,
-        t: PeriodId,
-    ) -> Vec<Binding> {
-        let model = self.model;
-        let mut out = Vec::new();
-        for u in self
-            .plan
-            .caps
-            .iter()
-            .filter(|u| u.period == t && u.shadow_price > EPS)
-        {
-            let ec = &model.export_controls[u.control];
-            let sector_ok = match (&ec.end_use, sector) {
-                (Some(e), Some(s)) => e == s,
-                _ => true,
-            };
-            let on_paths = match ec.scope {
-                crate::model::Scope::Origin => true,
-                crate::model::Scope::Direct => {
-                    paths.feeding.iter().any(|l| self.covered[u.control][l.0])
-                }
-            };
-            if !ec.destination.contains(country) || !sector_ok || !on_paths {
-                continue;
-            }
-            let carried: f64 = (paths.feeding.iter())
-                .filter(|l| self.covered[u.control][l.0])
-                .map(|&l| paths.carried(l))
-                .sum();
-            let end_use = ec
-                .end_use
-                .as_ref()
-                .map_or(String::new(), |e| format!(" for {e} use"));
-            out.push(Binding {
-                kind: Kind::ExportLicence,
-                id: ec.id.clone(),
-                what: format!(
-                    "{}>{} {} export licence{end_use}",
-                    ec.exporter.label, ec.destination.label, ec.goods.label
-                ),
-                limit: u.cap,
-                used: u.used,
-                unit: format!("t/yr of {}", ec.goods.label),
-                value_per_t: u.shadow_price,
-                value_per_t_pv: 0.0,
-                adds_per_t: adds(u.shadow_price, carried, paths.delivered),
-                on_market_good: ec.goods.contains(paths.market.1),
-            });
-        }
-        out
-    }
-
-    /// Content rules on the market's good (and sector, when given) in its
-    /// country that bind.
-    fn rules(
-        &self,
-        good: CommodityId,
-        country: CountryId,
-        sector: Option<&str>,
-        t: PeriodId,
-    ) -> Vec<Binding> {
-        let layers = &self.plan.layers;
-        (layers.rules.iter())
-            .filter(|u| u.country == country && u.period == t && u.shadow_price > EPS)
-            .filter_map(|u| {
-                let rule = &self.model.content_rules[(*self.rule_ids.get(u.rule)?)?];
-                let covers = rule.goods.contains(good)
-                    && (sector.is_none() || rule.covers(country, sector, good));
-                covers.then(|| Binding {
-                    kind: Kind::ContentRule,
-                    id: rule.id.clone(),
-                    what: format!(
-                        "content rule: at most {:.0}% from {}",
-                        rule.max_share * 100.0,
-                        rule.origin.label
-                    ),
-                    limit: rule.max_share * u.received,
-                    used: u.tainted,
-                    unit: "t/yr tainted".to_string(),
-                    value_per_t: u.shadow_price,
-                    value_per_t_pv: 0.0,
-                    adds_per_t: None,
-                    on_market_good: true,
-                })
-            })
-            .collect()
-    }
-
-    fn capacities(&self, paths: &Paths, t: PeriodId) -> Vec<Binding> {
-        let (model, plan) = (self.model, self.plan);
-        (0..model.facilities.len())
-            .filter(|&f| paths.share[f] > 0.0 && plan.capacity_value[f][t.0] > EPS)
-            .filter_map(|f| {
-                let (product_t, product) = crate::report::product_of(model, f);
-                (product_t > 0.0).then(|| {
-                    let fac = &model.facilities[f];
-                    Binding {
-                        kind: Kind::Capacity,
-                        id: fac.id.clone(),
-                        what: format!(
-                            "capacity of {} in {}",
-                            fac.name, model.countries[fac.country.0].code
-                        ),
-                        limit: plan.capacity[f][t.0] * product_t,
-                        used: plan.activity[f][t.0] * product_t,
-                        unit: format!("t/yr of {product}"),
-                        value_per_t: plan.capacity_value[f][t.0] / product_t,
-                        value_per_t_pv: 0.0,
-                        adds_per_t: adds(
-                            plan.capacity_value[f][t.0],
-                            paths.share[f] * plan.activity[f][t.0],
-                            paths.delivered,
-                        ),
-                        on_market_good: false,
-                    }
-                })
-            })
-            .collect()
-    }
-
-    /// Lanes feeding the paths that run at their capacity, valued at the
-    /// price difference across them less transport and tariffs.
-    fn full_lanes(&self, paths: &Paths, t: PeriodId) -> Vec<Binding> {
-        let (model, network, plan) = (self.model, self.network, self.plan);
-        let mut out = Vec::new();
-        for &l in &paths.feeding {
-            let lane = network.lane(l);
-            let Some(cap) = lane.capacity else { continue };
-            let q = plan.flows[l.0][t.0];
-            if q < cap * (1.0 - 1e-6) || cap <= 0.0 {
-                continue;
-            }
-            let (Some(to), Some(from)) = (
-                self.price(lane.to, lane.commodity, t),
-                self.price(Endpoint::Facility(lane.from), lane.commodity, t),
-            ) else {
-                continue;
-            };
-            let rent =
-                to - from - lane.transport_cost - crate::formulation::lanes::tariff(model, lane, t);
-            if rent <= EPS {
-                continue;
-            }
-            let name = format!(
-                "{}>{}",
-                model.facilities[lane.from.0].id,
-                model.endpoint_name(lane.to)
-            );
-            out.push(Binding {
-                kind: Kind::Lane,
-                id: name.clone(),
-                what: format!("lane {name}"),
-                limit: cap,
-                used: q,
-                unit: format!("t/yr of {}", model.commodities[lane.commodity.0].id),
-                value_per_t: rent,
-                value_per_t_pv: 0.0,
-                adds_per_t: adds(rent, paths.carried(l), paths.delivered),
-                on_market_good: lane.to == Endpoint::Market(paths.market.0),
-            });
-        }
-        out
     }
 }
 

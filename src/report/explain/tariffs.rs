@@ -29,8 +29,10 @@ struct Border {
 /// importer, good), a [`Kind::Tariff`] entry with the tonnes that paid it,
 /// or a [`Kind::TariffBlocks`] entry when no tonne crossed but some lane
 /// would pay without it (its destination price above its origin price plus
-/// transport, by no more than the tariff); `price` gives the price of a
-/// good at a place in `t`.
+/// transport and the licences on it, by no more than the tariff; never a
+/// lane an export ban closes); `price` gives the price of a good at a
+/// place in `t`, `wedge` what the licences on a lane add to a tonne on it
+/// (none for a ban).
 pub(super) fn tariffs(
     model: &Model,
     network: &Network,
@@ -38,6 +40,7 @@ pub(super) fn tariffs(
     paths: &Paths,
     t: PeriodId,
     price: impl Fn(Endpoint, CommodityId) -> Option<f64>,
+    wedge: impl Fn(crate::network::LaneId) -> Option<f64>,
 ) -> Vec<Binding> {
     let mut borders: BTreeMap<(usize, usize, usize), Border> = BTreeMap::new();
     for &l in &paths.feeding {
@@ -56,13 +59,14 @@ pub(super) fn tariffs(
             e.paid += paths.carried(l) * rate;
             continue;
         }
-        let (Some(to), Some(from)) = (
+        let (Some(to), Some(from), Some(licences)) = (
             price(lane.to, lane.commodity),
             price(Endpoint::Facility(lane.from), lane.commodity),
+            wedge(l),
         ) else {
             continue;
         };
-        let margin = to - from - lane.transport_cost;
+        let margin = to - from - lane.transport_cost - licences;
         if margin > EPS && margin <= rate + EPS * rate.max(1.0) {
             e.margin = e.margin.max(margin);
         }
@@ -86,7 +90,7 @@ pub(super) fn tariffs(
                 } else {
                     Kind::TariffBlocks
                 },
-                id: format!("{exporter}>{importer}"),
+                id: format!("{exporter}>{importer}:{good}"),
                 what: if crossed {
                     format!("tariff on {exporter} {good} into {importer}")
                 } else {

@@ -80,6 +80,9 @@ fn part(b: &Binding, currency: &str) -> String {
         Kind::ExportLicence => format!(
             "{what} ({id}: {used} of {limit} {unit}, full; one more tonne saves {value} {currency}{adds})"
         ),
+        Kind::ContentRule if b.limit <= 0.0 => format!(
+            "{what} ({id}: none allowed; one tainted tonne allowed would save {value} {currency})"
+        ),
         Kind::ContentRule => format!(
             "{what} ({id}: {used} of {limit} {unit}; one more tainted tonne saves {value} {currency})"
         ),
@@ -103,10 +106,18 @@ fn part(b: &Binding, currency: &str) -> String {
 pub fn render(e: &Explanation, currency: &str, top: usize) -> String {
     let mut o = String::new();
     let h = &e.headline;
+    let beyond = if h.beyond_t > 0.0 {
+        format!(
+            " ({} t of it beyond the reference demand)",
+            tonnes(h.beyond_t)
+        )
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         o,
-        "{}: demand {} t, delivered {} t, given up {} t, unserved {} t; buyers paid {} {currency} \
-         ({} {currency} present value)",
+        "{}: demand {} t (every good), delivered {} t{beyond}, given up {} t, unserved {} t; \
+         buyers paid {} {currency} ({} {currency} present value)",
         h.scope,
         tonnes(h.demand_t),
         tonnes(h.delivered_t),
@@ -168,7 +179,7 @@ struct Named<'a> {
     binding: &'a Binding,
     times: usize,
     value: f64,
-    adds: f64,
+    adds: Option<f64>,
 }
 
 /// The constraints named most often across the shortfalls and premiums,
@@ -178,7 +189,7 @@ fn render_frequent(o: &mut String, e: &Explanation, currency: &str, top: usize) 
     let all =
         (e.shortfalls.iter().map(|s| &s.binding)).chain(e.premiums.iter().map(|p| &p.binding));
     for b in all.flatten() {
-        let adds = b.adds_per_t.unwrap_or(0.0);
+        let adds = b.adds_per_t;
         let same = |n: &&mut Named| {
             n.binding.kind == b.kind && n.binding.id == b.id && n.binding.what == b.what
         };
@@ -186,7 +197,10 @@ fn render_frequent(o: &mut String, e: &Explanation, currency: &str, top: usize) 
             Some(n) => {
                 n.times += 1;
                 n.value = n.value.max(b.value_per_t);
-                n.adds = n.adds.max(adds);
+                n.adds = match (n.adds, adds) {
+                    (Some(x), Some(y)) => Some(x.max(y)),
+                    (x, y) => x.or(y),
+                };
             }
             None => seen.push(Named {
                 binding: b,
@@ -196,12 +210,13 @@ fn render_frequent(o: &mut String, e: &Explanation, currency: &str, top: usize) 
             }),
         }
     }
-    if seen.is_empty() {
+    if seen.is_empty() || top == 0 {
         return;
     }
+    let adds = |n: &Named| n.adds.unwrap_or(0.0);
     seen.sort_by(|a, b| {
         (b.times.cmp(&a.times))
-            .then(b.adds.total_cmp(&a.adds))
+            .then(adds(b).total_cmp(&adds(a)))
             .then(a.binding.id.cmp(&b.binding.id))
             .then(a.binding.what.cmp(&b.binding.what))
     });
@@ -218,7 +233,7 @@ fn render_frequent(o: &mut String, e: &Explanation, currency: &str, top: usize) 
             n.binding.id.clone(),
             n.times.to_string(),
             money(n.value),
-            money(n.adds),
+            n.adds.map_or("-".to_string(), money),
         ]);
     }
     right_align(&mut t, 2);
