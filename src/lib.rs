@@ -89,6 +89,9 @@ fn checked(
     let start = Instant::now();
     let network = Network::build(&model);
     validate::check(&model, &network, &|f| source.display(f), &mut warnings);
+    if warnings.has_errors() {
+        return Err(Error::Invalid(warnings.into_vec()));
+    }
     Ok(Checked {
         model,
         network,

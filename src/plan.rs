@@ -44,12 +44,14 @@ pub struct Costs {
     pub offtake_penalties: f64,
     /// Capital cost of the candidates built, discounted from their start years.
     pub investment: f64,
+    /// Holding stockpiles.
+    pub holding: f64,
 }
 
 impl Costs {
     /// Each kind with the words reports name it by, in the order reports
     /// list them.
-    pub fn by_kind(&self) -> [(&'static str, f64); 11] {
+    pub fn by_kind(&self) -> [(&'static str, f64); 12] {
         [
             ("production", self.production),
             ("fixed", self.fixed),
@@ -62,6 +64,7 @@ impl Costs {
             ("credits paid by contracts", self.credits),
             ("offtake penalties", self.offtake_penalties),
             ("investment", self.investment),
+            ("holding stockpiles", self.holding),
         ]
     }
 
@@ -78,6 +81,7 @@ impl Costs {
             + self.credits
             + self.offtake_penalties
             + self.investment
+            + self.holding
     }
 }
 
@@ -213,6 +217,26 @@ pub struct Layers {
     pub rules: Vec<RuleUse>,
 }
 
+/// A stockpile in one period.
+#[derive(Debug, Clone, Serialize)]
+pub struct StockUse {
+    /// Index into `model.stockpiles`.
+    #[serde(skip)]
+    pub stockpile: usize,
+    /// Period.
+    #[serde(skip)]
+    pub period: PeriodId,
+    /// Tonnes in stock at the end of the period.
+    pub level: f64,
+    /// Tonnes per year put in.
+    pub build: f64,
+    /// Tonnes per year taken out.
+    pub release: f64,
+    /// What one more tonne in stock at the start of the period is worth,
+    /// $ in base-year money (the dual of its carry-over).
+    pub value_pv: f64,
+}
+
 /// A build decision.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Build {
@@ -282,6 +306,8 @@ pub struct Plan {
     pub contracts: Vec<ContractUse>,
     /// Build decisions, one per candidate and start period offered.
     pub builds: Vec<Build>,
+    /// Each stockpile in each period, by (stockpile, period).
+    pub stocks: Vec<StockUse>,
     /// Origin layers and deliveries by sector, where the model's rules need
     /// them (empty otherwise).
     pub layers: Layers,
@@ -310,6 +336,7 @@ impl Plan {
             caps: Vec::new(),
             contracts: Vec::new(),
             builds: Vec::new(),
+            stocks: Vec::new(),
             layers: Layers::default(),
             costs: Costs::default(),
             verification: Verification::default(),

@@ -42,6 +42,55 @@ pub fn check(
             ..d
         });
     }
+    for d in check_stockpiles(model, network, name) {
+        diags.push_diagnostic(d);
+    }
+}
+
+/// A stock a country holds is released into its market row for the
+/// commodity: a market that a rule splits by sector has none (it has one
+/// per sector group), so such a stock is refused, naming the rule's sector.
+fn check_stockpiles(
+    model: &Model,
+    network: &Network,
+    name: &dyn Fn(&str) -> String,
+) -> Vec<Diagnostic> {
+    if model.stockpiles.is_empty() {
+        return Vec::new();
+    }
+    let layout = crate::formulation::origins::Layout::of(model, network);
+    let mut out = Vec::new();
+    for sp in &model.stockpiles {
+        let crate::model::Endpoint::Market(k) = sp.holder else {
+            continue;
+        };
+        let Some(m) = layout
+            .markets
+            .get(&(k, sp.commodity))
+            .filter(|m| m.is_split())
+        else {
+            continue;
+        };
+        let sectors: Vec<&str> = m
+            .groups
+            .iter()
+            .filter_map(|g| g.sector.as_deref())
+            .collect();
+        out.push(error(
+            name("stockpiles.csv"),
+            Some(sp.line),
+            "holder",
+            format!(
+                "{}'s market for {} is split by sector (a rule or control names {}), so a stock \
+                 the country holds has no one market to go to: hold it at a facility that uses \
+                 the commodity instead",
+                model.countries[k.0].code,
+                model.commodities[sp.commodity.0].id,
+                sectors.join(", ")
+            ),
+        ));
+    }
+    out
 }
 
 fn check_unreachable_demand(

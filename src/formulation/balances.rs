@@ -171,9 +171,10 @@ pub(super) fn check(model: &Model, network: &Network, plan: &Plan, ck: &mut Chec
                 let inn = sum(network.lanes_into(fid, c));
                 let disp = disposal.get(&(fid, c, t)).copied().unwrap_or(0.0);
                 let made = coef * plan.activity[f][t.0];
+                let stock = super::stocks::net_at(model, plan, Endpoint::Facility(fid), c, t);
                 ck.check(
-                    out + disp - inn - made,
-                    out.abs() + disp.abs() + inn.abs() + made.abs(),
+                    out + disp - inn - made - stock,
+                    out.abs() + disp.abs() + inn.abs() + made.abs() + stock.abs(),
                     || {
                         format!(
                             "balance of {} at {} in {}",

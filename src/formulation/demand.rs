@@ -199,9 +199,11 @@ pub(super) fn check(model: &Model, network: &Network, plan: &Plan, ck: &mut Chec
                 .iter()
                 .map(|&d| plan.not_served(d) - plan.beyond(d))
                 .sum();
+            let delivered =
+                delivered + super::stocks::net_at(model, plan, Endpoint::Market(country), c, t);
             ck.check(
                 delivered + short - tonnes,
-                delivered + short + tonnes,
+                delivered.abs() + short + tonnes,
                 || {
                     format!(
                         "market for {} in {} in {}",

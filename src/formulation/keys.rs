@@ -121,6 +121,16 @@ pub enum ColKey {
         /// The class it joins.
         to: u8,
     },
+    /// A stockpile's level at the end of a period (t), or what was put
+    /// into it or taken out of it (t/yr).
+    Stock {
+        /// Index into `model.stockpiles`.
+        stockpile: usize,
+        /// The period.
+        period: PeriodId,
+        /// Which quantity.
+        part: StockPart,
+    },
     /// The largest regret of a stochastic program (its epigraph).
     MaxRegret,
     /// The value-at-risk threshold η of CVaR.
@@ -130,6 +140,27 @@ pub enum ColKey {
         /// The scenario's block.
         scenario: Block,
     },
+}
+
+/// A stockpile's quantities in a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StockPart {
+    /// Tonnes in stock at the end of the period.
+    Level,
+    /// Tonnes per year put into stock.
+    Build,
+    /// Tonnes per year taken out.
+    Release,
+}
+
+impl StockPart {
+    fn word(self) -> &'static str {
+        match self {
+            StockPart::Level => "level",
+            StockPart::Build => "build",
+            StockPart::Release => "release",
+        }
+    }
 }
 
 /// What a row of the LP stands for.
@@ -231,6 +262,13 @@ pub enum RowKey {
     CandidateCapacity {
         /// The candidate.
         candidate: FacilityId,
+        /// The period.
+        period: PeriodId,
+    },
+    /// A stockpile's level carried from the period before.
+    StockCarry {
+        /// Index into `model.stockpiles`.
+        stockpile: usize,
         /// The period.
         period: PeriodId,
     },
@@ -340,6 +378,16 @@ impl ColKey {
             | ColKey::ActivityPart { .. }
             | ColKey::DisposalPart { .. }
             | ColKey::Downgrade { .. } => self.layer_label(model, network),
+            ColKey::Stock {
+                stockpile,
+                period: t,
+                part,
+            } => format!(
+                "stock_{}[{}, {}]",
+                part.word(),
+                model.stockpiles[stockpile].id,
+                period(model, t)
+            ),
             ColKey::MaxRegret => "max_regret".to_string(),
             ColKey::CvarThreshold => "cvar_threshold".to_string(),
             ColKey::CvarExcess { scenario } => format!("cvar_excess[{}]", scenario.0),
@@ -470,6 +518,14 @@ impl RowKey {
             }
             RowKey::MinBuilds => "min_builds".to_string(),
             RowKey::MaxBuilds => "max_builds".to_string(),
+            RowKey::StockCarry {
+                stockpile,
+                period: t,
+            } => format!(
+                "stock_carry[{}, {}]",
+                model.stockpiles[stockpile].id,
+                period(model, t)
+            ),
             RowKey::RegretCut { scenario } => format!("regret[{}]", scenario.0),
             RowKey::CvarCut { scenario } => format!("cvar[{}]", scenario.0),
         }

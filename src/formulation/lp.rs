@@ -38,6 +38,8 @@ pub struct Lp {
     costs: Vec<(Block, Col, f64)>,
     size: LpSize,
     block: Block,
+    /// Terms added to rows after they were made ([`Lp::add_term`]).
+    added: Vec<(Row, Col, f64)>,
 }
 
 impl Lp {
@@ -122,6 +124,38 @@ impl Lp {
         Row(a.row_lower.len() - 1)
     }
 
+    /// Adds `coef·col` to row `row`, made earlier: for a family whose
+    /// columns enter other families' rows (a stockpile in a balance).
+    pub fn add_term(&mut self, row: Row, col: Col, coef: f64) {
+        self.added.push((row, col, coef));
+        self.size.nonzeros += 1;
+    }
+
+    /// Merges the terms added to rows after they were made, each after the
+    /// row's own terms.
+    fn merge_added(&mut self) {
+        if self.added.is_empty() {
+            return;
+        }
+        self.added.sort_by_key(|t| t.0 .0);
+        let a = &mut self.arrays;
+        let rows = a.row_start.len() - 1;
+        let (mut cols, mut values) = (Vec::new(), Vec::new());
+        let mut start = vec![0];
+        let mut added = self.added.iter().peekable();
+        for r in 0..rows {
+            cols.extend_from_slice(&a.term_col[a.row_start[r]..a.row_start[r + 1]]);
+            values.extend_from_slice(&a.term_value[a.row_start[r]..a.row_start[r + 1]]);
+            while let Some((_, c, v)) = added.next_if(|t| t.0 .0 == r) {
+                cols.push(c.0 as u32);
+                values.push(*v);
+            }
+            start.push(cols.len());
+        }
+        (a.term_col, a.term_value, a.row_start) = (cols, values, start);
+        self.added.clear();
+    }
+
     /// Starts block `b`: columns, rows and costs added from now on belong
     /// to it.
     pub fn start_block(&mut self, b: Block) {
@@ -140,10 +174,11 @@ impl Lp {
     /// The finished LP as arrays, minimising every block's costs times
     /// `weight(block)`, with its keys and size.
     pub fn finish(mut self, weight: impl Fn(Block) -> f64) -> (Arrays, LpKeys, LpSize) {
-        let a = &mut self.arrays;
-        if a.row_start.is_empty() {
-            a.row_start.push(0);
+        if self.arrays.row_start.is_empty() {
+            self.arrays.row_start.push(0);
         }
+        self.merge_added();
+        let a = &mut self.arrays;
         a.cost = vec![0.0; a.lower.len()];
         for &(b, col, cost) in &self.costs {
             let w = weight(b);

@@ -38,6 +38,7 @@ pub mod lanes;
 pub mod lp;
 pub mod origins;
 pub mod stochastic;
+pub mod stocks;
 
 pub use builds::{BuildOptions, Builds, SharedBuilds};
 pub use export_controls::matching_lanes;
@@ -68,6 +69,8 @@ pub struct LpIndex {
     pub builds: builds::BuildIndex,
     /// Origin layers, sector groups and content rules.
     pub origins: origins::OriginIndex,
+    /// Stockpiles' columns and carry rows.
+    pub stocks: stocks::StockIndex,
 }
 
 /// The entry of `sorted` whose key is `key` (every index list is built in
@@ -124,6 +127,7 @@ impl LpIndex {
             | ColKey::ActivityPart { .. }
             | ColKey::DisposalPart { .. }
             | ColKey::Downgrade { .. } => self.origins.col(key, &self.flows),
+            ColKey::Stock { .. } => self.stocks.col(key),
             ColKey::MaxRegret | ColKey::CvarThreshold | ColKey::CvarExcess { .. } => None,
         }
     }
@@ -291,7 +295,7 @@ pub fn add_block(
     let contracts = contracts::add(lp, &activity, model);
     builds::add_capacity_rows(lp, &mut builds, &activity, model);
     builds::add_limits(lp, &mut builds, model);
-    LpIndex {
+    let mut ix = LpIndex {
         activity,
         flows,
         balances,
@@ -300,7 +304,11 @@ pub fn add_block(
         contracts,
         builds,
         origins,
-    }
+        stocks: stocks::StockIndex::default(),
+    };
+    // Stockpiles give to and take from rows made above.
+    ix.stocks = stocks::add(lp, model, &ix);
+    ix
 }
 
 /// Reads a solution back into model terms, family by family, and verifies
@@ -326,6 +334,7 @@ pub fn read_plan(
     origins::read(&ix.origins, &ix.flows, model, network, s, &mut plan);
     export_controls::read(&ix.caps, &ix.origins.layout, model, network, s, &mut plan);
     contracts::read(&ix.contracts, model, s, &mut plan);
+    stocks::read(&ix.stocks, s, &mut plan);
     plan.costs = costs(model, network, &plan);
     plan.verification = verify(model, network, &plan)?;
     plan.clean();
@@ -351,6 +360,7 @@ pub fn verify(model: &Model, network: &Network, plan: &Plan) -> Result<Verificat
     export_controls::check(model, &view, &mut ck);
     contracts::check(model, plan, &mut ck);
     builds::check(model, plan, &mut ck);
+    stocks::check(model, plan, &mut ck);
     ck.finish(costs(model, network, plan).total(), plan.objective)
 }
 
@@ -364,5 +374,6 @@ pub fn costs(model: &Model, network: &Network, plan: &Plan) -> Costs {
     demand::cost(model, plan, &mut k);
     contracts::cost(model, plan, &mut k);
     builds::cost(model, plan, &mut k);
+    stocks::cost(model, plan, &mut k);
     k
 }

@@ -22,6 +22,7 @@ mod markets;
 mod policies;
 mod rules;
 mod settings;
+mod stocks;
 
 use serde::Serialize;
 
@@ -38,6 +39,7 @@ pub use markets::{
 pub use policies::{Contract, ContractKind, Cutoff, ExportControl, Supplier, Tariff};
 pub use rules::{ContentRule, Limit, Scope, StageSet, MAX_SIGNATURES, RULE_STAGES};
 pub use settings::{Period, Settings};
+pub use stocks::Stockpile;
 
 /// A whole model, validated.
 #[derive(Debug, Clone, Serialize)]
@@ -70,6 +72,8 @@ pub struct Model {
     pub content_rules: Vec<ContentRule>,
     /// Sorted by name.
     pub portfolios: Vec<Portfolio>,
+    /// In file order.
+    pub stockpiles: Vec<Stockpile>,
     /// Suppliers cut off from buyers (none in a model's files: `rareflow
     /// stress` sets them, one set per case).
     pub cutoffs: Vec<Cutoff>,

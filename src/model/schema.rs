@@ -364,6 +364,23 @@ pub const PORTFOLIOS: Table = Table {
     ],
 };
 
+/// `stockpiles.csv`
+pub const STOCKPILES: Table = Table {
+    file: "stockpiles.csv",
+    required: false,
+    columns: &[
+        req("id", Kind::Id),
+        req("holder", Kind::Id),
+        req("commodity", Kind::Id),
+        opt("initial", Kind::NonNegative).up_to(limits::QUANTITY),
+        opt("capacity", Kind::NonNegative).up_to(limits::QUANTITY),
+        opt("holding_cost", Kind::NonNegative).up_to(limits::PRICE),
+        opt("max_build", Kind::NonNegative).up_to(limits::QUANTITY),
+        opt("max_release", Kind::NonNegative).up_to(limits::QUANTITY),
+        opt("release_periods", Kind::Periods),
+    ],
+};
+
 /// Every CSV table, in the order they are loaded and documented.
 pub const TABLES: &[Table] = &[
     COUNTRIES,
@@ -378,6 +395,7 @@ pub const TABLES: &[Table] = &[
     CONTENT_RULES,
     CONTRACTS,
     PORTFOLIOS,
+    STOCKPILES,
 ];
 
 /// The keys of `model.toml`, with whether each is required.

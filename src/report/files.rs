@@ -1,6 +1,6 @@
 //! The contents of the result files: `flows.csv`, `production.csv`,
 //! `markets.csv`, `prices.csv`, `caps.csv`, `rules.csv`, `dependency.csv`,
-//! `flow_origins.csv`, `builds.csv` and `summary.json` for a solve, `compare.csv` and
+//! `flow_origins.csv`, `builds.csv`, `stocks.csv` and `summary.json` for a solve, `compare.csv` and
 //! `compare_portfolios.csv` for a comparison. Every file lists its rows in
 //! the order of their keys (periods in time order, then ids), never in the
 //! order of the model's files. Putting them on disk, as one set, is
@@ -26,6 +26,7 @@ pub const RESULT_FILES: &[&str] = &[
     "dependency.csv",
     "flow_origins.csv",
     "builds.csv",
+    "stocks.csv",
     "summary.json",
 ];
 
@@ -54,6 +55,7 @@ pub fn result_files(
         dependency_csv(model, plan, dependency),
         super::sankey::flow_origins_csv(&super::sankey::flow_origins(model, network, plan)),
         builds_csv(model, plan),
+        super::stocks::stocks_csv(&summary.stocks),
         serde_json::to_string_pretty(summary)
             .map(|s| s + "\n")
             .map_err(|e| Error::Internal(format!("summary.json: {e}"))),

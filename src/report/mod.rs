@@ -12,6 +12,7 @@ pub mod rules;
 pub mod sankey;
 pub mod scope;
 mod scoped;
+pub mod stocks;
 pub mod sweeps;
 pub mod terminal;
 
@@ -78,6 +79,9 @@ pub struct Summary {
     pub rules: Vec<rules::RuleRow>,
     /// Candidates built (or, relaxed, built in part), with their start.
     pub builds: Vec<BuildRow>,
+    /// Each stockpile in each period.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stocks: Vec<stocks::StockRow>,
     /// Per period and traced stage, each country's share of world output.
     pub stage_shares: Vec<StageShares>,
     /// Per market (demand country and commodity) and period, where its
@@ -271,6 +275,7 @@ impl Summary {
             caps: cap_rows(model, plan),
             rules: rules::rule_rows(model, plan),
             builds: build_rows(model, plan),
+            stocks: stocks::stock_rows(model, plan),
             stage_shares: stage_shares(model, dependency),
             dependency: market_dependency(model, dependency),
             verification: plan.verification.clone(),

@@ -66,6 +66,7 @@ pub fn render(s: &Summary, source: &str) -> String {
     render_caps(&mut o, s);
     render_rules(&mut o, s);
     render_builds(&mut o, s);
+    super::stocks::render(&mut o, &s.stocks, &s.currency);
     render_dependency(&mut o, s);
     render_lp_size(&mut o, s);
     o

@@ -18,7 +18,7 @@ fn num(v: f64) -> String {
 }
 
 /// The cost kinds of `sweep.csv`, in order.
-const COST_KINDS: [&str; 11] = [
+const COST_KINDS: [&str; 12] = [
     "production",
     "fixed",
     "transport",
@@ -30,9 +30,10 @@ const COST_KINDS: [&str; 11] = [
     "credits",
     "offtake_penalties",
     "investment",
+    "holding",
 ];
 
-fn cost_values(c: &crate::plan::Costs) -> [f64; 11] {
+fn cost_values(c: &crate::plan::Costs) -> [f64; 12] {
     [
         c.production,
         c.fixed,
@@ -45,6 +46,7 @@ fn cost_values(c: &crate::plan::Costs) -> [f64; 11] {
         c.credits,
         c.offtake_penalties,
         c.investment,
+        c.holding,
     ]
 }
 

@@ -29,6 +29,7 @@ mod output;
 mod properties;
 mod scenarios;
 mod scope;
+mod stocks;
 mod stress;
 mod sweep;
 mod tiny;

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::read::PartsView;
-use crate::model::{CommodityId, FacilityId, Limit, Model, PeriodId};
+use crate::model::{CommodityId, Endpoint, FacilityId, Limit, Model, PeriodId};
 use crate::network::LaneId;
 use crate::plan::{Checker, Plan};
 
@@ -150,7 +150,7 @@ fn check_facilities(model: &Model, view: &PartsView, ck: &mut Checker) {
             });
             for &(c, coef) in &model.processes[fac.process.0].terms {
                 for &m in &classes {
-                    let (residual, scale) = class_balance(view, &v, (f, c, t), coef, m);
+                    let (residual, scale) = class_balance(model, view, &v, (f, c, t), coef, m);
                     ck.check(residual, scale, || {
                         format!(
                             "balance of {} material of {} at {} in {}",
@@ -169,6 +169,7 @@ fn check_facilities(model: &Model, view: &PartsView, ck: &mut Checker) {
 /// The residual and scale of the balance of class `m` of `c` at `f` in `t`
 /// (an output class's, or the input class feeding it).
 fn class_balance(
+    model: &Model,
     view: &PartsView,
     v: &ClassValues,
     (f, c, t): (FacilityId, CommodityId, PeriodId),
@@ -199,6 +200,13 @@ fn class_balance(
     let g = ClassValues::get(&v.downgrades, (f, c, t, own));
     moved += g - d;
     scale += d.abs() + g.abs();
+    // Stockpiles give to and take from the most tainted class.
+    if m == layout.top(f) {
+        let stock =
+            crate::formulation::stocks::net_at(model, view.plan, Endpoint::Facility(f), c, t);
+        moved += stock;
+        scale += stock.abs();
+    }
     (made + moved, scale)
 }
 

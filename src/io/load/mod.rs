@@ -17,6 +17,7 @@ mod facilities;
 mod lanes;
 mod policies;
 mod rules;
+mod stocks;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -381,6 +382,7 @@ struct Builder {
     /// content rules.
     signatures: Vec<(String, StageSet)>,
     portfolios: Vec<Portfolio>,
+    stockpiles: Vec<crate::model::Stockpile>,
 }
 
 impl Builder {
@@ -403,6 +405,7 @@ impl Builder {
         self.content_rules(table(&schema::CONTENT_RULES));
         self.contracts(table(&schema::CONTRACTS), default_penalty);
         self.portfolios(table(&schema::PORTFOLIOS));
+        self.stockpiles(table(&schema::STOCKPILES));
     }
 
     /// The model built, and every diagnostic found on the way.
@@ -422,6 +425,7 @@ impl Builder {
             contracts: self.contracts,
             content_rules: self.content_rules,
             portfolios: self.portfolios,
+            stockpiles: self.stockpiles,
             cutoffs: Vec::new(),
         };
         (model, self.diags)

@@ -1,0 +1,121 @@
+//! Stockpiles in a plan: per stockpile and period, the level, what was put
+//! in and taken out, and what one more tonne in stock is worth
+//! (`stocks.csv`, the summary and the terminal).
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use super::terminal::{money, right_align, table, tonnes};
+use crate::model::Model;
+use crate::plan::Plan;
+
+/// One stockpile in one period.
+#[derive(Debug, Clone, Serialize)]
+pub struct StockRow {
+    /// Period label.
+    pub period: String,
+    /// Stockpile id.
+    pub id: String,
+    /// Facility id or `market:CC`.
+    pub holder: String,
+    /// Commodity id.
+    pub commodity: String,
+    /// Tonnes in stock at the end of the period.
+    pub level_t: f64,
+    /// Tonnes per year put in.
+    pub build_t: f64,
+    /// Tonnes per year taken out.
+    pub release_t: f64,
+    /// What one more tonne in stock at the start of the period is worth, $
+    /// in base-year money.
+    pub value_pv: f64,
+}
+
+/// Every stockpile in every period, by period then id.
+pub fn stock_rows(model: &Model, plan: &Plan) -> Vec<StockRow> {
+    let mut rows: Vec<(usize, StockRow)> = (plan.stocks.iter())
+        .map(|u| {
+            let sp = &model.stockpiles[u.stockpile];
+            let row = StockRow {
+                period: model.periods[u.period.0].label.clone(),
+                id: sp.id.clone(),
+                holder: model.endpoint_name(sp.holder),
+                commodity: model.commodities[sp.commodity.0].id.clone(),
+                level_t: u.level,
+                build_t: u.build,
+                release_t: u.release,
+                value_pv: u.value_pv,
+            };
+            (u.period.0, row)
+        })
+        .collect();
+    rows.sort_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
+    rows.into_iter().map(|(_, r)| r).collect()
+}
+
+/// `stocks.csv`, from the summary's rows.
+pub fn stocks_csv(rows: &[StockRow]) -> crate::error::Result<String> {
+    let internal =
+        |e: &dyn std::fmt::Display| crate::error::Error::Internal(format!("stocks.csv: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "period",
+        "id",
+        "holder",
+        "commodity",
+        "level",
+        "build",
+        "release",
+        "value_pv",
+    ])
+    .map_err(|e| internal(&e))?;
+    for r in rows {
+        w.write_record([
+            r.period.clone(),
+            r.id.clone(),
+            r.holder.clone(),
+            r.commodity.clone(),
+            super::num(r.level_t),
+            super::num(r.build_t),
+            super::num(r.release_t),
+            super::num(r.value_pv),
+        ])
+        .map_err(|e| internal(&e))?;
+    }
+    let bytes = w.into_inner().map_err(|e| internal(&e))?;
+    String::from_utf8(bytes).map_err(|e| internal(&e))
+}
+
+/// The stockpiles' table, when the model has any.
+pub fn render(o: &mut String, rows: &[StockRow], currency: &str) {
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "\nstockpiles (level at the end of each period; in and out t/yr; value of one more tonne \
+         in stock, present value):"
+    );
+    let value = format!("{currency}/t PV");
+    let mut t = table(&[
+        "stockpile",
+        "period",
+        "level t",
+        "in t/yr",
+        "out t/yr",
+        &value,
+    ]);
+    for r in rows {
+        t.add_row(vec![
+            r.id.clone(),
+            r.period.clone(),
+            tonnes(r.level_t),
+            tonnes(r.build_t),
+            tonnes(r.release_t),
+            money(r.value_pv),
+        ]);
+    }
+    right_align(&mut t, 2);
+    let _ = writeln!(o, "{t}");
+}
