@@ -11,9 +11,11 @@
 //!
 //! `R_t − B_t` enters the holder's balance of the commodity, as material
 //! arriving there: a facility's balance (at a facility split by origin
-//! class, the balance of its most tainted class: stocked material is
-//! counted as tainted in every way that matters there, which never helps
-//! break a rule), or a country's market row (a stock a country holds is
+//! class, the balance of one class: by default its most tainted, so that
+//! stocked material counts as tainted in every way that matters there,
+//! which never helps break a rule; for a stock marked clean, the class of
+//! what the facility makes from clean inputs, which only clean material
+//! can be put into), or a country's market row (a stock a country holds is
 //! released only to its own demand). Holding costs `holding_cost` per
 //! tonne per year on the level at the end of each period, for each of its
 //! years. The dual of period t's carry row is the value, in base-year
@@ -131,12 +133,11 @@ fn access(model: &Model, ix: &LpIndex, s: usize, t: PeriodId) -> Option<Row> {
     let c = sp.commodity;
     match sp.holder {
         Endpoint::Facility(f) if ix.origins.layout.is_split(f) => {
-            let top = ix.origins.layout.top(f);
             let key = RowKey::ClassBalance {
                 facility: f,
                 commodity: c,
                 period: t,
-                class: top,
+                class: class_of(&ix.origins.layout, sp)?,
             };
             ix.row(key)
         }
@@ -167,6 +168,44 @@ pub(super) fn read(ix: &StockIndex, s: &Session, plan: &mut Plan) {
             value_pv: -s.dual(c.carry),
         })
         .collect();
+}
+
+/// The origin class stockpile `sp` gives to and takes from at its facility
+/// when that is split by class (none otherwise).
+pub fn class_of(layout: &super::origins::Layout, sp: &crate::model::Stockpile) -> Option<u8> {
+    match sp.holder {
+        Endpoint::Facility(f) if layout.is_split(f) => Some(if sp.clean {
+            layout.bottom(f)
+        } else {
+            layout.top(f)
+        }),
+        _ => None,
+    }
+}
+
+/// What the stockpiles of origin class `class` give to (positive) or take
+/// from the balance of class `class` of `c` at split facility `f` in `t`.
+pub fn net_in_class(
+    model: &Model,
+    plan: &Plan,
+    layout: &super::origins::Layout,
+    (f, c, t): (
+        crate::model::FacilityId,
+        crate::model::CommodityId,
+        PeriodId,
+    ),
+    class: u8,
+) -> f64 {
+    (plan.stocks.iter())
+        .filter(|u| u.period == t)
+        .filter(|u| {
+            let sp = &model.stockpiles[u.stockpile];
+            sp.holder == Endpoint::Facility(f)
+                && sp.commodity == c
+                && class_of(layout, sp) == Some(class)
+        })
+        .map(|u| u.release - u.build)
+        .sum()
 }
 
 /// What the stockpiles give to (positive) or take from the balance at

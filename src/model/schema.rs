@@ -378,8 +378,14 @@ pub const STOCKPILES: Table = Table {
         opt("max_build", Kind::NonNegative).up_to(limits::QUANTITY),
         opt("max_release", Kind::NonNegative).up_to(limits::QUANTITY),
         opt("release_periods", Kind::Periods),
+        opt("origin", Kind::Word(STOCK_ORIGINS)),
     ],
 };
+
+/// What a stock's material counts as at a facility split by origin class:
+/// `tainted` (the most tainted class there, the default) or `clean` (the
+/// class of what the facility makes from clean inputs).
+pub const STOCK_ORIGINS: &[&str] = &["tainted", "clean"];
 
 /// Every CSV table, in the order they are loaded and documented.
 pub const TABLES: &[Table] = &[

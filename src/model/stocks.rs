@@ -29,6 +29,10 @@ pub struct Stockpile {
     /// Periods in which it may be released (a strategic stock released
     /// only in named futures: none here, and a scenario opens them).
     pub release_periods: PeriodSet,
+    /// At a facility split by origin class: whether its material is clean
+    /// (the class of what the facility makes from clean inputs) rather than
+    /// tainted in every way that matters there.
+    pub clean: bool,
     /// Line in `stockpiles.csv`.
     pub line: u64,
 }

@@ -232,3 +232,50 @@ fn a_country_stock_in_a_market_split_by_sector_is_refused() {
         stderr(&o)
     );
 }
+
+/// What a stock's material counts as, at a facility split by origin class.
+/// US EV magnets may hold nothing mined in a FEOC country (here China and
+/// Myanmar), so only Mt Weld's concentrate serves them; in `cut-au` it
+/// cannot reach China in 2026, and the US (400 t that year) gets none. A
+/// stock of 100 t of magnets at the magnet plant, released only in 2026:
+/// counted clean (`origin = clean`), it serves the US, which goes 300 t
+/// short; counted tainted (the default), it can serve only Japan, and the
+/// US goes 400 t short.
+#[test]
+fn a_clean_stock_serves_demand_a_rule_protects_and_a_tainted_one_cannot() {
+    let rule = "id,market,sector,commodity,origin,stages,max_share\n\
+                no-feoc-mined,US,ev,magnet,feoc,mined,0\n";
+    for (origin, short) in [("clean", 300.0), ("tainted", 400.0)] {
+        let stock = format!(
+            "id,holder,commodity,initial,max_build,release_periods,origin\n\
+             block,cn_magnet,magnet,100,0,2026,{origin}\n"
+        );
+        let dir = model(Some(&stock));
+        cut_au(&dir);
+        std::fs::write(dir.path().join("content_rules.csv"), rule).unwrap();
+        crate::common::replace(
+            dir.path(),
+            "countries.csv",
+            "MM,Myanmar,asia,",
+            "MM,Myanmar,asia,feoc",
+        );
+        let s = solve(&dir, &["cut-au"]);
+        let us_2026: f64 = (s.model.demand.iter().enumerate())
+            .filter(|(_, d)| s.model.countries[d.country.0].code == "US" && d.period.0 == 1)
+            .map(|(i, _)| s.plan.shortage[i])
+            .sum();
+        assert!(
+            close(us_2026, short, 1e-9),
+            "{origin}: {us_2026} {:?}",
+            s.plan.stocks
+        );
+        let layout = rareflow::formulation::origins::Layout::of(&s.model, &s.network);
+        let plant = s
+            .model
+            .facilities
+            .iter()
+            .position(|f| f.id == "cn_magnet")
+            .unwrap();
+        assert!(layout.is_split(rareflow::model::FacilityId(plant)));
+    }
+}

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::read::PartsView;
-use crate::model::{CommodityId, Endpoint, FacilityId, Limit, Model, PeriodId};
+use crate::model::{CommodityId, FacilityId, Limit, Model, PeriodId};
 use crate::network::LaneId;
 use crate::plan::{Checker, Plan};
 
@@ -200,13 +200,10 @@ fn class_balance(
     let g = ClassValues::get(&v.downgrades, (f, c, t, own));
     moved += g - d;
     scale += d.abs() + g.abs();
-    // Stockpiles give to and take from the most tainted class.
-    if m == layout.top(f) {
-        let stock =
-            crate::formulation::stocks::net_at(model, view.plan, Endpoint::Facility(f), c, t);
-        moved += stock;
-        scale += stock.abs();
-    }
+    // Stockpiles give to and take from their class.
+    let stock = crate::formulation::stocks::net_in_class(model, view.plan, layout, (f, c, t), m);
+    moved += stock;
+    scale += stock.abs();
     (made + moved, scale)
 }
 

@@ -232,6 +232,11 @@ impl Layout {
         m & self.possible_in[f.0]
     }
 
+    /// The class of what `f` makes from clean inputs (its own taint only).
+    pub fn bottom(&self, f: FacilityId) -> u8 {
+        self.taint[f.0] & self.relevant_out[f.0]
+    }
+
     /// Does facility `f` run in more than one class?
     pub fn is_split(&self, f: FacilityId) -> bool {
         self.possible_in[f.0] != 0

@@ -36,6 +36,7 @@ impl Builder {
                 max_build: n.max_build,
                 max_release: n.max_release,
                 release_periods,
+                clean: row.str("origin") == "clean",
                 line: row.line,
             });
         }
