@@ -155,15 +155,21 @@ fn access(model: &Model, ix: &LpIndex, s: usize, t: PeriodId) -> Option<Row> {
 }
 
 /// Reads each stockpile's level, builds and releases, and the value of a
-/// tonne in stock.
+/// tonne in stock. Putting in and taking out in one period only count by
+/// their difference (in the carry-over and in the balance), and a solver
+/// may return both at once: they are netted, which changes neither.
 pub(super) fn read(ix: &StockIndex, s: &Session, plan: &mut Plan) {
     plan.stocks = (ix.cols.iter())
-        .map(|c| StockUse {
+        .map(|c| {
+            let net = s.value(c.release) - s.value(c.build);
+            (c, net)
+        })
+        .map(|(c, net)| StockUse {
             stockpile: c.stockpile,
             period: c.period,
             level: s.value(c.level),
-            build: s.value(c.build),
-            release: s.value(c.release),
+            build: (-net).max(0.0),
+            release: net.max(0.0),
             // One more tonne on the right-hand side lowers the cost.
             value_pv: -s.dual(c.carry),
         })
