@@ -144,6 +144,12 @@ pub struct ConstrainedRow {
     pub product: String,
     /// `value_pv` per tonne of product a year.
     pub value_pv_per_t: f64,
+    /// One more unit of usable capacity in every binding period, each
+    /// period's value a year in its own money times its years
+    /// (undiscounted).
+    pub value: f64,
+    /// `value` per tonne of product a year.
+    pub value_per_t: f64,
 }
 
 /// What one unit of a facility's activity makes: tonnes of product (every
@@ -347,17 +353,19 @@ fn constrained_facilities(model: &Model, plan: &Plan) -> Vec<ConstrainedRow> {
                         plan.capacity_value[f][t] * model.period_weight(crate::model::PeriodId(t))
                     })
                     .sum();
+                let value: f64 = (binding.iter())
+                    .map(|&t| plan.capacity_value[f][t] * f64::from(model.periods[t].years))
+                    .sum();
                 let (product_t, product) = product_of(model, f);
+                let per_t = |v: f64| if product_t > 0.0 { v / product_t } else { 0.0 };
                 ConstrainedRow {
                     facility: fac.id.clone(),
                     country: model.countries[fac.country.0].code.clone(),
                     periods_binding: binding.len(),
                     value_pv,
-                    value_pv_per_t: if product_t > 0.0 {
-                        value_pv / product_t
-                    } else {
-                        0.0
-                    },
+                    value_pv_per_t: per_t(value_pv),
+                    value,
+                    value_per_t: per_t(value),
                     product_t,
                     product,
                 }

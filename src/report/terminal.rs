@@ -332,15 +332,20 @@ fn render_constrained(o: &mut String, s: &Summary) {
     }
     let _ = writeln!(
         o,
-        "\nmost constrained facilities (what one more tonne a year of capacity would save, \
-         every binding period, present value):"
+        "\nmost constrained facilities (what one more tonne a year of capacity would save over \
+         every binding period: present value, and undiscounted in each year's money):"
+    );
+    let (pv, money_of) = (
+        format!("{} per t/yr PV", s.currency),
+        format!("{} per t/yr", s.currency),
     );
     let mut t = table(&[
         "facility",
         "country",
         "of",
         "periods binding",
-        &format!("{} per t/yr", s.currency),
+        &pv,
+        &money_of,
     ]);
     for r in &s.constrained_facilities {
         t.add_row(vec![
@@ -349,6 +354,7 @@ fn render_constrained(o: &mut String, s: &Summary) {
             short_product(&r.product),
             r.periods_binding.to_string(),
             money(r.value_pv_per_t),
+            money(r.value_per_t),
         ]);
     }
     right_align(&mut t, 3);

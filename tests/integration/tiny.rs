@@ -471,6 +471,8 @@ fn capacity_values_in_business_units_match_the_hand_solution() {
     assert_eq!(row["facility"], "baotou_mine");
     assert_eq!(row["product"], "conc");
     assert_close!(row["value_pv_per_t"].as_f64().unwrap(), 1050.0);
+    // Undiscounted: 550 in each of the two years.
+    assert_close!(row["value_per_t"].as_f64().unwrap(), 1100.0);
     let text = std::fs::read_to_string(out.join("production.csv")).unwrap();
     let mut rows = csv::Reader::from_reader(text.as_bytes());
     let mut seen = 0;
