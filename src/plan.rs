@@ -369,6 +369,11 @@ impl Plan {
             c(&mut cap.used);
             c(&mut cap.shadow_price);
         }
+        for u in &mut self.stocks {
+            [&mut u.level, &mut u.build, &mut u.release, &mut u.value_pv]
+                .into_iter()
+                .for_each(c);
+        }
     }
 
     /// Unserved tonnes over the whole horizon (per-year shortage × years).

@@ -48,8 +48,11 @@ pub fn check(
 }
 
 /// A stock a country holds is released into its market row for the
-/// commodity: a market that a rule splits by sector has none (it has one
-/// per sector group), so such a stock is refused, naming the rule's sector.
+/// commodity, where no origin is tracked: in a market that a content rule
+/// or an end-use or origin-wide control covers, it would deliver material
+/// the rule cannot see (bought before the rule starts, or of any origin),
+/// so such a stock is refused; held at a facility, stocked material keeps
+/// a class.
 fn check_stockpiles(
     model: &Model,
     network: &Network,
@@ -64,29 +67,19 @@ fn check_stockpiles(
         let crate::model::Endpoint::Market(k) = sp.holder else {
             continue;
         };
-        let Some(m) = layout
-            .markets
-            .get(&(k, sp.commodity))
-            .filter(|m| m.is_split())
-        else {
+        if !layout.markets.contains_key(&(k, sp.commodity)) {
             continue;
-        };
-        let sectors: Vec<&str> = m
-            .groups
-            .iter()
-            .filter_map(|g| g.sector.as_deref())
-            .collect();
+        }
         out.push(error(
             name("stockpiles.csv"),
             Some(sp.line),
             "holder",
             format!(
-                "{}'s market for {} is split by sector (a rule or control names {}), so a stock \
-                 the country holds has no one market to go to: hold it at a facility that uses \
-                 the commodity instead",
-                model.countries[k.0].code,
-                model.commodities[sp.commodity.0].id,
-                sectors.join(", ")
+                "{}'s market for {} is covered by a content rule or an end-use or origin-wide \
+                 export control, which a country's stock would deliver around (its material has \
+                 no origin class there): hold it at a facility that uses or makes the commodity \
+                 instead",
+                model.countries[k.0].code, model.commodities[sp.commodity.0].id,
             ),
         ));
     }

@@ -78,7 +78,8 @@ pub fn run(args: StressArgs, out: &mut Stdout) -> Outcome {
     cases.extend(solved);
     let staged = match &target {
         Some(t) => {
-            let text = report::csv(&cases, sets.len() + 1, &reference)?;
+            let words = request.words(&model);
+            let text = report::csv(&cases, sets.len() + 1, &reference, &words)?;
             Some(t.stage(&[("stress.csv", text)])?)
         }
         None => None,
@@ -101,33 +102,41 @@ pub fn run(args: StressArgs, out: &mut Stdout) -> Outcome {
 
 /// The request of the command line, checked against the model.
 fn request(model: &rareflow::model::Model, args: &StressArgs) -> Result<Request> {
-    let last = model
-        .periods
-        .last()
-        .map_or(0, |p| p.start + p.years as i32 - 1);
-    let years = args.from.as_ref().map(|y| format!("{y}..{last}"));
     let scope = rareflow::report::scope::Scope::parse(
         model,
         Some(&args.market),
         args.sector.as_deref(),
-        years.as_deref(),
-    )
-    .map_err(|e| match e {
-        Error::Usage(m) => Error::Usage(m.replace("--periods", "--from")),
-        other => other,
-    })?;
+        None,
+    )?;
+    let from = match &args.from {
+        None => rareflow::model::PeriodId(0),
+        Some(year) => first_period(model, year)?,
+    };
     Ok(Request {
         market: scope
             .market
             .ok_or_else(|| Error::Internal("no market".into()))?,
         sector: scope.sector,
-        from: scope.periods.map_or(rareflow::model::PeriodId(0), |p| p.0),
+        from,
         k: args.k as usize,
         by: match args.by {
             StressBy::Country => By::Country,
             StressBy::Facility => By::Facility,
         },
         global: args.global,
+    })
+}
+
+/// The period that starts in `year`.
+fn first_period(model: &rareflow::model::Model, year: &str) -> Result<rareflow::model::PeriodId> {
+    let starts: Vec<String> = model.periods.iter().map(|p| p.start.to_string()).collect();
+    let found = (year.trim().parse::<i32>().ok())
+        .and_then(|y| model.periods.iter().position(|p| p.start == y));
+    found.map(rareflow::model::PeriodId).ok_or_else(|| {
+        Error::Usage(format!(
+            "--from {year}: give a year in which a period of the model starts ({})",
+            starts.join(", ")
+        ))
     })
 }
 

@@ -70,6 +70,28 @@ impl Request {
         }
     }
 
+    /// The request in words, the same in every slice of one stress test
+    /// (`stress.csv`'s `request` column, which `merge` holds to one value):
+    /// `US; all sectors; from 2026; countries; up to 2; from it`.
+    pub fn words(&self, model: &Model) -> String {
+        format!(
+            "{}; {}; from {}; {}; up to {}; {}",
+            model.countries[self.market.0].code,
+            self.sector.as_deref().unwrap_or("all sectors"),
+            model.periods[self.from.0].label,
+            match self.by {
+                By::Country => "countries",
+                By::Facility => "facilities",
+            },
+            self.k,
+            if self.global {
+                "from every buyer"
+            } else {
+                "from it"
+            }
+        )
+    }
+
     /// The cut-offs of one set of suppliers.
     pub fn cutoffs(&self, set: &[Supplier]) -> Vec<Cutoff> {
         (set.iter())
@@ -125,7 +147,11 @@ pub fn effect(model: &Model, plan: &Plan, scope: &Scope) -> Effect {
 
 /// The suppliers to try, in a fixed order: the facilities outside the
 /// market's country on its supply paths from `from` on in the reference
-/// plan (in the order of their ids), or their countries (by code).
+/// plan (in the order of their ids), or their countries (by code). A
+/// facility that shipped nothing across the border the cut-off closes (into
+/// the market's country, or with `global` into any other) from `from` on
+/// is left out: the reference plan stays possible without it, and so stays
+/// the best, whatever else is cut off with it.
 pub fn suppliers(model: &Model, network: &Network, plan: &Plan, req: &Request) -> Vec<Supplier> {
     let scope = req.scope(model);
     let mut goods: Vec<CommodityId> = (0..model.demand.len())
@@ -137,8 +163,19 @@ pub fn suppliers(model: &Model, network: &Network, plan: &Plan, req: &Request) -
     let periods: Vec<PeriodId> = (req.from.0..model.periods.len()).map(PeriodId).collect();
     let on =
         crate::report::explain::on_supply_paths(model, network, plan, req.market, &goods, &periods);
-    let outside =
-        (0..model.facilities.len()).filter(|&f| on[f] && model.facilities[f].country != req.market);
+    let mut ships = vec![false; model.facilities.len()];
+    for (l, lane) in network.lanes().iter().enumerate() {
+        let (from, to) = (lane.from, model.endpoint_country(lane.to));
+        let closed = if req.global {
+            to != model.facilities[from.0].country
+        } else {
+            to == req.market
+        };
+        let carried = plan.flows[l][req.from.0..].iter().any(|&q| q > 1e-6);
+        ships[from.0] |= closed && carried;
+    }
+    let outside = (0..model.facilities.len())
+        .filter(|&f| on[f] && model.facilities[f].country != req.market && ships[f]);
     let mut out: Vec<Supplier> = match req.by {
         By::Facility => outside
             .map(|f| Supplier::Facility(crate::model::FacilityId(f)))

@@ -25,15 +25,18 @@ pub fn reference(effect: Effect) -> Case {
 }
 
 /// `stress.csv`: per case, its number and the number of cases (so that
-/// `rareflow merge` can join slices), the suppliers cut off, the status,
+/// `rareflow merge` can join slices), the request in words (the same in
+/// every row: `merge` refuses slices of different requests), the suppliers
+/// cut off, the status,
 /// how it was solved, the plan's objective, what the market went without
 /// and paid, and the extra unserved tonnes and cost against the reference.
-pub fn csv(cases: &[Case], total: usize, reference: &Effect) -> Result<String> {
+pub fn csv(cases: &[Case], total: usize, reference: &Effect, request: &str) -> Result<String> {
     let internal = |e: &dyn std::fmt::Display| Error::Internal(format!("stress.csv: {e}"));
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "case",
         "cases",
+        "request",
         "cut",
         "size",
         "status",
@@ -52,6 +55,7 @@ pub fn csv(cases: &[Case], total: usize, reference: &Effect) -> Result<String> {
         let mut row = vec![
             c.case.to_string(),
             total.to_string(),
+            request.to_string(),
             c.cut.clone(),
             c.size.to_string(),
             c.status.clone(),

@@ -116,6 +116,7 @@ pub fn merge(slices: &[(String, String)]) -> Result<String> {
             diags.error(file, None, Some("cases"), msg);
         }
     }
+    same_request(header, &rows, &mut diags);
     if diags.has_errors() {
         return Err(Error::Invalid(diags.into_vec()));
     }
@@ -129,6 +130,43 @@ pub fn merge(slices: &[(String, String)]) -> Result<String> {
         out.push('\n');
     }
     Ok(out)
+}
+
+/// A file with a `request` column (`stress.csv`) holds one request: every
+/// row's cell is the first row's.
+fn same_request(
+    header: Option<(&str, &str)>,
+    rows: &[(usize, &str, &str, u64)],
+    diags: &mut Diagnostics,
+) {
+    let Some((_, head)) = header else { return };
+    let Some(col) = csv_cells(head).iter().position(|c| c == "request") else {
+        return;
+    };
+    let cell = |line: &str| csv_cells(line).get(col).cloned().unwrap_or_default();
+    let Some(first) = rows.first().map(|r| cell(r.1)) else {
+        return;
+    };
+    if let Some(r) = rows.iter().find(|r| cell(r.1) != first) {
+        let msg = format!(
+            "another request ({}) than case {}'s ({first}): another run's slice?",
+            cell(r.1),
+            rows[0].0
+        );
+        diags.error(r.2, Some(r.3), Some("request"), msg);
+    }
+}
+
+/// The cells of one CSV line (quoted cells unquoted).
+fn csv_cells(line: &str) -> Vec<String> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(line.as_bytes());
+    r.records()
+        .next()
+        .and_then(|x| x.ok())
+        .map(|x| x.iter().map(str::to_string).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -213,24 +213,26 @@ fn a_facility_holds_feed_through_a_cut_off_even_where_origins_are_split() {
     }
 }
 
-/// A country's stock in a market that a rule splits by sector (the US's,
-/// once it has a sector the rule does not cover) is refused, naming the
-/// sector.
+/// A country's stock in a market a content rule covers is refused: its
+/// material would have no origin class there, so it could deliver around
+/// the rule (stock Kachin-mined magnets before a rule starts, release them
+/// after). With or without a second sector that splits the market.
 #[test]
-fn a_country_stock_in_a_market_split_by_sector_is_refused() {
-    let dir = model(Some("id,holder,commodity\nus-reserve,US,magnet\n"));
-    std::fs::write(dir.path().join("content_rules.csv"), NO_KACHIN).unwrap();
-    // A second US sector, so that the rule's sector is served apart.
-    crate::common::edit(dir.path(), "demand.csv", |t| {
-        t + "US,defence,magnet,2025,10,\n"
-    });
-    let o = rareflow(&["solve", dir.path().to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("stockpiles.csv:2: column 'holder': US's market for magnet is split by sector (a rule or control names ev)"),
-        "{}",
-        stderr(&o)
-    );
+fn a_country_stock_in_a_market_a_rule_covers_is_refused() {
+    for split in [false, true] {
+        let dir = model(Some("id,holder,commodity\nus-reserve,US,magnet\n"));
+        std::fs::write(dir.path().join("content_rules.csv"), NO_KACHIN).unwrap();
+        if split {
+            crate::common::edit(dir.path(), "demand.csv", |t| {
+                t + "US,defence,magnet,2025,10,\n"
+            });
+        }
+        let o = rareflow(&["solve", dir.path().to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+        let want = "stockpiles.csv:2: column 'holder': US's market for magnet is covered by a \
+                    content rule";
+        assert!(stderr(&o).contains(want), "{}", stderr(&o));
+    }
 }
 
 /// What a stock's material counts as, at a facility split by origin class.

@@ -9,8 +9,9 @@
 //!
 //! - China cut off from Japan: no magnet reaches it; 400 t go unserved,
 //!   valued at the penalty, 100,000 × 200 × (1 + 1/1.1) = 38,181,818.2.
-//! - Australia cut off from Japan alone: Mt Weld ships nothing to Japan
-//!   anyway, so nothing changes. Cut off from every buyer (`--global`),
+//! - Australia cut off from Japan alone could change nothing (Mt Weld has
+//!   no lane into Japan), so it is tried only cut off from every buyer
+//!   (`--global`):
 //!   Mt Weld's 250 t go to Kachin at 1,850 $/t delivered instead of 1,600:
 //!   NdPr oxide (1,850 + 500 + 80)/0.2 = 12,150, metal
 //!   1.25 × 12,170 + 2,000 = 17,212.5, a magnet 0.3 × 17,232.5 + 8,000 =
@@ -41,6 +42,7 @@ fn stress(extra: &[&str]) -> Vec<csv::StringRecord> {
         [
             "case",
             "cases",
+            "request",
             "cut",
             "size",
             "status",
@@ -62,91 +64,97 @@ fn value(row: &csv::StringRecord, i: usize) -> f64 {
     row[i].parse().unwrap()
 }
 
+// Columns of stress.csv.
+const CUT: usize = 3;
+const START: usize = 6;
+const UNSERVED: usize = 8;
+const COST: usize = 12;
+const EXTRA_COST: usize = 14;
+
 const REFERENCE: f64 = 12_801.0 * 200.0 * (1.0 + 1.0 / 1.1);
 const CUT_OFF: f64 = 100_000.0 * 200.0 * (1.0 + 1.0 / 1.1);
+/// Australia cut off from every buyer: 468.75 $/t more on Japan's 200 t.
+const REROUTED: f64 = 468.75 * 200.0 * (1.0 + 1.0 / 1.1);
 
 #[test]
 fn cutting_off_japans_suppliers_costs_what_the_hand_says() {
     let rows = stress(&[]);
-    let cuts: Vec<&str> = rows.iter().map(|r| &r[2]).collect();
-    assert_eq!(cuts, ["none", "AU", "CN", "AU+CN"]);
-    assert!(close(value(&rows[0], 11), REFERENCE, 1e-9), "{:?}", rows[0]);
-    // Australia ships nothing to Japan: no change.
-    assert!(close(value(&rows[1], 13), 0.0, 1e-9), "{:?}", rows[1]);
-    for row in &rows[2..] {
-        assert!(close(value(row, 7), 400.0, 1e-9), "{row:?}");
-        assert!(close(value(row, 11), CUT_OFF, 1e-9), "{row:?}");
-        assert!(close(value(row, 13), CUT_OFF - REFERENCE, 1e-9), "{row:?}");
-    }
-    // Every case keeps the reference's LP: all re-solved warm.
-    assert!(rows[1..].iter().all(|r| &r[5] == "warm"), "{rows:?}");
+    let cuts: Vec<&str> = rows.iter().map(|r| &r[CUT]).collect();
+    // Only China ships into Japan.
+    assert_eq!(cuts, ["none", "CN"]);
+    assert_eq!(
+        &rows[0][2],
+        "JP; all sectors; from 2025; countries; up to 2; from it"
+    );
+    assert!(
+        close(value(&rows[0], COST), REFERENCE, 1e-9),
+        "{:?}",
+        rows[0]
+    );
+    let row = &rows[1];
+    assert!(close(value(row, UNSERVED), 400.0, 1e-9), "{row:?}");
+    assert!(close(value(row, COST), CUT_OFF, 1e-9), "{row:?}");
+    assert!(
+        close(value(row, EXTRA_COST), CUT_OFF - REFERENCE, 1e-9),
+        "{row:?}"
+    );
+    // The case keeps the reference's LP: re-solved warm.
+    assert_eq!(&row[START], "warm");
 }
 
 #[test]
 fn a_global_cut_off_reroutes_the_mines() {
     let rows = stress(&["--global", "--k", "1"]);
-    assert_eq!(rows.len(), 3);
-    assert_eq!(&rows[1][2], "AU");
+    let cuts: Vec<&str> = rows.iter().map(|r| &r[CUT]).collect();
+    assert_eq!(cuts, ["none", "AU", "CN"]);
     assert!(
-        close(
-            value(&rows[1], 13),
-            468.75 * 200.0 * (1.0 + 1.0 / 1.1),
-            1e-9
-        ),
+        close(value(&rows[1], EXTRA_COST), REROUTED, 1e-9),
         "{:?}",
         rows[1]
     );
-    assert!(close(value(&rows[1], 7), 0.0, 1e-9));
+    assert!(close(value(&rows[1], UNSERVED), 0.0, 1e-9));
+    // China cut off from every buyer is cut off from Japan.
+    let china = value(&rows[2], EXTRA_COST);
+    assert!(close(china, CUT_OFF - REFERENCE, 1e-9), "{:?}", rows[2]);
 }
 
 #[test]
 fn facilities_on_the_paths_are_tried_one_by_one() {
     let rows = stress(&["--by", "facility", "--global", "--k", "1"]);
-    let cuts: Vec<&str> = rows.iter().map(|r| &r[2]).collect();
-    // Kachin is idle, so it is not on Japan's paths.
-    assert_eq!(
-        cuts,
-        [
-            "none",
-            "baotou_mine",
-            "baotou_sep",
-            "cn_magnet",
-            "cn_metal",
-            "weld_mine"
-        ]
-    );
+    let cuts: Vec<&str> = rows.iter().map(|r| &r[CUT]).collect();
+    // On Japan's paths, only the magnet plant and Mt Weld ship across a
+    // border (the mine, separation and metal plants in China sell within
+    // it, and Kachin is idle): cutting off any other changes nothing.
+    assert_eq!(cuts, ["none", "cn_magnet", "weld_mine"]);
     // Mt Weld alone is Australia.
-    let weld = &rows[5];
     assert!(
-        close(value(weld, 13), 468.75 * 200.0 * (1.0 + 1.0 / 1.1), 1e-9),
-        "{weld:?}"
+        close(value(&rows[2], EXTRA_COST), REROUTED, 1e-9),
+        "{:?}",
+        rows[2]
     );
+    // Without --global, only the magnet plant ships into Japan.
+    let rows = stress(&["--by", "facility", "--k", "1"]);
+    let cuts: Vec<&str> = rows.iter().map(|r| &r[CUT]).collect();
+    assert_eq!(cuts, ["none", "cn_magnet"]);
 }
 
 #[test]
 fn sharded_stress_tests_merge_into_the_whole() {
     let tiny = tiny_dir();
+    let tiny = tiny.to_str().unwrap();
     let root = tempfile::tempdir().unwrap();
     let dir = |name: &str| root.path().join(name).to_str().unwrap().to_string();
-    let run = |out: &str, shard: Option<&str>| {
-        let mut args = vec![
-            "stress",
-            tiny.to_str().unwrap(),
-            "--market",
-            "JP",
-            "--global",
-            "--out",
-            out,
-        ];
+    let run = |market: &str, out: &str, shard: Option<&str>| {
+        let mut args = vec!["stress", tiny, "--market", market, "--global", "--out", out];
         if let Some(s) = shard {
             args.extend_from_slice(&["--shard", s]);
         }
         let o = rareflow(&args);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     };
-    run(&dir("whole"), None);
-    run(&dir("a"), Some("1/2"));
-    run(&dir("b"), Some("2/2"));
+    run("JP", &dir("whole"), None);
+    run("JP", &dir("a"), Some("1/2"));
+    run("JP", &dir("b"), Some("2/2"));
     let o = rareflow(&["merge", &dir("a"), &dir("b"), "--out", &dir("merged")]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let read = |d: &str| std::fs::read(root.path().join(d).join("stress.csv")).unwrap();
@@ -154,6 +162,11 @@ fn sharded_stress_tests_merge_into_the_whole() {
     // A missing slice is refused.
     let o = rareflow(&["merge", &dir("a"), "--out", &dir("half")]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    // So is a slice of another request with as many cases.
+    run("US", &dir("us"), Some("2/2"));
+    let o = rareflow(&["merge", &dir("a"), &dir("us"), "--out", &dir("mixed")]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("another request"), "{}", stderr(&o));
 }
 
 #[test]
@@ -165,8 +178,9 @@ fn a_market_or_year_outside_the_model_is_refused() {
         (
             vec!["--market", "JP", "--from", "2031"],
             2,
-            "--from 2031..2026",
+            "--from 2031: give a year",
         ),
+        (vec!["--market", "JP", "--from", "2024"], 2, "(2025, 2026)"),
         (
             vec!["--market", "JP", "--sector", "defense"],
             4,

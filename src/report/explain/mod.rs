@@ -392,7 +392,7 @@ pub(crate) fn on_supply_paths(
         for &t in periods {
             let p = ctx.paths(country, c, t);
             for (f, s) in p.share.iter().enumerate() {
-                on[f] |= *s > 0.0;
+                on[f] |= *s > EPS;
             }
         }
     }
