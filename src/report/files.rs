@@ -211,38 +211,39 @@ fn markets_csv(model: &Model, plan: &Plan) -> Result<String> {
     let results = super::markets::segment_results(model, plan);
     let rows = results.iter().map(|r| {
         let seg = &model.demand[r.segment];
-        vec![
-            model.periods[seg.period.0].label.clone(),
-            model.countries[seg.country.0].code.clone(),
-            seg.sector.clone(),
-            model.commodities[seg.commodity.0].id.clone(),
-            num(seg.tonnes),
-            num(r.delivered),
-            num(r.given_up),
-            num(r.unserved),
-            num(r.beyond),
-            num(r.price),
-            num(r.spend),
-            num(seg.shortage_penalty),
-        ]
+        MarketCsv {
+            period: model.periods[seg.period.0].label.clone(),
+            country: model.countries[seg.country.0].code.clone(),
+            sector: seg.sector.clone(),
+            commodity: model.commodities[seg.commodity.0].id.clone(),
+            demand: num(seg.tonnes),
+            delivered: num(r.delivered),
+            given_up: num(r.given_up),
+            unserved: num(r.unserved),
+            beyond: num(r.beyond),
+            price: num(r.price),
+            spend: num(r.spend),
+            shortage_penalty: num(seg.shortage_penalty),
+        }
     });
-    csv_text(
-        &[
-            "period",
-            "country",
-            "sector",
-            "commodity",
-            "demand",
-            "delivered",
-            "given_up",
-            "unserved",
-            "beyond",
-            "price",
-            "spend",
-            "shortage_penalty",
-        ],
-        rows,
-    )
+    csv_rows(rows)
+}
+
+/// A row of `markets.csv`.
+#[derive(Serialize, Default)]
+struct MarketCsv {
+    period: String,
+    country: String,
+    sector: String,
+    commodity: String,
+    demand: String,
+    delivered: String,
+    given_up: String,
+    unserved: String,
+    beyond: String,
+    price: String,
+    spend: String,
+    shortage_penalty: String,
 }
 
 fn prices_csv(model: &Model, plan: &Plan) -> Result<String> {
@@ -334,33 +335,34 @@ fn dependency_csv(model: &Model, plan: &Plan, dep: &Dependency) -> Result<String
             }
             for (s, stage) in STAGES.iter().enumerate() {
                 for share in crate::trace::shares(model, &m.mix[s]) {
-                    rows.push(vec![
-                        model.periods[seg.period.0].label.clone(),
-                        model.countries[seg.country.0].code.clone(),
-                        seg.sector.clone(),
-                        model.commodities[seg.commodity.0].id.clone(),
-                        stage.to_string(),
-                        share.country,
-                        num(share.share),
-                        num(share.share * served),
-                    ]);
+                    rows.push(DependencyCsv {
+                        period: model.periods[seg.period.0].label.clone(),
+                        country: model.countries[seg.country.0].code.clone(),
+                        sector: seg.sector.clone(),
+                        commodity: model.commodities[seg.commodity.0].id.clone(),
+                        stage: stage.to_string(),
+                        source_country: share.country,
+                        share: num(share.share),
+                        tonnes: num(share.share * served),
+                    });
                 }
             }
         }
     }
-    csv_text(
-        &[
-            "period",
-            "country",
-            "sector",
-            "commodity",
-            "stage",
-            "source_country",
-            "share",
-            "tonnes",
-        ],
-        rows,
-    )
+    csv_rows(rows)
+}
+
+/// A row of `dependency.csv`.
+#[derive(Serialize, Default)]
+struct DependencyCsv {
+    period: String,
+    country: String,
+    sector: String,
+    commodity: String,
+    stage: String,
+    source_country: String,
+    share: String,
+    tonnes: String,
 }
 
 /// Every build decision with a non-zero value: the candidate, its start and
