@@ -23,6 +23,13 @@ Exit codes:
 #[derive(Debug, Parser)]
 #[command(name = "rareflow", version, after_help = EXIT_CODES)]
 pub struct Cli {
+    /// Say nothing on stderr but errors: no times, counts, warnings about
+    /// the model before a solve, or progress bars.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also show HiGHS's log of every solve, on stderr.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -90,6 +97,15 @@ pub enum Command {
     /// Graphviz.
     #[command(after_help = EXIT_CODES)]
     Graph(GraphArgs),
+    /// Write the built-in model (models/global) into a new or empty
+    /// directory, to edit it or add scenarios, then solve it with
+    /// `rareflow solve DIR`.
+    #[command(after_help = EXIT_CODES)]
+    Init(InitArgs),
+    /// Print a shell's completion script for rareflow on stdout.
+    Completions(CompletionsArgs),
+    /// Print rareflow's man page (roff) on stdout.
+    Man,
 }
 
 const REPORT_ABOUT: &str = "\
@@ -353,6 +369,23 @@ pub struct GraphArgs {
     /// `rareflow graph models/tiny --dot | dot -Tsvg > network.svg`.
     #[arg(long, required = true)]
     pub dot: bool,
+}
+
+/// `rareflow init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The directory to write the model into: created when missing, and
+    /// refused (exit 5, nothing written) when it holds anything.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+/// `rareflow completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell, e.g. `rareflow completions bash > /etc/bash_completion.d/rareflow`.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// `rareflow compare`.

@@ -10,7 +10,7 @@ mod commands;
 use std::process::ExitCode;
 
 use clap::Parser;
-use commands::stdout::{failure, Failure, Outcome, Stdout};
+use commands::stdout::{failure, Failure, Outcome, Stdout, Verbosity};
 use rareflow::error::{exit, Error};
 
 use cli::{Cli, Command};
@@ -49,6 +49,14 @@ fn finish(outcome: Outcome) -> ExitCode {
 }
 
 fn try_main(cli: Cli) -> Outcome {
+    commands::stdout::set_verbosity(match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (false, true) => Verbosity::Verbose,
+        (false, false) => Verbosity::Normal,
+    });
+    // Tables keep within the terminal when stdout is one (comfy-table
+    // knows the terminal's width only then).
+    rareflow::report::terminal::set_width(comfy_table::Table::new().width());
     let out = &mut Stdout::new();
     match cli.command {
         Command::Solve(args) => commands::solve::run(args, out),
@@ -65,6 +73,9 @@ fn try_main(cli: Cli) -> Outcome {
         Command::Diff(args) => commands::diff::run(args, out),
         Command::Report(args) => commands::report::run(args, out),
         Command::Graph(args) => commands::graph::run(args, out),
+        Command::Init(args) => commands::init::run(args, out),
+        Command::Completions(args) => commands::shell::completions(args.shell, out),
+        Command::Man => commands::shell::man(out),
     }
 }
 

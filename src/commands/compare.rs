@@ -8,6 +8,7 @@
 use rareflow::compare::{self, Comparison, Measure};
 use rareflow::error::Result;
 use rareflow::report::files::{self, COMPARISON_FILES};
+use rareflow::report::run::WithRun;
 use rareflow::report::sweeps;
 
 use super::stdout::{print_then_commit, Outcome, Stdout};
@@ -25,6 +26,8 @@ struct Request {
     measure: Measure,
     opts: SolveOptions,
     currency: String,
+    /// The model's name.
+    model: String,
 }
 
 /// Checks the arguments and `--out`, prints the futures' warnings, solves
@@ -36,6 +39,17 @@ pub fn run(args: CompareArgs, out: &mut Stdout) -> Outcome {
     // Like solve's, compare's files never go into the model's directory.
     let target = out_target(args.output.out.as_deref(), &src, COMPARISON_FILES)?;
     print_futures_warnings(&src, &plan.futures);
+    let run = super::run_info(
+        "compare",
+        &src,
+        &plan.model,
+        &args.solver,
+        Some(&args.scope),
+    )?
+    .scenarios(&plan.futures)
+    .portfolios(&plan.portfolios)
+    .option("weights", &args.futures.weights)
+    .option("dependency", &args.dependency.dependency);
     let c = solve(&src, &plan, args.solver.threads)?;
     let staged = match &target {
         Some(t) => Some(t.stage(&files::comparison_files(&c, &plan.measure)?)?),
@@ -48,7 +62,7 @@ pub fn run(args: CompareArgs, out: &mut Stdout) -> Outcome {
             &plan.currency,
             plan.opts.mip_gap,
         )),
-        Format::Json => out.json(&c),
+        Format::Json => out.json(&WithRun { run: &run, doc: &c }),
     })
 }
 
@@ -64,6 +78,7 @@ fn request(src: &ModelSource, args: &CompareArgs) -> Result<Request> {
         measure: super::explain::measure_of(model, &args.dependency, &args.scope)?,
         opts: solve_options(&args.solver, None),
         currency: model.settings.currency.clone(),
+        model: model.settings.name.clone(),
     })
 }
 

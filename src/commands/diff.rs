@@ -2,6 +2,7 @@
 //! directories.
 
 use rareflow::report::diff;
+use rareflow::report::run::{Run, WithRun};
 
 use super::stdout::{Outcome, Stdout};
 use crate::cli::{DiffArgs, Format};
@@ -15,6 +16,13 @@ pub fn run(args: DiffArgs, out: &mut Stdout) -> Outcome {
     let d = diff::diff(&a, &b, args.market.as_deref(), args.top)?;
     match args.format.format {
         Format::Table => out.print(&diff::render(&d)),
-        Format::Json => out.json(&d),
+        Format::Json => {
+            let run = Run::new("diff")
+                .option("a", &args.a)
+                .option("b", &args.b)
+                .option("market", &args.market)
+                .option("top", args.top);
+            out.json(&WithRun { run: &run, doc: &d })
+        }
     }
 }

@@ -2,10 +2,13 @@
 //! future is known.
 
 use rareflow::invest::{self, Objective};
+use rareflow::report::run::WithRun;
 use rareflow::report::sweeps;
 
 use super::stdout::{Outcome, Stdout};
 use super::{futures, portfolio, print_futures_warnings, solve_options, source, weights};
+use clap::ValueEnum;
+
 use crate::cli::{Format, InvestArgs, InvestObjective};
 
 /// Checks the futures, weights and portfolio against the model, prints
@@ -34,11 +37,28 @@ pub fn run(args: InvestArgs, out: &mut Stdout) -> Outcome {
             alpha: args.alpha,
         },
     };
+    let run = super::run_info(
+        "invest",
+        &src,
+        &checked.model.settings.name,
+        &args.solver,
+        None,
+    )?
+    .scenarios(&futures.iter().map(|f| f.0.clone()).collect::<Vec<_>>())
+    .portfolios(&super::one_portfolio(name.as_deref()))
+    .option(
+        "objective",
+        args.objective
+            .to_possible_value()
+            .map(|v| v.get_name().to_string()),
+    )
+    .option("risk", args.risk)
+    .option("alpha", args.alpha)
+    .option("weights", &args.futures.weights);
     let opts = solve_options(&args.solver, name);
     // Progress on stderr, like compare: the own-best solves, then the
     // shared plan, then the futures priced with the baseline's builds.
-    let spinner = indicatif::ProgressBar::new_spinner();
-    spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    let spinner = super::spinner();
     let r = invest::invest(&src, &futures, objective, &opts, &|step| {
         spinner.set_message(step.to_string())
     });
@@ -46,6 +66,6 @@ pub fn run(args: InvestArgs, out: &mut Stdout) -> Outcome {
     let r = r?;
     match args.format.format {
         Format::Table => out.print(&sweeps::render_investment(&r, opts.mip_gap)),
-        Format::Json => out.json(&r),
+        Format::Json => out.json(&WithRun { run: &run, doc: &r }),
     }
 }

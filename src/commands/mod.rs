@@ -12,17 +12,19 @@ pub mod explain;
 pub mod export;
 pub mod generate;
 pub mod graph;
+pub mod init;
 pub mod invest;
 pub mod merge;
 pub mod report;
 pub mod scenarios;
+pub mod shell;
 pub mod solve;
 pub mod stdout;
 pub mod stress;
 pub mod sweep;
 pub mod validate;
 
-use stdout::note;
+use stdout::{chatter, verbosity, Verbosity};
 
 use std::path::Path;
 
@@ -31,12 +33,13 @@ use rareflow::error::{Diagnostic, Diagnostics, Error, Result};
 use rareflow::io::source::DEFAULT_MODEL_NAME;
 use rareflow::model::{Model, PORTFOLIO_ALL, PORTFOLIO_NONE};
 use rareflow::report::results_dir::{self, Target};
+use rareflow::report::run::Run;
 
 pub use rareflow::io::scenario;
 pub use rareflow::io::source::ModelSource;
 pub use rareflow::solver::SolveOptions;
 
-use crate::cli::{ModelArg, SolverArgs};
+use crate::cli::{ModelArg, ScopeArgs, SolverArgs};
 
 /// The word that stands for every scenario (or every portfolio).
 pub const ALL: &str = "all";
@@ -114,7 +117,10 @@ pub(super) fn in_parallel<T: Send>(
     threads: Option<u32>,
     work: impl FnOnce(&(dyn Fn() + Sync)) -> T + Send,
 ) -> Result<T> {
-    let bar = indicatif::ProgressBar::new(n as u64);
+    let bar = match verbosity() {
+        Verbosity::Quiet => indicatif::ProgressBar::hidden(),
+        _ => indicatif::ProgressBar::new(n as u64),
+    };
     let template = format!("{{bar:40}} {{pos}}/{{len}} {what} solved, {{elapsed}}, ETA {{eta}}");
     bar.set_style(
         indicatif::ProgressStyle::with_template(&template)
@@ -237,6 +243,51 @@ pub fn weights(text: Option<&str>, futures: &[String]) -> Result<Vec<(String, f6
     Ok(out)
 }
 
+/// The run metadata of `command` on the model read from `src`, named
+/// `name` (its model.toml's), with the scenarios, portfolios, the solver
+/// flags and `scope`'s, when given.
+pub fn run_info(
+    command: &str,
+    src: &ModelSource,
+    name: &str,
+    solver: &SolverArgs,
+    scope: Option<&ScopeArgs>,
+) -> Result<Run> {
+    let mut run = Run::new(command)
+        .model(src, name, &source_name(src))?
+        .option("threads", solver.threads)
+        .option("time-limit", solver.time_limit)
+        .option(
+            "mip-gap",
+            solver.mip_gap.unwrap_or(rareflow::solver::DEFAULT_MIP_GAP),
+        )
+        .option("relax", solver.relax);
+    if let Some(s) = scope {
+        run = run
+            .option("market", &s.market)
+            .option("sector", &s.sector)
+            .option("periods", &s.periods);
+    }
+    Ok(run)
+}
+
+/// The portfolio solved when one or none (`all`) is named.
+pub fn one_portfolio(name: Option<&str>) -> Vec<String> {
+    vec![name.unwrap_or(PORTFOLIO_ALL).to_string()]
+}
+
+/// A spinner on stderr for a step-by-step command (hidden with `-q`).
+pub fn spinner() -> indicatif::ProgressBar {
+    match verbosity() {
+        Verbosity::Quiet => indicatif::ProgressBar::hidden(),
+        _ => {
+            let s = indicatif::ProgressBar::new_spinner();
+            s.enable_steady_tick(std::time::Duration::from_millis(200));
+            s
+        }
+    }
+}
+
 /// Solver options from the shared flags (HiGHS threads default to 1).
 pub fn solve_options(args: &SolverArgs, portfolio: Option<String>) -> SolveOptions {
     SolveOptions {
@@ -245,6 +296,7 @@ pub fn solve_options(args: &SolverArgs, portfolio: Option<String>) -> SolveOptio
         mip_gap: Some(args.mip_gap.unwrap_or(rareflow::solver::DEFAULT_MIP_GAP)),
         relax: args.relax,
         portfolio,
+        log: verbosity() == Verbosity::Verbose,
     }
 }
 
@@ -288,17 +340,21 @@ pub fn node_kind(nodes: crate::cli::SankeyNodes) -> rareflow::report::sankey::No
 }
 
 /// Prints the warnings of a checked model on stderr, before anything is
-/// solved, so that a failed solve still shows what explains it.
+/// solved, so that a failed solve still shows what explains it (not with
+/// `-q`).
 pub fn print_warnings(warnings: &Diagnostics) {
     for w in warnings.items() {
-        note(w);
+        chatter(w);
     }
 }
 
 /// Checks the model under each future (a scenario name, or [`BASELINE`])
-/// and prints every distinct warning once, before anything is solved. A
-/// future with errors is left to the solve, which reports it.
+/// and prints every distinct warning once, before anything is solved (not
+/// with `-q`). A future with errors is left to the solve, which reports it.
 pub fn print_futures_warnings(src: &ModelSource, futures: &[String]) {
+    if verbosity() == Verbosity::Quiet {
+        return;
+    }
     let mut seen: Vec<Diagnostic> = Vec::new();
     for name in futures {
         let scenarios = if name == BASELINE {
@@ -311,7 +367,7 @@ pub fn print_futures_warnings(src: &ModelSource, futures: &[String]) {
         };
         for w in checked.warnings.items() {
             if !seen.contains(w) {
-                note(w);
+                chatter(w);
                 seen.push(w.clone());
             }
         }

@@ -7,7 +7,7 @@ use rareflow::report::{terminal, Summary};
 
 use rareflow::report::html;
 
-use super::stdout::{note, print_then_commit, Failure, Outcome, Stdout};
+use super::stdout::{chatter, note, print_then_commit, Failure, Outcome, Stdout};
 use super::{check_html_target, node_kind};
 use super::{out_target, print_warnings, solve_options, source, source_name, stacked_scenarios};
 use crate::cli::{Format, SolveArgs};
@@ -43,10 +43,21 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
         let inputs: Vec<&std::path::Path> = src.path().into_iter().chain(dir).collect();
         check_html_target(file, &inputs)?;
     }
+    let run = super::run_info(
+        "solve",
+        &src,
+        &checked.model.settings.name,
+        &args.solver,
+        Some(&args.scope),
+    )?
+    .scenarios(&scenarios)
+    .portfolios(&super::one_portfolio(args.portfolio.portfolio.as_deref()))
+    .option("against", &args.against);
     let opts = solve_options(&args.solver, args.portfolio.portfolio);
     let sol = rareflow::solve_checked(checked, &opts)?;
     let dependency = rareflow::trace::trace(&sol.model, &sol.network, &sol.plan);
     let mut world = Summary::new(&sol.model, &sol.network, &sol.plan, &dependency, sol.size);
+    world.run = Some(run.clone());
     // What is printed is narrowed to the scope; the result files hold the
     // whole plan, with the scope's headline and market beside it.
     let summary = (world.clone()).scoped(&sol.model, &sol.network, &sol.plan, &scope);
@@ -100,7 +111,11 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
             }
             (Format::Json, None) => out.json(&summary),
             (Format::Json, Some(d)) => out.json(&Against {
-                summary: &summary,
+                run: &run,
+                summary: &Summary {
+                    run: None,
+                    ..summary.clone()
+                },
                 against: d,
             }),
         }
@@ -117,7 +132,7 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
         Err(e) => return Err(e),
     }
     let t = sol.timings;
-    note(format_args!(
+    chatter(format_args!(
         "times: load {:.3}s, checks {:.3}s, build {:.3}s, solve {:.3}s, verify {:.3}s{}",
         t.load,
         t.validate,
@@ -136,6 +151,7 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
 /// what differs from the plan it was solved against.
 #[derive(serde::Serialize)]
 struct Against<'a> {
+    run: &'a rareflow::report::run::Run,
     summary: &'a Summary,
     against: &'a diff::Diff,
 }

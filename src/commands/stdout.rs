@@ -14,6 +14,7 @@
 use std::fmt::Display;
 use std::io::{self, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use rareflow::error::Error;
 use rareflow::report::results_dir::Staged;
@@ -107,4 +108,40 @@ pub fn print_then_commit(
 /// `eprintln!` does.
 pub fn note(line: impl Display) {
     let _ = writeln!(io::stderr().lock(), "{line}");
+}
+
+/// How much a run says on stderr besides its errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    /// `-q`: errors only (and what a command prints as its result).
+    Quiet,
+    /// The default: warnings, times, progress bars.
+    Normal,
+    /// `-v`: also HiGHS's log.
+    Verbose,
+}
+
+/// The run's verbosity, set once from the command line.
+static VERBOSITY: AtomicU8 = AtomicU8::new(Verbosity::Normal as u8);
+
+/// Sets the run's verbosity (`main`, before any command runs).
+pub fn set_verbosity(v: Verbosity) {
+    VERBOSITY.store(v as u8, Ordering::Relaxed);
+}
+
+/// The run's verbosity.
+pub fn verbosity() -> Verbosity {
+    match VERBOSITY.load(Ordering::Relaxed) {
+        0 => Verbosity::Quiet,
+        2 => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    }
+}
+
+/// Writes one line on stderr that is neither an error nor a result (times,
+/// counts, the model's warnings before a solve): dropped with `-q`.
+pub fn chatter(line: impl Display) {
+    if verbosity() != Verbosity::Quiet {
+        note(line);
+    }
 }

@@ -2,11 +2,14 @@
 
 use rareflow::engine::Tally;
 use rareflow::error::{Error, Result};
+use rareflow::report::run::WithRun;
 use rareflow::stress::{self, report, By, Case, Effect, Request, Stress};
 use rareflow::Checked;
 
 use super::stdout::{print_then_commit, Outcome, Stdout};
 use super::{out_target, print_warnings, solve_options, source, stacked_scenarios};
+use clap::ValueEnum;
+
 use crate::cli::{Format, StressArgs, StressBy};
 
 /// The document `--format json` prints.
@@ -38,6 +41,21 @@ pub fn run(args: StressArgs, out: &mut Stdout) -> Outcome {
     let checked = rareflow::check(&src, &scenarios)?;
     print_warnings(&checked.warnings);
     let model = checked.model;
+    let run = super::run_info("stress", &src, &model.settings.name, &args.solver, None)?
+        .scenarios(&scenarios)
+        .portfolios(&super::one_portfolio(args.portfolio.portfolio.as_deref()))
+        .option("market", &args.market)
+        .option("sector", &args.sector)
+        .option("k", args.k)
+        .option("from", &args.from)
+        .option(
+            "by",
+            args.by
+                .to_possible_value()
+                .map(|v| v.get_name().to_string()),
+        )
+        .option("global", args.global)
+        .option("shard", &args.shard);
     let request = request(&model, &args)?;
     if let Some(p) = &args.portfolio.portfolio {
         rareflow::resolve_portfolio(&model, Some(p))?;
@@ -90,12 +108,15 @@ pub fn run(args: StressArgs, out: &mut Stdout) -> Outcome {
         Format::Table => out.print(&report::render(
             &cases, &reference, &what, &currency, args.top,
         )),
-        Format::Json => out.json(&Document {
-            scope: scope.label(&model),
-            suppliers: suppliers.iter().map(|&s| stress::name(&model, s)).collect(),
-            reference: &reference,
-            solved: tally,
-            cases: &cases,
+        Format::Json => out.json(&WithRun {
+            run: &run,
+            doc: &Document {
+                scope: scope.label(&model),
+                suppliers: suppliers.iter().map(|&s| stress::name(&model, s)).collect(),
+                reference: &reference,
+                solved: tally,
+                cases: &cases,
+            },
         }),
     })
 }
@@ -162,6 +183,6 @@ fn solve(w: &Stress, threads: Option<u32>) -> Result<(Vec<Case>, Tally)> {
         ..Tally::default()
     };
     cases.iter().for_each(|c| tally.add(c.start));
-    eprintln!("{}", tally.describe("cases"));
+    super::stdout::chatter(tally.describe("cases"));
     Ok((cases, tally))
 }

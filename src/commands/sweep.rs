@@ -5,6 +5,7 @@
 use rareflow::compare::Measure;
 use rareflow::engine::Tally;
 use rareflow::error::{Error, Result};
+use rareflow::report::run::WithRun;
 use rareflow::sweep::{self, params, report, Case};
 
 use super::stdout::{print_then_commit, Outcome, Stdout};
@@ -56,6 +57,20 @@ pub fn run(args: SweepArgs, out: &mut Stdout) -> Outcome {
         .map(sweep::merge::Shard::parse)
         .transpose()?;
     let target = out_target(args.output.out.as_deref(), &src, report::SWEEP_FILES)?;
+    let run = super::run_info(
+        "sweep",
+        &src,
+        &model.settings.name,
+        &args.solver,
+        Some(&args.scope),
+    )?
+    .scenarios(&scenarios)
+    .portfolios(&super::one_portfolio(args.portfolio.portfolio.as_deref()))
+    .option("set", &args.set)
+    .option("samples", args.samples)
+    .option("seed", args.samples.map(|_| args.seed))
+    .option("shard", &args.shard)
+    .option("dependency", &args.dependency.dependency);
     let opts = solve_options(&args.solver, args.portfolio.portfolio.clone());
     let currency = model.settings.currency.clone();
     let columns = shared_columns(model, &measure);
@@ -78,11 +93,14 @@ pub fn run(args: SweepArgs, out: &mut Stdout) -> Outcome {
     };
     print_then_commit(out, staged, |out| match args.output.format.format {
         Format::Table => out.print(&report::render(&params, &solved, &measure, &currency)),
-        Format::Json => out.json(&Document {
-            parameters: params.iter().map(|p| p.label.as_str()).collect(),
-            scope: measure.scope_key.as_deref(),
-            solved: tally,
-            cases: &solved,
+        Format::Json => out.json(&WithRun {
+            run: &run,
+            doc: &Document {
+                parameters: params.iter().map(|p| p.label.as_str()).collect(),
+                scope: measure.scope_key.as_deref(),
+                solved: tally,
+                cases: &solved,
+            },
         }),
     })
 }
@@ -127,6 +145,6 @@ fn solve(w: &sweep::Sweep, threads: Option<u32>) -> Result<(Vec<Case>, Tally)> {
         ..Tally::default()
     };
     cases.iter().for_each(|c| tally.add(c.start));
-    eprintln!("{}", tally.describe("cases"));
+    super::stdout::chatter(tally.describe("cases"));
     Ok((cases, tally))
 }

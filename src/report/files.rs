@@ -8,6 +8,8 @@
 
 use std::path::Path;
 
+use serde::Serialize;
+
 use super::{num, place, Summary};
 use crate::error::{Error, Result};
 use crate::model::Model;
@@ -77,6 +79,29 @@ pub fn write_atomically<S: AsRef<str>>(dir: &Path, files: &[(&str, S)]) -> Resul
     super::results_dir::replace(dir, files)
 }
 
+/// Rows written through serde: the header is the struct's field names (a
+/// file with no rows still gets it), each row its fields in order.
+fn csv_rows<T: Serialize + Default>(rows: impl IntoIterator<Item = T>) -> Result<String> {
+    let internal = |e: &dyn std::fmt::Display| Error::Internal(format!("CSV text: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut any = false;
+    for r in rows {
+        w.serialize(r).map_err(|e| internal(&e))?;
+        any = true;
+    }
+    let mut bytes = w.into_inner().map_err(|e| internal(&e))?;
+    if !any {
+        // serde gives the header only with a row: write a blank one and
+        // keep its header line alone.
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.serialize(T::default()).map_err(|e| internal(&e))?;
+        let blank = w.into_inner().map_err(|e| internal(&e))?;
+        let end = blank.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
+        bytes = blank[..end].to_vec();
+    }
+    String::from_utf8(bytes).map_err(|e| internal(&e))
+}
+
 fn csv_text(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<String> {
     let internal = |e: &dyn std::fmt::Display| Error::Internal(format!("CSV text: {e}"));
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -99,33 +124,34 @@ fn flows_csv(model: &Model, network: &Network, plan: &Plan) -> Result<String> {
             }
             let exporter = model.facilities[lane.from.0].country;
             let importer = model.endpoint_country(lane.to);
-            rows.push(vec![
-                model.periods[t.0].label.clone(),
-                model.commodities[lane.commodity.0].id.clone(),
-                model.facilities[lane.from.0].id.clone(),
-                place(model, lane.to),
-                model.countries[exporter.0].code.clone(),
-                model.countries[importer.0].code.clone(),
-                num(q),
-                num(lane.transport_cost),
-                num(model.tariff_per_tonne(exporter, importer, lane.commodity, t)),
-            ]);
+            rows.push(FlowCsv {
+                period: model.periods[t.0].label.clone(),
+                commodity: model.commodities[lane.commodity.0].id.clone(),
+                from: model.facilities[lane.from.0].id.clone(),
+                to: place(model, lane.to),
+                from_country: model.countries[exporter.0].code.clone(),
+                to_country: model.countries[importer.0].code.clone(),
+                tonnes: num(q),
+                transport_cost: num(lane.transport_cost),
+                tariff: num(model.tariff_per_tonne(exporter, importer, lane.commodity, t)),
+            });
         }
     }
-    csv_text(
-        &[
-            "period",
-            "commodity",
-            "from",
-            "to",
-            "from_country",
-            "to_country",
-            "tonnes",
-            "transport_cost",
-            "tariff",
-        ],
-        rows,
-    )
+    csv_rows(rows)
+}
+
+/// A row of `flows.csv`.
+#[derive(Serialize, Default)]
+struct FlowCsv {
+    period: String,
+    commodity: String,
+    from: String,
+    to: String,
+    from_country: String,
+    to_country: String,
+    tonnes: String,
+    transport_cost: String,
+    tariff: String,
 }
 
 fn production_csv(model: &Model, plan: &Plan) -> Result<String> {
@@ -187,106 +213,115 @@ fn markets_csv(model: &Model, plan: &Plan) -> Result<String> {
     let results = super::markets::segment_results(model, plan);
     let rows = results.iter().map(|r| {
         let seg = &model.demand[r.segment];
-        vec![
-            model.periods[seg.period.0].label.clone(),
-            model.countries[seg.country.0].code.clone(),
-            seg.sector.clone(),
-            model.commodities[seg.commodity.0].id.clone(),
-            num(seg.tonnes),
-            num(r.delivered),
-            num(r.given_up),
-            num(r.unserved),
-            num(r.beyond),
-            num(r.price),
-            num(r.spend),
-            num(seg.shortage_penalty),
-        ]
+        MarketCsv {
+            period: model.periods[seg.period.0].label.clone(),
+            country: model.countries[seg.country.0].code.clone(),
+            sector: seg.sector.clone(),
+            commodity: model.commodities[seg.commodity.0].id.clone(),
+            demand: num(seg.tonnes),
+            delivered: num(r.delivered),
+            given_up: num(r.given_up),
+            unserved: num(r.unserved),
+            beyond: num(r.beyond),
+            price: num(r.price),
+            spend: num(r.spend),
+            shortage_penalty: num(seg.shortage_penalty),
+        }
     });
-    csv_text(
-        &[
-            "period",
-            "country",
-            "sector",
-            "commodity",
-            "demand",
-            "delivered",
-            "given_up",
-            "unserved",
-            "beyond",
-            "price",
-            "spend",
-            "shortage_penalty",
-        ],
-        rows,
-    )
+    csv_rows(rows)
+}
+
+/// A row of `markets.csv`.
+#[derive(Serialize, Default)]
+struct MarketCsv {
+    period: String,
+    country: String,
+    sector: String,
+    commodity: String,
+    demand: String,
+    delivered: String,
+    given_up: String,
+    unserved: String,
+    beyond: String,
+    price: String,
+    spend: String,
+    shortage_penalty: String,
 }
 
 fn prices_csv(model: &Model, plan: &Plan) -> Result<String> {
-    let rows = plan.prices.iter().map(|p| {
-        vec![
-            model.periods[p.period.0].label.clone(),
-            place(model, p.place),
-            model.countries[model.endpoint_country(p.place).0]
-                .code
-                .clone(),
-            model.commodities[p.commodity.0].id.clone(),
-            num(p.value),
-        ]
+    let rows = plan.prices.iter().map(|p| PriceCsv {
+        period: model.periods[p.period.0].label.clone(),
+        place: place(model, p.place),
+        country: model.countries[model.endpoint_country(p.place).0]
+            .code
+            .clone(),
+        commodity: model.commodities[p.commodity.0].id.clone(),
+        price: num(p.value),
     });
-    csv_text(&["period", "place", "country", "commodity", "price"], rows)
+    csv_rows(rows)
+}
+
+/// A row of `prices.csv`.
+#[derive(Serialize, Default)]
+struct PriceCsv {
+    period: String,
+    place: String,
+    country: String,
+    commodity: String,
+    price: String,
 }
 
 fn caps_csv(model: &Model, plan: &Plan) -> Result<String> {
-    let rows = super::caps_by_key(model, plan).into_iter().map(|c| {
-        vec![
-            model.periods[c.period.0].label.clone(),
-            model.export_controls[c.control].id.clone(),
-            num(c.used),
-            num(c.cap),
-            num(c.shadow_price),
-            num(c.shadow_price * super::per_year_pv(model, c.period)),
-        ]
+    let rows = super::caps_by_key(model, plan).into_iter().map(|c| CapCsv {
+        period: model.periods[c.period.0].label.clone(),
+        id: model.export_controls[c.control].id.clone(),
+        used: num(c.used),
+        cap: num(c.cap),
+        shadow_price: num(c.shadow_price),
+        shadow_price_pv: num(c.shadow_price * super::per_year_pv(model, c.period)),
     });
-    let header = [
-        "period",
-        "id",
-        "used",
-        "cap",
-        "shadow_price",
-        "shadow_price_pv",
-    ];
-    csv_text(&header, rows)
+    csv_rows(rows)
+}
+
+/// A row of `caps.csv`.
+#[derive(Serialize, Default)]
+struct CapCsv {
+    period: String,
+    id: String,
+    used: String,
+    cap: String,
+    shadow_price: String,
+    shadow_price_pv: String,
 }
 
 /// Every content rule in every country and period it applies to.
 fn rules_csv(summary: &Summary) -> Result<String> {
-    let rows = summary.rules.iter().map(|r| {
-        vec![
-            r.period.clone(),
-            r.id.clone(),
-            r.country.clone(),
-            r.origin.clone(),
-            num(r.max_share),
-            num(r.tainted_t),
-            num(r.received_t),
-            num(r.shadow_price),
-            num(r.shadow_price_pv),
-        ]
+    let rows = summary.rules.iter().map(|r| RuleCsv {
+        period: r.period.clone(),
+        id: r.id.clone(),
+        country: r.country.clone(),
+        origin: r.origin.clone(),
+        max_share: num(r.max_share),
+        tainted: num(r.tainted_t),
+        received: num(r.received_t),
+        shadow_price: num(r.shadow_price),
+        shadow_price_pv: num(r.shadow_price_pv),
     });
-    csv_text(
-        &[
-            "period",
-            "id",
-            "country",
-            "origin",
-            "max_share",
-            "tainted",
-            "received",
-            "shadow_price",
-            "shadow_price_pv",
-        ],
-        rows,
-    )
+    csv_rows(rows)
+}
+
+/// A row of `rules.csv`.
+#[derive(Serialize, Default)]
+struct RuleCsv {
+    period: String,
+    id: String,
+    country: String,
+    origin: String,
+    max_share: String,
+    tainted: String,
+    received: String,
+    shadow_price: String,
+    shadow_price_pv: String,
 }
 
 /// For every demand segment served and traced stage, each source country's
@@ -302,33 +337,34 @@ fn dependency_csv(model: &Model, plan: &Plan, dep: &Dependency) -> Result<String
             }
             for (s, stage) in STAGES.iter().enumerate() {
                 for share in crate::trace::shares(model, &m.mix[s]) {
-                    rows.push(vec![
-                        model.periods[seg.period.0].label.clone(),
-                        model.countries[seg.country.0].code.clone(),
-                        seg.sector.clone(),
-                        model.commodities[seg.commodity.0].id.clone(),
-                        stage.to_string(),
-                        share.country,
-                        num(share.share),
-                        num(share.share * served),
-                    ]);
+                    rows.push(DependencyCsv {
+                        period: model.periods[seg.period.0].label.clone(),
+                        country: model.countries[seg.country.0].code.clone(),
+                        sector: seg.sector.clone(),
+                        commodity: model.commodities[seg.commodity.0].id.clone(),
+                        stage: stage.to_string(),
+                        source_country: share.country,
+                        share: num(share.share),
+                        tonnes: num(share.share * served),
+                    });
                 }
             }
         }
     }
-    csv_text(
-        &[
-            "period",
-            "country",
-            "sector",
-            "commodity",
-            "stage",
-            "source_country",
-            "share",
-            "tonnes",
-        ],
-        rows,
-    )
+    csv_rows(rows)
+}
+
+/// A row of `dependency.csv`.
+#[derive(Serialize, Default)]
+struct DependencyCsv {
+    period: String,
+    country: String,
+    sector: String,
+    commodity: String,
+    stage: String,
+    source_country: String,
+    share: String,
+    tonnes: String,
 }
 
 /// Every build decision with a non-zero value: the candidate, its start and
@@ -336,28 +372,29 @@ fn dependency_csv(model: &Model, plan: &Plan, dep: &Dependency) -> Result<String
 fn builds_csv(model: &Model, plan: &Plan) -> Result<String> {
     let rows = plan.built().map(|b| {
         let fac = &model.facilities[b.candidate.0];
-        vec![
-            model.periods[b.start.0].label.clone(),
-            fac.id.clone(),
-            model.countries[fac.country.0].code.clone(),
-            model.processes[fac.process.0].id.clone(),
-            num(b.share),
-            num(fac.capacity),
-            num(fac.build_cost),
-        ]
+        BuildCsv {
+            start: model.periods[b.start.0].label.clone(),
+            facility: fac.id.clone(),
+            country: model.countries[fac.country.0].code.clone(),
+            process: model.processes[fac.process.0].id.clone(),
+            share: num(b.share),
+            capacity: num(fac.capacity),
+            build_cost: num(fac.build_cost),
+        }
     });
-    csv_text(
-        &[
-            "start",
-            "facility",
-            "country",
-            "process",
-            "share",
-            "capacity",
-            "build_cost",
-        ],
-        rows,
-    )
+    csv_rows(rows)
+}
+
+/// A row of `builds.csv`.
+#[derive(Serialize, Default)]
+struct BuildCsv {
+    start: String,
+    facility: String,
+    country: String,
+    process: String,
+    share: String,
+    capacity: String,
+    build_cost: String,
 }
 
 /// The result files of a comparison: `compare.csv` (one row per cell) and
@@ -425,4 +462,41 @@ pub fn comparison_files(
             )?,
         ),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_rows_write_the_fields_as_columns_and_the_header_alone_when_empty() {
+        let row = |id: &str| CapCsv {
+            period: "2025".into(),
+            id: id.into(),
+            used: num(200.0),
+            cap: num(200.0),
+            shadow_price: num(74499.5),
+            shadow_price_pv: num(0.0),
+        };
+        let header = "period,id,used,cap,shadow_price,shadow_price_pv\n";
+        let text = csv_rows([row("cn-magnets-us"), row("a,b")]).unwrap();
+        let by_hand = csv_text(
+            &header.trim_end().split(',').collect::<Vec<_>>(),
+            [row("cn-magnets-us"), row("a,b")].map(|r| {
+                vec![
+                    r.period,
+                    r.id,
+                    r.used,
+                    r.cap,
+                    r.shadow_price,
+                    r.shadow_price_pv,
+                ]
+            }),
+        )
+        .unwrap();
+        assert_eq!(text, by_hand);
+        assert!(text.starts_with(header), "{text}");
+        assert!(text.contains("\"a,b\""), "{text}");
+        assert_eq!(csv_rows(Vec::<CapCsv>::new()).unwrap(), header);
+    }
 }

@@ -9,6 +9,7 @@ pub mod markets;
 pub mod reliance;
 pub mod results_dir;
 pub mod rules;
+pub mod run;
 pub mod sankey;
 pub mod scope;
 mod scoped;
@@ -31,6 +32,9 @@ pub const TOP: usize = 10;
 /// a byte-identical summary.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
+    /// What produced the plan (set by the command that solved it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run: Option<run::Run>,
     /// Model name.
     pub model: String,
     /// Solver status, e.g. `optimal`.
@@ -261,6 +265,7 @@ impl Summary {
     ) -> Summary {
         let segments = markets::segment_results(model, plan);
         Summary {
+            run: None,
             model: model.settings.name.clone(),
             status: plan.status.label(),
             mip_gap: plan.mip_gap,

@@ -23,6 +23,7 @@
 
 mod arrays;
 mod change;
+mod log;
 mod problem;
 mod session;
 mod warm;
@@ -61,6 +62,8 @@ pub struct SolveOptions {
     pub portfolio: Option<String>,
     /// Continuous build decisions instead of binary ones.
     pub relax: bool,
+    /// HiGHS's log on stderr (`rareflow -v`).
+    pub log: bool,
 }
 
 impl Default for SolveOptions {
@@ -71,6 +74,7 @@ impl Default for SolveOptions {
             mip_gap: Some(DEFAULT_MIP_GAP),
             portfolio: None,
             relax: false,
+            log: false,
         }
     }
 }

@@ -116,6 +116,9 @@ impl Problem {
             m.try_set_option("mip_rel_gap", g)
                 .map_err(|_| bad("mip_rel_gap"))?;
         }
+        if opts.log {
+            super::log::to_stderr(m)?;
+        }
         Ok(())
     }
 }

@@ -206,3 +206,26 @@ pub fn solve_fresh_out(model: &Path, args: &[&str]) -> (Output, bool) {
     let o = rareflow(&all);
     (o, out.exists())
 }
+
+/// A result file's bytes without summary.json's `run` (which names the
+/// model's directory and hashes its files, so two copies of a model differ
+/// there and nowhere else); other files as they are.
+pub fn without_run(name: &str, bytes: &[u8]) -> Vec<u8> {
+    if name != "summary.json" {
+        return bytes.to_vec();
+    }
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    let mut out = Vec::new();
+    let mut inside = false;
+    for line in text.split_inclusive('\n') {
+        if line == "  \"run\": {\n" {
+            inside = true;
+        } else if inside {
+            inside = line != "  },\n";
+        } else {
+            out.extend_from_slice(line.as_bytes());
+        }
+    }
+    assert!(!inside, "summary.json's run is not closed");
+    out
+}

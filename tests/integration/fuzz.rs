@@ -1831,6 +1831,7 @@ fn run(case: &Case) -> Outcome {
         mip_gap: None,
         portfolio: case.portfolio.clone(),
         relax: case.relax,
+        log: false,
     };
     let start = Instant::now();
     IN_CASE.with(|c| c.set(true));

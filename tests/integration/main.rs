@@ -19,6 +19,7 @@ mod export;
 mod futures;
 mod fuzz;
 mod global;
+mod habits;
 mod hostile;
 mod html;
 mod invest;

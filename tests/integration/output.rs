@@ -434,7 +434,11 @@ fn results_do_not_depend_on_the_order_of_input_rows() {
             shuffle_rows(shuffled.path(), &mut seq);
             let got = solve(shuffled.path(), n);
             for (name, bytes) in &reference {
-                assert!(got.get(name) == Some(bytes), "{name} depends on row order");
+                let got = got.get(name).map(|b| without_run(name, b));
+                assert!(
+                    got == Some(without_run(name, bytes)),
+                    "{name} depends on row order"
+                );
             }
         }
         if k == 1 {
