@@ -15,6 +15,7 @@ pub mod scope;
 mod scoped;
 pub mod stocks;
 pub mod sweeps;
+mod tables;
 pub mod terminal;
 
 use serde::Serialize;
