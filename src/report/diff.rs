@@ -137,14 +137,7 @@ impl PlanFiles {
     /// # Errors
     /// [`Error::Read`] when a file is missing or unreadable (exit 4).
     pub fn read(dir: &Path) -> Result<PlanFiles> {
-        let read = |name: &str| -> Result<(String, String)> {
-            let path = dir.join(name);
-            let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
-                path: path.clone(),
-                source,
-            })?;
-            Ok((path.display().to_string(), text))
-        };
+        let read = |name: &str| super::results_dir::read_file(dir, name);
         Ok(PlanFiles {
             label: dir.display().to_string(),
             summary: read("summary.json")?,

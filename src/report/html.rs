@@ -41,14 +41,7 @@ impl ReportFiles {
     /// # Errors
     /// [`Error::Read`] naming the first file missing or unreadable (exit 4).
     pub fn read(dir: &Path) -> Result<ReportFiles> {
-        let read = |name: &str| -> Result<(String, String)> {
-            let path = dir.join(name);
-            let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
-                path: path.clone(),
-                source,
-            })?;
-            Ok((path.display().to_string(), text))
-        };
+        let read = |name: &str| super::results_dir::read_file(dir, name);
         Ok(ReportFiles {
             summary: read(REPORT_FILES[0])?,
             markets: read(REPORT_FILES[1])?,

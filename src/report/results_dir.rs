@@ -344,6 +344,20 @@ pub fn replace<S: AsRef<str>>(out: &Path, files: &[(&str, S)]) -> Result<()> {
     target(out, None, &names)?.stage(files)?.commit()
 }
 
+/// The file `name` of the results directory `dir`: the name messages give
+/// it, and its text.
+///
+/// # Errors
+/// [`Error::Read`] naming it when it is missing or unreadable (exit 4).
+pub fn read_file(dir: &Path, name: &str) -> Result<(String, String)> {
+    let path = dir.join(name);
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
+    Ok((path.display().to_string(), text))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

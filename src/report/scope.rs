@@ -125,6 +125,11 @@ impl Scope {
     /// The scope as column names write it: `US:defence:2028..2030`, or
     /// `US:2030` for one year (the parts given, in that order).
     pub fn key(&self, model: &Model) -> String {
+        self.parts(model, "..").join(":")
+    }
+
+    /// The market, sector and years given, years as `A{dash}B` or one year.
+    fn parts(&self, model: &Model, dash: &str) -> Vec<String> {
         let mut parts = Vec::new();
         if let Some(m) = self.market {
             parts.push(model.countries[m.0].code.clone());
@@ -138,31 +143,16 @@ impl Scope {
             parts.push(if a.start == last {
                 a.start.to_string()
             } else {
-                format!("{}..{last}", a.start)
+                format!("{}{dash}{last}", a.start)
             });
         }
-        parts.join(":")
+        parts
     }
 
     /// How the scope reads in a heading: `US defence 2028–2031`, or
     /// `world`.
     pub fn label(&self, model: &Model) -> String {
-        let mut parts = Vec::new();
-        if let Some(m) = self.market {
-            parts.push(model.countries[m.0].code.clone());
-        }
-        if let Some(s) = &self.sector {
-            parts.push(s.clone());
-        }
-        if let Some((a, b)) = self.periods {
-            let (a, b) = (&model.periods[a.0], &model.periods[b.0]);
-            let last = b.start + b.years as i32 - 1;
-            parts.push(if a.start == last {
-                a.start.to_string()
-            } else {
-                format!("{}–{}", a.start, last)
-            });
-        }
+        let parts = self.parts(model, "–");
         if parts.is_empty() {
             "world".to_string()
         } else {
