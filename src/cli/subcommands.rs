@@ -121,6 +121,10 @@ pub struct CompareArgs {
     pub dependency: DependencyArg,
     #[command(flatten)]
     pub scope: ScopeArgs,
+    /// Also write a self-contained HTML page (plotly.js inlined) of
+    /// the heat maps of the comparison (portfolio × future: objective, unserved, given up, regret) to FILE, after the results are printed.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub solver: SolverArgs,
     #[command(flatten)]
@@ -236,6 +240,10 @@ pub struct SweepArgs {
     pub dependency: DependencyArg,
     #[command(flatten)]
     pub scope: ScopeArgs,
+    /// Also write a self-contained HTML page (plotly.js inlined) of
+    /// each case's objective and unserved demand against each swept parameter to FILE, after the results are printed.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub solver: SolverArgs,
     #[command(flatten)]

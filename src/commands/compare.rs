@@ -50,12 +50,23 @@ pub fn run(args: CompareArgs, out: &mut Stdout) -> Outcome {
     .portfolios(&plan.portfolios)
     .option("weights", &args.futures.weights)
     .option("dependency", &args.dependency.dependency);
+    let inside: Vec<&std::path::Path> = src
+        .path()
+        .into_iter()
+        .chain(args.output.out.as_deref())
+        .collect();
+    if let Some(file) = &args.html {
+        super::check_html_target(file, &inside)?;
+    }
     let c = solve(&src, &plan, args.solver.threads)?;
     let staged = match &target {
         Some(t) => Some(t.stage(&files::comparison_files(&c, &plan.measure)?)?),
         None => None,
     };
-    print_then_commit(out, staged, |out| match args.output.format.format {
+    let html = super::stage_html(args.html.as_deref(), &inside, || {
+        rareflow::report::charts::comparison(&c, &plan.measure, &plan.currency)
+    })?;
+    let printed = print_then_commit(out, staged, |out| match args.output.format.format {
         Format::Table => out.print(&sweeps::render_comparison(
             &c,
             &plan.measure,
@@ -63,7 +74,8 @@ pub fn run(args: CompareArgs, out: &mut Stdout) -> Outcome {
             plan.opts.mip_gap,
         )),
         Format::Json => out.json(&WithRun { run: &run, doc: &c }),
-    })
+    });
+    super::commit_html(printed, html)
 }
 
 /// The model without scenarios names the portfolios and countries.

@@ -331,6 +331,35 @@ pub fn check_html_target(file: &Path, dirs: &[&Path]) -> Result<()> {
     Ok(())
 }
 
+/// After the results are printed (or their reader left), puts a staged
+/// HTML page in place; an error printing them is returned as it was.
+pub fn commit_html(
+    printed: stdout::Outcome,
+    html: Option<rareflow::report::html::StagedFile>,
+) -> stdout::Outcome {
+    match printed {
+        Ok(()) | Err(stdout::Failure::BrokenPipe) => {
+            if let Some(h) = html {
+                h.commit()?;
+            }
+            printed
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Checks `--html FILE` (not inside the model's directory or `--out`) and
+/// stages the page `make` builds, when FILE is given.
+pub fn stage_html(
+    file: Option<&Path>,
+    inside: &[&Path],
+    make: impl FnOnce() -> Result<String>,
+) -> Result<Option<rareflow::report::html::StagedFile>> {
+    let Some(file) = file else { return Ok(None) };
+    check_html_target(file, inside)?;
+    Ok(Some(rareflow::report::html::stage(file, &make()?)?))
+}
+
 /// The library's Sankey grouping for the command line's.
 pub fn node_kind(nodes: crate::cli::SankeyNodes) -> rareflow::report::sankey::NodeKind {
     match nodes {

@@ -7,7 +7,7 @@ use rareflow::report::{terminal, Summary};
 
 use rareflow::report::html;
 
-use super::stdout::{chatter, note, print_then_commit, Failure, Outcome, Stdout};
+use super::stdout::{chatter, note, print_then_commit, Outcome, Stdout};
 use super::{check_html_target, node_kind};
 use super::{out_target, print_warnings, solve_options, source, source_name, stacked_scenarios};
 use crate::cli::{Format, SolveArgs};
@@ -122,15 +122,7 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
     });
     // The report goes in last, once the plan is printed and --out's files
     // are in place (a reader that left stdout still gets both).
-    match printed {
-        Ok(()) | Err(Failure::BrokenPipe) => {
-            if let Some(h) = html {
-                h.commit()?;
-            }
-            printed?
-        }
-        Err(e) => return Err(e),
-    }
+    super::commit_html(printed, html)?;
     let t = sol.timings;
     chatter(format_args!(
         "times: load {:.3}s, checks {:.3}s, build {:.3}s, solve {:.3}s, verify {:.3}s{}",

@@ -83,7 +83,18 @@ pub fn run(args: SweepArgs, out: &mut Stdout) -> Outcome {
         measure: &measure,
         shard,
     };
+    let inside: Vec<&std::path::Path> = src
+        .path()
+        .into_iter()
+        .chain(args.output.out.as_deref())
+        .collect();
+    if let Some(file) = &args.html {
+        super::check_html_target(file, &inside)?;
+    }
     let (solved, tally) = solve(&work, args.solver.threads)?;
+    let html = super::stage_html(args.html.as_deref(), &inside, || {
+        rareflow::report::charts::sweep(&params, &solved, &measure, &currency)
+    })?;
     let staged = match &target {
         Some(t) => {
             let text = report::csv(&params, &solved, cases.len(), &measure, &columns)?;
@@ -91,7 +102,7 @@ pub fn run(args: SweepArgs, out: &mut Stdout) -> Outcome {
         }
         None => None,
     };
-    print_then_commit(out, staged, |out| match args.output.format.format {
+    let printed = print_then_commit(out, staged, |out| match args.output.format.format {
         Format::Table => out.print(&report::render(&params, &solved, &measure, &currency)),
         Format::Json => out.json(&WithRun {
             run: &run,
@@ -102,7 +113,8 @@ pub fn run(args: SweepArgs, out: &mut Stdout) -> Outcome {
                 cases: &solved,
             },
         }),
-    })
+    });
+    super::commit_html(printed, html)
 }
 
 /// Every country and sector with demand in the model as given (in the

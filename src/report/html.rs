@@ -201,7 +201,7 @@ fn periods(segments: &[Segment], flows: &[FlowOrigin]) -> Vec<String> {
 
 /// Plotly.js, as the `plotly` crate embeds it: the first of the scripts it
 /// inlines (the second, MathJax, typesets formulas this report has none of).
-fn plotly_js() -> String {
+pub(crate) fn plotly_js() -> String {
     let scripts = plotly::Plot::offline_js_sources();
     match scripts.find("</script>") {
         Some(end) => scripts[..end + "</script>".len()].to_string(),

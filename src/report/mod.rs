@@ -1,6 +1,7 @@
 //! What a solve reports: the summary (printed as a table or JSON, and
 //! written as `summary.json`) and the result files.
 
+pub mod charts;
 pub mod diff;
 pub mod explain;
 pub mod files;

@@ -296,3 +296,64 @@ fn the_report_renders_in_headless_chromium() {
     );
     eprintln!("html browser test: screenshot in {}", shot.display());
 }
+
+/// `compare --html` and `sweep --html` on models/tiny: each page draws its
+/// charts in headless Chromium with nothing on the console. The comparison
+/// has four heat maps (objective, unserved, given up, regret); a sweep of
+/// two parameters (4 × 2 = 8 cases) two scatter plots per parameter, each
+/// with a point per case.
+#[test]
+fn planner_charts_render_in_headless_chromium() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tiny = tiny_dir();
+    let tiny = tiny.to_str().unwrap();
+    let (c, s) = (tmp.path().join("c.html"), tmp.path().join("s.html"));
+    let (c_arg, s_arg) = (c.to_str().unwrap(), s.to_str().unwrap());
+    for args in [
+        vec!["compare", tiny, "--portfolios", "none", "--html", c_arg],
+        vec![
+            "sweep",
+            tiny,
+            "--set",
+            "cap[cn-magnets-us]=0..300:100",
+            "--set",
+            "demand[*,ev]=x0.9,x1.1",
+            "--html",
+            s_arg,
+        ],
+    ] {
+        let o = rareflow(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+    }
+    let page = std::fs::read_to_string(&c).unwrap();
+    assert!(page
+        .contains(r#""x":["baseline","china-halt-us","demand-high","open-trade","tariff-180"]"#));
+    assert!(
+        !page.contains("<script src"),
+        "the page loads nothing from outside"
+    );
+    // Inside the model's directory: refused before anything is solved.
+    let inside = format!("{tiny}/c.html");
+    let o = rareflow(&["compare", tiny, "--portfolios", "none", "--html", &inside]);
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    assert!(!std::path::Path::new(&inside).exists());
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "html browser test: chromium is missing at /usr/bin/chromium, and CI installs it"
+        );
+        eprintln!("html browser test (charts): NOT RUN (no chromium)");
+        return;
+    };
+    for (file, plots, heat, points) in [(&c, 4, 4, 0), (&s, 4, 0, 32)] {
+        let profile = tmp.path().join(format!("profile-{plots}-{heat}"));
+        let url = format!("file://{}", file.display());
+        let (dom, log) = run_chromium(&browser, &profile, &url, &["--dump-dom"]);
+        let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+        assert!(console.is_empty(), "{url} logged:\n{}", console.join("\n"));
+        let count = |needle: &str| dom.matches(needle).count();
+        assert_eq!(count(r#"class="plot-container plotly""#), plots, "{url}");
+        assert_eq!(count(r#"class="hm""#), heat, "{url}");
+        assert_eq!(count(r#"class="point""#), points, "{url}");
+    }
+}
