@@ -94,6 +94,10 @@ impl Jobs for CellJobs<'_> {
     /// (portfolio index, scenario index, scenario name).
     type Case = (usize, usize, String);
 
+    fn label(&self, (p, _, s): &Self::Case) -> String {
+        format!("{} under {s}", self.portfolios[*p])
+    }
+
     fn base_of(&self, case: &Self::Case) -> usize {
         case.0
     }
@@ -149,7 +153,7 @@ pub fn compare(
     weights: &[(String, f64)],
     opts: &SolveOptions,
     measure: &Measure,
-    tick: &(dyn Fn() + Sync),
+    tick: &(dyn Fn(&str) + Sync),
 ) -> Comparison {
     let jobs = CellJobs {
         source,

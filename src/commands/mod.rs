@@ -115,18 +115,23 @@ pub(super) fn in_parallel<T: Send>(
     n: usize,
     what: &str,
     threads: Option<u32>,
-    work: impl FnOnce(&(dyn Fn() + Sync)) -> T + Send,
+    work: impl FnOnce(&(dyn Fn(&str) + Sync)) -> T + Send,
 ) -> Result<T> {
     let bar = match verbosity() {
         Verbosity::Quiet => indicatif::ProgressBar::hidden(),
         _ => indicatif::ProgressBar::new(n as u64),
     };
-    let template = format!("{{bar:40}} {{pos}}/{{len}} {what} solved, {{elapsed}}, ETA {{eta}}");
+    let template = format!(
+        "{{bar:40}} {{pos}}/{{len}} {what} solved, {{elapsed}}, ETA {{eta}}; last: {{msg}}"
+    );
     bar.set_style(
         indicatif::ProgressStyle::with_template(&template)
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let tick = || bar.inc(1);
+    let tick = |case: &str| {
+        bar.set_message(case.to_string());
+        bar.inc(1);
+    };
     let run = || work(&tick);
     let done = match threads {
         Some(n) => rayon::ThreadPoolBuilder::new()

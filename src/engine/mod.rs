@@ -106,6 +106,10 @@ pub trait Jobs: Sync {
     fn load(&self, case: &Self::Case) -> Result<Checked>;
     /// How to solve base `base` and its cases (one HiGHS thread each).
     fn options(&self, base: usize) -> SolveOptions;
+    /// A case in a few words, for the progress bar (`CN+JP`).
+    fn label(&self, _case: &Self::Case) -> String {
+        String::new()
+    }
 }
 
 /// How many cases were solved each way.
@@ -158,14 +162,15 @@ impl Tally {
 pub type Finish<'a, C, R> = dyn Fn(&C, Result<Solved>, How) -> R + Sync + 'a;
 
 /// Solves every case of `cases` on the current rayon pool, one worker per
-/// thread, calling `finish` on each as it is solved and `tick` after; the
+/// thread, calling `finish` on each as it is solved and `tick` after, with
+/// the case's [`Jobs::label`]; the
 /// results come back in the order of `cases`, with how many bases the
 /// workers solved.
 pub fn run<J: Jobs, R: Send>(
     jobs: &J,
     cases: &[J::Case],
     finish: &Finish<'_, J::Case, R>,
-    tick: &(dyn Fn() + Sync),
+    tick: &(dyn Fn(&str) + Sync),
 ) -> (Vec<R>, usize) {
     let workers = rayon::current_num_threads().max(1);
     let units = units(jobs, cases);
@@ -183,7 +188,7 @@ pub fn run<J: Jobs, R: Send>(
                 for &i in unit {
                     let (solved, how) = worker.solve(jobs, &cases[i]);
                     out.push((i, finish(&cases[i], solved, how)));
-                    tick();
+                    tick(&jobs.label(&cases[i]));
                 }
             }
             bases.fetch_add(worker.bases_solved, Ordering::Relaxed);

@@ -295,7 +295,7 @@ impl Stress<'_> {
     /// Solves the slice's sets in parallel, warm on the model; case numbers
     /// are the set's index + 2 (1 is the reference). Also returns how many
     /// bases the workers solved.
-    pub fn run(&self, tick: &(dyn Fn() + Sync)) -> (Vec<Case>, usize) {
+    pub fn run(&self, tick: &(dyn Fn(&str) + Sync)) -> (Vec<Case>, usize) {
         let scope = self.request.scope(self.model);
         let mine: Vec<usize> = (0..self.sets.len()).filter(|&i| self.mine(i)).collect();
         let finish = |&i: &usize, solved: Result<Solved>, how: How| {
@@ -340,6 +340,10 @@ impl Jobs for Stress<'_> {
         let set: Vec<Supplier> = self.sets[i].iter().map(|&s| self.suppliers[s]).collect();
         model.cutoffs = self.request.cutoffs(&set);
         Ok(Checked::from_model(model))
+    }
+
+    fn label(&self, &i: &usize) -> String {
+        self.cut(i)
     }
 
     fn options(&self, _base: usize) -> SolveOptions {

@@ -152,7 +152,7 @@ impl Sweep<'_> {
     ///
     /// # Errors
     /// [`Error::Write`] when the cases' scenario files cannot be written.
-    pub fn run(&self, tick: &(dyn Fn() + Sync)) -> Result<(Vec<Case>, usize)> {
+    pub fn run(&self, tick: &(dyn Fn(&str) + Sync)) -> Result<(Vec<Case>, usize)> {
         let dir = tempfile::Builder::new()
             .prefix("rareflow-sweep-")
             .tempdir()
@@ -254,6 +254,13 @@ impl Jobs for CaseJobs<'_> {
                 crate::check(self.sweep.source, &all)
             }
         }
+    }
+
+    fn label(&self, (i, values): &Self::Case) -> String {
+        let set: Vec<String> = (self.sweep.params.iter().zip(values))
+            .map(|(p, v)| format!("{}={}", p.label, (v * 1e4).round() / 1e4))
+            .collect();
+        format!("case {}: {}", i + 1, set.join(", "))
     }
 
     fn options(&self, _base: usize) -> SolveOptions {

@@ -282,7 +282,7 @@ fn a_dependency_share_counts_only_material_that_reached_its_stage() {
         &[],
         &rareflow::solver::SolveOptions::default(),
         &measure,
-        &|| {},
+        &|_| {},
     );
     let r = c.cells[0].result.as_ref().expect("the cell solves");
     assert_eq!(r.dependency, Some(1.0), "{r:?}");
