@@ -81,7 +81,9 @@ pub fn write_atomically<S: AsRef<str>>(dir: &Path, files: &[(&str, S)]) -> Resul
 
 /// Rows written through serde: the header is the struct's field names (a
 /// file with no rows still gets it), each row its fields in order.
-fn csv_rows<T: Serialize + Default>(rows: impl IntoIterator<Item = T>) -> Result<String> {
+pub(crate) fn csv_rows<T: Serialize + Default>(
+    rows: impl IntoIterator<Item = T>,
+) -> Result<String> {
     let internal = |e: &dyn std::fmt::Display| Error::Internal(format!("CSV text: {e}"));
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut any = false;
@@ -174,37 +176,38 @@ fn production_csv(model: &Model, plan: &Plan) -> Result<String> {
             };
             let period = &model.periods[t.0];
             let discount = model.period_weight(t) / f64::from(period.years);
-            rows.push(vec![
-                period.label.clone(),
-                fac.id.clone(),
-                model.countries[fac.country.0].code.clone(),
-                model.processes[fac.process.0].id.clone(),
-                num(x),
-                num(cap),
-                num(if cap > 0.0 { x / cap } else { 0.0 }),
-                num(value),
+            rows.push(ProductionCsv {
+                period: period.label.clone(),
+                facility: fac.id.clone(),
+                country: model.countries[fac.country.0].code.clone(),
+                process: model.processes[fac.process.0].id.clone(),
+                activity: num(x),
+                capacity: num(cap),
+                utilisation: num(if cap > 0.0 { x / cap } else { 0.0 }),
+                capacity_value: num(value),
                 product,
-                num(per_t),
-                num(per_t * discount),
-            ]);
+                capacity_value_per_t: num(per_t),
+                capacity_value_per_t_pv: num(per_t * discount),
+            });
         }
     }
-    csv_text(
-        &[
-            "period",
-            "facility",
-            "country",
-            "process",
-            "activity",
-            "capacity",
-            "utilisation",
-            "capacity_value",
-            "product",
-            "capacity_value_per_t",
-            "capacity_value_per_t_pv",
-        ],
-        rows,
-    )
+    csv_rows(rows)
+}
+
+/// A row of `production.csv`.
+#[derive(Serialize, Default)]
+struct ProductionCsv {
+    period: String,
+    facility: String,
+    country: String,
+    process: String,
+    activity: String,
+    capacity: String,
+    utilisation: String,
+    capacity_value: String,
+    product: String,
+    capacity_value_per_t: String,
+    capacity_value_per_t_pv: String,
 }
 
 /// Per demand segment and period: demand, what was delivered at what
@@ -420,14 +423,12 @@ pub fn comparison_files(
             opt(cell.regret),
         ]
     });
-    let standings = c.standings.iter().map(|s| {
-        vec![
-            s.portfolio.clone(),
-            opt(s.expected_cost),
-            opt(s.max_regret),
-            s.minimax_regret.to_string(),
-            s.least_expected_cost.to_string(),
-        ]
+    let standings = c.standings.iter().map(|s| StandingCsv {
+        portfolio: s.portfolio.clone(),
+        expected_cost: opt(s.expected_cost),
+        max_regret: opt(s.max_regret),
+        minimax_regret: s.minimax_regret.to_string(),
+        least_expected_cost: s.least_expected_cost.to_string(),
     });
     Ok(vec![
         (
@@ -448,20 +449,19 @@ pub fn comparison_files(
                 cells,
             )?,
         ),
-        (
-            "compare_portfolios.csv",
-            csv_text(
-                &[
-                    "portfolio",
-                    "expected_cost",
-                    "max_regret",
-                    "minimax_regret",
-                    "least_expected_cost",
-                ],
-                standings,
-            )?,
-        ),
+        ("compare_portfolios.csv", csv_rows(standings)?),
     ])
+}
+
+/// A row of `compare_portfolios.csv`. (`compare.csv`'s columns are named
+/// after the scope when there is one, so its rows are built by hand.)
+#[derive(Serialize, Default)]
+struct StandingCsv {
+    portfolio: String,
+    expected_cost: String,
+    max_regret: String,
+    minimax_regret: String,
+    least_expected_cost: String,
 }
 
 #[cfg(test)]

@@ -56,35 +56,29 @@ pub fn stock_rows(model: &Model, plan: &Plan) -> Vec<StockRow> {
 
 /// `stocks.csv`, from the summary's rows.
 pub fn stocks_csv(rows: &[StockRow]) -> crate::error::Result<String> {
-    let internal =
-        |e: &dyn std::fmt::Display| crate::error::Error::Internal(format!("stocks.csv: {e}"));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "period",
-        "id",
-        "holder",
-        "commodity",
-        "level",
-        "build",
-        "release",
-        "value_pv",
-    ])
-    .map_err(|e| internal(&e))?;
-    for r in rows {
-        w.write_record([
-            r.period.clone(),
-            r.id.clone(),
-            r.holder.clone(),
-            r.commodity.clone(),
-            super::num(r.level_t),
-            super::num(r.build_t),
-            super::num(r.release_t),
-            super::num(r.value_pv),
-        ])
-        .map_err(|e| internal(&e))?;
-    }
-    let bytes = w.into_inner().map_err(|e| internal(&e))?;
-    String::from_utf8(bytes).map_err(|e| internal(&e))
+    super::files::csv_rows(rows.iter().map(|r| StockCsv {
+        period: r.period.clone(),
+        id: r.id.clone(),
+        holder: r.holder.clone(),
+        commodity: r.commodity.clone(),
+        level: super::num(r.level_t),
+        build: super::num(r.build_t),
+        release: super::num(r.release_t),
+        value_pv: super::num(r.value_pv),
+    }))
+}
+
+/// A row of `stocks.csv`.
+#[derive(Serialize, Default)]
+struct StockCsv {
+    period: String,
+    id: String,
+    holder: String,
+    commodity: String,
+    level: String,
+    build: String,
+    release: String,
+    value_pv: String,
 }
 
 /// The stockpiles' table, when the model has any.

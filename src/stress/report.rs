@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::{Case, Effect};
 use crate::engine::How;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::report::num;
 use crate::report::terminal::{money, right_align, table, tonnes};
 
@@ -31,53 +31,47 @@ pub fn reference(effect: Effect) -> Case {
 /// how it was solved, the plan's objective, what the market went without
 /// and paid, and the extra unserved tonnes and cost against the reference.
 pub fn csv(cases: &[Case], total: usize, reference: &Effect, request: &str) -> Result<String> {
-    let internal = |e: &dyn std::fmt::Display| Error::Internal(format!("stress.csv: {e}"));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "case",
-        "cases",
-        "request",
-        "cut",
-        "size",
-        "status",
-        "start",
-        "objective",
-        "unserved_t",
-        "given_up_t",
-        "spend_pv",
-        "loss_pv",
-        "cost_pv",
-        "extra_unserved_t",
-        "extra_cost_pv",
-    ])
-    .map_err(|e| internal(&e))?;
-    for c in cases {
-        let mut row = vec![
-            c.case.to_string(),
-            total.to_string(),
-            request.to_string(),
-            c.cut.clone(),
-            c.size.to_string(),
-            c.status.clone(),
-            c.start.label().to_string(),
-        ];
-        match &c.effect {
-            Some(e) => row.extend([
-                num(e.objective),
-                num(e.unserved_t),
-                num(e.given_up_t),
-                num(e.spend_pv),
-                num(e.loss_pv),
-                num(e.cost_pv),
-                num(e.unserved_t - reference.unserved_t),
-                num(e.cost_pv - reference.cost_pv),
-            ]),
-            None => row.extend(std::iter::repeat_n(String::new(), 8)),
+    let opt = |v: Option<f64>| v.map_or(String::new(), num);
+    crate::report::files::csv_rows(cases.iter().map(|c| {
+        let e = c.effect.as_ref();
+        StressCsv {
+            case: c.case,
+            cases: total,
+            request: request.to_string(),
+            cut: c.cut.clone(),
+            size: c.size,
+            status: c.status.clone(),
+            start: c.start.label().to_string(),
+            objective: opt(e.map(|e| e.objective)),
+            unserved_t: opt(e.map(|e| e.unserved_t)),
+            given_up_t: opt(e.map(|e| e.given_up_t)),
+            spend_pv: opt(e.map(|e| e.spend_pv)),
+            loss_pv: opt(e.map(|e| e.loss_pv)),
+            cost_pv: opt(e.map(|e| e.cost_pv)),
+            extra_unserved_t: opt(e.map(|e| e.unserved_t - reference.unserved_t)),
+            extra_cost_pv: opt(e.map(|e| e.cost_pv - reference.cost_pv)),
         }
-        w.write_record(&row).map_err(|e| internal(&e))?;
-    }
-    let bytes = w.into_inner().map_err(|e| internal(&e))?;
-    String::from_utf8(bytes).map_err(|e| internal(&e))
+    }))
+}
+
+/// A row of `stress.csv`.
+#[derive(serde::Serialize, Default)]
+struct StressCsv {
+    case: usize,
+    cases: usize,
+    request: String,
+    cut: String,
+    size: usize,
+    status: String,
+    start: String,
+    objective: String,
+    unserved_t: String,
+    given_up_t: String,
+    spend_pv: String,
+    loss_pv: String,
+    cost_pv: String,
+    extra_unserved_t: String,
+    extra_cost_pv: String,
 }
 
 /// The cases ranked two ways, `top` of each: by unserved demand (then
