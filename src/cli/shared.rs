@@ -46,8 +46,8 @@ pub struct Futures {
     /// Weights of the futures, e.g. `baseline=0.5,china-halt-us=0.2`;
     /// each name must be one of the futures (unlisted ones weigh 1, and
     /// weights are normalised).
-    #[arg(long, value_name = "S=W,...")]
-    pub weights: Option<String>,
+    #[arg(long, value_name = "S=W,...", value_delimiter = ',', value_parser = weight)]
+    pub weights: Vec<(String, f64)>,
 }
 
 /// Which candidates a plan may build (`solve`, `invest`).
@@ -156,6 +156,16 @@ pub(super) fn level(s: &str) -> Result<f64, String> {
 }
 
 /// A relative gap: 0 (prove the optimum) to 1 (take the first plan found).
+/// One `SCENARIO=WEIGHT` pair, the weight a finite number >= 0.
+fn weight(s: &str) -> Result<(String, f64), String> {
+    let (name, w) =
+        (s.split_once('=')).ok_or_else(|| format!("expected SCENARIO=WEIGHT, found \"{s}\""))?;
+    match w.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok((name.trim().to_string(), v)),
+        _ => Err(format!("expected a weight >= 0, found \"{}\"", w.trim())),
+    }
+}
+
 pub(super) fn gap(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),

@@ -85,7 +85,7 @@ fn request(src: &ModelSource, args: &CompareArgs) -> Result<Request> {
     let futures = futures(src, &args.futures.names)?;
     Ok(Request {
         portfolios: portfolios(model, &args.portfolios)?,
-        weights: weights(args.futures.weights.as_deref(), &futures)?,
+        weights: weights(&args.futures.weights, &futures)?,
         futures,
         measure: super::explain::measure_of(model, &args.dependency, &args.scope)?,
         opts: solve_options(&args.solver, None),

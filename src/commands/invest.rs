@@ -20,7 +20,7 @@ pub fn run(args: InvestArgs, out: &mut Stdout) -> Outcome {
     let name = args.portfolio.portfolio;
     portfolio(&checked.model, name.as_deref())?;
     let futures = futures(&src, &args.futures.names)?;
-    let weights = weights(args.futures.weights.as_deref(), &futures)?;
+    let weights = weights(&args.futures.weights, &futures)?;
     print_futures_warnings(&src, &futures);
     let futures: Vec<(String, f64)> = futures
         .into_iter()

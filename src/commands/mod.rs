@@ -212,32 +212,21 @@ pub fn portfolios(model: &Model, names: &[String]) -> Result<Vec<String>> {
 
 /// `S=W,...`: finite weights >= 0, each named future one of `futures`
 /// and named once, not all zero.
-pub fn weights(text: Option<&str>, futures: &[String]) -> Result<Vec<(String, f64)>> {
+pub fn weights(pairs: &[(String, f64)], futures: &[String]) -> Result<Vec<(String, f64)>> {
     let usage = |m: String| Error::Usage(format!("--weights: {m}"));
-    let Some(text) = text else {
-        return Ok(Vec::new());
-    };
     let mut out: Vec<(String, f64)> = Vec::new();
-    for pair in text.split(',') {
-        let (s, w) = pair
-            .split_once('=')
-            .ok_or_else(|| usage(format!("expected SCENARIO=WEIGHT, found \"{pair}\"")))?;
-        let (s, w) = (s.trim().to_string(), w.trim());
-        let w = match w.parse::<f64>() {
-            Ok(v) if v.is_finite() && v >= 0.0 => v,
-            _ => return Err(usage(format!("expected a weight >= 0, found \"{w}\""))),
-        };
-        if !futures.contains(&s) {
+    for (s, w) in pairs {
+        if !futures.contains(s) {
             return Err(usage(format!(
                 "\"{s}\" is not one of the scenarios compared ({}){}",
                 futures.join(", "),
-                rareflow::error::suggestion(&s, futures)
+                rareflow::error::suggestion(s, futures)
             )));
         }
-        if out.iter().any(|o| o.0 == s) {
+        if out.iter().any(|o| &o.0 == s) {
             return Err(usage(format!("\"{s}\" is weighted twice")));
         }
-        out.push((s, w));
+        out.push((s.clone(), *w));
     }
     let weight_of = |f: &String| out.iter().find(|o| &o.0 == f).map_or(1.0, |o| o.1);
     if futures.iter().map(weight_of).sum::<f64>() <= 0.0 {
@@ -419,20 +408,20 @@ mod tests {
     #[test]
     fn weights_must_name_futures_once() {
         let f = strings(&["baseline", "tariff-40"]);
-        assert_eq!(
-            weights(Some("baseline=0.5, tariff-40=0.5"), &f).unwrap(),
-            vec![("baseline".into(), 0.5), ("tariff-40".into(), 0.5)]
-        );
-        let e = weights(Some("baseline=0.5,tarif-40=0.5"), &f).unwrap_err();
+        let w = |pairs: &[(&str, f64)]| -> Vec<(String, f64)> {
+            pairs.iter().map(|(s, v)| (s.to_string(), *v)).collect()
+        };
+        let both = w(&[("baseline", 0.5), ("tariff-40", 0.5)]);
+        assert_eq!(weights(&both, &f).unwrap(), both);
+        let e = weights(&w(&[("baseline", 0.5), ("tarif-40", 0.5)]), &f).unwrap_err();
         assert_eq!(e.exit_code(), 2);
         assert_eq!(
             e.to_string(),
             "--weights: \"tarif-40\" is not one of the scenarios compared \
              (baseline, tariff-40); did you mean \"tariff-40\"?"
         );
-        assert!(weights(Some("baseline=1,baseline=2"), &f).is_err());
-        assert!(weights(Some("baseline=0,tariff-40=0"), &f).is_err());
-        assert!(weights(Some("baseline=-1"), &f).is_err());
+        assert!(weights(&w(&[("baseline", 1.0), ("baseline", 2.0)]), &f).is_err());
+        assert!(weights(&w(&[("baseline", 0.0), ("tariff-40", 0.0)]), &f).is_err());
     }
 
     #[test]
