@@ -318,6 +318,19 @@ pub enum StressBy {
     Facility,
 }
 
+/// A stage of the chain whose goods `stress` cuts off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StressStage {
+    /// Ore and concentrate.
+    Mined,
+    /// Oxide.
+    Separated,
+    /// Metal and alloy.
+    Metal,
+    /// Magnets.
+    Magnet,
+}
+
 /// `rareflow stress`.
 #[derive(Debug, Args)]
 #[command(
@@ -360,6 +373,11 @@ pub struct StressArgs {
     /// country.
     #[arg(long)]
     pub global: bool,
+    /// Cut off only goods of these stages, comma-separated: `mined` (ore
+    /// and concentrate), `separated` (oxide), `metal` (metal and alloy),
+    /// `magnet` (default: every good).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "STAGE,...")]
+    pub stages: Vec<StressStage>,
     /// Solve only slice K of N (whole chains of cases); `rareflow merge`
     /// joins the slices' stress.csv files.
     #[arg(long, value_name = "K/N")]

@@ -10,7 +10,7 @@ use super::stdout::{print_then_commit, Outcome, Stdout};
 use super::{out_target, print_warnings, solve_options, source, stacked_scenarios};
 use clap::ValueEnum;
 
-use crate::cli::{Format, StressArgs, StressBy};
+use crate::cli::{Format, StressArgs, StressBy, StressStage};
 
 /// The document `--format json` prints.
 #[derive(serde::Serialize)]
@@ -145,7 +145,17 @@ fn request(model: &rareflow::model::Model, args: &StressArgs) -> Result<Request>
             StressBy::Facility => By::Facility,
         },
         global: args.global,
+        stages: stage_set(&args.stages),
     })
+}
+
+/// The stages named on the command line (none named: every stage).
+fn stage_set(stages: &[StressStage]) -> rareflow::model::StageSet {
+    if stages.is_empty() {
+        return rareflow::model::StageSet::ALL;
+    }
+    let bits = stages.iter().fold(0u8, |b, s| b | 1 << (*s as u8));
+    rareflow::model::StageSet(bits)
 }
 
 /// The period that starts in `year`.

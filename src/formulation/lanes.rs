@@ -94,7 +94,12 @@ pub(super) fn add_columns(
         for t in model.period_ids() {
             let unit = lane.transport_cost + tariff(model, lane, t);
             let cost = model.period_weight(t) * unit;
-            let cut = model.is_cut_off(lane.from, model.endpoint_country(lane.to), t);
+            let cut = model.is_cut_off(
+                lane.from,
+                model.endpoint_country(lane.to),
+                lane.commodity,
+                t,
+            );
             if split {
                 let at = (lane_id, t, cost, cut);
                 let parts = add_parts(lp, &mut ix, layout, network, at);
@@ -168,7 +173,12 @@ pub(super) fn read(ix: &FlowIndex, model: &Model, network: &Network, s: &Session
 pub(super) fn check(model: &Model, network: &Network, plan: &Plan, ck: &mut Checker) {
     for (l, lane) in network.lanes().iter().enumerate() {
         for t in model.period_ids() {
-            let cut = model.is_cut_off(lane.from, model.endpoint_country(lane.to), t);
+            let cut = model.is_cut_off(
+                lane.from,
+                model.endpoint_country(lane.to),
+                lane.commodity,
+                t,
+            );
             let upper = if cut { Some(0.0) } else { lane.capacity };
             ck.bounds(plan.flows[l][t.0], 0.0, upper, || {
                 format!(

@@ -80,9 +80,15 @@ pub struct Model {
 }
 
 impl Model {
-    /// Whether a shipment from facility `from` into `to` in period `t` is
-    /// cut off ([`Cutoff`]); never within a country.
-    pub fn is_cut_off(&self, from: FacilityId, to: CountryId, t: PeriodId) -> bool {
+    /// Whether a shipment of `good` from facility `from` into `to` in
+    /// period `t` is cut off ([`Cutoff`]); never within a country.
+    pub fn is_cut_off(
+        &self,
+        from: FacilityId,
+        to: CountryId,
+        good: CommodityId,
+        t: PeriodId,
+    ) -> bool {
         let exporter = self.facilities[from.0].country;
         exporter != to
             && self.cutoffs.iter().any(|c| {
@@ -90,7 +96,9 @@ impl Model {
                     Supplier::Country(k) => k == exporter,
                     Supplier::Facility(f) => f == from,
                 };
-                who && c.importer.is_none_or(|m| m == to) && t >= c.from
+                who && c.importer.is_none_or(|m| m == to)
+                    && t >= c.from
+                    && c.goods.as_ref().is_none_or(|g| g.contains(good))
             })
     }
 

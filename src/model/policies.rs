@@ -91,7 +91,7 @@ pub struct Contract {
 /// (into any other country when none). Only direct shipments are cut:
 /// material the supplier sold to a third country may still reach the
 /// importer from there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Cutoff {
     /// Who is cut off.
     pub supplier: Supplier,
@@ -99,6 +99,8 @@ pub struct Cutoff {
     pub importer: Option<CountryId>,
     /// The first period it holds in.
     pub from: PeriodId,
+    /// Only these goods (none: every good).
+    pub goods: Option<CommoditySet>,
 }
 
 /// A supplier: a country (every facility in it) or one facility.

@@ -57,6 +57,10 @@ pub struct Request {
     pub by: By,
     /// Cut off from every buyer, not only the market's country.
     pub global: bool,
+    /// Only goods of these traced stages are cut off (ore and concentrate
+    /// are `mined`, oxide `separated`, metal and alloy `metal`, magnets
+    /// `magnet`; scrap is of none).
+    pub stages: crate::model::StageSet,
 }
 
 impl Request {
@@ -74,8 +78,13 @@ impl Request {
     /// (`stress.csv`'s `request` column, which `merge` holds to one value):
     /// `US; all sectors; from 2026; countries; up to 2; from it`.
     pub fn words(&self, model: &Model) -> String {
+        let stages = if self.stages == crate::model::StageSet::ALL {
+            String::new()
+        } else {
+            format!("; {} goods only", self.stages.label())
+        };
         format!(
-            "{}; {}; from {}; {}; up to {}; {}",
+            "{}; {}; from {}; {}; up to {}; {}{stages}",
             model.countries[self.market.0].code,
             self.sector.as_deref().unwrap_or("all sectors"),
             model.periods[self.from.0].label,
@@ -92,13 +101,32 @@ impl Request {
         )
     }
 
+    /// The goods the cut-offs stop: none for every stage (every good, scrap
+    /// included).
+    pub fn goods(&self, model: &Model) -> Option<crate::model::CommoditySet> {
+        if self.stages == crate::model::StageSet::ALL {
+            return None;
+        }
+        let members = (model.commodities.iter())
+            .map(|c| {
+                crate::trace::commodity_stage(c.stage).is_some_and(|s| self.stages.contains(s))
+            })
+            .collect();
+        Some(crate::model::CommoditySet::new(
+            self.stages.label(),
+            members,
+        ))
+    }
+
     /// The cut-offs of one set of suppliers.
-    pub fn cutoffs(&self, set: &[Supplier]) -> Vec<Cutoff> {
+    pub fn cutoffs(&self, model: &Model, set: &[Supplier]) -> Vec<Cutoff> {
+        let goods = self.goods(model);
         (set.iter())
             .map(|&supplier| Cutoff {
                 supplier,
                 importer: (!self.global).then_some(self.market),
                 from: self.from,
+                goods: goods.clone(),
             })
             .collect()
     }
@@ -164,13 +192,18 @@ pub fn suppliers(model: &Model, network: &Network, plan: &Plan, req: &Request) -
     let on =
         crate::report::explain::on_supply_paths(model, network, plan, req.market, &goods, &periods);
     let mut ships = vec![false; model.facilities.len()];
+    let cut_goods = req.goods(model);
     for (l, lane) in network.lanes().iter().enumerate() {
         let (from, to) = (lane.from, model.endpoint_country(lane.to));
-        let closed = if req.global {
+        let border = if req.global {
             to != model.facilities[from.0].country
         } else {
             to == req.market
         };
+        let closed = border
+            && cut_goods
+                .as_ref()
+                .is_none_or(|g| g.contains(lane.commodity));
         let carried = plan.flows[l][req.from.0..].iter().any(|&q| q > 1e-6);
         ships[from.0] |= closed && carried;
     }
@@ -338,7 +371,7 @@ impl Jobs for Stress<'_> {
     fn load(&self, &i: &usize) -> Result<Checked> {
         let mut model = self.model.clone();
         let set: Vec<Supplier> = self.sets[i].iter().map(|&s| self.suppliers[s]).collect();
-        model.cutoffs = self.request.cutoffs(&set);
+        model.cutoffs = self.request.cutoffs(self.model, &set);
         Ok(Checked::from_model(model))
     }
 

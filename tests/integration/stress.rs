@@ -195,3 +195,32 @@ fn a_market_or_year_outside_the_model_is_refused() {
         assert!(stderr(&o).contains(words), "{args:?}: {}", stderr(&o));
     }
 }
+
+/// `--stages` cuts off only goods of the stages named: with `mined`, only
+/// Australia's concentrate is stopped (China's only cross-border shipments
+/// are magnets), so Australia is the one supplier tried and costs Japan
+/// what rerouting the mines costs; with `magnet`, only China is tried.
+#[test]
+fn stages_cut_off_only_their_goods() {
+    let rows = stress(&["--global", "--k", "1", "--stages", "mined"]);
+    let cuts: Vec<&str> = rows.iter().map(|r| &r[CUT]).collect();
+    assert_eq!(cuts, ["none", "AU"]);
+    assert!(
+        rows[0][2].ends_with("from every buyer; mined goods only"),
+        "{:?}",
+        rows[0]
+    );
+    assert!(
+        close(value(&rows[1], EXTRA_COST), REROUTED, 1e-9),
+        "{:?}",
+        rows[1]
+    );
+    let rows = stress(&["--global", "--k", "1", "--stages", "magnet,metal"]);
+    let cuts: Vec<&str> = rows.iter().map(|r| &r[CUT]).collect();
+    assert_eq!(cuts, ["none", "CN"]);
+    assert!(
+        close(value(&rows[1], EXTRA_COST), CUT_OFF - REFERENCE, 1e-9),
+        "{:?}",
+        rows[1]
+    );
+}
