@@ -90,6 +90,19 @@ impl Measure {
         (self.scope.market).map_or(self.market.clone(), |m| model.countries[m.0].code.clone())
     }
 
+    /// The scope whose mean prices a sweep reports: the measure's, in the
+    /// dependency market's country when the scope names none.
+    pub fn price_scope(&self, model: &Model) -> Scope {
+        let dependency = model.countries.iter().position(|c| c.code == self.market);
+        Scope {
+            market: self
+                .scope
+                .market
+                .or(dependency.map(crate::model::CountryId)),
+            ..self.scope.clone()
+        }
+    }
+
     /// As written: `CN:US:magnet`.
     pub fn label(&self) -> String {
         format!("{}:{}:{}", self.source, self.market, STAGES[self.stage])

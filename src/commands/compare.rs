@@ -50,20 +50,13 @@ pub fn run(args: CompareArgs, out: &mut Stdout) -> Outcome {
     .portfolios(&plan.portfolios)
     .option("weights", &args.futures.weights)
     .option("dependency", &args.dependency.dependency);
-    let inside: Vec<&std::path::Path> = src
-        .path()
-        .into_iter()
-        .chain(args.output.out.as_deref())
-        .collect();
-    if let Some(file) = &args.html {
-        super::check_html_target(file, &inside)?;
-    }
+    super::check_html(args.html.as_deref(), &src, args.output.out.as_deref())?;
     let c = solve(&src, &plan, args.solver.threads)?;
     let staged = match &target {
         Some(t) => Some(t.stage(&files::comparison_files(&c, &plan.measure)?)?),
         None => None,
     };
-    let html = super::stage_html(args.html.as_deref(), &inside, || {
+    let html = super::stage_html(args.html.as_deref(), || {
         rareflow::report::charts::comparison(&c, &plan.measure, &plan.currency)
     })?;
     let printed = print_then_commit(out, staged, |out| match args.output.format.format {
@@ -87,7 +80,7 @@ fn request(src: &ModelSource, args: &CompareArgs) -> Result<Request> {
         portfolios: portfolios(model, &args.portfolios)?,
         weights: weights(&args.futures.weights, &futures)?,
         futures,
-        measure: super::explain::measure_of(model, &args.dependency, &args.scope)?,
+        measure: super::measure_of(model, &args.dependency, &args.scope)?,
         opts: solve_options(&args.solver, None),
         currency: model.settings.currency.clone(),
         model: model.settings.name.clone(),

@@ -154,6 +154,41 @@ pub fn stacked_scenarios(src: &ModelSource, names: &[String]) -> Result<Vec<Stri
     Ok(names)
 }
 
+/// The scope named on the command line, checked against the model.
+pub fn scope_of(
+    model: &rareflow::model::Model,
+    args: &crate::cli::ScopeArgs,
+) -> Result<rareflow::report::scope::Scope> {
+    rareflow::report::scope::Scope::parse(
+        model,
+        args.market.as_deref(),
+        args.sector.as_deref(),
+        args.periods.as_deref(),
+    )
+}
+
+/// What compare's cells and sweep's cases measure: the dependency column
+/// (`--dependency`, by default China's share of the magnets of `--market`'s
+/// country, or of the US's), and the scope of the given-up, unserved and
+/// spend columns.
+pub fn measure_of(
+    model: &rareflow::model::Model,
+    dependency: &crate::cli::DependencyArg,
+    scope: &crate::cli::ScopeArgs,
+) -> Result<rareflow::compare::Measure> {
+    let scope = scope_of(model, scope)?;
+    let text = match &dependency.dependency {
+        Some(text) => text.clone(),
+        None => {
+            let market = scope
+                .market
+                .map_or("US", |m| model.countries[m.0].code.as_str());
+            format!("CN:{market}:magnet")
+        }
+    };
+    Ok(rareflow::compare::Measure::parse(&text, model)?.scoped(scope, model))
+}
+
 /// True when the scenarios given are `all`.
 pub fn is_all(names: &[String]) -> bool {
     cleaned(names) == [ALL]
@@ -342,15 +377,22 @@ pub fn commit_html(
     }
 }
 
-/// Checks `--html FILE` (not inside the model's directory or `--out`) and
-/// stages the page `make` builds, when FILE is given.
+/// Checks `--html FILE` before anything is solved: its directory exists
+/// and it is not inside the model's directory or `--out`.
+pub fn check_html(file: Option<&Path>, src: &ModelSource, out: Option<&Path>) -> Result<()> {
+    match file {
+        Some(f) => check_html_target(f, &src.path().into_iter().chain(out).collect::<Vec<_>>()),
+        None => Ok(()),
+    }
+}
+
+/// Stages the page `make` builds at `--html FILE` (checked by
+/// [`check_html`]), when FILE is given.
 pub fn stage_html(
     file: Option<&Path>,
-    inside: &[&Path],
     make: impl FnOnce() -> Result<String>,
 ) -> Result<Option<rareflow::report::html::StagedFile>> {
     let Some(file) = file else { return Ok(None) };
-    check_html_target(file, inside)?;
     Ok(Some(rareflow::report::html::stage(file, &make()?)?))
 }
 

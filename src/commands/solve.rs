@@ -7,8 +7,8 @@ use rareflow::report::{terminal, Summary};
 
 use rareflow::report::html;
 
+use super::node_kind;
 use super::stdout::{chatter, note, print_then_commit, Outcome, Stdout};
-use super::{check_html_target, node_kind};
 use super::{out_target, print_warnings, solve_options, source, source_name, stacked_scenarios};
 use crate::cli::{Format, SolveArgs};
 
@@ -35,14 +35,11 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
         stacked_scenarios(&src, std::slice::from_ref(name))?;
     }
     let checked = rareflow::check(&src, &scenarios)?;
-    let scope = super::explain::scope_of(&checked.model, &args.scope)?;
+    let scope = super::scope_of(&checked.model, &args.scope)?;
     print_warnings(&checked.warnings);
     let dir = args.output.out.as_deref();
     let target = out_target(dir, &src, RESULT_FILES)?;
-    if let Some(file) = &args.html {
-        let inputs: Vec<&std::path::Path> = src.path().into_iter().chain(dir).collect();
-        check_html_target(file, &inputs)?;
-    }
+    super::check_html(args.html.as_deref(), &src, dir)?;
     let run = super::run_info(
         "solve",
         &src,

@@ -43,7 +43,7 @@ pub fn run(args: SweepArgs, out: &mut Stdout) -> Outcome {
     let params: Vec<params::Param> = (args.set.iter())
         .map(|s| params::parse(s, model))
         .collect::<Result<_>>()?;
-    let measure = super::explain::measure_of(model, &args.dependency, &args.scope)?;
+    let measure = super::measure_of(model, &args.dependency, &args.scope)?;
     let cases = match args.samples {
         Some(n) => sweep::latin_hypercube(&params, n as usize, args.seed),
         None => sweep::grid(&params),
@@ -83,16 +83,9 @@ pub fn run(args: SweepArgs, out: &mut Stdout) -> Outcome {
         measure: &measure,
         shard,
     };
-    let inside: Vec<&std::path::Path> = src
-        .path()
-        .into_iter()
-        .chain(args.output.out.as_deref())
-        .collect();
-    if let Some(file) = &args.html {
-        super::check_html_target(file, &inside)?;
-    }
+    super::check_html(args.html.as_deref(), &src, args.output.out.as_deref())?;
     let (solved, tally) = solve(&work, args.solver.threads)?;
-    let html = super::stage_html(args.html.as_deref(), &inside, || {
+    let html = super::stage_html(args.html.as_deref(), || {
         rareflow::report::charts::sweep(&params, &solved, &measure, &currency)
     })?;
     let staged = match &target {

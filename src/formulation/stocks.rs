@@ -202,16 +202,9 @@ pub fn net_in_class(
     ),
     class: u8,
 ) -> f64 {
-    (plan.stocks.iter())
-        .filter(|u| u.period == t)
-        .filter(|u| {
-            let sp = &model.stockpiles[u.stockpile];
-            sp.holder == Endpoint::Facility(f)
-                && sp.commodity == c
-                && class_of(layout, sp) == Some(class)
-        })
-        .map(|u| u.release - u.build)
-        .sum()
+    net(model, plan, Endpoint::Facility(f), c, t, |sp| {
+        class_of(layout, sp) == Some(class)
+    })
 }
 
 /// What the stockpiles give to (positive) or take from the balance at
@@ -223,11 +216,24 @@ pub fn net_at(
     c: crate::model::CommodityId,
     t: PeriodId,
 ) -> f64 {
+    net(model, plan, place, c, t, |_| true)
+}
+
+/// Release less build, t/yr, of the stockpiles of `c` held at `place` in
+/// period `t` that `keep` keeps.
+fn net(
+    model: &Model,
+    plan: &Plan,
+    place: Endpoint,
+    c: crate::model::CommodityId,
+    t: PeriodId,
+    keep: impl Fn(&crate::model::Stockpile) -> bool,
+) -> f64 {
     (plan.stocks.iter())
         .filter(|u| u.period == t)
         .filter(|u| {
             let sp = &model.stockpiles[u.stockpile];
-            sp.holder == place && sp.commodity == c
+            sp.holder == place && sp.commodity == c && keep(sp)
         })
         .map(|u| u.release - u.build)
         .sum()

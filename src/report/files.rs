@@ -175,7 +175,7 @@ fn production_csv(model: &Model, plan: &Plan) -> Result<String> {
                 0.0
             };
             let period = &model.periods[t.0];
-            let discount = model.period_weight(t) / f64::from(period.years);
+            let discount = super::per_year_pv(model, t);
             rows.push(ProductionCsv {
                 period: period.label.clone(),
                 facility: fac.id.clone(),

@@ -202,8 +202,11 @@ impl Sweep<'_> {
                     let key = format!("{}:{}", m.country, m.sector);
                     case.markets.insert(key, (m.given_up_t, m.unserved_t));
                 }
-                let market = self.measure.price_market(&s.model);
-                case.prices = mean_prices(&s.model, &scoped, &market);
+                let prices = self.measure.price_scope(&s.model);
+                case.prices = (crate::report::scope::headline(&s.model, &prices, &segments).prices)
+                    .into_iter()
+                    .map(|p| (p.commodity, p.price))
+                    .collect();
             }
             Err(why) => case.status = reason(&why),
         }
@@ -269,33 +272,6 @@ impl Jobs for CaseJobs<'_> {
             ..self.sweep.opts.clone()
         }
     }
-}
-
-/// The mean price of each commodity `market` buys over the horizon, $/t,
-/// weighted by the tonnes delivered in each segment and year (none where
-/// nothing was delivered).
-fn mean_prices(
-    model: &crate::model::Model,
-    segments: &[crate::report::markets::SegmentResult],
-    market: &str,
-) -> std::collections::BTreeMap<String, f64> {
-    let mut sums: std::collections::BTreeMap<String, (f64, f64)> = Default::default();
-    for r in segments {
-        let seg = &model.demand[r.segment];
-        if model.countries[seg.country.0].code != market {
-            continue;
-        }
-        let t = r.delivered * f64::from(model.periods[seg.period.0].years);
-        let e = sums
-            .entry(model.commodities[seg.commodity.0].id.clone())
-            .or_default();
-        e.0 += r.price * t;
-        e.1 += t;
-    }
-    sums.into_iter()
-        .filter(|(_, (_, t))| *t > 0.0)
-        .map(|(c, (spend, t))| (c, spend / t))
-        .collect()
 }
 
 /// The scenario that sets a case's values (case numbers from 1): what a

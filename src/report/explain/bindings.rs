@@ -16,7 +16,7 @@ impl Context<'_> {
         sectors: &[&str],
         t: PeriodId,
     ) -> Vec<Binding> {
-        let pv = self.model.period_weight(t) / f64::from(self.model.periods[t.0].years);
+        let pv = crate::report::per_year_pv(self.model, t);
         let mut out = self.licences(paths, country, sectors, t);
         out.extend(self.rules(paths.market.1, country, sectors, t));
         out.extend(self.capacities(paths, t));
