@@ -46,12 +46,16 @@ pub struct Costs {
     pub investment: f64,
     /// Holding stockpiles.
     pub holding: f64,
+    /// Minus the value of what is left in stock at the end of the last
+    /// period (a credit).
+    #[serde(default)]
+    pub stock_left: f64,
 }
 
 impl Costs {
     /// Each kind with the words reports name it by, in the order reports
     /// list them.
-    pub fn by_kind(&self) -> [(&'static str, f64); 12] {
+    pub fn by_kind(&self) -> [(&'static str, f64); 13] {
         [
             ("production", self.production),
             ("fixed", self.fixed),
@@ -65,6 +69,7 @@ impl Costs {
             ("offtake penalties", self.offtake_penalties),
             ("investment", self.investment),
             ("holding stockpiles", self.holding),
+            ("value of stock left at the end", self.stock_left),
         ]
     }
 
@@ -82,6 +87,7 @@ impl Costs {
             + self.offtake_penalties
             + self.investment
             + self.holding
+            + self.stock_left
     }
 }
 

@@ -18,7 +18,11 @@
 //! can be put into), or a country's market row (a stock a country holds is
 //! released only to its own demand). Holding costs `holding_cost` per
 //! tonne per year on the level at the end of each period, for each of its
-//! years. The dual of period t's carry row is the value, in base-year
+//! years. What is left at the end of the last period earns `final_value`
+//! per tonne, in the last year's money and discounted as that year's
+//! costs (a stock left at the end is otherwise worth nothing, and a plan
+//! would empty it in the last period whatever the price). The dual of
+//! period t's carry row is the value, in base-year
 //! money, of one more tonne in stock at the start of period t.
 
 use super::keys::{ColKey, RowKey, StockPart};
@@ -86,7 +90,8 @@ pub(super) fn add(lp: &mut Lp, model: &Model, ix: &LpIndex) -> StockIndex {
                 part,
             };
             let holding = model.period_weight(t) * sp.holding_cost;
-            let level = lp.column(key(StockPart::Level), sp.capacity, holding);
+            let left = final_credit(model, sp, t);
+            let level = lp.column(key(StockPart::Level), sp.capacity, holding - left);
             let build = lp.column(key(StockPart::Build), sp.max_build, 0.0);
             let most_out = if sp.release_periods.contains(t) {
                 sp.max_release
@@ -276,10 +281,23 @@ pub(super) fn check(model: &Model, plan: &Plan, ck: &mut Checker) {
     }
 }
 
-/// Holding costs: each period's end level, for each of its years.
+/// Holding costs: each period's end level, for each of its years; and
+/// the credit for what is left at the end.
 pub(super) fn cost(model: &Model, plan: &Plan, k: &mut Costs) {
     for u in &plan.stocks {
         let sp = &model.stockpiles[u.stockpile];
         k.holding += model.period_weight(u.period) * sp.holding_cost * u.level;
+        k.stock_left -= final_credit(model, sp, u.period) * u.level;
     }
+}
+
+/// Present value of a tonne of `sp` at the end of period `t`: its final
+/// value in the last year's money, discounted as that year's costs, in the
+/// last period; nothing before.
+fn final_credit(model: &Model, sp: &crate::model::Stockpile, t: PeriodId) -> f64 {
+    if t.0 + 1 < model.periods.len() || sp.final_value == 0.0 {
+        return 0.0;
+    }
+    let last = &model.periods[t.0];
+    model.discount_factor(last.start + last.years as i32 - 1) * sp.final_value
 }

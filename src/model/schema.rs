@@ -379,6 +379,7 @@ pub const STOCKPILES: Table = Table {
         opt("max_release", Kind::NonNegative).up_to(limits::QUANTITY),
         opt("release_periods", Kind::Periods),
         opt("origin", Kind::Word(STOCK_ORIGINS)),
+        opt("final_value", Kind::NonNegative).up_to(limits::PRICE),
     ],
 };
 

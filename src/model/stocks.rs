@@ -33,6 +33,10 @@ pub struct Stockpile {
     /// (the class of what the facility makes from clean inputs) rather than
     /// tainted in every way that matters there.
     pub clean: bool,
+    /// $ per tonne left in stock at the end of the last period, counted as
+    /// a credit in the last year's money (what the holder would pay to buy
+    /// it back; 0: stock left at the end is worth nothing).
+    pub final_value: f64,
     /// Line in `stockpiles.csv`.
     pub line: u64,
 }

@@ -81,35 +81,69 @@ struct StockCsv {
     value_pv: String,
 }
 
-/// The stockpiles' table, when the model has any.
+/// The stockpiles' table, when the model has any: each stock that moved,
+/// period by period; the stocks that never moved in one line each.
 pub fn render(o: &mut String, rows: &[StockRow], currency: &str) {
     if rows.is_empty() {
         return;
     }
-    let _ = writeln!(
-        o,
-        "\nstockpiles (level at the end of each period; in and out t/yr; value of one more tonne \
-         in stock, present value):"
-    );
+    let moved = |id: &str| {
+        (rows.iter())
+            .filter(|r| r.id == id)
+            .any(|r| r.build_t != 0.0 || r.release_t != 0.0)
+    };
+    let mut ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let (active, still): (Vec<&str>, Vec<&str>) = ids.into_iter().partition(|id| moved(id));
     let value = format!("{currency}/t PV");
-    let mut t = table(&[
-        "stockpile",
-        "period",
-        "level t",
-        "in t/yr",
-        "out t/yr",
-        &value,
-    ]);
-    for r in rows {
-        t.add_row(vec![
-            r.id.clone(),
-            r.period.clone(),
-            tonnes(r.level_t),
-            tonnes(r.build_t),
-            tonnes(r.release_t),
-            money(r.value_pv),
+    if !active.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nstockpiles (level at the end of each period; in and out t/yr; value of one more \
+             tonne in stock, present value):"
+        );
+        let mut t = table(&[
+            "stockpile",
+            "period",
+            "level t",
+            "in t/yr",
+            "out t/yr",
+            &value,
         ]);
+        for id in &active {
+            for (k, r) in rows.iter().filter(|r| r.id == *id).enumerate() {
+                let name = if k == 0 { r.id.clone() } else { String::new() };
+                t.add_row(vec![
+                    name,
+                    r.period.clone(),
+                    tonnes(r.level_t),
+                    tonnes(r.build_t),
+                    tonnes(r.release_t),
+                    money(r.value_pv),
+                ]);
+            }
+        }
+        right_align(&mut t, 2);
+        let _ = writeln!(o, "{t}");
     }
-    right_align(&mut t, 2);
-    let _ = writeln!(o, "{t}");
+    if !still.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nstockpiles held unchanged over the horizon (level t; value of one more tonne in \
+             stock, {value}):"
+        );
+        let mut t = table(&["stockpile", "commodity", "level t", &value]);
+        for id in &still {
+            let r = rows.iter().find(|r| r.id == *id).expect("listed from rows");
+            t.add_row(vec![
+                r.id.clone(),
+                r.commodity.clone(),
+                tonnes(r.level_t),
+                money(r.value_pv),
+            ]);
+        }
+        right_align(&mut t, 2);
+        let _ = writeln!(o, "{t}");
+    }
 }

@@ -18,7 +18,7 @@ fn num(v: f64) -> String {
 }
 
 /// The cost kinds of `sweep.csv`, in order.
-const COST_KINDS: [&str; 12] = [
+const COST_KINDS: [&str; 13] = [
     "production",
     "fixed",
     "transport",
@@ -31,9 +31,10 @@ const COST_KINDS: [&str; 12] = [
     "offtake_penalties",
     "investment",
     "holding",
+    "stock_left",
 ];
 
-fn cost_values(c: &crate::plan::Costs) -> [f64; 12] {
+fn cost_values(c: &crate::plan::Costs) -> [f64; 13] {
     [
         c.production,
         c.fixed,
@@ -47,6 +48,7 @@ fn cost_values(c: &crate::plan::Costs) -> [f64; 12] {
         c.offtake_penalties,
         c.investment,
         c.holding,
+        c.stock_left,
     ]
 }
 

@@ -28,6 +28,7 @@ mod numbers;
 mod origins;
 mod output;
 mod properties;
+mod reserves;
 mod scenarios;
 mod scope;
 mod stocks;

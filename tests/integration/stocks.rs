@@ -87,6 +87,51 @@ fn a_stock_built_when_cheap_carries_japan_through_the_cut_off() {
     );
 }
 
+/// What a tonne left at the end is worth, with no cut-off. Japan's stock
+/// holds at most 50 t; its last level earns `final_value` in 2026's money,
+/// discounted as 2026's costs (÷ 1.1). Stocking a magnet in 2026 costs
+/// Japan's marginal magnet there, the Mt Weld-fed 9,801 + 1.875 × 1,600 =
+/// 12,801, and 1,000 for the year's holding (stocking it in 2025 would add
+/// a second year's holding). At a final value of 20,000 the plan fills the
+/// stock in 2026 and saves 50 × (20,000 − 12,801 − 1,000) / 1.1 =
+/// 281,772.73; at 13,000, below 13,801, it stocks nothing.
+#[test]
+fn a_stock_left_at_the_end_is_worth_its_final_value() {
+    let base = solve(&model(None), &[]).plan.objective;
+    let worth = |value: f64| {
+        let text = format!(
+            "id,holder,commodity,capacity,holding_cost,final_value\njp-magnets,JP,magnet,50,1000,{value}\n"
+        );
+        solve(&model(Some(&text)), &[])
+    };
+    let high = worth(20_000.0);
+    let saving = 50.0 * (20_000.0 - 12_801.0 - 1_000.0) / 1.1;
+    assert!(
+        close(high.plan.objective, base - saving, 1e-9),
+        "{} vs {}",
+        high.plan.objective,
+        base - saving
+    );
+    let s = &high.plan.stocks;
+    assert!(
+        close(s[0].level, 0.0, 1e-9) && close(s[1].level, 50.0, 1e-9),
+        "{s:?}"
+    );
+    assert!(close(
+        high.plan.costs.stock_left,
+        -50.0 * 20_000.0 / 1.1,
+        1e-9
+    ));
+    assert!(close(high.plan.costs.holding, 50.0 * 1_000.0 / 1.1, 1e-9));
+    let low = worth(13_000.0);
+    assert!(close(low.plan.objective, base, 1e-12));
+    assert!(
+        low.plan.stocks.iter().all(|u| u.level == 0.0),
+        "{:?}",
+        low.plan.stocks
+    );
+}
+
 /// A stock can only add choices: dropping it never lowers the cost, with or
 /// without the cut-off, and with an idle stock the plans cost the same.
 #[test]

@@ -37,6 +37,7 @@ impl Builder {
                 max_release: n.max_release,
                 release_periods,
                 clean: row.str("origin") == "clean",
+                final_value: n.final_value,
                 line: row.line,
             });
         }
@@ -76,7 +77,8 @@ impl Builder {
     }
 
     /// Initial stock, capacity, holding cost, most built and most released
-    /// a year; the initial stock within the capacity.
+    /// a year, and the value of a tonne left at the end; the initial stock
+    /// within the capacity.
     fn stock_numbers(&mut self, row: &Row) -> Option<StockNumbers> {
         let mut get = |col: &str| limited(row, col, &mut self.diags).ok();
         let initial = get("initial")?;
@@ -84,6 +86,7 @@ impl Builder {
         let holding = get("holding_cost")?;
         let build = get("max_build")?;
         let release = get("max_release")?;
+        let final_value = get("final_value")?;
         let initial = initial.unwrap_or(0.0);
         if let Some(cap) = capacity.filter(|&cap| initial > cap) {
             let msg = format!("the initial stock {initial} is above the capacity {cap}");
@@ -96,6 +99,7 @@ impl Builder {
             holding_cost: holding.unwrap_or(0.0),
             max_build: build,
             max_release: release,
+            final_value: final_value.unwrap_or(0.0),
         })
     }
 }
@@ -107,4 +111,5 @@ struct StockNumbers {
     holding_cost: f64,
     max_build: Option<f64>,
     max_release: Option<f64>,
+    final_value: f64,
 }
