@@ -26,6 +26,7 @@
 //! one before's plan. So a case's plan depends only on its chain: the same
 //! whichever worker solves it, in a whole sweep or in any of its shards.
 
+mod round;
 mod worker;
 
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{How, Jobs, Solved};
+use super::{round, How, Jobs, Solved};
 use crate::error::{Error, Result};
 use crate::formulation::{self, Formulation};
 use crate::solver::{Arrays, Basis, Change, Problem, Session, SolveOptions, Start};
@@ -146,14 +146,19 @@ impl Base {
         })
     }
 
-    /// Moves the base to the case `f` and re-solves it warm.
-    fn warm(&mut self, f: &Formulation) -> Outcome {
+    /// Moves the base to the case `f` and re-solves it warm. A MIP case is
+    /// first tried by rounding its relaxation ([`Base::rounded`]); HiGHS's
+    /// branch and bound runs only when that is not proven within the gap.
+    fn warm(&mut self, f: &Formulation, mip_gap: f64) -> Outcome {
         let Some(change) = self.main.arrays.change_to(&f.arrays) else {
             return Outcome::OtherStructure;
         };
         // Every LP held has the base's structure.
         if self.own.0.same_values(&f.arrays) {
             return Outcome::Same;
+        }
+        if self.rounded(f, mip_gap) {
+            return Outcome::Solved;
         }
         if !self.main.move_by(&change, f.arrays.clone()) {
             return Outcome::Failed;
@@ -170,6 +175,26 @@ impl Base {
         fixed.session.mip_gap = mip.mip_gap;
         fixed.session.seconds += mip.seconds;
         Outcome::Solved
+    }
+
+    /// A MIP case rounded ([`round`]) as two warm LPs on the held LP with
+    /// its builds fixed: its relaxation, then its rounded plan. True when
+    /// that plan is within `mip_gap` of the relaxation's cost: the held LP
+    /// then has it. False for an LP case, or when the rounded plan is
+    /// infeasible or further from the bound.
+    fn rounded(&mut self, f: &Formulation, mip_gap: f64) -> bool {
+        let Some(fixed) = &mut self.fixed else {
+            return false;
+        };
+        let relaxed = fixed.move_to(f.arrays.relaxed_with(&[]));
+        if !relaxed || fixed.session.status != crate::solver::SolveStatus::Optimal {
+            return false;
+        }
+        let (bound, seconds) = (fixed.session.objective, fixed.session.seconds);
+        let s = &fixed.session;
+        let builds = crate::decisions_at(f, |c| s.value(c).round());
+        fixed.move_to(f.arrays.relaxed_with(&builds))
+            && round::accept(&mut fixed.session, bound, seconds, mip_gap)
     }
 
     /// Starts a chain: the next re-solves start from the base's own basis
@@ -206,7 +231,7 @@ impl Worker {
         };
         let how = match self.base(jobs, key, &opts) {
             None => How::Cold,
-            Some(base) => match base.warm(&f) {
+            Some(base) => match base.warm(&f, round::asked_gap(&opts)) {
                 outcome @ (Outcome::Solved | Outcome::Same) => {
                     let s = match outcome {
                         Outcome::Same => &base.own.1,
@@ -235,7 +260,14 @@ impl Worker {
                 }
             },
         };
-        let solved = crate::solve_formulation(&model, &f, &build_opts, &opts).and_then(|s| {
+        let rounded = (f.size.integers > 0)
+            .then(|| round::cold(&f, &opts))
+            .flatten();
+        let session = match rounded {
+            Some(s) => Ok(s),
+            None => crate::solve_formulation(&model, &f, &build_opts, &opts),
+        };
+        let solved = session.and_then(|s| {
             let objective = s.objective + f.constant;
             formulation::read_plan(&model, &network, &f.index, objective, &s).map_err(Error::from)
         });

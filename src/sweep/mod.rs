@@ -34,6 +34,9 @@ pub struct Case {
     pub status: String,
     /// How it was solved: warm on the sweep's base, or from scratch.
     pub start: How,
+    /// With build decisions: the relative gap its plan is proven within
+    /// (none for an LP, or without a plan).
+    pub mip_gap: Option<f64>,
     /// What the plan measures (none without a plan).
     pub result: Option<CellResult>,
     /// Its cost by kind, present value (none without a plan).
@@ -124,6 +127,33 @@ pub fn chain_length(total: usize) -> usize {
     (total / 16).clamp(1, 50)
 }
 
+/// Puts each chain's cases in the order it solves them: a grid's rows (the
+/// runs of cases that differ only in the last parameter) alternately
+/// forwards and backwards, so each case is a neighbour of the one before
+/// it, also where a row ends (re-solving from the far end of the row
+/// before takes several times the simplex iterations of a step). Sampled
+/// cases, which share no row, keep their order. `mine` is in case order;
+/// the order depends on the sweep alone, like its chains.
+fn serpentine(mine: &mut [(usize, Vec<f64>)], chain: impl Fn(usize) -> usize) {
+    let same_row = |a: &[f64], b: &[f64]| a.len() > 1 && a[..a.len() - 1] == b[..b.len() - 1];
+    let mut start = 0;
+    let mut row_in_chain = 0;
+    while start < mine.len() {
+        let mut end = start + 1;
+        let c = chain(mine[start].0);
+        while end < mine.len() && chain(mine[end].0) == c && same_row(&mine[start].1, &mine[end].1)
+        {
+            end += 1;
+        }
+        if row_in_chain % 2 == 1 {
+            mine[start..end].reverse();
+        }
+        let next_in_chain = end < mine.len() && chain(mine[end].0) == c;
+        row_in_chain = if next_in_chain { row_in_chain + 1 } else { 0 };
+        start = end;
+    }
+}
+
 impl Sweep<'_> {
     /// The chain of case `i` (from 0).
     fn chain(&self, i: usize) -> usize {
@@ -165,14 +195,17 @@ impl Sweep<'_> {
             dir: dir.path(),
             parsed: crate::io::load::Parsed::read(self.source, self.scenarios).ok(),
         };
-        let mine: Vec<(usize, Vec<f64>)> = (self.cases.iter().enumerate())
+        let mut mine: Vec<(usize, Vec<f64>)> = (self.cases.iter().enumerate())
             .filter(|(i, _)| self.mine(*i))
             .map(|(i, v)| (i, v.clone()))
             .collect();
+        serpentine(&mut mine, |i| self.chain(i));
         let finish = |(i, values): &(usize, Vec<f64>), solved: Result<Solved>, how: How| {
             self.case(*i, values, solved, how)
         };
-        Ok(engine::run(&jobs, &mine, &finish, tick))
+        let (mut cases, bases) = engine::run(&jobs, &mine, &finish, tick);
+        cases.sort_by_key(|c| c.case);
+        Ok((cases, bases))
     }
 
     /// Case `i` (from 0) as solved.
@@ -182,6 +215,7 @@ impl Sweep<'_> {
             values: values.to_vec(),
             status: String::new(),
             start: how,
+            mip_gap: None,
             result: None,
             costs: None,
             markets: Default::default(),
@@ -191,6 +225,7 @@ impl Sweep<'_> {
             Ok(s) => {
                 let segments = crate::report::markets::segment_results(&s.model, &s.plan);
                 case.status = s.plan.status.label();
+                case.mip_gap = s.plan.mip_gap;
                 case.result = Some(measure_segments(&s, self.measure, &segments));
                 case.costs = Some(s.plan.costs.clone());
                 let scope = &self.measure.scope;
@@ -349,4 +384,40 @@ pub fn scenario(params: &[Param], values: &[f64], case: usize) -> String {
         }
     }
     toml::to_string(&doc).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::serpentine;
+
+    fn order(cases: &[Vec<f64>], chain_length: usize) -> Vec<usize> {
+        let mut mine: Vec<(usize, Vec<f64>)> = cases.iter().cloned().enumerate().collect();
+        serpentine(&mut mine, |i| i / chain_length);
+        mine.into_iter().map(|m| m.0).collect()
+    }
+
+    /// A 3 × 3 grid: rows of the last parameter alternate direction within
+    /// a chain, and every chain starts forwards.
+    #[test]
+    fn grid_rows_alternate_within_each_chain() {
+        let grid: Vec<Vec<f64>> = (0..3)
+            .flat_map(|a| (0..3).map(move |b| vec![f64::from(a), f64::from(b)]))
+            .collect();
+        assert_eq!(order(&grid, 9), [0, 1, 2, 5, 4, 3, 6, 7, 8]);
+        // Chains of 6 cut the third row off: it starts a chain, forwards.
+        assert_eq!(order(&grid, 6), [0, 1, 2, 5, 4, 3, 6, 7, 8]);
+        assert_eq!(order(&grid, 3), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+        // Chains of 4 cut rows: each chain's first row goes forwards.
+        assert_eq!(order(&grid, 4), [0, 1, 2, 3, 4, 5, 7, 6, 8]);
+    }
+
+    /// Sampled cases share no row and keep their order; so does a single
+    /// parameter's sweep (one row per chain, forwards).
+    #[test]
+    fn samples_and_single_parameters_keep_their_order() {
+        let samples = vec![vec![0.1, 0.7], vec![0.5, 0.2], vec![0.9, 0.4]];
+        assert_eq!(order(&samples, 3), [0, 1, 2]);
+        let single: Vec<Vec<f64>> = (0..5).map(|v| vec![f64::from(v)]).collect();
+        assert_eq!(order(&single, 5), [0, 1, 2, 3, 4]);
+    }
 }

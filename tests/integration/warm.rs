@@ -89,6 +89,58 @@ fn a_mip_sweep_across_the_break_even_meets_the_hand_optimum_warm() {
     }
 }
 
+/// The engine rounds a MIP case's relaxation before it branches. With the
+/// plant twice the size the US needs (200 t/yr), a share of 0.5 of it
+/// meets demand in the relaxation: 1M of capex and 10M of making, 11M,
+/// below importing (5M + 25M·r) once r > 0.24. Rounded up, the plant
+/// costs 12M: 1/12 = 8.3% above that bound. The best plan is still
+/// min(5M + 25M·r, 12M). At the default gap (0.1%) the rounding is refused
+/// and every case is the best plan; at `--mip-gap 0.1` the rounded plant is
+/// taken for 0.24 < r < 0.28, 12M where importing costs less, and its
+/// reported gap (8.3%) covers how far it is from the best.
+#[test]
+fn a_rounded_plan_is_taken_only_within_the_gap_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let ModelSource::Memory(mut files) = model(0.0, "", "", None) else {
+        unreachable!()
+    };
+    let facilities = files.get_mut("facilities.csv").unwrap();
+    *facilities = facilities.replace(",make_magnet,100,candidate", ",make_magnet,200,candidate");
+    write_model(&ModelSource::Memory(files), dir.path());
+    for gap in ["0.001", "0.1"] {
+        let v = json(&[
+            "sweep",
+            path(dir.path()),
+            "--set",
+            "tariff[US<CN,magnet]=0.2..0.4:0.02",
+            "--mip-gap",
+            gap,
+            "--format",
+            "json",
+        ]);
+        let asked: f64 = gap.parse().unwrap();
+        for case in v["cases"].as_array().unwrap() {
+            let r = case["values"][0].as_f64().unwrap();
+            let best = (5e6 + 25e6 * r).min(12e6);
+            let cost = case["result"]["cost"].as_f64().unwrap();
+            let reported = case["mip_gap"].as_f64().unwrap();
+            assert!(reported <= asked, "r = {r}: gap {reported}");
+            assert!(cost >= best * (1.0 - 1e-12), "r = {r}: {cost} below {best}");
+            assert!(
+                (cost - best) / cost <= reported + 1e-12,
+                "r = {r}: {cost}, {best}, {reported}"
+            );
+            let rounded = asked == 0.1 && r > 0.24 + 1e-9 && r < 0.28 - 1e-9;
+            if rounded {
+                assert!(close(cost, 12e6, 1e-12), "r = {r}: {cost}");
+                assert!(close(reported, 1.0 / 12.0, 1e-9), "r = {r}: {reported}");
+            } else {
+                assert!(close(cost, best, 1e-9), "r = {r}: {cost} against {best}");
+            }
+        }
+    }
+}
+
 /// A 48-case grid on models/tiny (chains of three): the same sweep.csv on
 /// one worker, two workers, and four machines' slices merged; and every
 /// case's cost that of its own scenario solved cold.
@@ -190,5 +242,47 @@ fn compare_cells_are_warm_unless_their_structure_changes() {
         let cold = rareflow::solve(&src, &futures, &opts).unwrap();
         let cost = cell["result"]["cost"].as_f64().unwrap();
         assert!(close(cost, cold.plan.objective, 1e-9), "{cell}");
+    }
+}
+
+/// On models/global, where the engine's cells are nearly all rounded
+/// relaxations: each cell's cost lies between its relaxation's (solved
+/// cold, the bound no plan can beat) and the bound over (1 − 0.001), the
+/// default gap, warm or rebuilt.
+#[test]
+fn global_cells_are_within_the_gap_of_their_relaxation() {
+    let futures = "baseline,china-halt-west,china-military-ban,mp-10x-delay";
+    let v = json(&[
+        "compare",
+        "--portfolios",
+        "all,us-heavy-separation",
+        "--scenarios",
+        futures,
+        "--format",
+        "json",
+    ]);
+    let cells = v["cells"].as_array().unwrap();
+    assert_eq!(cells.len(), 8);
+    for cell in cells {
+        let scenario = cell["scenario"].as_str().unwrap();
+        let names: Vec<String> = match scenario {
+            "baseline" => vec![],
+            s => vec![s.to_string()],
+        };
+        let opts = SolveOptions {
+            portfolio: cell["portfolio"].as_str().map(str::to_string),
+            relax: true,
+            ..SolveOptions::default()
+        };
+        let bound = rareflow::solve(&ModelSource::Embedded, &names, &opts)
+            .unwrap()
+            .plan
+            .objective;
+        let cost = cell["result"]["cost"].as_f64().unwrap();
+        assert!(cost >= bound * (1.0 - 1e-9), "{cell}: below {bound}");
+        assert!(
+            (cost - bound) / cost <= 1e-3 + 1e-9,
+            "{cell}: bound {bound}"
+        );
     }
 }
