@@ -1,11 +1,14 @@
-//! Warm against cold, side by side in one run, on models/global as an LP
-//! (`--portfolio none`):
+//! Warm against cold, side by side in one run, on models/global (as an LP,
+//! `--portfolio none`, but for the cells):
 //! - `case`: one sweep case (China→US magnet duty +50%, China's US magnet
 //!   licence at 3,000 t/yr) re-solved warm from the base's basis on the
 //!   kept HiGHS instance, against the same case's LP solved from scratch;
 //! - `sweep`: 16 cases (the duty 0 to 75% × the licence 0 to 9,000 t/yr)
 //!   on the engine `rareflow sweep` uses, against the same cases loaded,
-//!   solved and measured cold one after the other.
+//!   solved and measured cold one after the other;
+//! - `cells`: four compare cells with build decisions (a MIP each) on the
+//!   engine (two workers, each solving the base first), against the same
+//!   cells solved cold by branch and bound one after the other.
 //!
 //! `cargo bench --bench sweep`.
 
@@ -119,5 +122,45 @@ fn sweep(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, case, sweep);
+/// Four compare cells of the portfolio `all` (build plans: MIPs) whose
+/// futures keep the base's structure, on the engine `compare` uses (warm,
+/// each rounded from its relaxation when proven within the gap), against
+/// the same cells solved cold by HiGHS's branch and bound.
+fn cells(c: &mut Criterion) {
+    let model = rareflow::check(&ModelSource::Embedded, &[]).unwrap().model;
+    let measure = Measure::parse("CN:US:magnet", &model).unwrap();
+    let portfolios = ["all".to_string()];
+    let futures: Vec<String> = ["baseline", "mp-10x-delay", "demand-low", "geneva-truce"]
+        .map(String::from)
+        .to_vec();
+    let opts = SolveOptions::default();
+    let mut g = c.benchmark_group("cells");
+    g.sample_size(10);
+    g.bench_function("engine_4", |b| {
+        b.iter(|| {
+            let source = ModelSource::Embedded;
+            let c = rareflow::compare::compare(
+                &source,
+                &portfolios,
+                &futures,
+                &[],
+                &opts,
+                &measure,
+                &|_| {},
+            );
+            black_box(c)
+        })
+    });
+    g.bench_function("cold_4", |b| {
+        b.iter(|| {
+            for f in &futures {
+                let names: Vec<String> = (f != "baseline").then(|| f.clone()).into_iter().collect();
+                black_box(rareflow::solve(&ModelSource::Embedded, &names, &opts).unwrap());
+            }
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, case, sweep, cells);
 criterion_main!(benches);

@@ -10,9 +10,11 @@
 //! model; when its LP has the base's structure (the same columns, rows,
 //! matrix and integrality, which is the case for every change of a cost,
 //! capacity, cap, tariff or demand), it is a [`crate::solver::Change`] of
-//! costs and bounds on the instance, re-solved from the base's basis (or
-//! with the base's plan as the MIP's first incumbent); a MIP's LP with its
-//! builds fixed, for the duals, is kept and re-solved the same way. A case
+//! costs and bounds on the instance, re-solved from the base's basis; a
+//! MIP's LP with its builds fixed, for the duals, is kept and re-solved the
+//! same way. A MIP case is first solved on that LP by rounding its
+//! relaxation ([`round`]), kept when proven within the gap asked; else by
+//! HiGHS's branch and bound, with the base's plan as its first incumbent. A case
 //! with another structure is built and solved from scratch ([`How::Rebuilt`]),
 //! and so is a case whose warm re-solve finds no plan, or whose plan fails
 //! its verification ([`How::Retried`]). Every plan is verified against the
