@@ -121,10 +121,10 @@ pub struct Sweep<'a> {
 
 /// How many consecutive cases of a sweep of `total` make one chain, solved
 /// one from the other by one worker ([`crate::engine`]): a sixteenth of the
-/// sweep, from 1 to 50 cases. It depends on the sweep alone, never on the
+/// sweep, from 1 to 100 cases. It depends on the sweep alone, never on the
 /// workers or slices, so a case's plan does not either.
 pub fn chain_length(total: usize) -> usize {
-    (total / 16).clamp(1, 50)
+    (total / 16).clamp(1, 100)
 }
 
 /// Puts each chain's cases in the order it solves them: a grid's rows (the
