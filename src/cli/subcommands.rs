@@ -227,7 +227,7 @@ pub struct SweepArgs {
     pub seed: u64,
     /// Solve only slice K of N of the cases, for a job array: the cases
     /// come in chains of consecutive cases (a sixteenth of the sweep, 1 to
-    /// 50 cases, each solved warm from the one before), and the slice holds
+    /// 100 cases, each solved warm from the one before), and the slice holds
     /// chains K, K+N, K+2N...; `rareflow merge` joins the slices' sweep.csv
     /// files.
     #[arg(long, value_name = "K/N")]

@@ -24,8 +24,10 @@
 //! by one worker. Its first case starts from the base's own basis or plan,
 //! HiGHS cleared of all but the problem and its options; each next LP case
 //! goes on from where the one before left HiGHS (neighbours in a grid are
-//! close, so few simplex iterations part them), each next MIP case from the
-//! one before's plan. So a case's plan depends only on its chain: the same
+//! close, so few simplex iterations part them), each next MIP case's
+//! rounding from there too, and its branch and bound (when rounding is not
+//! enough) from the plan of the last case before it in the chain that was
+//! branched on, or the base's. So a case's plan depends only on its chain: the same
 //! whichever worker solves it, in a whole sweep or in any of its shards.
 
 mod round;

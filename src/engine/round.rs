@@ -6,17 +6,19 @@
 //! decision is then rounded to the nearer of 0 and 1 and the LP with the
 //! decisions so fixed is solved, warm from the relaxation's basis: a plan
 //! that builds whole plants. When its cost is within the asked relative gap
-//! of the bound, |plan − bound| / max(1, |plan|) (the measure, and the
-//! guarantee, of HiGHS's branch and bound), it is the case's plan, with
-//! that gap; otherwise, or when the rounded builds break a build rule (the
-//! fixed LP has no plan), HiGHS's branch and bound solves the case as
-//! before. On models/global the relaxation of a comparison's cell is
+//! of the bound, |plan − bound| / max(1, |plan|) (HiGHS's relative gap,
+//! which divides by |plan|: the same here, where costs run to billions),
+//! it is the case's plan, with that gap. Otherwise, or when the rounded
+//! builds break a build rule (a row of build decisions alone: one start per
+//! candidate, a budget, a count, a forced member; checked before any LP is
+//! touched) or leave the fixed LP without a plan, HiGHS's branch and bound
+//! solves the case. On models/global the relaxation of a comparison's cell is
 //! within 0.02% of its best plan, and rounding it nearly always lands
 //! within the default 0.1%: two LP re-solves in place of a branch and bound
 //! that presolves and solves its root LP again for every cell.
 
 use crate::formulation::Formulation;
-use crate::solver::{Problem, Session, SolveOptions, SolveStatus, Start};
+use crate::solver::{Arrays, Col, Problem, Session, SolveOptions, SolveStatus, Start};
 
 /// HiGHS's own relative MIP gap, when none is asked for.
 const HIGHS_MIP_GAP: f64 = 1e-4;
@@ -43,6 +45,42 @@ pub(super) fn accept(session: &mut Session, bound: f64, seconds: f64, mip_gap: f
     true
 }
 
+/// The build decisions of `f` rounded from `value`, when they keep every
+/// row of build decisions alone (one start per candidate, budgets, counts,
+/// forced members) within its bounds; none otherwise.
+pub(super) fn rounded_builds(
+    f: &Formulation,
+    value: impl Fn(Col) -> f64,
+) -> Option<Vec<(Col, f64)>> {
+    let builds = crate::decisions_at(f, |c| value(c).round());
+    keeps_build_rows(&f.arrays, &builds).then_some(builds)
+}
+
+/// True when every row whose terms are all integer columns holds with the
+/// integer columns at `builds` (to a tolerance of 1e-9 of the row's scale).
+fn keeps_build_rows(a: &Arrays, builds: &[(Col, f64)]) -> bool {
+    let mut at = vec![0.0; a.cost.len()];
+    for &(c, v) in builds {
+        at[c.0] = v;
+    }
+    (0..a.row_lower.len()).all(|i| {
+        let terms = a.row_start[i]..a.row_start[i + 1];
+        let cols = &a.term_col[terms.clone()];
+        if cols.is_empty() || !cols.iter().all(|&c| a.integer[c as usize]) {
+            return true;
+        }
+        let vals = &a.term_value[terms];
+        let sum: f64 = cols
+            .iter()
+            .zip(vals)
+            .map(|(&c, v)| v * at[c as usize])
+            .sum();
+        let scale: f64 = vals.iter().map(|v| v.abs()).sum::<f64>().max(1.0);
+        let tol = 1e-9 * scale;
+        sum >= a.row_lower[i] - tol && sum <= a.row_upper[i] + tol
+    })
+}
+
 /// The rounded plan of the MIP `f`, from scratch: its relaxation solved,
 /// then the LP with the rounded builds re-solved from the relaxation's
 /// basis. None when the plan is not proven within the gap (or the
@@ -54,7 +92,7 @@ pub(super) fn cold(f: &Formulation, opts: &SolveOptions) -> Option<Session> {
         return None;
     }
     let (bound, seconds) = (session.objective, session.seconds);
-    let builds = crate::decisions_at(f, |c| session.value(c).round());
+    let builds = rounded_builds(f, |c| session.value(c))?;
     let change = relaxed.change_to(&f.arrays.relaxed_with(&builds))?;
     if !matches!(session.warm(&change, Start::Held), Ok(true)) {
         return None;

@@ -74,6 +74,21 @@ impl Held {
         solved
     }
 
+    /// Solves `arrays` from scratch after a warm re-solve lost HiGHS's
+    /// instance (it found no plan), so that the next re-solve has one to
+    /// change; the chain's origin stays. False when even that has no plan.
+    fn rebuild(&mut self, arrays: Arrays, opts: &SolveOptions) -> bool {
+        let Some(session) = Problem::from_arrays(&arrays)
+            .ok()
+            .and_then(|p| Session::solve(p, opts).ok())
+        else {
+            return false;
+        };
+        self.arrays = arrays;
+        self.session = session;
+        self.session.has_plan
+    }
+
     /// Keeps `session`, solved from scratch on `arrays`; a chain's first
     /// re-solve starts from `origin`.
     fn new(arrays: Arrays, session: Session, origin: Begin) -> Held {
@@ -149,7 +164,7 @@ impl Base {
     /// Moves the base to the case `f` and re-solves it warm. A MIP case is
     /// first tried by rounding its relaxation ([`Base::rounded`]); HiGHS's
     /// branch and bound runs only when that is not proven within the gap.
-    fn warm(&mut self, f: &Formulation, mip_gap: f64) -> Outcome {
+    fn warm(&mut self, f: &Formulation, opts: &SolveOptions) -> Outcome {
         let Some(change) = self.main.arrays.change_to(&f.arrays) else {
             return Outcome::OtherStructure;
         };
@@ -157,7 +172,7 @@ impl Base {
         if self.own.0.same_values(&f.arrays) {
             return Outcome::Same;
         }
-        if self.rounded(f, mip_gap) {
+        if self.rounded(f, round::asked_gap(opts), opts) {
             return Outcome::Solved;
         }
         if !self.main.move_by(&change, f.arrays.clone()) {
@@ -180,21 +195,32 @@ impl Base {
     /// A MIP case rounded ([`round`]) as two warm LPs on the held LP with
     /// its builds fixed: its relaxation, then its rounded plan. True when
     /// that plan is within `mip_gap` of the relaxation's cost: the held LP
-    /// then has it. False for an LP case, or when the rounded plan is
-    /// infeasible or further from the bound.
-    fn rounded(&mut self, f: &Formulation, mip_gap: f64) -> bool {
+    /// then has it. False for an LP case, or when the rounded builds break
+    /// a build rule, leave the LP without a plan or are further from the
+    /// bound: the held LP then still holds a problem of the base's
+    /// structure for branch and bound's plan to be fixed on.
+    fn rounded(&mut self, f: &Formulation, mip_gap: f64, opts: &SolveOptions) -> bool {
         let Some(fixed) = &mut self.fixed else {
             return false;
         };
-        let relaxed = fixed.move_to(f.arrays.relaxed_with(&[]));
-        if !relaxed || fixed.session.status != crate::solver::SolveStatus::Optimal {
+        let relaxed = f.arrays.relaxed_with(&[]);
+        if !fixed.move_to(relaxed.clone()) {
+            fixed.rebuild(relaxed, opts);
+            return false;
+        }
+        if fixed.session.status != crate::solver::SolveStatus::Optimal {
             return false;
         }
         let (bound, seconds) = (fixed.session.objective, fixed.session.seconds);
         let s = &fixed.session;
-        let builds = crate::decisions_at(f, |c| s.value(c).round());
-        fixed.move_to(f.arrays.relaxed_with(&builds))
-            && round::accept(&mut fixed.session, bound, seconds, mip_gap)
+        let Some(builds) = round::rounded_builds(f, |c| s.value(c)) else {
+            return false;
+        };
+        if !fixed.move_to(f.arrays.relaxed_with(&builds)) {
+            fixed.rebuild(relaxed, opts);
+            return false;
+        }
+        round::accept(&mut fixed.session, bound, seconds, mip_gap)
     }
 
     /// Starts a chain: the next re-solves start from the base's own basis
@@ -231,7 +257,7 @@ impl Worker {
         };
         let how = match self.base(jobs, key, &opts) {
             None => How::Cold,
-            Some(base) => match base.warm(&f, round::asked_gap(&opts)) {
+            Some(base) => match base.warm(&f, &opts) {
                 outcome @ (Outcome::Solved | Outcome::Same) => {
                     let s = match outcome {
                         Outcome::Same => &base.own.1,
@@ -260,17 +286,20 @@ impl Worker {
                 }
             },
         };
-        let rounded = (f.size.integers > 0)
-            .then(|| round::cold(&f, &opts))
-            .flatten();
-        let session = match rounded {
-            Some(s) => Ok(s),
-            None => crate::solve_formulation(&model, &f, &build_opts, &opts),
-        };
-        let solved = session.and_then(|s| {
+        let read = |s: Session| {
             let objective = s.objective + f.constant;
             formulation::read_plan(&model, &network, &f.index, objective, &s).map_err(Error::from)
-        });
+        };
+        // A rounded plan that fails its verification goes to branch and
+        // bound like one never found.
+        let rounded = (f.size.integers > 0)
+            .then(|| round::cold(&f, &opts))
+            .flatten()
+            .and_then(|s| read(s).ok());
+        let solved = match rounded {
+            Some(plan) => Ok(plan),
+            None => crate::solve_formulation(&model, &f, &build_opts, &opts).and_then(read),
+        };
         let solved = solved.map(|plan| Solved {
             model,
             network,

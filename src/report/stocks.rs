@@ -131,7 +131,7 @@ pub fn render(o: &mut String, rows: &[StockRow], currency: &str) {
         let _ = writeln!(
             o,
             "\nstockpiles held unchanged over the horizon (level t; value of one more tonne in \
-             stock, {value}):"
+             stock at the start, {value}):"
         );
         let mut t = table(&["stockpile", "commodity", "level t", &value]);
         for id in &still {

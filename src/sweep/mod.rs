@@ -129,9 +129,9 @@ pub fn chain_length(total: usize) -> usize {
 
 /// Puts each chain's cases in the order it solves them: a grid's rows (the
 /// runs of cases that differ only in the last parameter) alternately
-/// forwards and backwards, so each case is a neighbour of the one before
-/// it, also where a row ends (re-solving from the far end of the row
-/// before takes several times the simplex iterations of a step). Sampled
+/// forwards and backwards, so a row's first case is a neighbour of the
+/// last case of the row before (re-solving from the far end of that row
+/// takes several times the simplex iterations of a step). Sampled
 /// cases, which share no row, keep their order. `mine` is in case order;
 /// the order depends on the sweep alone, like its chains.
 fn serpentine(mine: &mut [(usize, Vec<f64>)], chain: impl Fn(usize) -> usize) {

@@ -4,8 +4,9 @@
 //!   2025, rising to 38 kt, and stopped shipping to China in April 2025: it
 //!   stocks the rest (as it did) because a tonne kept is worth MP's last
 //!   realised concentrate price at the end, $4,717/t, which discounted from
-//!   2035 (÷ 1.08^10 = 2,185) covers its $2,000 mining cost and ten years of
-//!   holding at $10/t. The stock is drawn from 2030, once new US
+//!   2035 (÷ 1.08^10 = 2,185) covers its $2,000 mining cost and the $10/t
+//!   a year of holding on eleven year-end levels (about $77 in present
+//!   value). The stock is drawn from 2030, once new US
 //!   separation runs. In 2025 what goes into stock is exactly what was
 //!   mined and neither separated nor shipped.
 //! - The strategic stocks (the National Defense Stockpile, JOGMEC, China's

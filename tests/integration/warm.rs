@@ -141,6 +141,39 @@ fn a_rounded_plan_is_taken_only_within_the_gap_asked() {
     }
 }
 
+/// The same plant under a capital budget of 1.5M, less than its 2M: the
+/// relaxation builds half of it (1M), which rounds to a whole plant the
+/// budget forbids. The rounding is refused before any LP is touched, branch
+/// and bound imports in every case (5M + 25M·r), and every case stays warm
+/// on the one base.
+#[test]
+fn a_rounded_plan_that_breaks_a_build_rule_leaves_the_base_warm() {
+    let dir = tempfile::tempdir().unwrap();
+    let ModelSource::Memory(mut files) = model(0.0, "", "build_budget = 1500000\n", None) else {
+        unreachable!()
+    };
+    let facilities = files.get_mut("facilities.csv").unwrap();
+    *facilities = facilities.replace(",make_magnet,100,candidate", ",make_magnet,200,candidate");
+    write_model(&ModelSource::Memory(files), dir.path());
+    let v = json(&[
+        "sweep",
+        path(dir.path()),
+        "--set",
+        "tariff[US<CN,magnet]=0.2..0.5:0.02",
+        "-j",
+        "1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["solved"]["warm"], 16, "{}", v["solved"]);
+    for case in v["cases"].as_array().unwrap() {
+        let r = case["values"][0].as_f64().unwrap();
+        let cost = case["result"]["cost"].as_f64().unwrap();
+        assert!(close(cost, 5e6 + 25e6 * r, 1e-9), "r = {r}: {cost}");
+        assert_eq!(case["result"]["investment"].as_f64().unwrap(), 0.0);
+    }
+}
+
 /// A 48-case grid on models/tiny (chains of three): the same sweep.csv on
 /// one worker, two workers, and four machines' slices merged; and every
 /// case's cost that of its own scenario solved cold.
