@@ -89,6 +89,19 @@ fn a_mip_sweep_across_the_break_even_meets_the_hand_optimum_warm() {
     }
 }
 
+/// The build-or-import model with a plant of 200 t/yr, twice what the US
+/// needs, and `settings` added to `model.toml`, in a new directory.
+fn big_plant(settings: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let ModelSource::Memory(mut files) = model(0.0, "", settings, None) else {
+        unreachable!()
+    };
+    let facilities = files.get_mut("facilities.csv").unwrap();
+    *facilities = facilities.replace(",make_magnet,100,candidate", ",make_magnet,200,candidate");
+    write_model(&ModelSource::Memory(files), dir.path());
+    dir
+}
+
 /// The engine rounds a MIP case's relaxation before it branches. With the
 /// plant twice the size the US needs (200 t/yr), a share of 0.5 of it
 /// meets demand in the relaxation: 1M of capex and 10M of making, 11M,
@@ -100,13 +113,7 @@ fn a_mip_sweep_across_the_break_even_meets_the_hand_optimum_warm() {
 /// reported gap (8.3%) covers how far it is from the best.
 #[test]
 fn a_rounded_plan_is_taken_only_within_the_gap_asked() {
-    let dir = tempfile::tempdir().unwrap();
-    let ModelSource::Memory(mut files) = model(0.0, "", "", None) else {
-        unreachable!()
-    };
-    let facilities = files.get_mut("facilities.csv").unwrap();
-    *facilities = facilities.replace(",make_magnet,100,candidate", ",make_magnet,200,candidate");
-    write_model(&ModelSource::Memory(files), dir.path());
+    let dir = big_plant("");
     for gap in ["0.001", "0.1"] {
         let v = json(&[
             "sweep",
@@ -148,13 +155,7 @@ fn a_rounded_plan_is_taken_only_within_the_gap_asked() {
 /// on the one base.
 #[test]
 fn a_rounded_plan_that_breaks_a_build_rule_leaves_the_base_warm() {
-    let dir = tempfile::tempdir().unwrap();
-    let ModelSource::Memory(mut files) = model(0.0, "", "build_budget = 1500000\n", None) else {
-        unreachable!()
-    };
-    let facilities = files.get_mut("facilities.csv").unwrap();
-    *facilities = facilities.replace(",make_magnet,100,candidate", ",make_magnet,200,candidate");
-    write_model(&ModelSource::Memory(files), dir.path());
+    let dir = big_plant("build_budget = 1500000\n");
     let v = json(&[
         "sweep",
         path(dir.path()),
