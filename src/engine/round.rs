@@ -12,10 +12,11 @@
 //! builds break a build rule (a row of build decisions alone: one start per
 //! candidate, a budget, a count, a forced member; checked before any LP is
 //! touched) or leave the fixed LP without a plan, HiGHS's branch and bound
-//! solves the case. On models/global the relaxation of a comparison's cell is
-//! within 0.02% of its best plan, and rounding it nearly always lands
-//! within the default 0.1%: two LP re-solves in place of a branch and bound
-//! that presolves and solves its root LP again for every cell.
+//! solves the case. On models/global the relaxations are tight (0.013% below
+//! the best plan in the baseline): all 70 cells with build decisions that
+//! `compare --portfolios all --scenarios all` solves were proven within the
+//! default 0.1% by rounding, two LP re-solves each in place of a branch and
+//! bound that presolves and solves its root LP again for every cell.
 
 use crate::formulation::Formulation;
 use crate::solver::{Arrays, Col, Problem, Session, SolveOptions, SolveStatus, Start};
