@@ -188,6 +188,10 @@ fn bad_stockpiles_are_refused_at_their_line() {
             "the initial stock 10 is above the capacity 5",
         ),
         ("id,holder,commodity\ns,XX,magnet\n", "expected a facility id"),
+        (
+            "id,holder,commodity,final_value\ns,JP,magnet,-5\n",
+            "stockpiles.csv:2: column 'final_value': expected a finite number >= 0, found \"-5\"",
+        ),
     ] {
         let dir = model(Some(text));
         let o = rareflow(&["solve", dir.path().to_str().unwrap()]);
