@@ -82,7 +82,7 @@ pub enum Command {
     Export(ExportArgs),
     /// Why a market went without: for every segment given up or unserved
     /// (and every market priced far above the cheapest market of the same
-    /// good), the export licences, capacities, lanes, content rules and
+    /// good), the export limits, capacities, lanes, content rules and
     /// tariffs that bind on its supply paths, with what one more tonne of
     /// each is worth.
     #[command(after_help = EXPLAIN_HELP)]
@@ -127,7 +127,8 @@ const EXPLAIN_HELP: &str = "\
 Method: the market's supply paths are followed backwards through the solved
 plan (the lanes that delivered, the facilities they came from, the lanes that
 fed those facilities' inputs, up to the mines). On them, a constraint binds
-when its shadow price is positive: an export licence covering a lane that
+when its shadow price is positive: an export limit (a licence, a ban or a
+contract limit of export_controls.csv) covering a lane that
 carried tonnes for the market, or a lane into it that no other ban closes (an
 origin-wide control: whenever its destinations include the market's country;
 an end-use control: when the use is one of the market's sectors), a content

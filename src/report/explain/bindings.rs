@@ -111,7 +111,7 @@ impl Context<'_> {
                 kind: Kind::ExportLicence,
                 id: ec.id.clone(),
                 what: format!(
-                    "{}>{} {} export licence{end_use}",
+                    "{}>{} {} export limit{end_use}",
                     ec.exporter.label, ec.destination.label, ec.goods.label
                 ),
                 limit: u.cap,

@@ -8,7 +8,8 @@
 //! the lanes that delivered to it in the period, the facilities they came
 //! from, the lanes that fed those facilities' inputs, and so on up to the
 //! mines. On and around those paths:
-//! - an **export licence** (cap) binds when its shadow price is positive,
+//! - an **export limit** (a licence, ban or contract limit: a cap of
+//!   `export_controls.csv`) binds when its shadow price is positive,
 //!   its destinations include the market's country, its end use (if any)
 //!   is the segment's sector, and (for a direct control) it covers a lane
 //!   into the market or into a facility on the paths: one more tonne of
