@@ -256,8 +256,7 @@ pub fn rank(
         |s| s.expected_cost,
         |s| &mut s.least_expected_cost,
     );
-    let mut solved = Tally::default();
-    cells.iter().for_each(|c| solved.add(c.start));
+    let solved = Tally::of(cells.iter().map(|c| c.start), 0);
     Comparison {
         minimax_regret,
         least_expected_cost,

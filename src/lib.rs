@@ -102,6 +102,19 @@ fn checked(
 }
 
 impl Checked {
+    /// A model changed in memory from one already checked, in nothing the
+    /// network or the checks see (bounds such as cut-offs): `network` is
+    /// that model's, and there is nothing new to warn about.
+    pub fn unchanged_network(model: Model, network: Network) -> Checked {
+        Checked {
+            model,
+            network,
+            warnings: Diagnostics::default(),
+            load_seconds: 0.0,
+            validate_seconds: 0.0,
+        }
+    }
+
     /// Checks a model built or changed in memory (files are named by their
     /// bare names in warnings).
     pub fn from_model(model: Model) -> Checked {

@@ -36,7 +36,7 @@ pub struct Lane {
 }
 
 /// The network of a model.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Network {
     graph: DiGraph<Endpoint, LaneId>,
     facility_node: Vec<NodeIndex>,

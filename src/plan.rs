@@ -53,24 +53,43 @@ pub struct Costs {
 }
 
 impl Costs {
+    /// Each kind: its key (the field's name, as in JSON and `sweep.csv`),
+    /// the words reports name it by, and its value, in the order reports
+    /// list them.
+    pub fn kinds(&self) -> [(&'static str, &'static str, f64); 13] {
+        [
+            ("production", "production", self.production),
+            ("fixed", "fixed", self.fixed),
+            ("transport", "transport", self.transport),
+            ("tariffs", "tariffs", self.tariffs),
+            ("disposal", "disposal", self.disposal),
+            ("given_up", "value of demand given up", self.given_up),
+            ("shortage", "shortage penalty", self.shortage),
+            (
+                "beyond",
+                "value of demand beyond the reference",
+                self.beyond,
+            ),
+            ("credits", "credits paid by contracts", self.credits),
+            (
+                "offtake_penalties",
+                "offtake penalties",
+                self.offtake_penalties,
+            ),
+            ("investment", "investment", self.investment),
+            ("holding", "holding stockpiles", self.holding),
+            (
+                "stock_left",
+                "value of stock left at the end",
+                self.stock_left,
+            ),
+        ]
+    }
+
     /// Each kind with the words reports name it by, in the order reports
     /// list them.
     pub fn by_kind(&self) -> [(&'static str, f64); 13] {
-        [
-            ("production", self.production),
-            ("fixed", self.fixed),
-            ("transport", self.transport),
-            ("tariffs", self.tariffs),
-            ("disposal", self.disposal),
-            ("value of demand given up", self.given_up),
-            ("shortage penalty", self.shortage),
-            ("value of demand beyond the reference", self.beyond),
-            ("credits paid by contracts", self.credits),
-            ("offtake penalties", self.offtake_penalties),
-            ("investment", self.investment),
-            ("holding stockpiles", self.holding),
-            ("value of stock left at the end", self.stock_left),
-        ]
+        self.kinds().map(|(_, words, v)| (words, v))
     }
 
     /// Sum of all kinds.

@@ -81,6 +81,7 @@ pub fn run(args: StressArgs, out: &mut Stdout) -> Outcome {
     let sets = stress::sets(suppliers.len(), request.k);
     let work = Stress {
         model: &model,
+        network: &base.network,
         request: &request,
         suppliers: &suppliers,
         sets: &sets,
@@ -188,11 +189,7 @@ fn by_words(r: &Request) -> String {
 /// Solves the slice's sets with a progress bar; says on stderr how.
 fn solve(w: &Stress, threads: Option<u32>) -> Result<(Vec<Case>, Tally)> {
     let (cases, bases) = super::in_parallel(w.len(), "cases", threads, |tick| w.run(tick))?;
-    let mut tally = Tally {
-        bases,
-        ..Tally::default()
-    };
-    cases.iter().for_each(|c| tally.add(c.start));
+    let tally = Tally::of(cases.iter().map(|c| c.start), bases);
     super::stdout::chatter(tally.describe("cases"));
     Ok((cases, tally))
 }

@@ -151,6 +151,17 @@ impl Tally {
         line + &format!("; {} base{s} solved from scratch", self.bases)
     }
 
+    /// How cases solved each way were solved, with `bases` solved from
+    /// scratch by the workers.
+    pub fn of(hows: impl IntoIterator<Item = How>, bases: usize) -> Tally {
+        let mut tally = Tally {
+            bases,
+            ..Tally::default()
+        };
+        hows.into_iter().for_each(|h| tally.add(h));
+        tally
+    }
+
     /// Counts one case.
     pub fn add(&mut self, how: How) {
         match how {

@@ -172,7 +172,7 @@ impl Base {
         if self.own.0.same_values(&f.arrays) {
             return Outcome::Same;
         }
-        if self.rounded(f, round::asked_gap(opts), opts) {
+        if self.rounded(f, opts) {
             return Outcome::Solved;
         }
         if !self.main.move_by(&change, f.arrays.clone()) {
@@ -199,13 +199,12 @@ impl Base {
     /// a build rule, leave the LP without a plan or are further from the
     /// bound: the held LP then still holds a problem of the base's
     /// structure for branch and bound's plan to be fixed on.
-    fn rounded(&mut self, f: &Formulation, mip_gap: f64, opts: &SolveOptions) -> bool {
+    fn rounded(&mut self, f: &Formulation, opts: &SolveOptions) -> bool {
         let Some(fixed) = &mut self.fixed else {
             return false;
         };
-        let relaxed = f.arrays.relaxed_with(&[]);
-        if !fixed.move_to(relaxed.clone()) {
-            fixed.rebuild(relaxed, opts);
+        if !fixed.move_to(f.arrays.relaxed_with(&[])) {
+            fixed.rebuild(f.arrays.relaxed_with(&[]), opts);
             return false;
         }
         if fixed.session.status != crate::solver::SolveStatus::Optimal {
@@ -217,10 +216,10 @@ impl Base {
             return false;
         };
         if !fixed.move_to(f.arrays.relaxed_with(&builds)) {
-            fixed.rebuild(relaxed, opts);
+            fixed.rebuild(f.arrays.relaxed_with(&[]), opts);
             return false;
         }
-        round::accept(&mut fixed.session, bound, seconds, mip_gap)
+        round::accept(&mut fixed.session, bound, seconds, round::asked_gap(opts))
     }
 
     /// Starts a chain: the next re-solves start from the base's own basis
@@ -291,8 +290,9 @@ impl Worker {
             formulation::read_plan(&model, &network, &f.index, objective, &s).map_err(Error::from)
         };
         // A rounded plan that fails its verification goes to branch and
-        // bound like one never found.
-        let rounded = (f.size.integers > 0)
+        // bound like one never found; a case whose warm try failed (it may
+        // have been rounded) goes there directly.
+        let rounded = (f.size.integers > 0 && how != How::Retried)
             .then(|| round::cold(&f, &opts))
             .flatten()
             .and_then(|s| read(s).ok());

@@ -162,6 +162,7 @@ pub(super) fn check(model: &Model, network: &Network, plan: &Plan, ck: &mut Chec
         .iter()
         .map(|d| ((d.facility, d.commodity, d.period), d.tonnes))
         .collect();
+    let stocks = super::stocks::nets(model, plan);
     for (f, fac) in model.facilities.iter().enumerate() {
         let fid = FacilityId(f);
         for &(c, coef) in &model.processes[fac.process.0].terms {
@@ -171,7 +172,8 @@ pub(super) fn check(model: &Model, network: &Network, plan: &Plan, ck: &mut Chec
                 let inn = sum(network.lanes_into(fid, c));
                 let disp = disposal.get(&(fid, c, t)).copied().unwrap_or(0.0);
                 let made = coef * plan.activity[f][t.0];
-                let stock = super::stocks::net_at(model, plan, Endpoint::Facility(fid), c, t);
+                let at = (Endpoint::Facility(fid), c, t);
+                let stock = stocks.get(&at).copied().unwrap_or(0.0);
                 ck.check(
                     out + disp - inn - made - stock,
                     out.abs() + disp.abs() + inn.abs() + made.abs() + stock.abs(),

@@ -184,6 +184,7 @@ pub(super) fn check(model: &Model, network: &Network, plan: &Plan, ck: &mut Chec
     }
     let by_market = model.demand_by_market();
     let markets = Network::markets(model);
+    let stocks = super::stocks::nets(model, plan);
     for &(country, c) in &markets {
         for t in model.period_ids() {
             let segments = by_market
@@ -199,8 +200,8 @@ pub(super) fn check(model: &Model, network: &Network, plan: &Plan, ck: &mut Chec
                 .iter()
                 .map(|&d| plan.not_served(d) - plan.beyond(d))
                 .sum();
-            let delivered =
-                delivered + super::stocks::net_at(model, plan, Endpoint::Market(country), c, t);
+            let released = stocks.get(&(Endpoint::Market(country), c, t));
+            let delivered = delivered + released.copied().unwrap_or(0.0);
             ck.check(
                 delivered + short - tonnes,
                 delivered.abs() + short + tonnes,

@@ -25,6 +25,8 @@
 //! period t's carry row is the value, in base-year
 //! money, of one more tonne in stock at the start of period t.
 
+use std::collections::BTreeMap;
+
 use super::keys::{ColKey, RowKey, StockPart};
 use super::lp::{Lp, Sense};
 use super::{lookup, LpIndex};
@@ -93,12 +95,7 @@ pub(super) fn add(lp: &mut Lp, model: &Model, ix: &LpIndex) -> StockIndex {
             let left = final_credit(model, sp, t);
             let level = lp.column(key(StockPart::Level), sp.capacity, holding - left);
             let build = lp.column(key(StockPart::Build), sp.max_build, 0.0);
-            let most_out = if sp.release_periods.contains(t) {
-                sp.max_release
-            } else {
-                Some(0.0)
-            };
-            let release = lp.column(key(StockPart::Release), most_out, 0.0);
+            let release = lp.column(key(StockPart::Release), sp.most_out(t), 0.0);
             let mut terms = vec![(level, 1.0), (build, -years), (release, years)];
             terms.extend(before.map(|b| (b, -1.0)));
             let rhs = if t.0 == 0 { sp.initial } else { 0.0 };
@@ -194,59 +191,52 @@ pub fn class_of(layout: &super::origins::Layout, sp: &crate::model::Stockpile) -
     }
 }
 
-/// What the stockpiles of origin class `class` give to (positive) or take
-/// from the balance of class `class` of `c` at split facility `f` in `t`.
-pub fn net_in_class(
+/// Release less build, t/yr, of every stockpile, summed by where it is
+/// held, commodity and period: what the stocks give to (positive) or take
+/// from each balance, gathered once for the checks to look up.
+pub fn nets(
+    model: &Model,
+    plan: &Plan,
+) -> BTreeMap<(Endpoint, crate::model::CommodityId, PeriodId), f64> {
+    let mut out = BTreeMap::new();
+    for u in &plan.stocks {
+        let sp = &model.stockpiles[u.stockpile];
+        *out.entry((sp.holder, sp.commodity, u.period)).or_default() += u.release - u.build;
+    }
+    out
+}
+
+/// The same at facilities split by origin class, by the class each stock
+/// gives to and takes from there.
+pub fn class_nets(
     model: &Model,
     plan: &Plan,
     layout: &super::origins::Layout,
-    (f, c, t): (
+) -> BTreeMap<
+    (
         crate::model::FacilityId,
         crate::model::CommodityId,
         PeriodId,
+        u8,
     ),
-    class: u8,
-) -> f64 {
-    net(model, plan, Endpoint::Facility(f), c, t, |sp| {
-        class_of(layout, sp) == Some(class)
-    })
-}
-
-/// What the stockpiles give to (positive) or take from the balance at
-/// `place` of commodity `c` in period `t`, t/yr.
-pub fn net_at(
-    model: &Model,
-    plan: &Plan,
-    place: Endpoint,
-    c: crate::model::CommodityId,
-    t: PeriodId,
-) -> f64 {
-    net(model, plan, place, c, t, |_| true)
-}
-
-/// Release less build, t/yr, of the stockpiles of `c` held at `place` in
-/// period `t` that `keep` keeps.
-fn net(
-    model: &Model,
-    plan: &Plan,
-    place: Endpoint,
-    c: crate::model::CommodityId,
-    t: PeriodId,
-    keep: impl Fn(&crate::model::Stockpile) -> bool,
-) -> f64 {
-    (plan.stocks.iter())
-        .filter(|u| u.period == t)
-        .filter(|u| {
-            let sp = &model.stockpiles[u.stockpile];
-            sp.holder == place && sp.commodity == c && keep(sp)
-        })
-        .map(|u| u.release - u.build)
-        .sum()
+    f64,
+> {
+    let mut out = BTreeMap::new();
+    for u in &plan.stocks {
+        let sp = &model.stockpiles[u.stockpile];
+        if let (Endpoint::Facility(f), Some(class)) = (sp.holder, class_of(layout, sp)) {
+            *out.entry((f, sp.commodity, u.period, class)).or_default() += u.release - u.build;
+        }
+    }
+    out
 }
 
 /// Every level carries over from the period before, and every quantity is
 /// within its limits.
 pub(super) fn check(model: &Model, plan: &Plan, ck: &mut Checker) {
+    let levels: BTreeMap<(usize, usize), f64> = (plan.stocks.iter())
+        .map(|u| ((u.stockpile, u.period.0), u.level))
+        .collect();
     for u in &plan.stocks {
         let sp = &model.stockpiles[u.stockpile];
         let t = u.period;
@@ -259,9 +249,8 @@ pub(super) fn check(model: &Model, plan: &Plan, ck: &mut Checker) {
         let before = if t.0 == 0 {
             sp.initial
         } else {
-            (plan.stocks.iter())
-                .find(|v| v.stockpile == u.stockpile && v.period.0 == t.0 - 1)
-                .map_or(0.0, |v| v.level)
+            let last = levels.get(&(u.stockpile, t.0 - 1));
+            last.copied().unwrap_or(0.0)
         };
         let years = f64::from(model.periods[t.0].years);
         let moved = years * (u.build - u.release);
@@ -272,12 +261,7 @@ pub(super) fn check(model: &Model, plan: &Plan, ck: &mut Checker) {
         );
         ck.bounds(u.level, 0.0, sp.capacity, || label("level"));
         ck.bounds(u.build, 0.0, sp.max_build, || label("build"));
-        let most_out = if sp.release_periods.contains(t) {
-            sp.max_release
-        } else {
-            Some(0.0)
-        };
-        ck.bounds(u.release, 0.0, most_out, || label("release"));
+        ck.bounds(u.release, 0.0, sp.most_out(t), || label("release"));
     }
 }
 

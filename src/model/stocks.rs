@@ -40,3 +40,15 @@ pub struct Stockpile {
     /// Line in `stockpiles.csv`.
     pub line: u64,
 }
+
+impl Stockpile {
+    /// Most tonnes a year taken out in period `t` (none: no limit): none
+    /// outside its release periods.
+    pub fn most_out(&self, t: super::PeriodId) -> Option<f64> {
+        if self.release_periods.contains(t) {
+            self.max_release
+        } else {
+            Some(0.0)
+        }
+    }
+}

@@ -9,7 +9,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Diagnostics, Error, Result};
+use super::results_dir::invalid;
+use crate::error::Result;
 
 /// What `diff` reads of a plan's `summary.json`.
 #[derive(Debug, Deserialize)]
@@ -246,12 +247,6 @@ pub fn diff(a: &PlanFiles, b: &PlanFiles, market: Option<&str>, top: usize) -> R
 
 /// An error at `file` (and `line`, when known): not what `solve --out`
 /// writes.
-fn invalid(file: &str, line: Option<u64>, why: String) -> Error {
-    let mut d = Diagnostics::default();
-    d.error(file, line, None, why);
-    Error::Invalid(d.into_vec())
-}
-
 fn summary((file, text): &(String, String)) -> Result<Summary> {
     serde_json::from_str(text).map_err(|e| {
         let why = format!("not a summary.json that solve --out writes: {e}");

@@ -16,9 +16,10 @@ use std::path::Path;
 use askama::Template;
 use serde::Deserialize;
 
+use super::results_dir::invalid;
 use super::sankey::{self, FlowOrigin, NodeKind, Origin, Sankey};
 use super::terminal::{money, tonnes};
-use crate::error::{Diagnostics, Error, Result};
+use crate::error::{Error, Result};
 use crate::plan::Costs;
 
 /// The result files the report is built from.
@@ -163,12 +164,6 @@ pub fn render(files: &ReportFiles, kind: NodeKind) -> Result<String> {
     };
     page.render()
         .map_err(|e| Error::Internal(format!("HTML report: {e}")))
-}
-
-fn invalid(file: &str, line: Option<u64>, why: String) -> Error {
-    let mut d = Diagnostics::default();
-    d.error(file, line, None, why);
-    Error::Invalid(d.into_vec())
 }
 
 fn read_segments((file, text): &(String, String)) -> Result<Vec<Segment>> {

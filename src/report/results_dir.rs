@@ -358,6 +358,14 @@ pub fn read_file(dir: &Path, name: &str) -> Result<(String, String)> {
     Ok((path.display().to_string(), text))
 }
 
+/// A result file that is not what the command that writes it writes: bad
+/// data named at its file and line (exit 3).
+pub fn invalid(file: &str, line: Option<u64>, why: String) -> Error {
+    let mut d = crate::error::Diagnostics::default();
+    d.error(file, line, None, why);
+    Error::Invalid(d.into_vec())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

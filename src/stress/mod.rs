@@ -285,6 +285,8 @@ pub struct Case {
 pub struct Stress<'a> {
     /// The model as given (no cut-offs).
     pub model: &'a Model,
+    /// Its network (cut-offs leave it as it is).
+    pub network: &'a Network,
     /// The request.
     pub request: &'a Request,
     /// The suppliers tried.
@@ -365,14 +367,17 @@ impl Jobs for Stress<'_> {
     }
 
     fn load_base(&self, _base: usize) -> Result<Checked> {
-        Ok(Checked::from_model(self.model.clone()))
+        Ok(Checked::unchanged_network(
+            self.model.clone(),
+            self.network.clone(),
+        ))
     }
 
     fn load(&self, &i: &usize) -> Result<Checked> {
         let mut model = self.model.clone();
         let set: Vec<Supplier> = self.sets[i].iter().map(|&s| self.suppliers[s]).collect();
         model.cutoffs = self.request.cutoffs(self.model, &set);
-        Ok(Checked::from_model(model))
+        Ok(Checked::unchanged_network(model, self.network.clone()))
     }
 
     fn label(&self, &i: &usize) -> String {

@@ -17,41 +17,6 @@ fn num(v: f64) -> String {
     crate::report::num(v)
 }
 
-/// The cost kinds of `sweep.csv`, in order.
-const COST_KINDS: [&str; 13] = [
-    "production",
-    "fixed",
-    "transport",
-    "tariffs",
-    "disposal",
-    "given_up",
-    "shortage",
-    "beyond",
-    "credits",
-    "offtake_penalties",
-    "investment",
-    "holding",
-    "stock_left",
-];
-
-fn cost_values(c: &crate::plan::Costs) -> [f64; 13] {
-    [
-        c.production,
-        c.fixed,
-        c.transport,
-        c.tariffs,
-        c.disposal,
-        c.given_up,
-        c.shortage,
-        c.beyond,
-        c.credits,
-        c.offtake_penalties,
-        c.investment,
-        c.holding,
-        c.stock_left,
-    ]
-}
-
 /// The columns every case shares beyond the parameters: the base model's
 /// `COUNTRY:SECTOR` markets, and the commodities the dependency market buys.
 pub struct Columns {
@@ -92,7 +57,8 @@ pub fn csv(
         ]
         .map(str::to_string),
     );
-    header.extend(COST_KINDS.iter().map(|k| format!("cost_{k}")));
+    let kinds = crate::plan::Costs::default().kinds();
+    header.extend(kinds.iter().map(|k| format!("cost_{}", k.0)));
     for m in markets {
         header.push(format!("given_up_t[{m}]"));
         header.push(format!("unserved_t[{m}]"));
@@ -117,8 +83,8 @@ pub fn csv(
         row.push(opt(|r| Some(r.investment)));
         row.push(opt(|r| r.dependency));
         match &c.costs {
-            Some(k) => row.extend(cost_values(k).map(num)),
-            None => row.extend(std::iter::repeat_n(String::new(), COST_KINDS.len())),
+            Some(k) => row.extend(k.kinds().map(|k| num(k.2))),
+            None => row.extend(std::iter::repeat_n(String::new(), kinds.len())),
         }
         for m in markets {
             match (c.result.is_some(), c.markets.get(m)) {

@@ -89,4 +89,12 @@ fn strategic_stocks_sit_still_until_a_future_opens_them() {
     for id in ["cn-reserve-ndpr", "cn-reserve-dy", "cn-reserve-tb"] {
         assert!(stock(&west, id).iter().all(|&(_, _, r)| r == 0.0), "{id}");
     }
+    // In the baseline, what is left at the end is worth every stock's 2035
+    // level at its final value, discounted from 2035 (÷ 1.08^10).
+    let left: f64 = (base.model.stockpiles.iter())
+        .map(|sp| stock(&base, &sp.id)[10].0 * sp.final_value)
+        .sum::<f64>()
+        / 1.08f64.powi(10);
+    let credit = -base.plan.costs.stock_left;
+    assert!((credit / left - 1.0).abs() < 1e-9, "{credit} {left}");
 }

@@ -170,6 +170,16 @@ fn a_strategic_stock_is_released_only_in_the_futures_that_open_it() {
     assert!(closed.plan.stocks.iter().all(|u| u.release == 0.0));
     let open = solve(&dir, &["cut-jp", "open"]);
     assert!(close(jp_short(&open), 50.0, 1e-9), "{:?}", open.plan.stocks);
+    // All 150 t go out in 2026, the year of the cut-off, none before.
+    let s = &open.plan.stocks;
+    assert!(
+        close(s[0].release, 0.0, 1e-9) && close(s[0].level, 150.0, 1e-9),
+        "{s:?}"
+    );
+    assert!(
+        close(s[1].release, 150.0, 1e-9) && close(s[1].level, 0.0, 1e-9),
+        "{s:?}"
+    );
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use super::read::PartsView;
 use crate::model::{CommodityId, FacilityId, Limit, Model, PeriodId};
 use crate::network::LaneId;
-use crate::plan::{Checker, Plan};
+use crate::plan::Checker;
 
 /// Checks the plan's layers and rules, as `view` shows them (nothing to
 /// check without rules).
@@ -81,15 +81,19 @@ struct ClassValues {
     activity: BTreeMap<(FacilityId, PeriodId, u8), f64>,
     disposal: BTreeMap<(FacilityId, CommodityId, PeriodId, u8), f64>,
     downgrades: BTreeMap<(FacilityId, CommodityId, PeriodId, u8), f64>,
+    /// What stockpiles give to (positive) or take from each class.
+    stocks: BTreeMap<(FacilityId, CommodityId, PeriodId, u8), f64>,
 }
 
 impl ClassValues {
     /// Netted from `plan`, with every class quantity checked non-negative.
-    fn of(model: &Model, plan: &Plan, ck: &mut Checker) -> ClassValues {
+    fn of(model: &Model, view: &PartsView, ck: &mut Checker) -> ClassValues {
+        let plan = view.plan;
         let mut v = ClassValues {
             activity: BTreeMap::new(),
             disposal: BTreeMap::new(),
             downgrades: BTreeMap::new(),
+            stocks: crate::formulation::stocks::class_nets(model, plan, view.layout),
         };
         let layers = &plan.layers;
         for (what, list) in [
@@ -131,7 +135,7 @@ impl ClassValues {
 /// commodity of every split facility balances.
 fn check_facilities(model: &Model, view: &PartsView, ck: &mut Checker) {
     let (layout, plan) = (view.layout, view.plan);
-    let v = ClassValues::of(model, plan, ck);
+    let v = ClassValues::of(model, view, ck);
     for f in (0..model.facilities.len()).map(FacilityId) {
         if !layout.is_split(f) {
             continue;
@@ -150,7 +154,7 @@ fn check_facilities(model: &Model, view: &PartsView, ck: &mut Checker) {
             });
             for &(c, coef) in &model.processes[fac.process.0].terms {
                 for &m in &classes {
-                    let (residual, scale) = class_balance(model, view, &v, (f, c, t), coef, m);
+                    let (residual, scale) = class_balance(view, &v, (f, c, t), coef, m);
                     ck.check(residual, scale, || {
                         format!(
                             "balance of {} material of {} at {} in {}",
@@ -169,7 +173,6 @@ fn check_facilities(model: &Model, view: &PartsView, ck: &mut Checker) {
 /// The residual and scale of the balance of class `m` of `c` at `f` in `t`
 /// (an output class's, or the input class feeding it).
 fn class_balance(
-    model: &Model,
     view: &PartsView,
     v: &ClassValues,
     (f, c, t): (FacilityId, CommodityId, PeriodId),
@@ -201,7 +204,7 @@ fn class_balance(
     moved += g - d;
     scale += d.abs() + g.abs();
     // Stockpiles give to and take from their class.
-    let stock = crate::formulation::stocks::net_in_class(model, view.plan, layout, (f, c, t), m);
+    let stock = ClassValues::get(&v.stocks, (f, c, t, m));
     moved += stock;
     scale += stock.abs();
     (made + moved, scale)
