@@ -237,6 +237,8 @@ struct Tracer<'a> {
     order: Vec<FacilityId>,
     /// Sweeps over `order` per period.
     sweeps: usize,
+    /// Demand segments by market and period ([`Model::demand_by_market`]).
+    by_market: std::collections::BTreeMap<(CountryId, CommodityId, PeriodId), Vec<usize>>,
 }
 
 /// The mix of each output class of each site.
@@ -315,6 +317,7 @@ impl<'a> Tracer<'a> {
             downgrades,
             order,
             sweeps,
+            by_market: model.demand_by_market(),
         }
     }
 
@@ -440,8 +443,7 @@ impl<'a> Tracer<'a> {
     /// group of a market split by sector) served in period `t`, given the
     /// sites' mixes.
     fn market_origins(&self, mix: &SiteMixes, t: PeriodId, markets: &mut Vec<MarketOrigin>) {
-        let (model, network) = (self.model, self.network);
-        let by_market = model.demand_by_market();
+        let (model, network, by_market) = (self.model, self.network, &self.by_market);
         for (country, c) in Network::markets(model) {
             let layout = self.layout.markets.get(&(country, c));
             let groups = layout.map_or(1, |m| m.groups.len());

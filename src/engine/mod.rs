@@ -6,8 +6,9 @@
 //! with that portfolio). Each worker (one per thread, one HiGHS thread
 //! each) builds and solves a base once, the first time it meets a case of
 //! it, and keeps the HiGHS instance with the base's optimal basis (an LP)
-//! or its plan (a MIP). Every case is loaded, checked and built like any
-//! model; when its LP has the base's structure (the same columns, rows,
+//! or its plan (a MIP). Every case is loaded and checked like any model,
+//! and built, unless its jobs give its LP ([`Jobs::lp`]: a sweep's grid);
+//! when its LP has the base's structure (the same columns, rows,
 //! matrix and integrality, which is the case for every change of a cost,
 //! capacity, cap, tariff or demand), it is a [`crate::solver::Change`] of
 //! costs and bounds on the instance, re-solved from the base's basis; a
@@ -115,6 +116,23 @@ pub trait Jobs: Sync {
     fn label(&self, _case: &Self::Case) -> String {
         String::new()
     }
+    /// The LP of a case whose base is an LP, when the jobs know it without
+    /// building it: exactly the arrays and constant that building the
+    /// case's loaded model would give, in the order of the base's columns
+    /// and rows. The case is then re-solved warm on those arrays and read
+    /// with the base's index, and not built (a case of another structure,
+    /// or whose re-solve fails, is built as any). None: build it.
+    fn lp(&self, _case: &Self::Case) -> Option<Mapped> {
+        None
+    }
+}
+
+/// A case's LP given by its jobs ([`Jobs::lp`]) instead of built.
+pub struct Mapped {
+    /// The LP, of its base's structure.
+    pub arrays: crate::solver::Arrays,
+    /// The present value of its fixed costs.
+    pub constant: f64,
 }
 
 /// How many cases were solved each way.

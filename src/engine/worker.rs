@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::{round, How, Jobs, Solved};
 use crate::error::{Error, Result};
-use crate::formulation::{self, Formulation};
+use crate::formulation::{self, Formulation, LpIndex};
 use crate::solver::{Arrays, Basis, Change, Problem, Session, SolveOptions, Start};
 use crate::Checked;
 
@@ -109,6 +109,9 @@ struct Base {
     /// The base's own LP and the plan it solved to: a case with exactly
     /// this LP has this plan, without a re-solve.
     own: (Arrays, Session),
+    /// Where the base's quantities live: a case the jobs give as arrays
+    /// ([`Jobs::lp`]) is read with it.
+    index: LpIndex,
 }
 
 /// What a warm re-solve gave.
@@ -139,6 +142,7 @@ impl Base {
                 main,
                 fixed: None,
                 own,
+                index: f.index,
             });
         }
         let builds = crate::decisions_at(&f, |c| session.value(c).round());
@@ -158,13 +162,31 @@ impl Base {
             main,
             fixed: Some(fixed),
             own,
+            index: f.index,
         })
+    }
+
+    /// Moves an LP base to the case `arrays` and re-solves it warm.
+    fn warm_lp(&mut self, arrays: Arrays) -> Outcome {
+        let Some(change) = self.main.arrays.change_to(&arrays) else {
+            return Outcome::OtherStructure;
+        };
+        if self.own.0.same_values(&arrays) {
+            return Outcome::Same;
+        }
+        if !self.main.move_by(&change, arrays) {
+            return Outcome::Failed;
+        }
+        Outcome::Solved
     }
 
     /// Moves the base to the case `f` and re-solves it warm. A MIP case is
     /// first tried by rounding its relaxation ([`Base::rounded`]); HiGHS's
     /// branch and bound runs only when that is not proven within the gap.
     fn warm(&mut self, f: &Formulation, opts: &SolveOptions) -> Outcome {
+        if self.fixed.is_none() {
+            return self.warm_lp(f.arrays.clone());
+        }
         let Some(change) = self.main.arrays.change_to(&f.arrays) else {
             return Outcome::OtherStructure;
         };
@@ -240,6 +262,8 @@ impl Base {
 
 impl Worker {
     /// Solves one case: warm on its base when it can, else from scratch.
+    /// A case the jobs give as arrays ([`Jobs::lp`]) on an LP base is not
+    /// built unless it must be solved from scratch.
     pub(super) fn solve<J: Jobs>(&mut self, jobs: &J, case: &J::Case) -> (Result<Solved>, How) {
         let key = jobs.base_of(case);
         let opts = jobs.options(key);
@@ -250,39 +274,53 @@ impl Worker {
             Err(e) => return (Err(e), How::Cold),
         };
         crate::apply_portfolio_limits(&mut model, opts.portfolio.as_deref());
-        let (f, build_opts) = match crate::formulate(&model, &network, &opts) {
-            Ok(x) => x,
-            Err(e) => return (Err(e), How::Cold),
-        };
+        let mut built = None;
         let how = match self.base(jobs, key, &opts) {
             None => How::Cold,
-            Some(base) => match base.warm(&f, &opts) {
-                outcome @ (Outcome::Solved | Outcome::Same) => {
-                    let s = match outcome {
-                        Outcome::Same => &base.own.1,
-                        _ => base.plan_session(),
-                    };
-                    let objective = s.objective + f.constant;
-                    let r = formulation::read_plan(&model, &network, &f.index, objective, s);
-                    match r {
-                        Ok(plan) => {
-                            return (
-                                Ok(Solved {
+            Some(base) => {
+                let mapped = base.fixed.is_none().then(|| jobs.lp(case)).flatten();
+                let (outcome, index, constant) = match mapped {
+                    Some(m) => (base.warm_lp(m.arrays), &base.index, m.constant),
+                    None => match crate::formulate(&model, &network, &opts) {
+                        Ok(x) => {
+                            let (f, _) = built.insert(x);
+                            (base.warm(f, &opts), &f.index, f.constant)
+                        }
+                        Err(e) => return (Err(e), How::Cold),
+                    },
+                };
+                match outcome {
+                    Outcome::Solved | Outcome::Same => {
+                        let s = match outcome {
+                            Outcome::Same => &base.own.1,
+                            _ => base.plan_session(),
+                        };
+                        let objective = s.objective + constant;
+                        match formulation::read_plan(&model, &network, index, objective, s) {
+                            Ok(plan) => {
+                                let solved = Solved {
                                     model,
                                     network,
                                     plan,
-                                }),
-                                How::Warm,
-                            )
+                                };
+                                return (Ok(solved), How::Warm);
+                            }
+                            Err(_) => How::Retried,
                         }
-                        Err(_) => How::Retried,
+                    }
+                    Outcome::OtherStructure => How::Rebuilt,
+                    Outcome::Failed => {
+                        self.bases.remove(&key);
+                        How::Retried
                     }
                 }
-                Outcome::OtherStructure => How::Rebuilt,
-                Outcome::Failed => {
-                    self.bases.remove(&key);
-                    How::Retried
-                }
+            }
+        };
+        let (f, build_opts) = match built {
+            Some(x) => x,
+            None => match crate::formulate(&model, &network, &opts) {
+                Ok(x) => x,
+                Err(e) => return (Err(e), How::Cold),
             },
         };
         let read = |s: Session| {

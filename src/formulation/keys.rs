@@ -589,7 +589,7 @@ impl RowKey {
 
 /// The key of every column and row of a built LP, with the block it
 /// belongs to, in LP order.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LpKeys {
     /// Column `j`'s block and key.
     pub cols: Vec<(Block, ColKey)>,

@@ -336,7 +336,7 @@ pub fn read_plan(
     contracts::read(&ix.contracts, model, s, &mut plan);
     stocks::read(&ix.stocks, s, &mut plan);
     plan.costs = costs(model, network, &plan);
-    plan.verification = verify(model, network, &plan)?;
+    plan.verification = verify_at_cost(model, network, &plan, plan.costs.total())?;
     plan.clean();
     Ok(plan)
 }
@@ -348,6 +348,17 @@ pub fn read_plan(
 /// # Errors
 /// The first check that fails, in the model's terms.
 pub fn verify(model: &Model, network: &Network, plan: &Plan) -> Result<Verification, VerifyError> {
+    verify_at_cost(model, network, plan, costs(model, network, plan).total())
+}
+
+/// [`verify`] of a plan whose cost, recomputed from its quantities, is
+/// `cost`.
+fn verify_at_cost(
+    model: &Model,
+    network: &Network,
+    plan: &Plan,
+    cost: f64,
+) -> Result<Verification, VerifyError> {
     let mut ck = Checker::default();
     activity::check(model, plan, &mut ck);
     balances::check(model, network, plan, &mut ck);
@@ -361,7 +372,7 @@ pub fn verify(model: &Model, network: &Network, plan: &Plan) -> Result<Verificat
     contracts::check(model, plan, &mut ck);
     builds::check(model, plan, &mut ck);
     stocks::check(model, plan, &mut ck);
-    ck.finish(costs(model, network, plan).total(), plan.objective)
+    ck.finish(cost, plan.objective)
 }
 
 /// Present-value costs by kind, from the plan's quantities and the model's

@@ -8,8 +8,11 @@
 //! model: a value the model refuses is a row with its status, never a
 //! crash. Cases are solved by the [`crate::engine`]: warm on the model with
 //! the sweep's scenarios when a case changes only costs and bounds, from
-//! scratch when it changes the LP's structure.
+//! scratch when it changes the LP's structure. A grid's LPs are put
+//! together from one build per parameter value ([`map`]) instead of one
+//! build per case.
 
+mod map;
 pub mod merge;
 pub mod params;
 pub mod report;
@@ -190,15 +193,18 @@ impl Sweep<'_> {
                 path: std::env::temp_dir(),
                 reason: e.to_string(),
             })?;
-        let jobs = CaseJobs {
+        let mut jobs = CaseJobs {
             sweep: self,
             dir: dir.path(),
             parsed: crate::io::load::Parsed::read(self.source, self.scenarios).ok(),
+            map: None,
         };
         let mut mine: Vec<(usize, Vec<f64>)> = (self.cases.iter().enumerate())
             .filter(|(i, _)| self.mine(*i))
             .map(|(i, v)| (i, v.clone()))
             .collect();
+        let values: Vec<&[f64]> = mine.iter().map(|m| m.1.as_slice()).collect();
+        jobs.map = jobs.probe(&values);
         serpentine(&mut mine, |i| self.chain(i));
         let finish = |(i, values): &(usize, Vec<f64>), solved: Result<Solved>, how: How| {
             self.case(*i, values, solved, how)
@@ -258,6 +264,39 @@ struct CaseJobs<'a> {
     /// The model's files with the sweep's scenarios, parsed once (none
     /// when they cannot be read: each case then reports why).
     parsed: Option<crate::io::load::Parsed>,
+    /// The cases' LPs without building them, when the grid allows.
+    map: Option<map::ParamMap>,
+}
+
+impl CaseJobs<'_> {
+    /// The model with the sweep's scenarios, then `more`, loaded, checked
+    /// and built as the engine builds a case.
+    fn formulate(&self, more: &[String]) -> Option<crate::formulation::Formulation> {
+        let parsed = self.parsed.as_ref()?;
+        let crate::Checked {
+            mut model, network, ..
+        } = crate::check_parsed(self.sweep.source, parsed, more).ok()?;
+        let opts = self.options(0);
+        crate::apply_portfolio_limits(&mut model, opts.portfolio.as_deref());
+        crate::formulate(&model, &network, &opts)
+            .ok()
+            .map(|(f, _)| f)
+    }
+
+    /// Probes the parameters at the values of `cases` ([`map`]).
+    fn probe(&self, cases: &[&[f64]]) -> Option<map::ParamMap> {
+        let base = self.formulate(&[])?;
+        let params = self.sweep.params;
+        let build = |p: usize, v: f64| {
+            let file = self
+                .dir
+                .join(format!("probe-{p}-{:016x}.toml", v.to_bits()));
+            let text = scenario(&params[p..=p], &[v], 0);
+            std::fs::write(&file, text).ok()?;
+            self.formulate(&[file.to_string_lossy().to_string()])
+        };
+        map::ParamMap::probe(params, cases, &base, &build)
+    }
 }
 
 impl Jobs for CaseJobs<'_> {
@@ -306,6 +345,10 @@ impl Jobs for CaseJobs<'_> {
             threads: 1,
             ..self.sweep.opts.clone()
         }
+    }
+
+    fn lp(&self, (_, values): &Self::Case) -> Option<engine::Mapped> {
+        self.map.as_ref()?.case(values)
     }
 }
 
