@@ -118,10 +118,11 @@ pub trait Jobs: Sync {
     }
     /// The LP of a case whose base is an LP, when the jobs know it without
     /// building it: exactly the arrays and constant that building the
-    /// case's loaded model would give, in the order of the base's columns
-    /// and rows. The case is then re-solved warm on those arrays and read
-    /// with the base's index, and not built (a case of another structure,
-    /// or whose re-solve fails, is built as any). None: build it.
+    /// case's loaded model would give. The engine takes it only when its
+    /// keys' digest is its base's; the case is then re-solved warm on those
+    /// arrays, read with the base's index and verified against its own
+    /// model, and not built unless its re-solve or its verification fails.
+    /// None: build it.
     fn lp(&self, _case: &Self::Case) -> Option<Mapped> {
         None
     }
@@ -133,6 +134,10 @@ pub struct Mapped {
     pub arrays: crate::solver::Arrays,
     /// The present value of its fixed costs.
     pub constant: f64,
+    /// The digest of the keys of the LP these arrays were made from
+    /// ([`crate::formulation::LpKeys::digest`]): a case is re-solved on a
+    /// base only when it is the base's.
+    pub keys: u64,
 }
 
 /// How many cases were solved each way.

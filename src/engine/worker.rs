@@ -112,6 +112,9 @@ struct Base {
     /// Where the base's quantities live: a case the jobs give as arrays
     /// ([`Jobs::lp`]) is read with it.
     index: LpIndex,
+    /// The digest of its keys: a case given as arrays must have been made
+    /// from an LP with the same.
+    keys: u64,
 }
 
 /// What a warm re-solve gave.
@@ -142,6 +145,7 @@ impl Base {
                 main,
                 fixed: None,
                 own,
+                keys: f.keys.digest(),
                 index: f.index,
             });
         }
@@ -162,6 +166,7 @@ impl Base {
             main,
             fixed: Some(fixed),
             own,
+            keys: f.keys.digest(),
             index: f.index,
         })
     }
@@ -278,7 +283,8 @@ impl Worker {
         let how = match self.base(jobs, key, &opts) {
             None => How::Cold,
             Some(base) => {
-                let mapped = base.fixed.is_none().then(|| jobs.lp(case)).flatten();
+                let mapped = (base.fixed.is_none().then(|| jobs.lp(case)).flatten())
+                    .filter(|m| m.keys == base.keys);
                 let (outcome, index, constant) = match mapped {
                     Some(m) => (base.warm_lp(m.arrays), &base.index, m.constant),
                     None => match crate::formulate(&model, &network, &opts) {

@@ -24,8 +24,6 @@ pub struct OfftakeRow {
     pub contract: usize,
     /// The period.
     pub period: PeriodId,
-    /// Activity required, units per year.
-    pub required: f64,
     /// The shortfall column.
     pub shortfall: Col,
     /// The row.
@@ -73,7 +71,6 @@ pub(super) fn add(lp: &mut Lp, activity: &ActivityIndex, model: &Model) -> Contr
                     ix.offtakes.push(OfftakeRow {
                         contract,
                         period: t,
-                        required,
                         shortfall,
                         row,
                     });
@@ -100,11 +97,18 @@ pub(super) fn read(ix: &ContractIndex, model: &Model, s: &Session, plan: &mut Pl
     plan.contracts = ix
         .offtakes
         .iter()
-        .map(|o| ContractUse {
-            contract: o.contract,
-            period: o.period,
-            required: o.required,
-            shortfall: s.value(o.shortfall),
+        .map(|o| {
+            let c = &model.contracts[o.contract];
+            let share = match c.kind {
+                ContractKind::Offtake { share, .. } => share,
+                ContractKind::Credit { .. } => 0.0,
+            };
+            ContractUse {
+                contract: o.contract,
+                period: o.period,
+                required: required(model, c.facility.0, share, o.period),
+                shortfall: s.value(o.shortfall),
+            }
         })
         .collect();
 }

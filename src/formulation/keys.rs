@@ -589,10 +589,21 @@ impl RowKey {
 
 /// The key of every column and row of a built LP, with the block it
 /// belongs to, in LP order.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct LpKeys {
     /// Column `j`'s block and key.
     pub cols: Vec<(Block, ColKey)>,
     /// Row `i`'s block and key.
     pub rows: Vec<(Block, RowKey)>,
+}
+
+impl LpKeys {
+    /// A digest of every key in order: two LPs with the same digest have
+    /// their columns and rows for the same things, in the same order.
+    pub fn digest(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.hash(&mut h);
+        h.finish()
+    }
 }

@@ -186,6 +186,12 @@ impl Sweep<'_> {
     /// # Errors
     /// [`Error::Write`] when the cases' scenario files cannot be written.
     pub fn run(&self, tick: &(dyn Fn(&str) + Sync)) -> Result<(Vec<Case>, usize)> {
+        self.run_mapped(tick, true)
+    }
+
+    /// [`Sweep::run`], with a grid's LPs put together from probes
+    /// ([`map`]) when `map` allows, else each case built.
+    fn run_mapped(&self, tick: &(dyn Fn(&str) + Sync), map: bool) -> Result<(Vec<Case>, usize)> {
         let dir = tempfile::Builder::new()
             .prefix("rareflow-sweep-")
             .tempdir()
@@ -204,7 +210,7 @@ impl Sweep<'_> {
             .map(|(i, v)| (i, v.clone()))
             .collect();
         let values: Vec<&[f64]> = mine.iter().map(|m| m.1.as_slice()).collect();
-        jobs.map = jobs.probe(&values);
+        jobs.map = map.then(|| jobs.probe(&values)).flatten();
         serpentine(&mut mine, |i| self.chain(i));
         let finish = |(i, values): &(usize, Vec<f64>), solved: Result<Solved>, how: How| {
             self.case(*i, values, solved, how)
