@@ -155,30 +155,46 @@ mod tests {
 
     #[test]
     fn the_hash_follows_the_files_not_where_they_are() {
-        let files = |demand: &str| {
-            let mut m = std::collections::BTreeMap::new();
-            m.insert("model.toml".to_string(), "name = \"x\"\n".to_string());
-            m.insert("demand.csv".to_string(), demand.to_string());
-            m.insert("notes.md".to_string(), "not read".to_string());
-            ModelSource::Memory(m)
+        let files: std::collections::BTreeMap<String, String> = [
+            ("model.toml", "name = \"x\"\n"),
+            ("demand.csv", "a\n"),
+            ("scenarios/high.toml", "description = \"high\"\n"),
+            ("notes.md", "not read"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("scenarios")).unwrap();
+        for (file, text) in &files {
+            std::fs::write(dir.path().join(file), text).unwrap();
+        }
+        let hash = |src: &ModelSource| {
+            let run = Run::new("solve").model(src, "x", "here").unwrap();
+            run.model.unwrap().sha256
         };
-        let a = Run::new("solve")
-            .model(&files("a\n"), "x", "in memory")
-            .unwrap();
-        let b = Run::new("solve")
-            .model(&files("a\n"), "x", "in memory")
-            .unwrap();
-        let c = Run::new("solve")
-            .model(&files("b\n"), "x", "in memory")
-            .unwrap();
-        let (a, b, c) = (a.model.unwrap(), b.model.unwrap(), c.model.unwrap());
-        assert_eq!(a.sha256, b.sha256);
-        assert_ne!(a.sha256, c.sha256);
-        assert_eq!(a.sha256.len(), 64);
+        let on_disk = ModelSource::dir(dir.path()).unwrap();
+        let in_memory = ModelSource::Memory(files.clone());
+        let a = hash(&on_disk);
+        assert_eq!(a.len(), 64);
+        assert!(a.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(a, hash(&in_memory));
+        // One byte changed, on disk or in memory, changes the hash.
+        std::fs::write(dir.path().join("demand.csv"), "b\n").unwrap();
+        let b = hash(&on_disk);
+        assert_ne!(a, b);
+        let mut changed = files.clone();
+        changed.insert("demand.csv".to_string(), "b\n".to_string());
+        assert_eq!(hash(&ModelSource::Memory(changed)), b);
+        let mut scenario = files.clone();
+        scenario.insert(
+            "scenarios/high.toml".into(),
+            "description = \"higH\"\n".into(),
+        );
+        assert_ne!(hash(&ModelSource::Memory(scenario)), a);
         // A file the loader never reads does not count.
-        let mut m = std::collections::BTreeMap::new();
-        m.insert("model.toml".to_string(), "name = \"x\"\n".to_string());
-        m.insert("demand.csv".to_string(), "a\n".to_string());
-        assert_eq!(ModelSource::Memory(m).sha256().unwrap(), a.sha256);
+        let mut unread = files;
+        unread.remove("notes.md");
+        assert_eq!(hash(&ModelSource::Memory(unread)), a);
     }
 }

@@ -221,6 +221,34 @@ pub struct Headline {
     pub prices: Vec<MeanPrice>,
 }
 
+impl Headline {
+    /// The headline in one sentence, as the summary and `explain` open
+    /// with it: `US 2026: demand 400 t (every good), delivered 200 t, given
+    /// up 0.0 t, unserved 200 t; its buyers paid 20,000,000 USD (18,181,818
+    /// present value)`, with what was taken beyond the reference demand
+    /// when there was any.
+    pub fn sentence(&self, currency: &str) -> String {
+        use super::tables::{money, tonnes};
+        let beyond = if self.beyond_t > 0.0 {
+            let t = tonnes(self.beyond_t);
+            format!(" ({t} t of it beyond the reference demand)")
+        } else {
+            String::new()
+        };
+        format!(
+            "{}: demand {} t (every good), delivered {} t{beyond}, given up {} t, unserved {} t; \
+             its buyers paid {} {currency} ({} present value)",
+            self.scope,
+            tonnes(self.demand_t),
+            tonnes(self.delivered_t),
+            tonnes(self.given_up_t),
+            tonnes(self.unserved_t),
+            money(self.spend),
+            money(self.spend_pv)
+        )
+    }
+}
+
 /// A commodity's mean price over a scope.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct MeanPrice {

@@ -62,22 +62,16 @@ fn render_scope(o: &mut String, s: &Summary) {
     let prices: Vec<String> = (h.prices.iter())
         .map(|p| format!("{} {:.2}", p.commodity, p.price / 1000.0))
         .collect();
-    let _ =
-        writeln!(
+    let prices = if prices.is_empty() {
+        "-".to_string()
+    } else {
+        prices.join(", ")
+    };
+    let _ = writeln!(
         o,
-        "scope {}: demand {} t (every good), delivered {} t, given up {} t, unserved {} t; its \
-         buyers paid {} {} \
-         ({} present value); mean price /kg: {}\n(the cost, the most constrained facilities and \
-         the builds are the world's; the other tables are the scope's)",
-        h.scope,
-        tonnes(h.demand_t),
-        tonnes(h.delivered_t),
-        tonnes(h.given_up_t),
-        tonnes(h.unserved_t),
-        money(h.spend),
-        s.currency,
-        money(h.spend_pv),
-        if prices.is_empty() { "-".to_string() } else { prices.join(", ") }
+        "scope {}; mean price /kg: {prices}\n(the cost, the most constrained facilities and the \
+         builds are the world's; the other tables are the scope's)",
+        h.sentence(&s.currency)
     );
 }
 

@@ -29,7 +29,7 @@ use crate::plan::Plan;
 use crate::report::markets::segment_results;
 use crate::report::scope::{headline, Scope};
 use crate::solver::SolveOptions;
-use crate::sweep::merge::Shard;
+use crate::sweep::merge::{Chains, Shard};
 use crate::Checked;
 
 /// Cut off suppliers of what.
@@ -300,18 +300,17 @@ pub struct Stress<'a> {
 }
 
 impl Stress<'_> {
-    fn chain(&self, i: usize) -> usize {
-        i / crate::sweep::chain_length(self.sets.len())
-    }
-
-    /// Does this run solve set `i` (from 0)?
-    fn mine(&self, i: usize) -> bool {
-        self.shard.is_none_or(|s| s.holds(self.chain(i)))
+    /// The sets in chains, and the slice's.
+    fn chains(&self) -> Chains {
+        Chains {
+            total: self.sets.len(),
+            shard: self.shard,
+        }
     }
 
     /// How many sets this run solves.
     pub fn len(&self) -> usize {
-        (0..self.sets.len()).filter(|&i| self.mine(i)).count()
+        self.chains().len()
     }
 
     /// True when the slice holds no set.
@@ -332,7 +331,7 @@ impl Stress<'_> {
     /// bases the workers solved.
     pub fn run(&self, tick: &(dyn Fn(&str) + Sync)) -> (Vec<Case>, usize) {
         let scope = self.request.scope(self.model);
-        let mine: Vec<usize> = (0..self.sets.len()).filter(|&i| self.mine(i)).collect();
+        let mine: Vec<usize> = self.chains().cases().collect();
         let finish = |&i: &usize, solved: Result<Solved>, how: How| {
             let (status, effect) = match solved {
                 Ok(s) => (
@@ -363,7 +362,7 @@ impl Jobs for Stress<'_> {
     }
 
     fn chain_of(&self, &case: &usize) -> usize {
-        self.chain(case)
+        self.chains().chain(case)
     }
 
     fn load_base(&self, _base: usize) -> Result<Checked> {

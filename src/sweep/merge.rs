@@ -1,5 +1,5 @@
 //! Sharded sweeps: `--shard K/N` keeps every N-th chain of consecutive
-//! cases (chains K, K+N, K+2N..., each [`super::chain_length`] cases), so N
+//! cases (chains K, K+N, K+2N..., each [`chain_length`] cases), so N
 //! machines (a Slurm job array, a Kubernetes indexed job) share a sweep;
 //! `rareflow merge` joins their `sweep.csv` files into exactly the file the
 //! unsharded run writes.
@@ -36,6 +36,51 @@ impl Shard {
     /// Does chain `chain` (from 0) belong to this slice?
     pub fn holds(self, chain: usize) -> bool {
         chain % self.n == self.k - 1
+    }
+}
+
+/// How many consecutive cases of a sweep of `total` make one chain, solved
+/// one from the other by one worker ([`crate::engine`]): a sixteenth of the
+/// sweep, from 1 to 100 cases. It depends on the sweep alone, never on the
+/// workers or slices, so a case's plan does not either.
+pub fn chain_length(total: usize) -> usize {
+    (total / 16).clamp(1, 100)
+}
+
+/// A run's cases (sweep cases, stress sets) cut into chains, and the ones
+/// its slice holds: every case without a slice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chains {
+    /// How many cases the whole run has.
+    pub total: usize,
+    /// Only this slice, when given.
+    pub shard: Option<Shard>,
+}
+
+impl Chains {
+    /// The chain of case `i` (from 0).
+    pub fn chain(self, i: usize) -> usize {
+        i / chain_length(self.total)
+    }
+
+    /// Does this run solve case `i` (from 0)?
+    pub fn mine(self, i: usize) -> bool {
+        self.shard.is_none_or(|s| s.holds(self.chain(i)))
+    }
+
+    /// The cases (from 0) this run solves, in order.
+    pub fn cases(self) -> impl Iterator<Item = usize> {
+        (0..self.total).filter(move |&i| self.mine(i))
+    }
+
+    /// How many cases this run solves (its slice's).
+    pub fn len(self) -> usize {
+        self.cases().count()
+    }
+
+    /// True when the slice holds no case.
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -179,6 +224,33 @@ mod tests {
         let held: Vec<usize> = (0..7).filter(|&c| s.holds(c)).collect();
         assert_eq!(held, vec![1, 4]);
         assert!(Shard::parse("0/3").is_err() && Shard::parse("4/3").is_err());
+    }
+
+    #[test]
+    fn chains_cut_cases_and_slices_hold_whole_chains() {
+        // 40 cases: chains of 2; slice 2/3 holds chains 1, 4, 7, ...
+        let chains = Chains {
+            total: 40,
+            shard: Some(Shard::parse("2/3").unwrap()),
+        };
+        assert_eq!(chains.chain(5), 2);
+        let held: Vec<usize> = chains.cases().take(4).collect();
+        assert_eq!(held, vec![2, 3, 8, 9]);
+        let all = Chains {
+            shard: None,
+            ..chains
+        };
+        assert_eq!(all.len(), 40);
+        let slices: usize = (1..=3)
+            .map(|k| {
+                Chains {
+                    shard: Some(Shard { k, n: 3 }),
+                    ..chains
+                }
+                .len()
+            })
+            .sum();
+        assert_eq!(slices, 40);
     }
 
     #[test]

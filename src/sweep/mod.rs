@@ -17,6 +17,8 @@ pub mod merge;
 pub mod params;
 pub mod report;
 
+pub use merge::chain_length;
+
 use serde::Serialize;
 
 use crate::compare::{measure_segments, reason, CellResult, Measure};
@@ -122,14 +124,6 @@ pub struct Sweep<'a> {
     pub shard: Option<merge::Shard>,
 }
 
-/// How many consecutive cases of a sweep of `total` make one chain, solved
-/// one from the other by one worker ([`crate::engine`]): a sixteenth of the
-/// sweep, from 1 to 100 cases. It depends on the sweep alone, never on the
-/// workers or slices, so a case's plan does not either.
-pub fn chain_length(total: usize) -> usize {
-    (total / 16).clamp(1, 100)
-}
-
 /// Puts each chain's cases in the order it solves them: a grid's rows (the
 /// runs of cases that differ only in the last parameter) alternately
 /// forwards and backwards, so a row's first case is a neighbour of the
@@ -158,19 +152,17 @@ fn serpentine(mine: &mut [(usize, Vec<f64>)], chain: impl Fn(usize) -> usize) {
 }
 
 impl Sweep<'_> {
-    /// The chain of case `i` (from 0).
-    fn chain(&self, i: usize) -> usize {
-        i / chain_length(self.cases.len())
-    }
-
-    /// Does this run solve case `i` (from 0)?
-    fn mine(&self, i: usize) -> bool {
-        self.shard.is_none_or(|s| s.holds(self.chain(i)))
+    /// The sweep's cases in chains, and the slice's.
+    fn chains(&self) -> merge::Chains {
+        merge::Chains {
+            total: self.cases.len(),
+            shard: self.shard,
+        }
     }
 
     /// How many cases this run solves (its slice's).
     pub fn len(&self) -> usize {
-        (0..self.cases.len()).filter(|&i| self.mine(i)).count()
+        self.chains().len()
     }
 
     /// True when the slice holds no case.
@@ -205,13 +197,13 @@ impl Sweep<'_> {
             parsed: crate::io::load::Parsed::read(self.source, self.scenarios).ok(),
             map: None,
         };
-        let mut mine: Vec<(usize, Vec<f64>)> = (self.cases.iter().enumerate())
-            .filter(|(i, _)| self.mine(*i))
-            .map(|(i, v)| (i, v.clone()))
+        let chains = self.chains();
+        let mut mine: Vec<(usize, Vec<f64>)> = (chains.cases())
+            .map(|i| (i, self.cases[i].clone()))
             .collect();
         let values: Vec<&[f64]> = mine.iter().map(|m| m.1.as_slice()).collect();
         jobs.map = map.then(|| jobs.probe(&values)).flatten();
-        serpentine(&mut mine, |i| self.chain(i));
+        serpentine(&mut mine, |i| chains.chain(i));
         let finish = |(i, values): &(usize, Vec<f64>), solved: Result<Solved>, how: How| {
             self.case(*i, values, solved, how)
         };
@@ -314,7 +306,7 @@ impl Jobs for CaseJobs<'_> {
     }
 
     fn chain_of(&self, case: &Self::Case) -> usize {
-        self.sweep.chain(case.0)
+        self.sweep.chains().chain(case.0)
     }
 
     fn load_base(&self, _base: usize) -> Result<crate::Checked> {

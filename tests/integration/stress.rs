@@ -18,7 +18,7 @@
 //!   13,169.75, in Japan 13,269.75: 468.75 $/t more on 200 t a year,
 //!   178,977.27 in present value.
 
-use crate::common::{close, rareflow, stderr, tiny_dir};
+use crate::common::{close, merge_into, rareflow, stderr, tiny_dir};
 
 fn stress(extra: &[&str]) -> Vec<csv::StringRecord> {
     let dir = tempfile::tempdir().unwrap();
@@ -143,8 +143,10 @@ fn sharded_stress_tests_merge_into_the_whole() {
     let tiny = tiny_dir();
     let tiny = tiny.to_str().unwrap();
     let root = tempfile::tempdir().unwrap();
-    let dir = |name: &str| root.path().join(name).to_str().unwrap().to_string();
+    let dir = |name: &str| root.path().join(name);
     let run = |market: &str, out: &str, shard: Option<&str>| {
+        let out = dir(out);
+        let out = out.to_str().unwrap();
         let mut args = vec!["stress", tiny, "--market", market, "--global", "--out", out];
         if let Some(s) = shard {
             args.extend_from_slice(&["--shard", s]);
@@ -152,19 +154,19 @@ fn sharded_stress_tests_merge_into_the_whole() {
         let o = rareflow(&args);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     };
-    run("JP", &dir("whole"), None);
-    run("JP", &dir("a"), Some("1/2"));
-    run("JP", &dir("b"), Some("2/2"));
-    let o = rareflow(&["merge", &dir("a"), &dir("b"), "--out", &dir("merged")]);
+    run("JP", "whole", None);
+    run("JP", "a", Some("1/2"));
+    run("JP", "b", Some("2/2"));
+    let o = merge_into(&[dir("a"), dir("b")], &dir("merged"));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let read = |d: &str| std::fs::read(root.path().join(d).join("stress.csv")).unwrap();
+    let read = |d: &str| std::fs::read(dir(d).join("stress.csv")).unwrap();
     assert_eq!(read("whole"), read("merged"));
     // A missing slice is refused.
-    let o = rareflow(&["merge", &dir("a"), "--out", &dir("half")]);
+    let o = merge_into(&[dir("a")], &dir("half"));
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     // So is a slice of another request with as many cases.
-    run("US", &dir("us"), Some("2/2"));
-    let o = rareflow(&["merge", &dir("a"), &dir("us"), "--out", &dir("mixed")]);
+    run("US", "us", Some("2/2"));
+    let o = merge_into(&[dir("a"), dir("us")], &dir("mixed"));
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stderr(&o).contains("another request"), "{}", stderr(&o));
 }

@@ -105,27 +105,7 @@ fn part(b: &Binding, currency: &str) -> String {
 /// most often across them.
 pub fn render(e: &Explanation, currency: &str, top: usize) -> String {
     let mut o = String::new();
-    let h = &e.headline;
-    let beyond = if h.beyond_t > 0.0 {
-        format!(
-            " ({} t of it beyond the reference demand)",
-            tonnes(h.beyond_t)
-        )
-    } else {
-        String::new()
-    };
-    let _ = writeln!(
-        o,
-        "{}: demand {} t (every good), delivered {} t{beyond}, given up {} t, unserved {} t; \
-         buyers paid {} {currency} ({} {currency} present value)",
-        h.scope,
-        tonnes(h.demand_t),
-        tonnes(h.delivered_t),
-        tonnes(h.given_up_t),
-        tonnes(h.unserved_t),
-        money(h.spend),
-        money(h.spend_pv)
-    );
+    let _ = writeln!(o, "{}", e.headline.sentence(currency));
     if e.shortfalls.is_empty() && e.premiums.is_empty() {
         let _ = writeln!(
             o,
