@@ -79,6 +79,22 @@ pub fn check_parsed(
     checked(source, start, parsed.with(source, more)?)
 }
 
+/// [`check`] of a model already read and parsed (`parsed`, from `source`)
+/// with one more scenario, given as its text and the name messages call it
+/// by: a sweep's case, without a file.
+///
+/// # Errors
+/// As [`check`].
+pub fn check_parsed_text(
+    source: &ModelSource,
+    parsed: &io::load::Parsed,
+    name: &str,
+    text: &str,
+) -> Result<Checked> {
+    let start = Instant::now();
+    checked(source, start, parsed.with_text(name, text)?)
+}
+
 /// Builds the network of a loaded model and runs the structural checks.
 fn checked(
     source: &ModelSource,

@@ -218,20 +218,27 @@ impl Network {
         }
     }
 
-    /// Facilities in an order where every facility comes after all that can
-    /// ship to it (a topological order of the graph). `None` when lanes form
-    /// a cycle (material can come back to where it was made).
-    pub fn upstream_first(&self) -> Option<Vec<FacilityId>> {
-        let order = petgraph::algo::toposort(&self.graph, None).ok()?;
-        Some(
-            order
-                .into_iter()
-                .filter_map(|n| match self.graph[n] {
-                    Endpoint::Facility(f) => Some(f),
-                    Endpoint::Market(_) => None,
-                })
-                .collect(),
-        )
+    /// Facilities in groups, upstream groups first: a group is a set of
+    /// facilities lanes connect in a cycle (material can come back to where
+    /// it was made), or one facility on no cycle; every facility comes after
+    /// all that can ship to it from other groups. Within a group facilities
+    /// are in file order; the flag says whether the group is a cycle.
+    pub fn upstream_groups(&self) -> Vec<(Vec<FacilityId>, bool)> {
+        let mut sccs = petgraph::algo::tarjan_scc(&self.graph);
+        sccs.reverse();
+        sccs.into_iter()
+            .filter_map(|nodes| {
+                let cycle = nodes.len() > 1 || self.graph.contains_edge(nodes[0], nodes[0]);
+                let mut group: Vec<FacilityId> = (nodes.iter())
+                    .filter_map(|&n| match self.graph[n] {
+                        Endpoint::Facility(f) => Some(f),
+                        Endpoint::Market(_) => None,
+                    })
+                    .collect();
+                group.sort();
+                (!group.is_empty()).then_some((group, cycle))
+            })
+            .collect()
     }
 
     /// Can some live facility deliver `c` to the market of `country`?

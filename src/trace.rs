@@ -233,13 +233,16 @@ struct Tracer<'a> {
     output_per_unit: Vec<f64>,
     /// Downgrades at split facilities, by (facility, period).
     downgrades: std::collections::BTreeMap<(FacilityId, PeriodId), Vec<Downgrade>>,
-    /// The order sites are visited in each sweep.
-    order: Vec<FacilityId>,
-    /// Sweeps over `order` per period.
-    sweeps: usize,
+    /// The sites in groups, upstream groups first, each visited once or,
+    /// when its lanes form a cycle, [`CYCLE_SWEEPS`] times
+    /// ([`Network::upstream_groups`]).
+    groups: Vec<(Vec<FacilityId>, bool)>,
     /// Demand segments by market and period ([`Model::demand_by_market`]).
     by_market: std::collections::BTreeMap<(CountryId, CommodityId, PeriodId), Vec<usize>>,
 }
+
+/// Sweeps over the sites of a cycle, per period.
+const CYCLE_SWEEPS: usize = 8;
 
 /// The mix of each output class of each site.
 type SiteMixes = Vec<Vec<Mix>>;
@@ -258,8 +261,8 @@ struct Downgrade {
 }
 
 impl<'a> Tracer<'a> {
-    /// Works out the stamps and the sweep order: upstream first, once; with
-    /// a cycle, file order, several times.
+    /// Works out the stamps and the order sites are visited in: upstream
+    /// first, once; the sites of a cycle together, several times.
     fn new(
         model: &'a Model,
         network: &'a Network,
@@ -273,12 +276,7 @@ impl<'a> Tracer<'a> {
         let classes = (0..model.facilities.len())
             .map(|f| layout.classes(FacilityId(f)))
             .collect();
-        // With a cycle (material coming back upstream), sweeping several times
-        // in file order converges to the same proportional mix.
-        let (order, sweeps) = match network.upstream_first() {
-            Some(o) => (o, 1),
-            None => ((0..model.facilities.len()).map(FacilityId).collect(), 8),
-        };
+        let groups = network.upstream_groups();
         let activity = (plan.layers.activity.iter())
             .map(|a| ((a.facility, a.period, a.class), a.value))
             .collect();
@@ -315,8 +313,7 @@ impl<'a> Tracer<'a> {
             activity,
             output_per_unit,
             downgrades,
-            order,
-            sweeps,
+            groups,
             by_market: model.demand_by_market(),
         }
     }
@@ -326,9 +323,13 @@ impl<'a> Tracer<'a> {
         let mut mix: SiteMixes = (self.classes.iter())
             .map(|c| vec![empty_mix(self.n); c.len()])
             .collect();
-        for _ in 0..self.sweeps {
-            for &f in &self.order {
-                mix[f.0] = self.site_mix(f, &mix, t);
+        for (group, cycle) in &self.groups {
+            // Around a cycle (material coming back upstream), sweeping
+            // several times converges to the same proportional mix.
+            for _ in 0..if *cycle { CYCLE_SWEEPS } else { 1 } {
+                for &f in group {
+                    mix[f.0] = self.site_mix(f, &mix, t);
+                }
             }
         }
         mix

@@ -144,7 +144,7 @@ fn shared_columns(model: &rareflow::model::Model, measure: &Measure) -> report::
 /// at once when given (else one per core).
 /// Says on stderr how the cases were solved.
 fn solve(w: &sweep::Sweep, threads: Option<u32>) -> Result<(Vec<Case>, Tally)> {
-    let (cases, bases) = super::in_parallel(w.len(), "cases", threads, |tick| w.run(tick))??;
+    let (cases, bases) = super::in_parallel(w.len(), "cases", threads, |tick| w.run(tick))?;
     let tally = Tally::of(cases.iter().map(|c| c.start), bases);
     super::stdout::chatter(tally.describe("cases"));
     Ok((cases, tally))

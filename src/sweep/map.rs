@@ -242,23 +242,24 @@ mod tests {
             measure: &measure,
             shard: None,
         };
-        let dir = tempfile::tempdir().unwrap();
         let jobs = CaseJobs {
             sweep: &sweep,
-            dir: dir.path(),
             parsed: crate::io::load::Parsed::read(source, &[]).ok(),
             map: None,
         };
         f(&sweep, &jobs, &cases)
     }
 
-    /// The LP of `values` built, from a scenario file written in `jobs`'s
-    /// directory.
+    /// The LP of `values` built, as the engine builds case `n`.
     fn built(jobs: &CaseJobs, values: &[f64], n: usize) -> crate::formulation::Formulation {
-        let file = jobs.dir.join(format!("case-{n}.toml"));
-        std::fs::write(&file, scenario(jobs.sweep.params, values, n)).unwrap();
-        jobs.formulate(&[file.to_string_lossy().to_string()])
-            .unwrap()
+        let text = scenario(jobs.sweep.params, values, n);
+        jobs.formulate(Some(("case", &text))).unwrap()
+    }
+
+    /// The LP of the sweep's parameter `p` alone at `v`, built.
+    fn alone(jobs: &CaseJobs, p: usize, v: f64) -> Option<crate::formulation::Formulation> {
+        let text = scenario(&jobs.sweep.params[p..=p], &[v], 0);
+        jobs.formulate(Some(("probe", &text)))
     }
 
     /// Probes the grid `sets` on `source` and checks every case against
@@ -295,9 +296,7 @@ mod tests {
         with_jobs(source, sets, |sweep, jobs, cases| {
             for (p, param) in sweep.params.iter().enumerate() {
                 for &v in &param.values {
-                    let file = jobs.dir.join(format!("probe-{p}-{v}.toml"));
-                    std::fs::write(&file, scenario(&sweep.params[p..=p], &[v], 0)).unwrap();
-                    let probe = jobs.formulate(&[file.to_string_lossy().to_string()]);
+                    let probe = alone(jobs, p, v);
                     assert!(probe.is_some(), "{} = {v} does not build", param.label);
                 }
             }
@@ -362,8 +361,8 @@ mod tests {
         with_jobs(&tiny(), &sets, |sweep, jobs, cases| {
             let values: Vec<&[f64]> = cases.iter().map(Vec::as_slice).collect();
             assert!(jobs.probe(&values).is_some());
-            let (mapped, _) = sweep.run_mapped(&|_| {}, true).unwrap();
-            let (each, _) = sweep.run_mapped(&|_| {}, false).unwrap();
+            let (mapped, _) = sweep.run_mapped(&|_| {}, true);
+            let (each, _) = sweep.run_mapped(&|_| {}, false);
             assert_eq!(mapped.len(), 12);
             assert!(mapped.iter().all(|c| c.start == crate::engine::How::Warm));
             let json = |c| serde_json::to_string(c).unwrap();
@@ -423,34 +422,23 @@ mod tests {
         let sets = ["cap[cn-magnets-us]=0,100,200", "tariff[US<CN,magnet]=0,1"];
         with_jobs(&tiny(), &sets, |sweep, jobs, cases| {
             let values: Vec<&[f64]> = cases.iter().map(Vec::as_slice).collect();
-            let base = jobs.formulate(&[]).unwrap();
-            let write = |name: &str, text: &str| {
-                let file = jobs.dir.join(name);
-                std::fs::write(&file, format!("description = \"{name}\"\n{text}")).unwrap();
-                file.to_string_lossy().to_string()
+            let base = jobs.formulate(None).unwrap();
+            let with = |text: &str| {
+                let text = format!("description = \"odd\"\n{text}");
+                jobs.formulate(Some(("odd", &text))).unwrap()
             };
-            let row = write(
-                "row.toml",
+            let row = with(
                 "[[add]]\nfile = \"export_controls.csv\"\nrows = [{ id = \"au-cap\", exporter = \"AU\", \
                  commodity = \"magnet\", destination = \"US\", cap = 100 }]\n",
             );
-            let fixed = write(
-                "fixed.toml",
+            let fixed = with(
                 "[[set]]\nfile = \"facilities.csv\"\nmatch = { id = \"cn_magnet\" }\n\
                  values = { fixed_cost = 7 }\n",
-            );
-            let (row, fixed) = (
-                jobs.formulate(&[row]).unwrap(),
-                jobs.formulate(&[fixed]).unwrap(),
             );
             assert!(!base.arrays.same_structure(&row.arrays));
             assert!(base.arrays.same_structure(&fixed.arrays) && base.keys == fixed.keys);
             assert_ne!(base.constant, fixed.constant);
-            let honest = |p: usize, v: f64| {
-                let file = jobs.dir.join(format!("p-{p}-{v}.toml"));
-                std::fs::write(&file, scenario(&sweep.params[p..=p], &[v], 0)).ok()?;
-                jobs.formulate(&[file.to_string_lossy().to_string()])
-            };
+            let honest = |p: usize, v: f64| alone(jobs, p, v);
             assert!(ParamMap::probe(sweep.params, &values, &base, &honest).is_some());
             for odd in [&row, &fixed] {
                 let probe = |p: usize, v: f64| {

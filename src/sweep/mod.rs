@@ -23,7 +23,7 @@ use serde::Serialize;
 
 use crate::compare::{measure_segments, reason, CellResult, Measure};
 use crate::engine::{self, How, Jobs, Solved};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::io::source::ModelSource;
 use crate::solver::SolveOptions;
 use params::{Kind, Param};
@@ -173,27 +173,17 @@ impl Sweep<'_> {
     /// Solves every case of the slice in parallel, warm on the model with
     /// the sweep's scenarios ([`crate::engine`]); `tick` is called as each
     /// finishes. Cases keep their numbers in the whole sweep. Also returns
-    /// how many bases the workers solved.
-    ///
-    /// # Errors
-    /// [`Error::Write`] when the cases' scenario files cannot be written.
-    pub fn run(&self, tick: &(dyn Fn(&str) + Sync)) -> Result<(Vec<Case>, usize)> {
+    /// how many bases the workers solved. A case the model refuses, or
+    /// that has no plan, is a case with its status.
+    pub fn run(&self, tick: &(dyn Fn(&str) + Sync)) -> (Vec<Case>, usize) {
         self.run_mapped(tick, true)
     }
 
     /// [`Sweep::run`], with a grid's LPs put together from probes
     /// ([`map`]) when `map` allows, else each case built.
-    fn run_mapped(&self, tick: &(dyn Fn(&str) + Sync), map: bool) -> Result<(Vec<Case>, usize)> {
-        let dir = tempfile::Builder::new()
-            .prefix("rareflow-sweep-")
-            .tempdir()
-            .map_err(|e| Error::Write {
-                path: std::env::temp_dir(),
-                reason: e.to_string(),
-            })?;
+    fn run_mapped(&self, tick: &(dyn Fn(&str) + Sync), map: bool) -> (Vec<Case>, usize) {
         let mut jobs = CaseJobs {
             sweep: self,
-            dir: dir.path(),
             parsed: crate::io::load::Parsed::read(self.source, self.scenarios).ok(),
             map: None,
         };
@@ -209,7 +199,7 @@ impl Sweep<'_> {
         };
         let (mut cases, bases) = engine::run(&jobs, &mine, &finish, tick);
         cases.sort_by_key(|c| c.case);
-        Ok((cases, bases))
+        (cases, bases)
     }
 
     /// Case `i` (from 0) as solved.
@@ -254,11 +244,10 @@ impl Sweep<'_> {
 }
 
 /// A sweep's cases as the engine's jobs: one base (the model with the
-/// sweep's scenarios), each case that plus its own scenario, written to
-/// `dir`.
+/// sweep's scenarios), each case that plus its own scenario ([`scenario`],
+/// applied as text: messages call it `sweep case N`).
 struct CaseJobs<'a> {
     sweep: &'a Sweep<'a>,
-    dir: &'a std::path::Path,
     /// The model's files with the sweep's scenarios, parsed once (none
     /// when they cannot be read: each case then reports why).
     parsed: Option<crate::io::load::Parsed>,
@@ -267,13 +256,26 @@ struct CaseJobs<'a> {
 }
 
 impl CaseJobs<'_> {
-    /// The model with the sweep's scenarios, then `more`, loaded, checked
-    /// and built as the engine builds a case.
-    fn formulate(&self, more: &[String]) -> Option<crate::formulation::Formulation> {
-        let parsed = self.parsed.as_ref()?;
+    /// The model with the sweep's scenarios, then the scenario `text`
+    /// (named `name`) when given, loaded and checked as the engine loads a
+    /// case.
+    fn check(&self, more: Option<(&str, &str)>) -> Result<crate::Checked> {
+        let source = self.sweep.source;
+        match (&self.parsed, more) {
+            (Some(parsed), Some((name, text))) => {
+                crate::check_parsed_text(source, parsed, name, text)
+            }
+            (Some(parsed), None) => crate::check_parsed(source, parsed, &[]),
+            // The model cannot be read: every case says why.
+            (None, _) => crate::check(source, self.sweep.scenarios),
+        }
+    }
+
+    /// [`CaseJobs::check`], then built as the engine builds a case.
+    fn formulate(&self, more: Option<(&str, &str)>) -> Option<crate::formulation::Formulation> {
         let crate::Checked {
             mut model, network, ..
-        } = crate::check_parsed(self.sweep.source, parsed, more).ok()?;
+        } = self.check(more).ok()?;
         let opts = self.options(0);
         crate::apply_portfolio_limits(&mut model, opts.portfolio.as_deref());
         crate::formulate(&model, &network, &opts)
@@ -283,15 +285,14 @@ impl CaseJobs<'_> {
 
     /// Probes the parameters at the values of `cases` ([`map`]).
     fn probe(&self, cases: &[&[f64]]) -> Option<map::ParamMap> {
-        let base = self.formulate(&[])?;
+        let base = self.formulate(None)?;
         let params = self.sweep.params;
         let build = |p: usize, v: f64| {
-            let file = self
-                .dir
-                .join(format!("probe-{p}-{:016x}.toml", v.to_bits()));
             let text = scenario(&params[p..=p], &[v], 0);
-            std::fs::write(&file, text).ok()?;
-            self.formulate(&[file.to_string_lossy().to_string()])
+            self.formulate(Some((
+                &format!("sweep probe {}={v}", params[p].label),
+                &text,
+            )))
         };
         map::ParamMap::probe(params, cases, &base, &build)
     }
@@ -314,21 +315,8 @@ impl Jobs for CaseJobs<'_> {
     }
 
     fn load(&self, (i, values): &Self::Case) -> Result<crate::Checked> {
-        let file = self.dir.join(format!("case-{}.toml", i + 1));
         let text = scenario(self.sweep.params, values, i + 1);
-        std::fs::write(&file, text).map_err(|e| Error::Write {
-            path: file.clone(),
-            reason: e.to_string(),
-        })?;
-        let case = file.to_string_lossy().to_string();
-        match &self.parsed {
-            Some(parsed) => crate::check_parsed(self.sweep.source, parsed, &[case]),
-            None => {
-                let mut all = self.sweep.scenarios.to_vec();
-                all.push(case);
-                crate::check(self.sweep.source, &all)
-            }
-        }
+        self.check(Some((&format!("sweep case {}", i + 1), &text)))
     }
 
     fn label(&self, (i, values): &Self::Case) -> String {

@@ -79,6 +79,18 @@ impl Parsed {
         })
     }
 
+    /// This model with one more scenario, given as its text and the name
+    /// messages call it by, applied after its own, built and checked like
+    /// [`load`] (`self` is left as it was).
+    ///
+    /// # Errors
+    /// As [`load`].
+    pub fn with_text(&self, name: &str, text: &str) -> Result<(Model, Diagnostics)> {
+        let mut parsed = self.clone();
+        scenario::apply(name, text, &mut parsed.tables, &mut parsed.diags);
+        parsed.build()
+    }
+
     /// This model with `more` scenarios applied after its own, built and
     /// checked like [`load`] (`self` is left as it was).
     ///

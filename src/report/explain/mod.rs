@@ -345,7 +345,7 @@ impl<'a> Context<'a> {
             prices,
             covered,
             rule_ids,
-            order: paths::downstream_first(model, network),
+            order: paths::downstream_first(network),
         }
     }
 

@@ -40,20 +40,14 @@ impl Paths {
     }
 }
 
-/// Facilities downstream first: the reverse of a topological order, or,
-/// when lanes form a cycle, by traced stage, most downstream first.
-pub(super) fn downstream_first(model: &Model, network: &Network) -> Vec<FacilityId> {
-    match network.upstream_first() {
-        Some(mut order) => {
-            order.reverse();
-            order
-        }
-        None => {
-            let mut order: Vec<FacilityId> = (0..model.facilities.len()).map(FacilityId).collect();
-            order.sort_by_key(|f| std::cmp::Reverse(crate::trace::facility_stage(model, *f)));
-            order
-        }
-    }
+/// Facilities downstream first: the reverse of the upstream-first order of
+/// [`Network::upstream_groups`] (exact but within a cycle of lanes, which
+/// is taken in one pass).
+pub(super) fn downstream_first(network: &Network) -> Vec<FacilityId> {
+    let groups = network.upstream_groups().into_iter();
+    let mut order: Vec<FacilityId> = groups.flat_map(|(group, _)| group).collect();
+    order.reverse();
+    order
 }
 
 /// The supply paths of the market of `c` in `country` in period `t`;
