@@ -383,3 +383,44 @@ impl<'a> RateTable<'a> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::io::source::ModelSource;
+    use crate::model::Endpoint;
+
+    /// The default model's one cycle of lanes is its Dy/Tb swap pair (each
+    /// makes the other's input); every lane between groups runs from an
+    /// earlier group to a later one, and every facility is in one group.
+    #[test]
+    fn groups_put_every_lane_downstream_but_those_of_a_cycle() {
+        let c = crate::check(&ModelSource::Embedded, &[]).unwrap();
+        let (model, network) = (&c.model, &c.network);
+        let groups = network.upstream_groups();
+        let mut at = vec![usize::MAX; model.facilities.len()];
+        for (g, (group, _)) in groups.iter().enumerate() {
+            for f in group {
+                assert_eq!(at[f.0], usize::MAX, "{} twice", model.facilities[f.0].id);
+                at[f.0] = g;
+            }
+        }
+        assert!(at.iter().all(|&g| g != usize::MAX));
+        let cycles: Vec<Vec<&str>> = (groups.iter())
+            .filter(|(_, cycle)| *cycle)
+            .map(|(group, _)| {
+                let mut ids: Vec<&str> = (group.iter())
+                    .map(|f| model.facilities[f.0].id.as_str())
+                    .collect();
+                ids.sort_unstable();
+                ids
+            })
+            .collect();
+        assert_eq!(cycles, [["cn_dy_for_tb", "cn_tb_for_dy"]]);
+        for lane in network.lanes() {
+            if let Endpoint::Facility(to) = lane.to {
+                let (from, to) = (at[lane.from.0], at[to.0]);
+                assert!(from < to || (from == to && groups[from].1));
+            }
+        }
+    }
+}
