@@ -26,8 +26,8 @@
 //!   Pass (50.7 kt REO mined, 2,599 t NdPr [S7]), Lynas (6,558 t NdPr in
 //!   FY25 [S8]), IREL (400-500 t NdPr [S27]), Serra Verde (2,000 t [S2]),
 //!   Solikamsk (Russia's 2,600 t [S2]).
-//!   White Mesa Phase 1, which ran in campaigns with no tonnage reported
-//!   (S18), runs.
+//!   White Mesa Phase 1, which ran one campaign of 25-35 t NdPr in 2024
+//!   before a uranium campaign through 2025 (S111), runs its campaign.
 
 use std::sync::OnceLock;
 
@@ -228,8 +228,8 @@ fn real_plants_run_near_their_reported_2025_output() {
     near("IREL NdPr, t", activity(s, "in_irel_sep") * 0.22, 450.0);
     near("Serra Verde, t REO", activity(s, "br_serraverde"), 2_000.0);
     near("Solikamsk, t REO", activity(s, "ru_solikamsk"), 2_600.0);
-    // White Mesa ran Phase 1 in campaigns (S18), with no 2025 tonnage in
-    // the sources: it must run, its Dy and Tb paying for its feed.
+    // White Mesa runs Phase 1 in campaigns (S18, S111), with no 2025
+    // tonnage in the sources: it must run, its Dy and Tb paying for its feed.
     let white_mesa = activity(s, "us_whitemesa_p1");
     assert!(white_mesa > 0.0, "White Mesa Phase 1 idle");
 }
