@@ -65,34 +65,19 @@ pub fn check(source: &ModelSource, scenarios: &[String]) -> Result<Checked> {
     checked(source, start, io::load::load(source, scenarios)?)
 }
 
-/// [`check`] of a model already read and parsed (`parsed`, from `source`)
-/// with `more` scenarios applied after its own: a sweep's case.
+/// [`check`] of a model already read and parsed (`parsed`, from `source`),
+/// with one more scenario when given (its text and the name messages call
+/// it by) applied after its own: a sweep's base or case, without a file.
 ///
 /// # Errors
 /// As [`check`].
 pub fn check_parsed(
     source: &ModelSource,
     parsed: &io::load::Parsed,
-    more: &[String],
+    more: Option<(&str, &str)>,
 ) -> Result<Checked> {
     let start = Instant::now();
-    checked(source, start, parsed.with(source, more)?)
-}
-
-/// [`check`] of a model already read and parsed (`parsed`, from `source`)
-/// with one more scenario, given as its text and the name messages call it
-/// by: a sweep's case, without a file.
-///
-/// # Errors
-/// As [`check`].
-pub fn check_parsed_text(
-    source: &ModelSource,
-    parsed: &io::load::Parsed,
-    name: &str,
-    text: &str,
-) -> Result<Checked> {
-    let start = Instant::now();
-    checked(source, start, parsed.with_text(name, text)?)
+    checked(source, start, parsed.with(more)?)
 }
 
 /// Builds the network of a loaded model and runs the structural checks.

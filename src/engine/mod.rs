@@ -117,12 +117,13 @@ pub trait Jobs: Sync {
         String::new()
     }
     /// The LP of a case whose base is an LP, when the jobs know it without
-    /// building it: exactly the arrays and constant that building the
-    /// case's loaded model would give. The engine takes it only when its
-    /// keys' digest is its base's; the case is then re-solved warm on those
-    /// arrays, read with the base's index and verified against its own
-    /// model, and not built unless its re-solve or its verification fails.
-    /// None: build it.
+    /// building it: exactly the arrays that building the case's loaded
+    /// model would give, an LP that differs from the base's only in costs
+    /// and bounds (the same keys, matrix and constant). The engine takes it
+    /// only when its keys' digest is its base's; the case is then re-solved
+    /// warm on those arrays, read with the base's index and constant and
+    /// verified against its own model, and not built unless its re-solve or
+    /// its verification fails. None: build it.
     fn lp(&self, _case: &Self::Case) -> Option<Mapped> {
         None
     }
@@ -132,8 +133,6 @@ pub trait Jobs: Sync {
 pub struct Mapped {
     /// The LP, of its base's structure.
     pub arrays: crate::solver::Arrays,
-    /// The present value of its fixed costs.
-    pub constant: f64,
     /// The digest of the keys of the LP these arrays were made from
     /// ([`crate::formulation::LpKeys::digest`]): a case is re-solved on a
     /// base only when it is the base's.

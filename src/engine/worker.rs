@@ -109,9 +109,11 @@ struct Base {
     /// The base's own LP and the plan it solved to: a case with exactly
     /// this LP has this plan, without a re-solve.
     own: (Arrays, Session),
-    /// Where the base's quantities live: a case the jobs give as arrays
-    /// ([`Jobs::lp`]) is read with it.
+    /// Where the base's quantities live, and the present value of its
+    /// fixed costs: a case the jobs give as arrays ([`Jobs::lp`]) is read
+    /// with them.
     index: LpIndex,
+    constant: f64,
     /// The digest of its keys: a case given as arrays must have been made
     /// from an LP with the same.
     keys: u64,
@@ -147,6 +149,7 @@ impl Base {
                 own,
                 keys: f.keys.digest(),
                 index: f.index,
+                constant: f.constant,
             });
         }
         let builds = crate::decisions_at(&f, |c| session.value(c).round());
@@ -168,17 +171,26 @@ impl Base {
             own,
             keys: f.keys.digest(),
             index: f.index,
+            constant: f.constant,
         })
+    }
+
+    /// The change that moves the held LP to `arrays`, or what the case is
+    /// without a re-solve: of another structure, or the base's own LP.
+    fn change_to(&self, arrays: &Arrays) -> Result<Change, Outcome> {
+        let change = (self.main.arrays.change_to(arrays)).ok_or(Outcome::OtherStructure)?;
+        if self.own.0.same_values(arrays) {
+            return Err(Outcome::Same);
+        }
+        Ok(change)
     }
 
     /// Moves an LP base to the case `arrays` and re-solves it warm.
     fn warm_lp(&mut self, arrays: Arrays) -> Outcome {
-        let Some(change) = self.main.arrays.change_to(&arrays) else {
-            return Outcome::OtherStructure;
+        let change = match self.change_to(&arrays) {
+            Ok(change) => change,
+            Err(outcome) => return outcome,
         };
-        if self.own.0.same_values(&arrays) {
-            return Outcome::Same;
-        }
         if !self.main.move_by(&change, arrays) {
             return Outcome::Failed;
         }
@@ -192,13 +204,11 @@ impl Base {
         if self.fixed.is_none() {
             return self.warm_lp(f.arrays.clone());
         }
-        let Some(change) = self.main.arrays.change_to(&f.arrays) else {
-            return Outcome::OtherStructure;
+        let change = match self.change_to(&f.arrays) {
+            Ok(change) => change,
+            Err(outcome) => return outcome,
         };
         // Every LP held has the base's structure.
-        if self.own.0.same_values(&f.arrays) {
-            return Outcome::Same;
-        }
         if self.rounded(f, opts) {
             return Outcome::Solved;
         }
@@ -286,7 +296,7 @@ impl Worker {
                 let mapped = (base.fixed.is_none().then(|| jobs.lp(case)).flatten())
                     .filter(|m| m.keys == base.keys);
                 let (outcome, index, constant) = match mapped {
-                    Some(m) => (base.warm_lp(m.arrays), &base.index, m.constant),
+                    Some(m) => (base.warm_lp(m.arrays), &base.index, base.constant),
                     None => match crate::formulate(&model, &network, &opts) {
                         Ok(x) => {
                             let (f, _) = built.insert(x);

@@ -261,13 +261,10 @@ impl CaseJobs<'_> {
     /// case.
     fn check(&self, more: Option<(&str, &str)>) -> Result<crate::Checked> {
         let source = self.sweep.source;
-        match (&self.parsed, more) {
-            (Some(parsed), Some((name, text))) => {
-                crate::check_parsed_text(source, parsed, name, text)
-            }
-            (Some(parsed), None) => crate::check_parsed(source, parsed, &[]),
+        match &self.parsed {
+            Some(parsed) => crate::check_parsed(source, parsed, more),
             // The model cannot be read: every case says why.
-            (None, _) => crate::check(source, self.sweep.scenarios),
+            None => crate::check(source, self.sweep.scenarios),
         }
     }
 
@@ -311,7 +308,7 @@ impl Jobs for CaseJobs<'_> {
     }
 
     fn load_base(&self, _base: usize) -> Result<crate::Checked> {
-        crate::check(self.sweep.source, self.sweep.scenarios)
+        self.check(None)
     }
 
     fn load(&self, (i, values): &Self::Case) -> Result<crate::Checked> {

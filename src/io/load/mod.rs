@@ -79,26 +79,17 @@ impl Parsed {
         })
     }
 
-    /// This model with one more scenario, given as its text and the name
-    /// messages call it by, applied after its own, built and checked like
+    /// This model, with one more scenario when given (its text and the name
+    /// messages call it by) applied after its own, built and checked like
     /// [`load`] (`self` is left as it was).
     ///
     /// # Errors
     /// As [`load`].
-    pub fn with_text(&self, name: &str, text: &str) -> Result<(Model, Diagnostics)> {
+    pub fn with(&self, more: Option<(&str, &str)>) -> Result<(Model, Diagnostics)> {
         let mut parsed = self.clone();
-        scenario::apply(name, text, &mut parsed.tables, &mut parsed.diags);
-        parsed.build()
-    }
-
-    /// This model with `more` scenarios applied after its own, built and
-    /// checked like [`load`] (`self` is left as it was).
-    ///
-    /// # Errors
-    /// As [`load`].
-    pub fn with(&self, source: &ModelSource, more: &[String]) -> Result<(Model, Diagnostics)> {
-        let mut parsed = self.clone();
-        apply_scenarios(source, more, &mut parsed.tables, &mut parsed.diags)?;
+        if let Some((name, text)) = more {
+            scenario::apply(name, text, &mut parsed.tables, &mut parsed.diags);
+        }
         parsed.build()
     }
 
