@@ -198,6 +198,13 @@ pub enum RowKey {
         /// The period.
         period: PeriodId,
     },
+    /// A collector gathers no more end-of-life scrap than returns to it.
+    EndOfLife {
+        /// The collector.
+        facility: FacilityId,
+        /// The period.
+        period: PeriodId,
+    },
     /// A split lane's parts within the lane's capacity.
     LaneCapacity {
         /// The lane.
@@ -493,6 +500,14 @@ impl RowKey {
             } => format!(
                 "offtake[{}, {}]",
                 model.contracts[contract].id,
+                period(model, t)
+            ),
+            RowKey::EndOfLife {
+                facility,
+                period: t,
+            } => format!(
+                "end_of_life[{}, {}]",
+                model.facilities[facility.0].id,
                 period(model, t)
             ),
             RowKey::LaneCapacity { .. }

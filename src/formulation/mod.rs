@@ -17,6 +17,7 @@
 //! | export controls | [`export_controls`] | | cap | |
 //! | origin rules | [`origins`] | flow parts, class activity, downgrades | class balance, sector market, rule | (disposal) |
 //! | contracts | [`contracts`] | offtake shortfall | offtake | credits, offtake penalties |
+//! | end-of-life scrap | [`end_of_life`] | | returned scrap | |
 //! | builds and budgets | [`builds`] | build | one start, capacity, limits | investment, fixed |
 //! | the stochastic program | [`stochastic`] | regret, CVaR | cuts | |
 //!
@@ -32,6 +33,7 @@ pub mod builds;
 pub mod conflict;
 pub mod contracts;
 pub mod demand;
+pub mod end_of_life;
 pub mod export_controls;
 pub mod keys;
 pub mod lanes;
@@ -71,6 +73,8 @@ pub struct LpIndex {
     pub origins: origins::OriginIndex,
     /// Stockpiles' columns and carry rows.
     pub stocks: stocks::StockIndex,
+    /// End-of-life scrap rows.
+    pub end_of_life: end_of_life::ReturnIndex,
 }
 
 /// The entry of `sorted` whose key is `key` (every index list is built in
@@ -195,6 +199,12 @@ impl LpIndex {
             } => (self.origins.rules.iter())
                 .find(|r| (r.group, r.country, r.period) == (rule, country, period))
                 .map(|r| r.row),
+            RowKey::EndOfLife { facility, period } => {
+                lookup(&self.end_of_life.rows, (facility, period), |r| {
+                    (r.facility, r.period)
+                })
+                .map(|r| r.row)
+            }
             RowKey::CandidateCapacity { candidate, period } => {
                 lookup(&self.builds.capacity, (candidate, period), |c| {
                     (c.candidate, c.period)
@@ -293,6 +303,7 @@ pub fn add_block(
     origins::add_rule_rows(lp, &mut origins, model, network, &flows);
     let caps = export_controls::add_rows(lp, &flows, &origins, model, network);
     let contracts = contracts::add(lp, &activity, model);
+    let end_of_life = end_of_life::add(lp, &activity, &demand, model);
     builds::add_capacity_rows(lp, &mut builds, &activity, model);
     builds::add_limits(lp, &mut builds, model);
     let mut ix = LpIndex {
@@ -305,6 +316,7 @@ pub fn add_block(
         builds,
         origins,
         stocks: stocks::StockIndex::default(),
+        end_of_life,
     };
     // Stockpiles give to and take from rows made above.
     ix.stocks = stocks::add(lp, model, &ix);
@@ -370,6 +382,7 @@ fn verify_at_cost(
     origins::check(model, &view, &mut ck);
     export_controls::check(model, &view, &mut ck);
     contracts::check(model, plan, &mut ck);
+    end_of_life::check(model, plan, &mut ck);
     builds::check(model, plan, &mut ck);
     stocks::check(model, plan, &mut ck);
     ck.finish(cost, plan.objective)

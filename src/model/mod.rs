@@ -10,7 +10,8 @@
 //! beside it, all re-exported here: index types and id sets (`ids`),
 //! settings and periods (`settings`), countries, commodities and processes
 //! (`catalog`), facilities and portfolios (`facilities`), lanes and demand
-//! (`markets`), tariffs and export controls (`policies`); the columns of
+//! (`markets`), tariffs and export controls (`policies`), end-of-life scrap
+//! (`scrap`); the columns of
 //! every file are in [`schema`].
 
 pub mod schema;
@@ -21,6 +22,7 @@ mod ids;
 mod markets;
 mod policies;
 mod rules;
+mod scrap;
 mod settings;
 mod stocks;
 
@@ -38,6 +40,7 @@ pub use markets::{
 };
 pub use policies::{Contract, ContractKind, Cutoff, ExportControl, Supplier, Tariff};
 pub use rules::{ContentRule, Limit, Scope, StageSet, MAX_SIGNATURES, RULE_STAGES};
+pub use scrap::EndOfLife;
 pub use settings::{Period, Settings};
 pub use stocks::Stockpile;
 
@@ -68,6 +71,8 @@ pub struct Model {
     pub export_controls: Vec<ExportControl>,
     /// In file order.
     pub contracts: Vec<Contract>,
+    /// In file order.
+    pub end_of_life: Vec<EndOfLife>,
     /// In file order.
     pub content_rules: Vec<ContentRule>,
     /// Sorted by name.

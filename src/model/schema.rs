@@ -350,6 +350,20 @@ pub const CONTRACTS: Table = Table {
     ],
 };
 
+/// `end_of_life.csv`
+pub const END_OF_LIFE: Table = Table {
+    file: "end_of_life.csv",
+    required: false,
+    columns: &[
+        req("facility", Kind::Id),
+        req("country", Kind::Id),
+        opt("sector", Kind::Id),
+        req("commodity", Kind::Id),
+        req("lifetime", Kind::NonNegative).up_to(limits::YEARS),
+        req("share", Kind::Fraction),
+    ],
+};
+
 /// Portfolio modes.
 pub const PORTFOLIO_MODES: &[&str] = &["force", "allow"];
 
@@ -401,6 +415,7 @@ pub const TABLES: &[Table] = &[
     EXPORT_CONTROLS,
     CONTENT_RULES,
     CONTRACTS,
+    END_OF_LIFE,
     PORTFOLIOS,
     STOCKPILES,
 ];

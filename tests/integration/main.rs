@@ -13,6 +13,7 @@ mod curves;
 mod defence;
 mod diff;
 mod docs;
+mod end_of_life;
 mod errors;
 mod explain;
 mod export;

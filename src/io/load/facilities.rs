@@ -271,7 +271,7 @@ impl Builder {
 
 /// A whole number of years (at most [`limits::YEARS`]), or `None` when the
 /// cell is empty or bad (bad cells are reported).
-fn whole_years(row: &Row, col: &str, diags: &mut Diagnostics) -> Option<u32> {
+pub(super) fn whole_years(row: &Row, col: &str, diags: &mut Diagnostics) -> Option<u32> {
     match row.number(col, diags) {
         Ok(Some(v)) if v.fract() == 0.0 && v <= limits::YEARS => Some(v as u32),
         Ok(Some(v)) => {

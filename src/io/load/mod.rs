@@ -13,6 +13,7 @@
 mod catalog;
 mod contracts;
 mod demand;
+mod end_of_life;
 mod facilities;
 mod lanes;
 mod policies;
@@ -379,6 +380,7 @@ struct Builder {
     tariffs: Vec<Tariff>,
     export_controls: Vec<ExportControl>,
     contracts: Vec<Contract>,
+    end_of_life: Vec<crate::model::EndOfLife>,
     content_rules: Vec<ContentRule>,
     /// The origin signatures (origin label, stages) named so far, in the
     /// order they were met: export controls with scope `origin`, then
@@ -407,6 +409,7 @@ impl Builder {
         self.export_controls(table(&schema::EXPORT_CONTROLS));
         self.content_rules(table(&schema::CONTENT_RULES));
         self.contracts(table(&schema::CONTRACTS), default_penalty);
+        self.end_of_life(table(&schema::END_OF_LIFE));
         self.portfolios(table(&schema::PORTFOLIOS));
         self.stockpiles(table(&schema::STOCKPILES));
     }
@@ -426,6 +429,7 @@ impl Builder {
             tariffs: self.tariffs,
             export_controls: self.export_controls,
             contracts: self.contracts,
+            end_of_life: self.end_of_life,
             content_rules: self.content_rules,
             portfolios: self.portfolios,
             stockpiles: self.stockpiles,

@@ -122,7 +122,7 @@ impl Builder {
 
     /// `all` or empty (`Some(None)`: every sector), or a sector of
     /// `demand.csv`; `None` (reported) for anything else.
-    fn sector(&mut self, row: &Row, col: &str) -> Option<Option<String>> {
+    pub(super) fn sector(&mut self, row: &Row, col: &str) -> Option<Option<String>> {
         let s = row.text(col, &mut self.diags)?;
         if s.is_empty() || s == ALL {
             return Some(None);
