@@ -16,7 +16,7 @@ impl Builder {
         for row in t.rows() {
             let id = row.text("id", &mut self.diags);
             let kind = row.text("kind", &mut self.diags);
-            let facility = self.contracted_facility(&row);
+            let facility = self.existing_facility(&row, "a contract binds");
             let periods = self.period_set(&row, "periods");
             let (Some(id), Some(kind), Some(facility), Some(periods)) =
                 (id, kind, facility, periods)
@@ -39,17 +39,18 @@ impl Builder {
         }
     }
 
-    /// The facility a contract names: one of facilities.csv that is not a
-    /// candidate (a contract on a plant that may never be built would bind
-    /// or pay nothing).
-    fn contracted_facility(&mut self, row: &Row) -> Option<FacilityId> {
+    /// The facility a row names in `facility`: one of facilities.csv that
+    /// is not a candidate (a contract on a plant that may never be built
+    /// would bind or pay nothing; a collector's rows bound an activity that
+    /// a candidate's build bounds). `what` says what needs it.
+    pub(super) fn existing_facility(&mut self, row: &Row, what: &str) -> Option<FacilityId> {
         let id = row.text("facility", &mut self.diags)?;
         let msg = match self.facility_ix.get(&id) {
             Some(&f) if self.facilities[f].status != Status::Candidate => {
                 return Some(FacilityId(f));
             }
             Some(_) => format!(
-                "facility \"{id}\" is a candidate; a contract binds a facility that exists \
+                "facility \"{id}\" is a candidate; {what} a facility that exists \
                  (status operating, construction, planned or closed)"
             ),
             None => format!("expected a facility id from facilities.csv, found \"{id}\""),

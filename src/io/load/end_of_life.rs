@@ -4,13 +4,13 @@
 use super::facilities::whole_years;
 use super::Builder;
 use crate::io::table::{RawTable, Row};
-use crate::model::{EndOfLife, FacilityId, Status};
+use crate::model::EndOfLife;
 
 impl Builder {
     /// `end_of_life.csv`, in file order.
     pub(super) fn end_of_life(&mut self, t: &RawTable) {
         for row in t.rows() {
-            let facility = self.collector(&row);
+            let facility = self.existing_facility(&row, "end-of-life scrap returns to");
             let country = self.country(&row, "country");
             let sector = self.sector(&row, "sector");
             let commodity = self.commodity(&row, "commodity");
@@ -34,25 +34,6 @@ impl Builder {
                 line: row.line,
             });
         }
-    }
-
-    /// The collector: a facility of facilities.csv that is not a candidate
-    /// (the rows bound its activity, and a candidate's activity is bounded
-    /// by its build).
-    fn collector(&mut self, row: &Row) -> Option<FacilityId> {
-        let id = row.text("facility", &mut self.diags)?;
-        let msg = match self.facility_ix.get(&id) {
-            Some(&f) if self.facilities[f].status != Status::Candidate => {
-                return Some(FacilityId(f));
-            }
-            Some(_) => format!(
-                "facility \"{id}\" is a candidate; end-of-life scrap returns to a facility that \
-                 exists (status operating, construction, planned or closed)"
-            ),
-            None => format!("expected a facility id from facilities.csv, found \"{id}\""),
-        };
-        row.error(&mut self.diags, "facility", msg);
-        None
     }
 
     /// A lifetime of at least one whole year.
