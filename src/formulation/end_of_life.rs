@@ -107,7 +107,7 @@ pub(super) fn add(
 
 /// Tonnes of scrap returning to `facility` in period `t` in `plan`,
 /// recomputed from the model and the plan's deliveries.
-pub fn returned(model: &Model, plan: &Plan, facility: FacilityId, t: PeriodId) -> f64 {
+fn returned(model: &Model, plan: &Plan, facility: FacilityId, t: PeriodId) -> f64 {
     (model.end_of_life.iter())
         .filter(|e| e.facility == facility)
         .flat_map(|e| returning(model, e, t))
