@@ -123,6 +123,11 @@ pub struct ContractUse {
     pub required: f64,
     /// Activity required but not run, units per year.
     pub shortfall: f64,
+    /// What the offtake pays its facility per unit of activity beyond what
+    /// the facility's capacity is worth: the part of the offtake row's
+    /// dual the capacity bound does not take, $ per unit in the period's
+    /// money (0 when the facility would run as much without the offtake).
+    pub support: f64,
 }
 
 /// Use and shadow price of an export cap in one period.
@@ -262,6 +267,20 @@ pub struct StockUse {
     pub value_pv: f64,
 }
 
+/// What one more tonne of swarf its makers cut would be worth to a
+/// collector in one period: the dual of its swarf row, $ per t in the
+/// period's money (0 when the row does not bind). Each maker earns it on
+/// the swarf it cuts.
+#[derive(Debug, Clone, Copy)]
+pub struct SwarfValue {
+    /// The collector.
+    pub facility: FacilityId,
+    /// Period.
+    pub period: PeriodId,
+    /// $ per t of swarf.
+    pub value: f64,
+}
+
 /// A build decision.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Build {
@@ -333,6 +352,9 @@ pub struct Plan {
     pub builds: Vec<Build>,
     /// Each stockpile in each period, by (stockpile, period).
     pub stocks: Vec<StockUse>,
+    /// What swarf is worth to each collector of `swarf.csv` in each period,
+    /// by (collector, period).
+    pub swarf: Vec<SwarfValue>,
     /// Origin layers and deliveries by sector, where the model's rules need
     /// them (empty otherwise).
     pub layers: Layers,
@@ -362,6 +384,7 @@ impl Plan {
             contracts: Vec::new(),
             builds: Vec::new(),
             stocks: Vec::new(),
+            swarf: Vec::new(),
             layers: Layers::default(),
             costs: Costs::default(),
             verification: Verification::default(),
@@ -389,11 +412,15 @@ impl Plan {
         self.given_up.iter_mut().flatten().for_each(c);
         self.beyond.iter_mut().flatten().for_each(c);
         self.prices.iter_mut().for_each(|p| c(&mut p.value));
-        self.contracts.iter_mut().for_each(|u| c(&mut u.shortfall));
+        for u in &mut self.contracts {
+            c(&mut u.shortfall);
+            c(&mut u.support);
+        }
         for cap in &mut self.caps {
             c(&mut cap.used);
             c(&mut cap.shadow_price);
         }
+        self.swarf.iter_mut().for_each(|v| c(&mut v.value));
         for u in &mut self.stocks {
             [&mut u.level, &mut u.build, &mut u.release, &mut u.value_pv]
                 .into_iter()

@@ -34,12 +34,14 @@ pub const RECYCLED: &str = "recycled";
 /// site whose outputs are no further down the chain than its inputs (using
 /// a higher magnet grade for a lower one, say) performs none. Scrap is no
 /// stage of the chain: a recycler that makes oxide of scrap separates, one
-/// that makes magnets of it makes magnets.
+/// that makes magnets of it makes magnets, and a magnet maker whose swarf
+/// is a by-product makes magnets.
 pub fn facility_stage(model: &Model, f: FacilityId) -> Option<usize> {
     let process = &model.processes[model.facilities[f.0].process.0];
     let stage = |c: CommodityId| model.commodities[c.0].stage;
-    let top = process.outputs().map(stage).max()?;
-    let inputs = process.inputs().map(stage).filter(|&s| s != Stage::Scrap);
+    let chain = |s: &Stage| *s != Stage::Scrap;
+    let top = process.outputs().map(stage).filter(chain).max()?;
+    let inputs = process.inputs().map(stage).filter(chain);
     if inputs.max().is_some_and(|i| i >= top) {
         return None;
     }

@@ -13,7 +13,9 @@
 use super::activity::ActivityIndex;
 use super::keys::{ColKey, RowKey};
 use super::lp::{Lp, Sense};
-use crate::model::{ContractKind, Model, PeriodId};
+use std::collections::BTreeMap;
+
+use crate::model::{ContractKind, FacilityId, Model, PeriodId};
 use crate::plan::{Checker, ContractUse, Costs, Plan};
 use crate::solver::{Col, Row, Session};
 
@@ -86,18 +88,20 @@ pub(super) fn add(lp: &mut Lp, activity: &ActivityIndex, model: &Model) -> Contr
 /// holds both the capacity bound and the offtake row, and when an offtake
 /// takes all of the capacity the two bind together and the solver may
 /// split their value either way. What is left is what one more unit of
-/// capacity is worth to the market, the contract aside.
+/// capacity is worth to the market, the contract aside; what the offtake
+/// is worth beyond the capacity's value is its support to the facility.
 pub(super) fn read(ix: &ContractIndex, model: &Model, s: &Session, plan: &mut Plan) {
+    let mut support = Vec::with_capacity(ix.offtakes.len());
     for o in &ix.offtakes {
         let f = model.contracts[o.contract].facility.0;
         let w = model.period_weight(o.period);
         let v = &mut plan.capacity_value[f][o.period.0];
-        *v = (*v - s.dual(o.row) / w).max(0.0);
+        let net = *v - s.dual(o.row) / w;
+        *v = net.max(0.0);
+        support.push((-net).max(0.0));
     }
-    plan.contracts = ix
-        .offtakes
-        .iter()
-        .map(|o| {
+    plan.contracts = (ix.offtakes.iter().zip(support))
+        .map(|(o, support)| {
             let c = &model.contracts[o.contract];
             let share = match c.kind {
                 ContractKind::Offtake { share, .. } => share,
@@ -108,6 +112,7 @@ pub(super) fn read(ix: &ContractIndex, model: &Model, s: &Session, plan: &mut Pl
                 period: o.period,
                 required: required(model, c.facility.0, share, o.period),
                 shortfall: s.value(o.shortfall),
+                support,
             }
         })
         .collect();
@@ -151,4 +156,23 @@ pub(super) fn cost(model: &Model, plan: &Plan, k: &mut Costs) {
             k.offtake_penalties += model.period_weight(u.period) * penalty * u.shortfall;
         }
     }
+}
+
+/// What contracts pay each facility per unit of activity, by (facility,
+/// period), $ in the period's money: credits in the periods they pay, and
+/// the support of offtakes ([`ContractUse::support`]).
+pub fn earnings(model: &Model, plan: &Plan) -> BTreeMap<(FacilityId, PeriodId), f64> {
+    let mut out: BTreeMap<(FacilityId, PeriodId), f64> = BTreeMap::new();
+    for c in &model.contracts {
+        if let ContractKind::Credit { per_unit } = c.kind {
+            for t in model.period_ids().filter(|&t| c.periods.contains(t)) {
+                *out.entry((c.facility, t)).or_default() += per_unit;
+            }
+        }
+    }
+    for u in plan.contracts.iter().filter(|u| u.support > 0.0) {
+        let f = model.contracts[u.contract].facility;
+        *out.entry((f, u.period)).or_default() += u.support;
+    }
+    out
 }

@@ -25,9 +25,9 @@ use crate::model::{EndOfLife, FacilityId, Model, PeriodId};
 use crate::plan::{Checker, Plan};
 use crate::solver::{Col, Row};
 
-/// One collector's row in one period.
+/// One collector's row in one period (of end-of-life scrap or of swarf).
 #[derive(Debug, Clone, Copy)]
-pub struct ReturnRow {
+pub struct CollectorRow {
     /// The collector.
     pub facility: FacilityId,
     /// The period.
@@ -38,9 +38,9 @@ pub struct ReturnRow {
 
 /// The collectors' rows, sorted by (facility, period).
 #[derive(Debug, Clone, Default)]
-pub struct ReturnIndex {
+pub struct CollectorIndex {
     /// One per collector and period.
-    pub rows: Vec<ReturnRow>,
+    pub rows: Vec<CollectorRow>,
 }
 
 /// The rows of `end_of_life.csv` of each collector, by facility.
@@ -78,8 +78,8 @@ pub(super) fn add(
     activity: &ActivityIndex,
     demand: &DemandIndex,
     model: &Model,
-) -> ReturnIndex {
-    let mut ix = ReturnIndex::default();
+) -> CollectorIndex {
+    let mut ix = CollectorIndex::default();
     for (facility, rows) in by_collector(model) {
         for t in model.period_ids() {
             let mut terms: Vec<(Col, f64)> = vec![(activity.col(facility, t), 1.0)];
@@ -95,7 +95,7 @@ pub(super) fn add(
                 period: t,
             };
             let row = lp.row(key, &terms, Sense::Le, rhs);
-            ix.rows.push(ReturnRow {
+            ix.rows.push(CollectorRow {
                 facility,
                 period: t,
                 row,

@@ -205,6 +205,13 @@ pub enum RowKey {
         /// The period.
         period: PeriodId,
     },
+    /// A collector gathers no more swarf than its makers cut.
+    Swarf {
+        /// The collector.
+        facility: FacilityId,
+        /// The period.
+        period: PeriodId,
+    },
     /// A split lane's parts within the lane's capacity.
     LaneCapacity {
         /// The lane.
@@ -507,6 +514,14 @@ impl RowKey {
                 period: t,
             } => format!(
                 "end_of_life[{}, {}]",
+                model.facilities[facility.0].id,
+                period(model, t)
+            ),
+            RowKey::Swarf {
+                facility,
+                period: t,
+            } => format!(
+                "swarf[{}, {}]",
                 model.facilities[facility.0].id,
                 period(model, t)
             ),

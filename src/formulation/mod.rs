@@ -18,6 +18,7 @@
 //! | origin rules | [`origins`] | flow parts, class activity, downgrades | class balance, sector market, rule | (disposal) |
 //! | contracts | [`contracts`] | offtake shortfall | offtake | credits, offtake penalties |
 //! | end-of-life scrap | [`end_of_life`] | | returned scrap | |
+//! | swarf | [`swarf`] | | swarf cut | |
 //! | builds and budgets | [`builds`] | build | one start, capacity, limits | investment, fixed |
 //! | the stochastic program | [`stochastic`] | regret, CVaR | cuts | |
 //!
@@ -41,6 +42,7 @@ pub mod lp;
 pub mod origins;
 pub mod stochastic;
 pub mod stocks;
+pub mod swarf;
 
 pub use builds::{BuildOptions, Builds, SharedBuilds};
 pub use export_controls::matching_lanes;
@@ -74,7 +76,9 @@ pub struct LpIndex {
     /// Stockpiles' columns and carry rows.
     pub stocks: stocks::StockIndex,
     /// End-of-life scrap rows.
-    pub end_of_life: end_of_life::ReturnIndex,
+    pub end_of_life: end_of_life::CollectorIndex,
+    /// Swarf rows.
+    pub swarf: end_of_life::CollectorIndex,
 }
 
 /// The entry of `sorted` whose key is `key` (every index list is built in
@@ -205,6 +209,12 @@ impl LpIndex {
                 })
                 .map(|r| r.row)
             }
+            RowKey::Swarf { facility, period } => {
+                lookup(&self.swarf.rows, (facility, period), |r| {
+                    (r.facility, r.period)
+                })
+                .map(|r| r.row)
+            }
             RowKey::CandidateCapacity { candidate, period } => {
                 lookup(&self.builds.capacity, (candidate, period), |c| {
                     (c.candidate, c.period)
@@ -304,6 +314,7 @@ pub fn add_block(
     let caps = export_controls::add_rows(lp, &flows, &origins, model, network);
     let contracts = contracts::add(lp, &activity, model);
     let end_of_life = end_of_life::add(lp, &activity, &demand, model);
+    let swarf = swarf::add(lp, &activity, model);
     builds::add_capacity_rows(lp, &mut builds, &activity, model);
     builds::add_limits(lp, &mut builds, model);
     let mut ix = LpIndex {
@@ -317,6 +328,7 @@ pub fn add_block(
         origins,
         stocks: stocks::StockIndex::default(),
         end_of_life,
+        swarf,
     };
     // Stockpiles give to and take from rows made above.
     ix.stocks = stocks::add(lp, model, &ix);
@@ -347,6 +359,7 @@ pub fn read_plan(
     export_controls::read(&ix.caps, &ix.origins.layout, model, network, s, &mut plan);
     contracts::read(&ix.contracts, model, s, &mut plan);
     stocks::read(&ix.stocks, s, &mut plan);
+    swarf::read(&ix.swarf, model, s, &mut plan);
     plan.costs = costs(model, network, &plan);
     plan.verification = verify_at_cost(model, network, &plan, plan.costs.total())?;
     plan.clean();
@@ -383,6 +396,7 @@ fn verify_at_cost(
     export_controls::check(model, &view, &mut ck);
     contracts::check(model, plan, &mut ck);
     end_of_life::check(model, plan, &mut ck);
+    swarf::check(model, plan, &mut ck);
     builds::check(model, plan, &mut ck);
     stocks::check(model, plan, &mut ck);
     ck.finish(cost, plan.objective)

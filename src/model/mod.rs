@@ -11,7 +11,7 @@
 //! settings and periods (`settings`), countries, commodities and processes
 //! (`catalog`), facilities and portfolios (`facilities`), lanes and demand
 //! (`markets`), tariffs and export controls (`policies`), end-of-life scrap
-//! (`scrap`); the columns of
+//! and swarf (`scrap`); the columns of
 //! every file are in [`schema`].
 
 pub mod schema;
@@ -40,7 +40,7 @@ pub use markets::{
 };
 pub use policies::{Contract, ContractKind, Cutoff, ExportControl, Supplier, Tariff};
 pub use rules::{ContentRule, Limit, Scope, StageSet, MAX_SIGNATURES, RULE_STAGES};
-pub use scrap::EndOfLife;
+pub use scrap::{EndOfLife, Swarf};
 pub use settings::{Period, Settings};
 pub use stocks::Stockpile;
 
@@ -73,6 +73,8 @@ pub struct Model {
     pub contracts: Vec<Contract>,
     /// In file order.
     pub end_of_life: Vec<EndOfLife>,
+    /// In file order.
+    pub swarf: Vec<Swarf>,
     /// In file order.
     pub content_rules: Vec<ContentRule>,
     /// Sorted by name.

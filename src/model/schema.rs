@@ -364,6 +364,18 @@ pub const END_OF_LIFE: Table = Table {
     ],
 };
 
+/// `swarf.csv`
+pub const SWARF: Table = Table {
+    file: "swarf.csv",
+    required: false,
+    columns: &[
+        req("facility", Kind::Id),
+        req("country", Kind::Id),
+        req("process", Kind::Id),
+        req("share", Kind::Fraction),
+    ],
+};
+
 /// Portfolio modes.
 pub const PORTFOLIO_MODES: &[&str] = &["force", "allow"];
 
@@ -416,6 +428,7 @@ pub const TABLES: &[Table] = &[
     CONTENT_RULES,
     CONTRACTS,
     END_OF_LIFE,
+    SWARF,
     PORTFOLIOS,
     STOCKPILES,
 ];

@@ -34,6 +34,7 @@ mod scenarios;
 mod scope;
 mod stocks;
 mod stress;
+mod swarf;
 mod sweep;
 mod tiny;
 mod warm;

@@ -75,7 +75,7 @@ impl Builder {
 
     /// The process a facility runs, or `None` (reported) when it is not one
     /// of `processes.csv`.
-    fn process_of(&mut self, row: &Row) -> Option<ProcessId> {
+    pub(super) fn process_of(&mut self, row: &Row) -> Option<ProcessId> {
         let p = row.text("process", &mut self.diags)?;
         match self.process_ix.get(&p) {
             Some(&k) => Some(ProcessId(k)),

@@ -19,6 +19,7 @@ mod lanes;
 mod policies;
 mod rules;
 mod stocks;
+mod swarf;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -381,6 +382,7 @@ struct Builder {
     export_controls: Vec<ExportControl>,
     contracts: Vec<Contract>,
     end_of_life: Vec<crate::model::EndOfLife>,
+    swarf: Vec<crate::model::Swarf>,
     content_rules: Vec<ContentRule>,
     /// The origin signatures (origin label, stages) named so far, in the
     /// order they were met: export controls with scope `origin`, then
@@ -410,6 +412,7 @@ impl Builder {
         self.content_rules(table(&schema::CONTENT_RULES));
         self.contracts(table(&schema::CONTRACTS), default_penalty);
         self.end_of_life(table(&schema::END_OF_LIFE));
+        self.swarf(table(&schema::SWARF));
         self.portfolios(table(&schema::PORTFOLIOS));
         self.stockpiles(table(&schema::STOCKPILES));
     }
@@ -430,6 +433,7 @@ impl Builder {
             export_controls: self.export_controls,
             contracts: self.contracts,
             end_of_life: self.end_of_life,
+            swarf: self.swarf,
             content_rules: self.content_rules,
             portfolios: self.portfolios,
             stockpiles: self.stockpiles,

@@ -312,6 +312,9 @@ struct Context<'a> {
     rule_ids: Vec<Option<usize>>,
     /// Facilities downstream first.
     order: Vec<FacilityId>,
+    /// What each facility earns per unit of activity besides its outputs
+    /// (on its swarf, from contracts), by (facility, period).
+    earns: BTreeMap<(FacilityId, PeriodId), f64>,
 }
 
 impl<'a> Context<'a> {
@@ -346,6 +349,7 @@ impl<'a> Context<'a> {
             covered,
             rule_ids,
             order: paths::downstream_first(network),
+            earns: earnings(model, plan),
         }
     }
 
@@ -359,15 +363,29 @@ impl<'a> Context<'a> {
 
     fn paths(&self, country: CountryId, c: CommodityId, t: PeriodId) -> Paths {
         let price = |place, good| self.price(place, good, t);
+        let earns = |f| self.earns.get(&(f, t)).copied().unwrap_or(0.0);
         paths::paths(
             self.model,
             self.network,
             self.plan,
             &self.order,
             (country, c, t),
-            &price,
+            paths::Values {
+                price: &price,
+                earns: &earns,
+            },
         )
     }
+}
+
+/// What each facility earns per unit of activity besides its outputs, by
+/// (facility, period): on the swarf it cuts, and from contracts.
+fn earnings(model: &Model, plan: &Plan) -> BTreeMap<(FacilityId, PeriodId), f64> {
+    let mut out = crate::formulation::swarf::credits(model, plan);
+    for (k, v) in crate::formulation::contracts::earnings(model, plan) {
+        *out.entry(k).or_default() += v;
+    }
+    out
 }
 
 /// `value` on each of `carried` tonnes, spread over `delivered` tonnes;

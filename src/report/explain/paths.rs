@@ -7,7 +7,10 @@
 //! market's paths take (a separation plant whose NdPr all goes to the
 //! market works for it in NdPr's share of the value of everything it
 //! separates; by tonnes when its outputs have no price); that share of each
-//! lane into it is the market's, and so on up to the mines.
+//! lane into it is the market's, and so on up to the mines. What a
+//! facility earns besides its outputs counts among them: a magnet maker's
+//! swarf (`swarf.csv`) at what it earns on it, a contract's credit or an
+//! offtake's support at what it pays; the market pays for the rest.
 
 use std::collections::BTreeMap;
 
@@ -50,15 +53,24 @@ pub(super) fn downstream_first(network: &Network) -> Vec<FacilityId> {
     order
 }
 
-/// The supply paths of the market of `c` in `country` in period `t`;
-/// `price` gives a good's price at a place in `t`.
+/// What the paths read of a period's values: a good's price at a place,
+/// and what a facility earns per unit of activity besides its outputs.
+pub(super) struct Values<'v> {
+    /// A good's price at a place.
+    pub price: &'v dyn Fn(Endpoint, CommodityId) -> Option<f64>,
+    /// What a facility earns per unit of activity besides its outputs.
+    pub earns: &'v dyn Fn(FacilityId) -> f64,
+}
+
+/// The supply paths of the market of `c` in `country` in period `t`, at
+/// the values of period `t`.
 pub(super) fn paths(
     model: &Model,
     network: &Network,
     plan: &Plan,
     order: &[FacilityId],
     (country, c, t): (CountryId, CommodityId, PeriodId),
-    price: &dyn Fn(Endpoint, CommodityId) -> Option<f64>,
+    Values { price, earns }: Values<'_>,
 ) -> Paths {
     let mut share = vec![0.0; model.facilities.len()];
     let mut feeding: Vec<LaneId> = network.lanes_to_market(country, c).to_vec();
@@ -76,7 +88,7 @@ pub(super) fn paths(
     }
     for &f in order {
         let process = &model.processes[model.facilities[f.0].process.0];
-        let s = share_taken(process, plan.activity[f.0][t.0], |out| {
+        let s = share_taken(process, plan.activity[f.0][t.0], earns(f), |out| {
             let q = taken.get(&(f, out)).copied().unwrap_or(0.0);
             let p = price(Endpoint::Facility(f), out).unwrap_or(0.0).max(0.0);
             (q, p)
@@ -113,10 +125,13 @@ pub(super) fn paths(
 
 /// The share of a facility's activity `x` that its taken outputs stand
 /// for: by value when its outputs have prices, else by tonnes; `taken`
-/// gives the tonnes taken of an output and its price there.
+/// gives the tonnes taken of an output and its price there, `earns` what
+/// the facility earns per unit of activity besides its outputs, as from an
+/// output none of the paths take.
 fn share_taken(
     process: &crate::model::Process,
     x: f64,
+    earns: f64,
     taken: impl Fn(CommodityId) -> (f64, f64),
 ) -> f64 {
     let outputs: Vec<(f64, f64, f64)> = (process.terms.iter())
@@ -133,11 +148,50 @@ fn share_taken(
     if made <= EPS {
         return 1.0;
     }
-    let value: f64 = outputs.iter().map(|o| o.1 * o.2).sum();
+    let value: f64 = outputs.iter().map(|o| o.1 * o.2).sum::<f64>() + x * earns;
     let share = if value > EPS {
         outputs.iter().map(|o| o.0.min(o.1) * o.2).sum::<f64>() / value
     } else {
         outputs.iter().map(|o| o.0.min(o.1)).sum::<f64>() / made
     };
     share.clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::share_taken;
+    use crate::model::{CommodityId, Process};
+
+    /// A maker cuts each magnet (sold at $11,400) from 1.5 t of feed and
+    /// earns $3,600 on the swarf: a market that takes all its magnets pays
+    /// for 11,400 / 15,000 of its inputs, the swarf for the rest; with
+    /// nothing earned besides, the market pays for all of them.
+    #[test]
+    fn what_a_maker_earns_besides_its_outputs_pays_for_its_share() {
+        let (feed, magnet) = (CommodityId(0), CommodityId(1));
+        let make = Process {
+            id: "make".into(),
+            terms: vec![(feed, -1.5), (magnet, 1.0)],
+        };
+        let taken = |c: CommodityId| {
+            if c == magnet {
+                (100.0, 11_400.0)
+            } else {
+                (0.0, 0.0)
+            }
+        };
+        let s = share_taken(&make, 100.0, 3_600.0, taken);
+        assert!((s - 11_400.0 / 15_000.0).abs() < 1e-12, "{s}");
+        assert_eq!(share_taken(&make, 100.0, 0.0, taken), 1.0);
+        // Half the magnets taken: half of the magnets' part.
+        let half = |c: CommodityId| {
+            if c == magnet {
+                (50.0, 11_400.0)
+            } else {
+                (0.0, 0.0)
+            }
+        };
+        let s = share_taken(&make, 100.0, 3_600.0, half);
+        assert!((s - 0.5 * 11_400.0 / 15_000.0).abs() < 1e-12, "{s}");
+    }
 }
