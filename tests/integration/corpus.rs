@@ -409,7 +409,7 @@ fn costs_at_their_limit_in_every_row_of_the_global_model() {
 }
 
 /// Found by fuzzing (models/global, the alloy a standard magnet plant
-/// takes in, `magnet_std_alloy,ndfeb_alloy,-1` in processes.csv, set to
+/// takes in, `magnet_std_alloy,ndfeb_alloy,-1.348` in processes.csv, set to
 /// 1e-9): the loader accepted a coefficient of magnitude 1e-9, but HiGHS
 /// drops matrix entries of 1e-9 and less as zeros, so the solver's plan
 /// ignored the recipe's alloy and failed verification (exit 7: "balance of
@@ -423,7 +423,7 @@ fn a_recipe_coefficient_the_solver_would_drop() {
         replace(
             &mut m,
             "processes.csv",
-            "magnet_std_alloy,ndfeb_alloy,-1\n",
+            "magnet_std_alloy,ndfeb_alloy,-1.348\n",
             &format!("magnet_std_alloy,ndfeb_alloy,{coef}\n"),
         );
         refused(

@@ -6,9 +6,9 @@
 //!   realised concentrate price at the end, $4,717/t, which discounted from
 //!   2035 (÷ 1.08^10 = 2,185) covers its $2,000 mining cost and the $10/t
 //!   a year of holding on eleven year-end levels (about $77 in present
-//!   value). The stock is drawn from 2030, once new US
-//!   separation runs. In 2025 what goes into stock is exactly what was
-//!   mined and neither separated nor shipped.
+//!   value). The stock is drawn once new US separation (a plant the plan
+//!   builds) runs, and never before. In 2025 what goes into stock is
+//!   exactly what was mined and neither separated nor shipped.
 //! - The strategic stocks (the National Defense Stockpile, JOGMEC, China's
 //!   state reserve) are never bought into and are released only in the
 //!   futures that open them: in the baseline they sit still; when China
@@ -51,12 +51,27 @@ fn mountain_pass_stocks_what_it_can_neither_separate_nor_ship() {
         (mp[0].1 - (mined - shipped)).abs() < 1e-6,
         "{mp:?} {shipped}"
     );
-    // Built up while separation is short, drawn once new separation runs.
-    assert!(mp[..5].windows(2).all(|w| w[1].0 > w[0].0), "{mp:?}");
+    // Built up while separation is short, drawn once new separation runs:
+    // up to its peak it only grows, after it it only falls, and the first
+    // draw comes after the plan's new US separation plant starts.
+    let peak = (0..mp.len())
+        .max_by(|&a, &b| mp[a].0.total_cmp(&mp[b].0))
+        .unwrap();
     assert!(
-        mp[5..].iter().all(|&(_, b, r)| b == 0.0 && r > 0.0),
+        mp[..=peak].iter().all(|&(_, b, r)| b > 0.0 && r == 0.0),
         "{mp:?}"
     );
+    assert!(
+        mp[peak + 1..].iter().all(|&(_, b, r)| b == 0.0 && r > 0.0),
+        "{mp:?}"
+    );
+    let sep = (s.model.facilities.iter())
+        .position(|f| f.id == "us_new_separation")
+        .unwrap();
+    let built = (s.plan.builds.iter())
+        .find(|b| b.candidate.0 == sep && b.share > 0.5)
+        .expect("new US separation built");
+    assert!(peak >= built.start.0 && peak < 10, "{mp:?} {built:?}");
     assert!(mp[10].0 > 0.0, "{mp:?}");
 }
 
