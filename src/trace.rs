@@ -491,7 +491,7 @@ impl<'a> Tracer<'a> {
         let model = self.model;
         let mut out: [Vec<f64>; 4] = empty_mix(self.n);
         for (f, fac) in model.facilities.iter().enumerate() {
-            let made = output_tonnes(model, FacilityId(f), self.plan.activity[f][t.0]);
+            let made = stage_tonnes(model, FacilityId(f), self.plan.activity[f][t.0]);
             let stages = match self.stamps[f] {
                 Stamp::Stage(s) => s..s + 1,
                 Stamp::Source(top) => 0..top.unwrap_or(0) + 1,
@@ -507,10 +507,28 @@ impl<'a> Tracer<'a> {
 
 /// Tonnes of output (all positive recipe terms) at `activity`.
 fn output_tonnes(model: &Model, f: FacilityId, activity: f64) -> f64 {
+    outputs_where(model, f, activity, |_| true)
+}
+
+/// Tonnes of output a stage of the chain made at `activity`: scrap made on
+/// the way (a magnet maker's swarf) is no stage's output.
+fn stage_tonnes(model: &Model, f: FacilityId, activity: f64) -> f64 {
+    outputs_where(model, f, activity, |c| {
+        model.commodities[c.0].stage != Stage::Scrap
+    })
+}
+
+/// Tonnes of the outputs `keep` keeps at `activity`.
+fn outputs_where(
+    model: &Model,
+    f: FacilityId,
+    activity: f64,
+    keep: impl Fn(CommodityId) -> bool,
+) -> f64 {
     model.processes[model.facilities[f.0].process.0]
         .terms
         .iter()
-        .filter(|t| t.1 > 0.0)
+        .filter(|t| t.1 > 0.0 && keep(t.0))
         .map(|t| t.1 * activity)
         .sum()
 }

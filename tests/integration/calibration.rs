@@ -18,8 +18,8 @@
 //!   standard-grade market clears within 10% of it.
 //! - 2025 demand given up or unserved: at most 1% of all of it (0.78%),
 //!   and at most 1.5% of the magnets alone (1.1% of the finished magnets,
-//!   all in the US, whose supply China's US licence and Japan's contracts
-//!   cap).
+//!   all but 0.1 kt in the US, whose supply China's US licence and Japan's
+//!   contracts cap).
 //! - US net import reliance for compounds and metals: 67% in 2025 (USGS
 //!   MCS2026 [S2]), within 10 points.
 //! - China's magnet and Dy/Tb licences bind, with positive shadow prices:

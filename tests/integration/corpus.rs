@@ -430,7 +430,7 @@ fn a_recipe_coefficient_the_solver_would_drop() {
             &m,
             3,
             &[&format!(
-                "processes.csv:75: column 'coef': expected a coefficient of magnitude above \
+                "processes.csv:77: column 'coef': expected a coefficient of magnitude above \
                  1e-9, up to 1e9 (the solver drops 1e-9 and less as zeros; rescale the unit of \
                  the commodity or of the activity), found \"{coef}\""
             )],

@@ -20,6 +20,10 @@
 //!   is a second route to the same plan: equal cost, equal price.
 //! - The row counts only the makers of its countries: with a second maker
 //!   in Canada, a row for the US counts only the US maker's magnets.
+//! - A maker's swarf goes to one row: a second row (of any collector) that
+//!   names the same maker is refused, so no tonne is counted twice.
+//! - Discounted at 10% a year, the swarf is still worth $9,000 a tonne in
+//!   each year's money.
 
 use rareflow::io::source::ModelSource;
 use rareflow::model::Endpoint;
@@ -33,11 +37,18 @@ const DEMAND: &str = "country,sector,commodity,period,tonnes\n\
 /// The market, with `processes` and `facilities` rows beyond the mine's,
 /// and `swarf` as swarf.csv (none when empty).
 fn market(processes: &str, facilities: &str, swarf: &str) -> ModelSource {
+    discounted(processes, facilities, swarf, 0.0)
+}
+
+/// The market, discounted at `rate` a year.
+fn discounted(processes: &str, facilities: &str, swarf: &str, rate: f64) -> ModelSource {
     let mut files = vec![
         (
             "model.toml",
-            "name = \"swarf\"\nfirst_year = 2025\nlast_year = 2026\nshortage_penalty = 1000000\n"
-                .to_string(),
+            format!(
+                "name = \"swarf\"\nfirst_year = 2025\nlast_year = 2026\n\
+                 shortage_penalty = 1000000\ndiscount_rate = {rate}\n"
+            ),
         ),
         (
             "countries.csv",
@@ -168,6 +179,45 @@ fn a_by_product_recipe_gives_the_same_plan() {
     }
     let rec = facility(&b, "rec");
     assert_close!(b.plan.activity[rec][0], 40.0);
+    // The maker whose recipe lists swarf still makes magnets: the trace
+    // puts the US market's magnets at it, made in the US.
+    let dep = rareflow::trace::trace(&b.model, &b.network, &b.plan);
+    let made: f64 = dep.stage_output[0][3].iter().sum();
+    assert_close!(made, 100.0);
+}
+
+#[test]
+fn swarf_keeps_its_value_in_each_years_money() {
+    let s = solve(&discounted(
+        MAKE,
+        &collector(1000),
+        "coll,US,make,0.4\n",
+        0.1,
+    ));
+    for t in 0..2 {
+        assert_close!(s.plan.swarf[t].value, 9_000.0);
+    }
+    assert_close!(s.plan.objective, 1.14e6 * (1.0 + 1.0 / 1.1));
+}
+
+/// Two rows that name the same maker, for one collector or for two, are
+/// refused at the second: the maker's swarf would be counted twice.
+#[test]
+fn a_maker_named_twice_is_refused() {
+    let two = format!("{}coll2,US,collect,1000,operating,1000\n", collector(1000));
+    for rows in [
+        "coll,US,make,0.4\ncoll,all,make,0.4\n",
+        "coll,US,make,0.2\ncoll2,US,make,0.2\n",
+    ] {
+        let found = crate::common::refusals(&market(MAKE, &two, rows), rows);
+        assert!(
+            (found.iter()).any(|l| l.starts_with(
+                "swarf.csv:3: column 'country': facility \"maker\" cuts swarf that line 2 \
+                 already counts"
+            )),
+            "{rows}: {found:#?}"
+        );
+    }
 }
 
 /// A row counts the makers of its countries only: a US row leaves out the
