@@ -215,3 +215,37 @@ fn building_is_an_option_that_never_costs_more() {
         );
     }
 }
+
+/// Recyclers outside China (Carester's Caremag, HyProMag's Tyseley,
+/// Noveon) run once they open, on the swarf and scrap cut outside China: in
+/// 2030 every one of them runs, and no US swarf goes to China.
+#[test]
+fn recyclers_outside_china_run_once_open() {
+    let s = solve(&[]);
+    let t2030 = 5;
+    let id = |name: &str| {
+        s.model
+            .facilities
+            .iter()
+            .position(|f| f.id == name)
+            .unwrap()
+    };
+    for name in ["eu_caremag", "gb_hypromag", "us_noveon"] {
+        assert!(
+            s.plan.activity[id(name)][t2030] > 0.0,
+            "{name} idle in 2030"
+        );
+    }
+    let us_swarf = id("us_swarf");
+    let to_china: f64 = (s.network.lanes().iter().enumerate())
+        .filter(|(_, l)| l.from.0 == us_swarf)
+        .filter(|(_, l)| match l.to {
+            rareflow::model::Endpoint::Facility(f) => {
+                s.model.countries[s.model.facilities[f.0].country.0].code == "CN"
+            }
+            _ => false,
+        })
+        .map(|(l, _)| s.plan.flows[l][t2030])
+        .sum();
+    assert_eq!(to_china, 0.0);
+}
