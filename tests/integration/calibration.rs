@@ -9,7 +9,7 @@
 //! - Tb oxide in China: $1,010/kg FOB (S2), $740–880/kg on China's own
 //!   market without VAT (S76); within 25% of that range. Sourced Tb supply
 //!   covers the recipes' Tb in 2025, so what prices it is Tb standing in
-//!   for Dy at the magnet maker (2.67 t of Dy per t of Tb): $640/kg.
+//!   for Dy at the magnet maker (2.67 t of Dy per t of Tb): $639/kg.
 //! - Dy and Tb, joint products of the same clays, never go free in any
 //!   year, and their metal prices stay within the rates at which makers
 //!   swap one for the other (2.67 to 4.6 t of Dy per t of Tb) while
