@@ -229,3 +229,32 @@ pub fn without_run(name: &str, bytes: &[u8]) -> Vec<u8> {
     assert!(!inside, "summary.json's run is not closed");
     out
 }
+
+/// Solves `source` with no builds (an LP), which must succeed.
+pub fn solve_without_builds(source: &ModelSource) -> Solution {
+    let opts = SolveOptions {
+        portfolio: Some("none".into()),
+        ..SolveOptions::default()
+    };
+    rareflow::solve(source, &[], &opts).unwrap()
+}
+
+/// The price of the one market of a one-market model in each of its
+/// first `periods` periods.
+pub fn market_prices(s: &Solution, periods: usize) -> Vec<f64> {
+    (0..periods)
+        .map(|t| {
+            (s.plan.prices.iter())
+                .find(|p| {
+                    p.period.0 == t && matches!(p.place, rareflow::model::Endpoint::Market(_))
+                })
+                .unwrap()
+                .value
+        })
+        .collect()
+}
+
+/// The index of facility `id`.
+pub fn facility_index(s: &Solution, id: &str) -> usize {
+    s.model.facilities.iter().position(|f| f.id == id).unwrap()
+}

@@ -22,10 +22,9 @@
 //!   collector gathers no more than the plan's deliveries return.
 
 use rareflow::io::source::ModelSource;
-use rareflow::model::Endpoint;
-use rareflow::solver::SolveOptions;
 
 use crate::assert_close;
+use crate::common::facility_index as facility;
 
 /// The market with `eol` as end_of_life.csv (none when empty) and `demand`
 /// as demand.csv's rows.
@@ -81,27 +80,12 @@ const CRITICAL: &str =
     "US,ev,magnet,2025,100,,\nUS,ev,magnet,2026,100,,\nUS,ev,magnet,2027,100,,\n";
 
 fn solve(eol: &str, demand: &str) -> rareflow::Solution {
-    let opts = SolveOptions {
-        portfolio: Some("none".into()),
-        ..SolveOptions::default()
-    };
-    rareflow::solve(&market(eol, demand), &[], &opts).unwrap()
+    crate::common::solve_without_builds(&market(eol, demand))
 }
 
 /// The US magnet price in each year.
 fn prices(s: &rareflow::Solution) -> Vec<f64> {
-    (0..3)
-        .map(|t| {
-            (s.plan.prices.iter())
-                .find(|p| p.period.0 == t && matches!(p.place, Endpoint::Market(_)))
-                .unwrap()
-                .value
-        })
-        .collect()
-}
-
-fn facility(s: &rareflow::Solution, id: &str) -> usize {
-    s.model.facilities.iter().position(|f| f.id == id).unwrap()
+    crate::common::market_prices(s, 3)
 }
 
 #[test]

@@ -26,10 +26,9 @@
 //!   each year's money.
 
 use rareflow::io::source::ModelSource;
-use rareflow::model::Endpoint;
-use rareflow::solver::SolveOptions;
 
 use crate::assert_close;
+use crate::common::facility_index as facility;
 
 const DEMAND: &str = "country,sector,commodity,period,tonnes\n\
                       US,ev,magnet,2025,100\nUS,ev,magnet,2026,100\n";
@@ -95,27 +94,12 @@ fn collector(capacity: u32) -> String {
 }
 
 fn solve(source: &ModelSource) -> rareflow::Solution {
-    let opts = SolveOptions {
-        portfolio: Some("none".into()),
-        ..SolveOptions::default()
-    };
-    rareflow::solve(source, &[], &opts).unwrap()
+    crate::common::solve_without_builds(source)
 }
 
 /// The US magnet price in each year.
 fn prices(s: &rareflow::Solution) -> Vec<f64> {
-    (0..2)
-        .map(|t| {
-            (s.plan.prices.iter())
-                .find(|p| p.period.0 == t && matches!(p.place, Endpoint::Market(_)))
-                .unwrap()
-                .value
-        })
-        .collect()
-}
-
-fn facility(s: &rareflow::Solution, id: &str) -> usize {
-    s.model.facilities.iter().position(|f| f.id == id).unwrap()
+    crate::common::market_prices(s, 2)
 }
 
 #[test]
