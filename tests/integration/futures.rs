@@ -32,15 +32,19 @@
 //!   2026; metals 150; China 125.
 //! - tariff-200: 200% on everything, magnets 225 from 2026; metals 205;
 //!   China 10.
-//! - china-halt-us, china-halt-west, demand-high, demand-low, mp-10x-delay,
-//!   seadrift-cancelled, china-quota-fast, and the rules that follow
-//!   material (china-military-ban, us-defence-decoupling, us-feoc-share): no
-//!   tariff change, the baseline's rates.
+//! - china-halt-us, china-halt-west, china-japan-halt, demand-high,
+//!   demand-low, mp-10x-delay, seadrift-cancelled, china-quota-fast, and the
+//!   rules that follow material (china-military-ban, us-defence-decoupling,
+//!   us-feoc-share): no tariff change, the baseline's rates.
 //!
 //! Besides the rates: under `london-framework` China's magnets do reach the
 //! US (its US-specific ceiling from 2026 goes, nothing else does), and the
 //! Japanese makers' contract limit to the US survives in every future, none
-//! of which names it.
+//! of which names it. Under `china-japan-halt` (the halt of licences to
+//! Japanese companies reported in January 2026) no Chinese magnet, Dy or Tb
+//! reaches Japan from 2026 while 2025 is the baseline's, and Japan's own
+//! makers make more; in every future China's magnets never reach Japan's
+//! defence demand from 2026 (MOFCOM Announcement No. 1 of 2026).
 
 use std::path::Path;
 
@@ -48,7 +52,7 @@ use rareflow::io::source::ModelSource;
 use rareflow::model::{CommodityId, CountryId, Model, PeriodId};
 use rareflow::solver::SolveOptions;
 
-const FUTURES: [&str; 15] = [
+const FUTURES: [&str; 16] = [
     "baseline",
     "geneva-truce",
     "london-framework",
@@ -56,6 +60,7 @@ const FUTURES: [&str; 15] = [
     "tariff-200",
     "china-halt-us",
     "china-halt-west",
+    "china-japan-halt",
     "demand-high",
     "demand-low",
     "mp-10x-delay",
@@ -253,21 +258,7 @@ fn limits_a_future_does_not_name_survive_it() {
 /// NdFeB magnet tonnes from `from` to `to` in `year` of a solved plan,
 /// into markets and facilities alike.
 fn magnets_between(s: &rareflow::Solution, from: &str, to: &str, year: i32) -> f64 {
-    let m = &s.model;
-    let t = m.periods.iter().position(|p| p.start == year).unwrap();
-    let (from, to) = (country(m, from), country(m, to));
-    let magnets: Vec<CommodityId> = MAGNETS.iter().map(|id| commodity(m, id)).collect();
-    s.network
-        .lanes()
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| {
-            magnets.contains(&l.commodity)
-                && m.facilities[l.from.0].country == from
-                && m.endpoint_country(l.to) == to
-        })
-        .map(|(i, _)| s.plan.flows[i][t])
-        .sum()
+    between(s, &MAGNETS, from, to, year)
 }
 
 /// The London framework resumes China's magnet exports to the US: in 2026
@@ -296,5 +287,68 @@ fn under_the_london_framework_chinese_magnets_reach_the_us() {
             jp_us <= cap * (1.0 + 1e-9),
             "{year}: Japan -> US {jp_us} t > {cap}"
         );
+    }
+}
+
+/// Tonnes of `ids` from `from` to `to` in `year`, into markets and
+/// facilities alike.
+fn between(s: &rareflow::Solution, ids: &[&str], from: &str, to: &str, year: i32) -> f64 {
+    let m = &s.model;
+    let t = m.periods.iter().position(|p| p.start == year).unwrap();
+    let (from, to) = (country(m, from), country(m, to));
+    let goods: Vec<CommodityId> = ids.iter().map(|id| commodity(m, id)).collect();
+    (s.network.lanes().iter().enumerate())
+        .filter(|(_, l)| {
+            goods.contains(&l.commodity)
+                && m.facilities[l.from.0].country == from
+                && m.endpoint_country(l.to) == to
+        })
+        .map(|(i, _)| s.plan.flows[i][t])
+        .sum()
+}
+
+/// The halt of licences to Japanese companies: in 2025 China ships
+/// magnets to Japan as in the baseline; from 2026 no Chinese magnet, Dy or
+/// Tb goes there, Japan's own makers make more than in the baseline, and
+/// the plan costs more.
+#[test]
+fn under_a_halt_to_japan_no_chinese_magnet_or_heavy_rare_earth_reaches_it() {
+    let opts = SolveOptions {
+        portfolio: Some("none".into()),
+        ..SolveOptions::default()
+    };
+    let source = ModelSource::dir(global_dir()).unwrap();
+    let base = rareflow::solve(&source, &[], &opts).unwrap();
+    let halt = rareflow::solve(&source, &scenarios("china-japan-halt"), &opts).unwrap();
+    let magnets = ["magnet_std", "magnet_hc", "magnet_smco"];
+    let heavies = ["dy_oxide", "tb_oxide", "dy_metal", "tb_metal"];
+    assert!(between(&halt, &magnets, "CN", "JP", 2025) > 0.0);
+    for year in 2026..=2035 {
+        assert_eq!(between(&halt, &magnets, "CN", "JP", year), 0.0, "{year}");
+        assert_eq!(between(&halt, &heavies, "CN", "JP", year), 0.0, "{year}");
+    }
+    let made_in_japan = |s: &rareflow::Solution| -> f64 {
+        let m = &s.model;
+        (m.facilities.iter().enumerate())
+            .filter(|(_, f)| f.id.starts_with("jp_magnets"))
+            .map(|(g, _)| s.plan.activity[g][1])
+            .sum()
+    };
+    assert!(made_in_japan(&halt) > made_in_japan(&base) + 1.0);
+    assert!(halt.plan.objective > base.plan.objective);
+}
+
+/// MOFCOM Announcement No. 1 of 2026: in the baseline and every future,
+/// from 2026 no Chinese magnet goes to Japan's defence demand directly.
+#[test]
+fn chinas_magnets_never_reach_japans_defence_demand_from_2026() {
+    for future in FUTURES {
+        let m = load(future);
+        let row = (m.export_controls.iter())
+            .find(|x| x.id == "cn-no-jp-military")
+            .unwrap_or_else(|| panic!("{future}: no cn-no-jp-military"));
+        assert_eq!(row.cap, 0.0, "{future}");
+        assert_eq!(row.end_use.as_deref(), Some("defence"), "{future}");
+        assert_eq!(row.periods.label, "2026..2035", "{future}");
     }
 }
