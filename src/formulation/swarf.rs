@@ -22,13 +22,13 @@ use crate::model::{FacilityId, Model, PeriodId, Swarf};
 use crate::plan::{Checker, Plan, SwarfValue};
 use crate::solver::{Col, Session};
 
-/// Each collector's makers, with the swarf they cut per unit of activity
-/// (summed over the collector's rows), sorted by collector then maker.
+/// Each collector's makers, with the swarf they cut per unit of activity,
+/// sorted by collector then maker (the loader lets one row name a maker).
 fn makers(model: &Model) -> BTreeMap<FacilityId, BTreeMap<FacilityId, f64>> {
     let mut map: BTreeMap<FacilityId, BTreeMap<FacilityId, f64>> = BTreeMap::new();
     for s in &model.swarf {
         let cut = map.entry(s.facility).or_default();
-        for (g, _) in cutting(model, s) {
+        for g in cutting(model, s) {
             *cut.entry(g).or_default() += s.share;
         }
     }
@@ -36,10 +36,10 @@ fn makers(model: &Model) -> BTreeMap<FacilityId, BTreeMap<FacilityId, f64>> {
 }
 
 /// The facilities whose swarf row `s` names.
-fn cutting<'a>(model: &'a Model, s: &'a Swarf) -> impl Iterator<Item = (FacilityId, f64)> + 'a {
+fn cutting<'a>(model: &'a Model, s: &'a Swarf) -> impl Iterator<Item = FacilityId> + 'a {
     (model.facilities.iter().enumerate())
         .filter(move |(_, g)| g.process == s.process && s.countries.contains(g.country))
-        .map(move |(i, _)| (FacilityId(i), s.share))
+        .map(|(i, _)| FacilityId(i))
 }
 
 /// One row per collector and period: its activity within the swarf its
