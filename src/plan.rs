@@ -267,17 +267,17 @@ pub struct StockUse {
     pub value_pv: f64,
 }
 
-/// What one more tonne of swarf its makers cut would be worth to a
-/// collector in one period: the dual of its swarf row, $ per t in the
-/// period's money (0 when the row does not bind). Each maker earns it on
-/// the swarf it cuts.
+/// What one more tonne of scrap would be worth to a collector in one
+/// period: the dual of its swarf row (each maker earns it on the swarf it
+/// cuts) or of its end-of-life row, $ per t in the period's money (0 when
+/// the row does not bind).
 #[derive(Debug, Clone, Copy)]
-pub struct SwarfValue {
+pub struct CollectorValue {
     /// The collector.
     pub facility: FacilityId,
     /// Period.
     pub period: PeriodId,
-    /// $ per t of swarf.
+    /// $ per t of scrap.
     pub value: f64,
 }
 
@@ -354,7 +354,10 @@ pub struct Plan {
     pub stocks: Vec<StockUse>,
     /// What swarf is worth to each collector of `swarf.csv` in each period,
     /// by (collector, period).
-    pub swarf: Vec<SwarfValue>,
+    pub swarf: Vec<CollectorValue>,
+    /// What returning scrap is worth to each collector of `end_of_life.csv`
+    /// in each period, by (collector, period).
+    pub end_of_life: Vec<CollectorValue>,
     /// Origin layers and deliveries by sector, where the model's rules need
     /// them (empty otherwise).
     pub layers: Layers,
@@ -385,6 +388,7 @@ impl Plan {
             builds: Vec::new(),
             stocks: Vec::new(),
             swarf: Vec::new(),
+            end_of_life: Vec::new(),
             layers: Layers::default(),
             costs: Costs::default(),
             verification: Verification::default(),
@@ -420,7 +424,7 @@ impl Plan {
             c(&mut cap.used);
             c(&mut cap.shadow_price);
         }
-        self.swarf.iter_mut().for_each(|v| c(&mut v.value));
+        (self.swarf.iter_mut().chain(&mut self.end_of_life)).for_each(|v| c(&mut v.value));
         for u in &mut self.stocks {
             [&mut u.level, &mut u.build, &mut u.release, &mut u.value_pv]
                 .into_iter()

@@ -22,8 +22,8 @@ use super::demand::DemandIndex;
 use super::keys::RowKey;
 use super::lp::{Lp, Sense};
 use crate::model::{EndOfLife, FacilityId, Model, PeriodId};
-use crate::plan::{Checker, Plan};
-use crate::solver::{Col, Row};
+use crate::plan::{Checker, CollectorValue, Plan};
+use crate::solver::{Col, Row, Session};
 
 /// One collector's row in one period (of end-of-life scrap or of swarf).
 #[derive(Debug, Clone, Copy)]
@@ -41,6 +41,26 @@ pub struct CollectorRow {
 pub struct CollectorIndex {
     /// One per collector and period.
     pub rows: Vec<CollectorRow>,
+}
+
+impl CollectorIndex {
+    /// What one more tonne of scrap is worth to each collector in each
+    /// period: its row's dual (a `<=` row of a minimisation), in the
+    /// period's money.
+    pub(super) fn values(&self, model: &Model, s: &Session) -> Vec<CollectorValue> {
+        (self.rows.iter())
+            .map(|r| CollectorValue {
+                facility: r.facility,
+                period: r.period,
+                value: (-s.dual(r.row) / model.period_weight(r.period)).max(0.0),
+            })
+            .collect()
+    }
+}
+
+/// Reads what a tonne of returning scrap is worth to each collector.
+pub(super) fn read(ix: &CollectorIndex, model: &Model, s: &Session, plan: &mut Plan) {
+    plan.end_of_life = ix.values(model, s);
 }
 
 /// The rows of `end_of_life.csv` of each collector, by facility.

@@ -360,6 +360,7 @@ pub fn read_plan(
     contracts::read(&ix.contracts, model, s, &mut plan);
     stocks::read(&ix.stocks, s, &mut plan);
     swarf::read(&ix.swarf, model, s, &mut plan);
+    end_of_life::read(&ix.end_of_life, model, s, &mut plan);
     plan.costs = costs(model, network, &plan);
     plan.verification = verify_at_cost(model, network, &plan, plan.costs.total())?;
     plan.clean();

@@ -19,7 +19,7 @@ use super::end_of_life::{CollectorIndex, CollectorRow};
 use super::keys::RowKey;
 use super::lp::{Lp, Sense};
 use crate::model::{FacilityId, Model, PeriodId, Swarf};
-use crate::plan::{Checker, Plan, SwarfValue};
+use crate::plan::{Checker, Plan};
 use crate::solver::{Col, Session};
 
 /// Each collector's makers, with the swarf they cut per unit of activity,
@@ -67,13 +67,7 @@ pub(super) fn add(lp: &mut Lp, activity: &ActivityIndex, model: &Model) -> Colle
 
 /// Reads what a tonne of swarf is worth to each collector.
 pub(super) fn read(ix: &CollectorIndex, model: &Model, s: &Session, plan: &mut Plan) {
-    plan.swarf = (ix.rows.iter())
-        .map(|r| SwarfValue {
-            facility: r.facility,
-            period: r.period,
-            value: (-s.dual(r.row) / model.period_weight(r.period)).max(0.0),
-        })
-        .collect();
+    plan.swarf = ix.values(model, s);
 }
 
 /// What each maker earns on the swarf it cuts, $ per unit of its activity

@@ -155,6 +155,21 @@ fn what_comes_back_follows_the_deliveries_on_a_curve() {
     for t in 1..3 {
         assert_close!(s.plan.activity[eol][t], 0.5 * served[t - 1]);
     }
+    // In 2027 buyers give some up, and `explain` names the scrap that came
+    // back: worth $9,000 a tonne (the mine's cost saved less the
+    // collector's), all of it in the market's magnets.
+    let e = rareflow::report::explain::explain(&s.model, &s.network, &s.plan, &Default::default());
+    let short = (e.shortfalls.iter()).find(|x| x.period == "2027").unwrap();
+    let b = (short.binding.iter())
+        .find(|b| b.kind == rareflow::report::explain::Kind::Scrap)
+        .unwrap_or_else(|| panic!("{}", short.sentence));
+    assert!(
+        b.what.starts_with("end-of-life scrap that came back"),
+        "{}",
+        b.what
+    );
+    assert_close!(b.value_per_t, 9_000.0);
+    assert_close!(b.adds_per_t.unwrap(), 9_000.0 * 0.5 * served[1] / served[2]);
 }
 
 /// Verification checks a collector against what the model says returns,

@@ -270,3 +270,34 @@ fn a_bad_row_is_refused_at_its_cell() {
         );
     }
 }
+
+/// `explain` names the swarf row among what binds on a market's supply.
+/// With buyers on a curve (100 t at $8,000, elasticity -0.5) the magnet at
+/// $11,400 is priced above their reference and they give some up; the
+/// swarf row binds at $9,000 a tonne. The maker's inputs are the market's
+/// in its magnets' share of what it earns, 11,400 / (11,400 + 3,600) =
+/// 0.76, so each tonne delivered carries 0.76 × 0.4 t of swarf at $9,000:
+/// $2,736.
+#[test]
+fn explain_names_the_swarf_that_binds() {
+    let curve = "country,sector,commodity,period,tonnes,price,elasticity\n\
+                 US,ev,magnet,2025,100,8000,-0.5\nUS,ev,magnet,2026,100,8000,-0.5\n";
+    let mut files = match market(MAKE, &collector(1000), "coll,US,make,0.4\n") {
+        rareflow::io::source::ModelSource::Memory(files) => files,
+        _ => unreachable!(),
+    };
+    files.insert("demand.csv".into(), curve.into());
+    let s = solve(&rareflow::io::source::ModelSource::Memory(files));
+    let e = rareflow::report::explain::explain(&s.model, &s.network, &s.plan, &Default::default());
+    assert_eq!(e.shortfalls.len(), 2, "{:?}", e.shortfalls);
+    for short in &e.shortfalls {
+        assert_close!(short.price, 11_400.0);
+        let b = (short.binding.iter())
+            .find(|b| b.kind == rareflow::report::explain::Kind::Scrap)
+            .unwrap_or_else(|| panic!("{}", short.sentence));
+        assert_eq!(b.id, "coll");
+        assert!(b.what.starts_with("swarf the makers cut"), "{}", b.what);
+        assert_close!(b.value_per_t, 9_000.0);
+        assert_close!(b.adds_per_t.unwrap(), 9_000.0 * 0.76 * 0.4);
+    }
+}

@@ -3,7 +3,7 @@
 
 use super::paths::Paths;
 use super::{adds, tariffs, Binding, Context, Kind, EPS};
-use crate::model::{CommodityId, CountryId, Endpoint, PeriodId, Scope as ControlScope};
+use crate::model::{CommodityId, CountryId, Endpoint, FacilityId, PeriodId, Scope as ControlScope};
 use crate::network::LaneId;
 
 impl Context<'_> {
@@ -20,6 +20,7 @@ impl Context<'_> {
         let mut out = self.licences(paths, country, sectors, t);
         out.extend(self.rules(paths.market.1, country, sectors, t));
         out.extend(self.capacities(paths, t));
+        out.extend(self.scrap(paths, t));
         out.extend(self.full_lanes(paths, t));
         out.extend(tariffs::tariffs(
             self.model,
@@ -189,6 +190,40 @@ impl Context<'_> {
                         ),
                         on_market_good: false,
                     }
+                })
+            })
+            .collect()
+    }
+
+    /// Collectors on the paths that gather all the scrap there is (the
+    /// swarf their makers cut, the end-of-life scrap returning to them),
+    /// valued at what one more tonne of it would save.
+    fn scrap(&self, paths: &Paths, t: PeriodId) -> Vec<Binding> {
+        let (model, plan) = (self.model, self.plan);
+        (0..model.facilities.len())
+            .filter(|&f| paths.share[f] > 0.0)
+            .filter_map(|f| {
+                let &(value, swarf) = self.scrap.get(&(FacilityId(f), t))?;
+                let fac = &model.facilities[f];
+                let country = &model.countries[fac.country.0].code;
+                let scrap = if swarf {
+                    "swarf the makers cut"
+                } else {
+                    "end-of-life scrap that came back"
+                };
+                let what = format!("{scrap}, all collected at {} in {country}", fac.name);
+                let x = plan.activity[f][t.0];
+                Some(Binding {
+                    kind: Kind::Scrap,
+                    id: fac.id.clone(),
+                    what,
+                    limit: x,
+                    used: x,
+                    unit: "t/yr of scrap".to_string(),
+                    value_per_t: value,
+                    value_per_t_pv: 0.0,
+                    adds_per_t: adds(value, paths.share[f] * x, paths.delivered),
+                    on_market_good: false,
                 })
             })
             .collect()

@@ -137,6 +137,9 @@ pub enum Kind {
     Tariff,
     /// A tariff that keeps a cheaper source out.
     TariffBlocks,
+    /// A collector gathers all the scrap there is: the swarf its makers
+    /// cut, or the end-of-life scrap returning to it.
+    Scrap,
 }
 
 /// One constraint binding on a market's supply paths.
@@ -315,6 +318,10 @@ struct Context<'a> {
     /// What each facility earns per unit of activity besides its outputs
     /// (on its swarf, from contracts), by (facility, period).
     earns: BTreeMap<(FacilityId, PeriodId), f64>,
+    /// What one more tonne of scrap is worth to each collector whose swarf
+    /// or end-of-life row binds, by (collector, period), with the row's kind
+    /// (true: swarf).
+    scrap: BTreeMap<(FacilityId, PeriodId), (f64, bool)>,
 }
 
 impl<'a> Context<'a> {
@@ -350,6 +357,11 @@ impl<'a> Context<'a> {
             rule_ids,
             order: paths::downstream_first(network),
             earns: earnings(model, plan),
+            scrap: (plan.swarf.iter().map(|v| (v, true)))
+                .chain(plan.end_of_life.iter().map(|v| (v, false)))
+                .filter(|(v, _)| v.value > EPS)
+                .map(|(v, swarf)| ((v.facility, v.period), (v.value, swarf)))
+                .collect(),
         }
     }
 

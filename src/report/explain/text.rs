@@ -89,6 +89,9 @@ fn part(b: &Binding, currency: &str) -> String {
         Kind::Capacity => format!(
             "{what} ({id}: {limit} {unit}, full; one more tonne a year saves {value} {currency}{adds})"
         ),
+        Kind::Scrap => format!(
+            "{what} ({id}: {limit} {unit}; one more tonne saves {value} {currency}{adds})"
+        ),
         Kind::Lane => format!(
             "{what} ({limit} {unit}, full; one more tonne saves {value} {currency}{adds})"
         ),
