@@ -10,11 +10,11 @@
 //! as a negative cost, so the plan is the market equilibrium with the
 //! subsidy, and what the credit pays is reported as its own cost kind.
 
+use std::collections::BTreeMap;
+
 use super::activity::ActivityIndex;
 use super::keys::{ColKey, RowKey};
 use super::lp::{Lp, Sense};
-use std::collections::BTreeMap;
-
 use crate::model::{ContractKind, FacilityId, Model, PeriodId};
 use crate::plan::{Checker, ContractUse, Costs, Plan};
 use crate::solver::{Col, Row, Session};

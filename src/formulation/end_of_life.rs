@@ -18,45 +18,13 @@
 use std::collections::BTreeMap;
 
 use super::activity::ActivityIndex;
+use super::collectors::{self, CollectorIndex};
 use super::demand::DemandIndex;
 use super::keys::RowKey;
-use super::lp::{Lp, Sense};
+use super::lp::Lp;
 use crate::model::{EndOfLife, FacilityId, Model, PeriodId};
-use crate::plan::{Checker, CollectorValue, Plan};
-use crate::solver::{Col, Row, Session};
-
-/// One collector's row in one period (of end-of-life scrap or of swarf).
-#[derive(Debug, Clone, Copy)]
-pub struct CollectorRow {
-    /// The collector.
-    pub facility: FacilityId,
-    /// The period.
-    pub period: PeriodId,
-    /// The row.
-    pub row: Row,
-}
-
-/// The collectors' rows, sorted by (facility, period).
-#[derive(Debug, Clone, Default)]
-pub struct CollectorIndex {
-    /// One per collector and period.
-    pub rows: Vec<CollectorRow>,
-}
-
-impl CollectorIndex {
-    /// What one more tonne of scrap is worth to each collector in each
-    /// period: its row's dual (a `<=` row of a minimisation), in the
-    /// period's money.
-    pub(super) fn values(&self, model: &Model, s: &Session) -> Vec<CollectorValue> {
-        (self.rows.iter())
-            .map(|r| CollectorValue {
-                facility: r.facility,
-                period: r.period,
-                value: (-s.dual(r.row) / model.period_weight(r.period)).max(0.0),
-            })
-            .collect()
-    }
-}
+use crate::plan::{Checker, Plan};
+use crate::solver::{Col, Session};
 
 /// Reads what a tonne of returning scrap is worth to each collector.
 pub(super) fn read(ix: &CollectorIndex, model: &Model, s: &Session, plan: &mut Plan) {
@@ -99,54 +67,37 @@ pub(super) fn add(
     demand: &DemandIndex,
     model: &Model,
 ) -> CollectorIndex {
-    let mut ix = CollectorIndex::default();
-    for (facility, rows) in by_collector(model) {
-        for t in model.period_ids() {
-            let mut terms: Vec<(Col, f64)> = vec![(activity.col(facility, t), 1.0)];
-            let mut rhs = 0.0;
-            for (d, share) in rows.iter().flat_map(|e| returning(model, e, t)) {
-                rhs += share * model.demand[d].tonnes;
-                terms.extend(demand.given_up[d].iter().map(|&c| (c, share)));
-                terms.push((demand.shortage[d], share));
-                terms.extend(demand.beyond[d].iter().map(|&c| (c, -share)));
-            }
-            let key = RowKey::EndOfLife {
-                facility,
-                period: t,
-            };
-            let row = lp.row(key, &terms, Sense::Le, rhs);
-            ix.rows.push(CollectorRow {
-                facility,
-                period: t,
-                row,
-            });
+    let rows = by_collector(model);
+    let key = |facility, period| RowKey::EndOfLife { facility, period };
+    CollectorIndex::add(lp, model, rows.keys().copied(), key, |facility, t| {
+        let mut terms: Vec<(Col, f64)> = vec![(activity.col(facility, t), 1.0)];
+        let mut rhs = 0.0;
+        for (d, share) in rows[&facility].iter().flat_map(|e| returning(model, e, t)) {
+            rhs += share * model.demand[d].tonnes;
+            terms.extend(demand.given_up[d].iter().map(|&c| (c, share)));
+            terms.push((demand.shortage[d], share));
+            terms.extend(demand.beyond[d].iter().map(|&c| (c, -share)));
         }
-    }
-    ix
+        (terms, rhs)
+    })
 }
 
-/// Tonnes of scrap returning to `facility` in period `t` in `plan`,
-/// recomputed from the model and the plan's deliveries.
-fn returned(model: &Model, plan: &Plan, facility: FacilityId, t: PeriodId) -> f64 {
-    (model.end_of_life.iter())
-        .filter(|e| e.facility == facility)
-        .flat_map(|e| returning(model, e, t))
-        .map(|(d, share)| share * plan.served(model, d))
-        .sum()
-}
-
-/// Every collector gathers no more than returned to it.
+/// Every collector gathers no more than returned to it (recomputed from
+/// the model and the plan's deliveries).
 pub(super) fn check(model: &Model, plan: &Plan, ck: &mut Checker) {
-    for facility in by_collector(model).into_keys() {
-        for t in model.period_ids() {
-            let limit = returned(model, plan, facility, t);
-            let x = plan.activity[facility.0][t.0];
-            ck.bounds(x, 0.0, Some(limit), || {
-                format!(
-                    "end-of-life scrap collected at {} in {}",
-                    model.facilities[facility.0].id, model.periods[t.0].label
-                )
-            });
-        }
-    }
+    let rows = by_collector(model);
+    let returned = |facility: FacilityId, t: PeriodId| -> f64 {
+        (rows[&facility].iter())
+            .flat_map(|e| returning(model, e, t))
+            .map(|(d, share)| share * plan.served(model, d))
+            .sum()
+    };
+    collectors::check(
+        model,
+        plan,
+        ck,
+        rows.keys().copied(),
+        "end-of-life scrap",
+        returned,
+    );
 }

@@ -31,6 +31,7 @@
 pub mod activity;
 pub mod balances;
 pub mod builds;
+pub mod collectors;
 pub mod conflict;
 pub mod contracts;
 pub mod demand;
@@ -76,9 +77,9 @@ pub struct LpIndex {
     /// Stockpiles' columns and carry rows.
     pub stocks: stocks::StockIndex,
     /// End-of-life scrap rows.
-    pub end_of_life: end_of_life::CollectorIndex,
+    pub end_of_life: collectors::CollectorIndex,
     /// Swarf rows.
-    pub swarf: end_of_life::CollectorIndex,
+    pub swarf: collectors::CollectorIndex,
 }
 
 /// The entry of `sorted` whose key is `key` (every index list is built in

@@ -15,10 +15,10 @@
 use std::collections::BTreeMap;
 
 use super::activity::ActivityIndex;
-use super::end_of_life::{CollectorIndex, CollectorRow};
+use super::collectors::{self, CollectorIndex};
 use super::keys::RowKey;
-use super::lp::{Lp, Sense};
-use crate::model::{FacilityId, Model, PeriodId, Swarf};
+use super::lp::Lp;
+use crate::model::{FacilityId, Model, PeriodId};
 use crate::plan::{Checker, Plan};
 use crate::solver::{Col, Session};
 
@@ -28,41 +28,24 @@ fn makers(model: &Model) -> BTreeMap<FacilityId, BTreeMap<FacilityId, f64>> {
     let mut map: BTreeMap<FacilityId, BTreeMap<FacilityId, f64>> = BTreeMap::new();
     for s in &model.swarf {
         let cut = map.entry(s.facility).or_default();
-        for g in cutting(model, s) {
-            *cut.entry(g).or_default() += s.share;
+        for (g, _) in (model.facilities.iter().enumerate()).filter(|(_, g)| s.cuts(g)) {
+            *cut.entry(FacilityId(g)).or_default() += s.share;
         }
     }
     map
 }
 
-/// The facilities whose swarf row `s` names.
-fn cutting<'a>(model: &'a Model, s: &'a Swarf) -> impl Iterator<Item = FacilityId> + 'a {
-    (model.facilities.iter().enumerate())
-        .filter(move |(_, g)| g.process == s.process && s.countries.contains(g.country))
-        .map(|(i, _)| FacilityId(i))
-}
-
 /// One row per collector and period: its activity within the swarf its
 /// makers cut.
 pub(super) fn add(lp: &mut Lp, activity: &ActivityIndex, model: &Model) -> CollectorIndex {
-    let mut ix = CollectorIndex::default();
-    for (facility, cut) in makers(model) {
-        for t in model.period_ids() {
-            let mut terms: Vec<(Col, f64)> = vec![(activity.col(facility, t), 1.0)];
-            terms.extend(cut.iter().map(|(&g, &share)| (activity.col(g, t), -share)));
-            let key = RowKey::Swarf {
-                facility,
-                period: t,
-            };
-            let row = lp.row(key, &terms, Sense::Le, 0.0);
-            ix.rows.push(CollectorRow {
-                facility,
-                period: t,
-                row,
-            });
-        }
-    }
-    ix
+    let makers = makers(model);
+    let key = |facility, period| RowKey::Swarf { facility, period };
+    CollectorIndex::add(lp, model, makers.keys().copied(), key, |facility, t| {
+        let mut terms: Vec<(Col, f64)> = vec![(activity.col(facility, t), 1.0)];
+        let cut = makers[&facility].iter();
+        terms.extend(cut.map(|(&g, &share)| (activity.col(g, t), -share)));
+        (terms, 0.0)
+    })
 }
 
 /// Reads what a tonne of swarf is worth to each collector.
@@ -89,26 +72,14 @@ pub fn credits(model: &Model, plan: &Plan) -> BTreeMap<(FacilityId, PeriodId), f
     out
 }
 
-/// Tonnes of swarf cut for `facility` in period `t` in `plan`, recomputed
-/// from the model and the makers' activity.
-fn cut(plan: &Plan, makers: &BTreeMap<FacilityId, f64>, t: PeriodId) -> f64 {
-    (makers.iter())
-        .map(|(g, share)| share * plan.activity[g.0][t.0])
-        .sum()
-}
-
-/// Every collector gathers no more swarf than its makers cut.
+/// Every collector gathers no more swarf than its makers cut (recomputed
+/// from the model and the makers' activity).
 pub(super) fn check(model: &Model, plan: &Plan, ck: &mut Checker) {
-    for (facility, makers) in makers(model) {
-        for t in model.period_ids() {
-            let limit = cut(plan, &makers, t);
-            let x = plan.activity[facility.0][t.0];
-            ck.bounds(x, 0.0, Some(limit), || {
-                format!(
-                    "swarf collected at {} in {}",
-                    model.facilities[facility.0].id, model.periods[t.0].label
-                )
-            });
-        }
-    }
+    let makers = makers(model);
+    let cut = |facility: FacilityId, t: PeriodId| -> f64 {
+        (makers[&facility].iter())
+            .map(|(g, share)| share * plan.activity[g.0][t.0])
+            .sum()
+    };
+    collectors::check(model, plan, ck, makers.keys().copied(), "swarf", cut);
 }

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::{CommodityId, CountryId, CountrySet, FacilityId, ProcessId};
+use super::{CommodityId, CountryId, CountrySet, Facility, FacilityId, ProcessId};
 
 /// A row of `end_of_life.csv`: a share of what `country`'s buyers in
 /// `sector` received of `commodity` returns as scrap to `facility`
@@ -45,4 +45,12 @@ pub struct Swarf {
     pub share: f64,
     /// Line in `swarf.csv`.
     pub line: u64,
+}
+
+impl Swarf {
+    /// Does `facility` cut swarf for this row (it runs the row's process in
+    /// one of its countries)?
+    pub fn cuts(&self, facility: &Facility) -> bool {
+        facility.process == self.process && self.countries.contains(facility.country)
+    }
 }

@@ -113,6 +113,21 @@ fn scenarios(future: &str) -> Vec<String> {
     }
 }
 
+/// The plan of models/global from disk under `future`, without builds (an
+/// LP).
+fn solve_lp(future: &str) -> rareflow::Solution {
+    let source = ModelSource::dir(global_dir()).unwrap();
+    rareflow::solve(
+        &source,
+        &scenarios(future),
+        &SolveOptions {
+            portfolio: Some("none".into()),
+            ..SolveOptions::default()
+        },
+    )
+    .unwrap()
+}
+
 /// models/global from disk with `future` applied.
 fn load(future: &str) -> Model {
     let source = ModelSource::dir(global_dir()).unwrap();
@@ -265,12 +280,7 @@ fn magnets_between(s: &rareflow::Solution, from: &str, to: &str, year: i32) -> f
 /// they flow, under the 55% duty, and the Japan → US limit still holds.
 #[test]
 fn under_the_london_framework_chinese_magnets_reach_the_us() {
-    let opts = SolveOptions {
-        portfolio: Some("none".into()),
-        ..SolveOptions::default()
-    };
-    let source = ModelSource::dir(global_dir()).unwrap();
-    let s = rareflow::solve(&source, &scenarios("london-framework"), &opts).unwrap();
+    let s = solve_lp("london-framework");
     assert!(s.plan.verification.max_relative_residual <= 1e-6);
     let tonnes = magnets_between(&s, "CN", "US", 2026);
     assert!(tonnes > 0.0, "China -> US magnets in 2026: {tonnes} t");
@@ -313,13 +323,7 @@ fn between(s: &rareflow::Solution, ids: &[&str], from: &str, to: &str, year: i32
 /// makers make more than in the baseline over 2026-2035.
 #[test]
 fn under_a_halt_to_japan_no_chinese_magnet_or_heavy_rare_earth_reaches_it() {
-    let opts = SolveOptions {
-        portfolio: Some("none".into()),
-        ..SolveOptions::default()
-    };
-    let source = ModelSource::dir(global_dir()).unwrap();
-    let base = rareflow::solve(&source, &[], &opts).unwrap();
-    let halt = rareflow::solve(&source, &scenarios("china-japan-halt"), &opts).unwrap();
+    let (base, halt) = (solve_lp("baseline"), solve_lp("china-japan-halt"));
     let magnets = ["magnet_std", "magnet_hc", "magnet_smco"];
     let heavies = [
         "dy_oxide",
@@ -361,12 +365,7 @@ fn chinas_magnets_never_reach_japans_defence_demand_from_2026() {
         assert_eq!(row.end_use.as_deref(), Some("defence"), "{future}");
         assert_eq!(row.periods.label, "2026..2035", "{future}");
     }
-    let opts = SolveOptions {
-        portfolio: Some("none".into()),
-        ..SolveOptions::default()
-    };
-    let source = ModelSource::dir(global_dir()).unwrap();
-    let base = rareflow::solve(&source, &[], &opts).unwrap();
+    let base = solve_lp("baseline");
     let uses: Vec<_> = (base.plan.caps.iter())
         .filter(|c| base.model.export_controls[c.control].id == "cn-no-jp-military")
         .collect();

@@ -63,7 +63,7 @@ fn swarf_cut(s: &rareflow::Solution, period: usize) -> f64 {
     (m.swarf.iter())
         .flat_map(|r| {
             (m.facilities.iter().enumerate())
-                .filter(move |(_, f)| f.process == r.process && r.countries.contains(f.country))
+                .filter(move |(_, f)| r.cuts(f))
                 .map(move |(g, _)| r.share * s.plan.activity[g][period])
         })
         .sum()

@@ -33,8 +33,15 @@ impl Builder {
                 row.error(&mut self.diags, "process", msg);
                 continue;
             }
+            let swarf = Swarf {
+                facility,
+                countries,
+                process,
+                share,
+                line: row.line,
+            };
             let makers: Vec<usize> = (self.facilities.iter().enumerate())
-                .filter(|(_, g)| g.process == process && countries.contains(g.country))
+                .filter(|(_, g)| swarf.cuts(g))
                 .map(|(g, _)| g)
                 .collect();
             if let Some((g, line)) = makers.iter().find_map(|g| Some((*g, *named.get(g)?))) {
@@ -47,13 +54,7 @@ impl Builder {
                 continue;
             }
             named.extend(makers.into_iter().map(|g| (g, row.line)));
-            self.swarf.push(Swarf {
-                facility,
-                countries,
-                process,
-                share,
-                line: row.line,
-            });
+            self.swarf.push(swarf);
         }
     }
 }

@@ -173,25 +173,21 @@ mod tests {
             id: "make".into(),
             terms: vec![(feed, -1.5), (magnet, 1.0)],
         };
-        let taken = |c: CommodityId| {
-            if c == magnet {
-                (100.0, 11_400.0)
-            } else {
-                (0.0, 0.0)
+        // `q` t of magnets taken, at $11,400.
+        let taken = |q: f64| {
+            move |c: CommodityId| {
+                if c == magnet {
+                    (q, 11_400.0)
+                } else {
+                    (0.0, 0.0)
+                }
             }
         };
-        let s = share_taken(&make, 100.0, 3_600.0, taken);
+        let s = share_taken(&make, 100.0, 3_600.0, taken(100.0));
         assert!((s - 11_400.0 / 15_000.0).abs() < 1e-12, "{s}");
-        assert_eq!(share_taken(&make, 100.0, 0.0, taken), 1.0);
+        assert_eq!(share_taken(&make, 100.0, 0.0, taken(100.0)), 1.0);
         // Half the magnets taken: half of the magnets' part.
-        let half = |c: CommodityId| {
-            if c == magnet {
-                (50.0, 11_400.0)
-            } else {
-                (0.0, 0.0)
-            }
-        };
-        let s = share_taken(&make, 100.0, 3_600.0, half);
+        let s = share_taken(&make, 100.0, 3_600.0, taken(50.0));
         assert!((s - 0.5 * 11_400.0 / 15_000.0).abs() < 1e-12, "{s}");
     }
 }
