@@ -238,19 +238,27 @@ impl Model {
         c: CommodityId,
         t: PeriodId,
     ) -> f64 {
-        if exporter == importer {
-            return 0.0;
-        }
         let ref_value = self.commodities[c.0].ref_value;
-        self.tariffs
-            .iter()
-            .filter(|m| {
-                m.importer.contains(importer)
-                    && m.exporter.contains(exporter)
-                    && m.goods.contains(c)
-                    && m.periods.contains(t)
-            })
+        (self.tariffs_on(exporter, importer, c, t))
             .map(|m| m.ad_valorem * ref_value + m.specific)
             .sum()
+    }
+
+    /// The tariff measures on `c` shipped from `exporter` to `importer` in
+    /// period `t`, in file order; none within a country.
+    pub fn tariffs_on(
+        &self,
+        exporter: CountryId,
+        importer: CountryId,
+        c: CommodityId,
+        t: PeriodId,
+    ) -> impl Iterator<Item = &Tariff> {
+        (self.tariffs.iter()).filter(move |m| {
+            exporter != importer
+                && m.importer.contains(importer)
+                && m.exporter.contains(exporter)
+                && m.goods.contains(c)
+                && m.periods.contains(t)
+        })
     }
 }

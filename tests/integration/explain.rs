@@ -86,6 +86,11 @@ fn the_us_shortage_is_explained_by_the_licence_the_tariff_and_bayan_obo() {
             sentence.contains("one more tonne saves 74,499 USD"),
             "{sentence}"
         );
+        // A tariff is named by the measures that make it up.
+        assert_eq!(
+            b[1]["what"],
+            "tariff on CN magnet into US, US tariff on magnets from FEOC countries"
+        );
     }
     // The US is short, so it is not also listed as a premium market; Japan
     // pays the cheapest price.

@@ -21,8 +21,14 @@
 //! - China's duty on US goods: 10% from 14 May 2025 (Geneva), kept after the
 //!   US IEEPA ruling; not in FIGURES, sourced in SOURCES.md. 125% at the
 //!   April 2025 peak.
+//! - China's VAT on its rare-earth exports: no export rebate on oxides and
+//!   metals (magnets keep theirs [S89]), so an exporter bears 13% VAT on the
+//!   domestic value, 11.5% of the FOB value, on every shipment out of China
+//!   in every future. It is not a US measure; the table below adds it to the
+//!   oxides and metals columns.
 //!
-//! So, China → US, per future (magnets | oxides | metals | China on US):
+//! So, China → US, per future (magnets | oxides | metals | China on US),
+//! before China's 11.5% on oxides and metals:
 //! - baseline: 30 | 30 | 35 in 2025; 15 + 25 = 40 | 15 | 20 from 2026; 10.
 //! - geneva-truce and london-framework: the truce's 30% holds to 2035 (the
 //!   London "55%" = 10 + 20 + 25 [S64]): 30 | 30 | 35 in 2025, then
@@ -71,8 +77,13 @@ const FUTURES: [&str; 16] = [
     "us-feoc-share",
 ];
 
+/// China's unrebated VAT on its oxide and metal exports, in percent of the
+/// FOB value: 13 / 1.13, rounded to 11.5 as models/global/tariffs.csv has it.
+const CHINA_EXPORT_VAT: f64 = 11.5;
+
 /// Rates in percent, China → US: NdFeB magnets, oxides, metals; and China's
-/// rate on US goods. One row for 2025, one for every year 2026-2035.
+/// rate on US goods, without China's export VAT. One row for 2025, one for
+/// every year 2026-2035.
 struct Rates {
     y2025: [f64; 4],
     from_2026: [f64; 4],
@@ -188,7 +199,13 @@ fn every_future_applies_the_rates_of_its_measures_year_by_year() {
                 ("metals", &METALS, "CN", "US"),
                 ("US goods", &["conc_bastnasite", "ndpr_oxide"], "US", "CN"),
             ];
-            for ((what, ids, from, to), expected) in groups.into_iter().zip(row) {
+            for ((what, ids, from, to), us) in groups.into_iter().zip(row) {
+                let vat = if matches!(what, "oxides" | "metals") {
+                    CHINA_EXPORT_VAT
+                } else {
+                    0.0
+                };
+                let expected = us + vat;
                 for id in ids {
                     let got = rate(&m, from, to, id, t);
                     assert!(

@@ -1,6 +1,6 @@
-//! Tariffs on a market's supply paths, one entry per border and good: the
-//! wedge on the tonnes that crossed it, or, where nothing crossed, the
-//! saving a tariff keeps out.
+//! Tariffs on a market's supply paths, one entry per border and good, named
+//! by the measures that make it up: the wedge on the tonnes that crossed it,
+//! or, where nothing crossed, the saving a tariff keeps out.
 
 use std::collections::BTreeMap;
 
@@ -84,6 +84,10 @@ pub(super) fn tariffs(
             let (exporter, importer) = (&model.countries[x].code, &model.countries[m].code);
             let good = &model.commodities[c].id;
             let crossed = q > EPS;
+            let measures = (model.tariffs_on(CountryId(x), CountryId(m), CommodityId(c), t))
+                .map(|m| m.name.as_str())
+                .collect::<Vec<_>>()
+                .join(" + ");
             Binding {
                 kind: if crossed {
                     Kind::Tariff
@@ -92,9 +96,9 @@ pub(super) fn tariffs(
                 },
                 id: format!("{exporter}>{importer}:{good}"),
                 what: if crossed {
-                    format!("tariff on {exporter} {good} into {importer}")
+                    format!("tariff on {exporter} {good} into {importer}, {measures}")
                 } else {
-                    format!("tariff keeping {exporter} {good} out of {importer}")
+                    format!("tariff keeping {exporter} {good} out of {importer}, {measures}")
                 },
                 limit: rate,
                 used: q,
