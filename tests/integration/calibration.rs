@@ -208,6 +208,47 @@ fn the_dod_floor_pays_the_gap_to_the_plans_own_price() {
         .all(|c| c.facility == mt_pass));
 }
 
+/// The plants under sourced offtakes run as their buyers take them: 10X
+/// for DoD from 2028, Independence for GM, eVAC Sumter for GM from 2026
+/// (VAC's ten-year agreement), and Narva at 35% for its Tier 1 EV-motor
+/// customer in 2027-2033. Each runs at least its contracted share of its
+/// usable capacity in every year the contract holds; none breaks its
+/// contract at the penalty.
+#[test]
+fn contracted_plants_run_for_their_buyers() {
+    let s = baseline();
+    let m = &s.model;
+    let mut offtakes = Vec::new();
+    for c in &m.contracts {
+        let ContractKind::Offtake { share, .. } = c.kind else {
+            continue;
+        };
+        offtakes.push(c.id.as_str());
+        for t in (0..m.periods.len()).filter(|&t| c.periods.contains(PeriodId(t))) {
+            let (run, usable) = (
+                s.plan.activity[c.facility.0][t],
+                s.plan.capacity[c.facility.0][t],
+            );
+            assert!(
+                run >= share * usable - 1e-6,
+                "{} {}: {run} of {usable}",
+                c.id,
+                m.periods[t].label
+            );
+        }
+    }
+    assert_eq!(
+        offtakes,
+        [
+            "dod-10x-offtake",
+            "gm-independence-offtake",
+            "gm-evac-offtake",
+            "neo-narva-tier1-offtake"
+        ]
+    );
+    assert_eq!(s.plan.costs.offtake_penalties, 0.0);
+}
+
 /// The price ($/t) of `commodity` at facility `at` in period `t`.
 fn price_in(s: &Solved, at: &str, commodity: &str, t: usize) -> f64 {
     let f = facility(s, at);
