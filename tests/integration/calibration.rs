@@ -34,7 +34,8 @@
 //! - Real plants with reported 2025 output run within 25% of it: Mountain
 //!   Pass (50.7 kt REO mined, 2,599 t NdPr [S7]), Lynas (6,558 t NdPr in
 //!   FY25 [S8]), IREL (400-500 t NdPr [S27]), Serra Verde (2,000 t [S2]),
-//!   Solikamsk (Russia's 2,600 t [S2]).
+//!   Solikamsk (Russia's 2,600 t [S2]); JL MAG between its 2024 output and
+//!   its end-2025 capacity (29.3 and 40 kt of blanks [S29]).
 //!   White Mesa Phase 1, which ran one campaign of 25-35 t NdPr in 2024
 //!   before a uranium campaign through 2025 (S111), runs its campaign.
 
@@ -390,6 +391,14 @@ fn real_plants_run_near_their_reported_2025_output() {
     near("IREL NdPr, t", activity(s, "in_irel_sep") * 0.22, 450.0);
     near("Serra Verde, t REO", activity(s, "br_serraverde"), 2_000.0);
     near("Solikamsk, t REO", activity(s, "ru_solikamsk"), 2_600.0);
+    // JL MAG made 29,300 t of blanks in 2024 and had 40 kt of capacity by
+    // the end of 2025 [S29]: its 2025 finished magnets (0.742 t per t of
+    // blank) lie between the two.
+    let jl_mag = activity(s, "cn_jlmag");
+    assert!(
+        (29_300.0 * 0.742..=40_000.0 * 0.742).contains(&jl_mag),
+        "JL MAG: plan {jl_mag} t of finished magnets"
+    );
     // White Mesa runs Phase 1 in campaigns (S18, S111), with no 2025
     // tonnage in the sources: it must run, its Dy and Tb paying for its feed.
     let white_mesa = activity(s, "us_whitemesa_p1");
