@@ -127,6 +127,20 @@ fn prices_in_china_are_2025_market_prices() {
     assert!((magnet / 46.0 - 1.0).abs() <= 0.10, "magnets ${magnet}/kg");
 }
 
+/// What China's unrebated VAT adds to a kg of `commodity` it exports (to
+/// Japan; no other measure matches that border) in 2025, $/kg.
+fn china_export_vat(s: &Solved, commodity: &str) -> f64 {
+    let m = &s.model;
+    let country = |c: &str| CountryId(m.countries.iter().position(|x| x.code == c).unwrap());
+    let c = CommodityId(
+        m.commodities
+            .iter()
+            .position(|x| x.id == commodity)
+            .unwrap(),
+    );
+    m.tariff_per_tonne(country("CN"), country("JP"), c, PeriodId(0)) / 1000.0
+}
+
 /// China's prices are its domestic prices without VAT; a Chinese oxide or
 /// metal shipped abroad carries the 13% VAT China does not rebate on them
 /// (11.5% of the FOB value), so it costs foreign buyers the FOB price: NdPr
@@ -138,15 +152,7 @@ fn prices_in_china_are_2025_market_prices() {
 fn buyers_outside_china_pay_at_least_chinas_price() {
     let s = baseline();
     let m = &s.model;
-    let country = |c: &str| CountryId(m.countries.iter().position(|x| x.code == c).unwrap());
-    let oxide = CommodityId(
-        m.commodities
-            .iter()
-            .position(|x| x.id == "ndpr_oxide")
-            .unwrap(),
-    );
-    let vat = m.tariff_per_tonne(country("CN"), country("JP"), oxide, PeriodId(0));
-    let fob = price_at(s, "cn_metal_ndpr", "ndpr_oxide") + vat / 1000.0;
+    let fob = price_at(s, "cn_metal_ndpr", "ndpr_oxide") + china_export_vat(s, "ndpr_oxide");
     assert!((fob / 69.0 - 1.0).abs() <= 0.05, "NdPr oxide FOB ${fob}/kg");
     for t in 0..m.periods.len() {
         let year = &m.periods[t].label;
@@ -161,7 +167,7 @@ fn buyers_outside_china_pay_at_least_chinas_price() {
         );
         assert!(japan >= china - 1e-6, "{year}: metal {japan} < {china}");
     }
-    let cn = country("CN");
+    let cn = CountryId(m.countries.iter().position(|x| x.code == "CN").unwrap());
     let into_china: f64 = (s.network.lanes().iter().enumerate())
         .filter(|(_, l)| m.commodities[l.commodity.0].stage == Stage::Metal)
         .filter(|(_, l)| m.facilities[l.from.0].country != cn && m.endpoint_country(l.to) == cn)
@@ -349,15 +355,7 @@ fn chinas_magnet_and_dy_tb_licences_bind_in_2025() {
     // price plus the VAT China does not rebate) by the licence's rent:
     // Europe after April 2025 paid $700-1,000/kg against $250-310 [S52],
     // though most of 2025's Dy traded near $224 [S54].
-    let m = &s.model;
-    let country = |c: &str| CountryId(m.countries.iter().position(|x| x.code == c).unwrap());
-    let dy = CommodityId(
-        m.commodities
-            .iter()
-            .position(|x| x.id == "dy_oxide")
-            .unwrap(),
-    );
-    let vat = m.tariff_per_tonne(country("CN"), country("JP"), dy, PeriodId(0)) / 1000.0;
+    let vat = china_export_vat(s, "dy_oxide");
     let (cn, jp) = (
         price_at(s, "cn_metal_dy", "dy_oxide"),
         price_at(s, "jp_metal_dy", "dy_oxide"),
