@@ -188,7 +188,34 @@ fn global_explanations_stay_within_their_prices() {
         let e: Value = serde_json::from_slice(&o.stdout).unwrap();
         within_prices(future, &e);
         shortfalls_explained(future, &e);
+        if future.is_empty() {
+            stacked_tariffs_named(&e);
+        }
     }
+}
+
+/// A border where measures stack names them all, in file order: US La/Ce
+/// oxide from China pays the US IEEPA duties in 2025, the general duty
+/// after, and China's export VAT throughout.
+fn stacked_tariffs_named(e: &Value) {
+    let lists = ["shortfalls", "premiums"].map(|k| e[k].as_array().unwrap());
+    let mut seen = 0;
+    for x in (lists.iter().flat_map(|l| l.iter())).filter(|x| x["country"] == "US") {
+        let us = if x["period"] == "2025" {
+            "US fentanyl duty on China + US reciprocal duty on China"
+        } else {
+            "US general duty on China after IEEPA"
+        };
+        let want = format!(
+            "tariff keeping CN lace_oxide out of US, {us} + China VAT on rare-earth exports"
+        );
+        for b in (x["binding"].as_array().unwrap().iter()).filter(|b| b["id"] == "CN>US:lace_oxide")
+        {
+            assert_eq!(b["what"], want.as_str(), "{}", x["period"]);
+            seen += 1;
+        }
+    }
+    assert!(seen > 0, "no binding on CN>US:lace_oxide");
 }
 
 /// Checks every shortfall and premium of `e`.

@@ -55,7 +55,7 @@
 use std::path::Path;
 
 use rareflow::io::source::ModelSource;
-use rareflow::model::{CommodityId, CountryId, Model, PeriodId};
+use rareflow::model::{CommodityId, CountryId, Model, PeriodId, Stage};
 use rareflow::solver::SolveOptions;
 
 const FUTURES: [&str; 16] = [
@@ -214,6 +214,27 @@ fn every_future_applies_the_rates_of_its_measures_year_by_year() {
                         period.label
                     );
                 }
+            }
+        }
+    }
+}
+
+/// China's export VAT covers its oxides, metals and alloys and nothing else:
+/// magnets keep their rebate, and concentrates, mixed compounds and scrap
+/// are left out. Japan imposes no tariff of its own in the model, so the
+/// CN -> JP rate is China's VAT alone, in every future and year.
+#[test]
+fn chinas_export_vat_covers_oxides_metals_and_alloys_only() {
+    for future in FUTURES {
+        let m = load(future);
+        for t in (0..m.periods.len()).map(PeriodId) {
+            for c in &m.commodities {
+                let got = rate(&m, "CN", "JP", &c.id, t);
+                let want = match c.stage {
+                    Stage::Oxide | Stage::Metal | Stage::Alloy => CHINA_EXPORT_VAT,
+                    _ => 0.0,
+                };
+                assert!((got - want).abs() < 1e-9, "{future}: {} {got}%", c.id);
             }
         }
     }

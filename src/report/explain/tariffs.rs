@@ -84,8 +84,10 @@ pub(super) fn tariffs(
             let (exporter, importer) = (&model.countries[x].code, &model.countries[m].code);
             let good = &model.commodities[c].id;
             let crossed = q > EPS;
+            let ref_value = model.commodities[c].ref_value;
             let measures = (model.tariffs_on(CountryId(x), CountryId(m), CommodityId(c), t))
-                .map(|m| m.name.as_str())
+                .filter(|tariff| tariff.ad_valorem * ref_value + tariff.specific > 0.0)
+                .map(|tariff| tariff.name.as_str())
                 .collect::<Vec<_>>()
                 .join(" + ");
             Binding {
