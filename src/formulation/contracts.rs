@@ -9,13 +9,21 @@
 //! or a price floor paid as a per-tonne top-up): it enters the objective
 //! as a negative cost, so the plan is the market equilibrium with the
 //! subsidy, and what the credit pays is reported as its own cost kind.
+//!
+//! An offtake with a `buyer` (GM buys eVAC's magnets for its US motor
+//! plants) counts what the facility delivers to the buyer's countries, in
+//! units of activity (a tonne of product over its yield), not what it
+//! makes: its row is on the flows, and its dual is what the contract pays
+//! on each unit delivered beyond the market.
 
 use std::collections::BTreeMap;
 
 use super::activity::ActivityIndex;
 use super::keys::{ColKey, RowKey};
+use super::lanes::FlowIndex;
 use super::lp::{Lp, Sense};
-use crate::model::{ContractKind, FacilityId, Model, PeriodId};
+use crate::model::{Contract, ContractKind, FacilityId, Model, PeriodId};
+use crate::network::{LaneId, Network};
 use crate::plan::{Checker, ContractUse, Costs, Plan};
 use crate::solver::{Col, Row, Session};
 
@@ -46,12 +54,52 @@ fn required(model: &Model, f: usize, share: f64, t: PeriodId) -> f64 {
     share * fac.capacity * fac.availability(&model.periods[t.0])
 }
 
-/// Per offtake and period in force, `x(f, t) + short >= required`, with
-/// the shortfall at the penalty; per credit, minus the credit on the cost
-/// of each unit of activity in the periods it pays.
-pub(super) fn add(lp: &mut Lp, activity: &ActivityIndex, model: &Model) -> ContractIndex {
+/// The lanes that deliver an offtake's products to its buyer's countries,
+/// each with the activity a tonne on it stands for: one over the tonnes of
+/// product (every output together) a unit of activity makes, so that the
+/// buyer taking all of a unit's products counts one unit. None for a
+/// contract without a buyer.
+pub fn buyer_lanes(model: &Model, network: &Network, c: &Contract) -> Vec<(LaneId, f64)> {
+    let Some(buyer) = &c.buyer else {
+        return Vec::new();
+    };
+    let process = &model.processes[model.facilities[c.facility.0].process.0];
+    let product_t: f64 = process.outputs().map(|o| process.coef(o)).sum();
+    if product_t <= 0.0 {
+        return Vec::new();
+    }
+    (network.lanes().iter().enumerate())
+        .filter(|(_, l)| l.from == c.facility && buyer.contains(model.endpoint_country(l.to)))
+        .filter(|(_, l)| process.coef(l.commodity) > 0.0)
+        .map(|(l, _)| (LaneId(l), 1.0 / product_t))
+        .collect()
+}
+
+/// What an offtake counts in period `t`, in units of activity: the
+/// facility's activity, or with a buyer what it delivered there.
+fn counted(model: &Model, network: &Network, plan: &Plan, c: &Contract, t: PeriodId) -> f64 {
+    if c.buyer.is_none() {
+        return plan.activity[c.facility.0][t.0];
+    }
+    (buyer_lanes(model, network, c).iter())
+        .map(|&(l, per_t)| per_t * plan.flows[l.0][t.0])
+        .sum()
+}
+
+/// Per offtake and period in force, `x(f, t) + short >= required` (with a
+/// buyer, the deliveries to it in units of activity for x), with the
+/// shortfall at the penalty; per credit, minus the credit on the cost of
+/// each unit of activity in the periods it pays.
+pub(super) fn add(
+    lp: &mut Lp,
+    activity: &ActivityIndex,
+    flows: &FlowIndex,
+    model: &Model,
+    network: &Network,
+) -> ContractIndex {
     let mut ix = ContractIndex::default();
     for (contract, c) in model.contracts.iter().enumerate() {
+        let delivering = buyer_lanes(model, network, c);
         for t in model.period_ids().filter(|&t| c.periods.contains(t)) {
             let x = activity.col(c.facility, t);
             let w = model.period_weight(t);
@@ -68,7 +116,13 @@ pub(super) fn add(lp: &mut Lp, activity: &ActivityIndex, model: &Model) -> Contr
                         contract,
                         period: t,
                     };
-                    let terms = [(x, 1.0), (shortfall, 1.0)];
+                    let mut terms = vec![(shortfall, 1.0)];
+                    if c.buyer.is_none() {
+                        terms.push((x, 1.0));
+                    }
+                    for &(l, per_t) in &delivering {
+                        terms.extend(flows.cols(l, t).iter().map(|&q| (q, per_t)));
+                    }
                     let row = lp.row(key, &terms, Sense::Ge, required);
                     ix.offtakes.push(OfftakeRow {
                         contract,
@@ -93,9 +147,14 @@ pub(super) fn add(lp: &mut Lp, activity: &ActivityIndex, model: &Model) -> Contr
 pub(super) fn read(ix: &ContractIndex, model: &Model, s: &Session, plan: &mut Plan) {
     let mut support = Vec::with_capacity(ix.offtakes.len());
     for o in &ix.offtakes {
-        let f = model.contracts[o.contract].facility.0;
+        let c = &model.contracts[o.contract];
         let w = model.period_weight(o.period);
-        let v = &mut plan.capacity_value[f][o.period.0];
+        if c.buyer.is_some() {
+            // On the flows: the capacity's value holds none of it.
+            support.push((s.dual(o.row) / w).max(0.0));
+            continue;
+        }
+        let v = &mut plan.capacity_value[c.facility.0][o.period.0];
         let net = *v - s.dual(o.row) / w;
         *v = net.max(0.0);
         support.push((-net).max(0.0));
@@ -118,10 +177,11 @@ pub(super) fn read(ix: &ContractIndex, model: &Model, s: &Session, plan: &mut Pl
         .collect();
 }
 
-/// Each offtake, in every period it is in force, is run or its shortfall
-/// paid for, the shortfall within what the model requires (recomputed from
-/// the model, not taken from the LP); a missing shortfall counts as none.
-pub(super) fn check(model: &Model, plan: &Plan, ck: &mut Checker) {
+/// Each offtake, in every period it is in force, is run (delivered to its
+/// buyer) or its shortfall paid for, the shortfall within what the model
+/// requires (recomputed from the model, not taken from the LP); a missing
+/// shortfall counts as none.
+pub(super) fn check(model: &Model, network: &Network, plan: &Plan, ck: &mut Checker) {
     for (contract, c) in model.contracts.iter().enumerate() {
         let ContractKind::Offtake { share, .. } = c.kind else {
             continue;
@@ -135,7 +195,7 @@ pub(super) fn check(model: &Model, plan: &Plan, ck: &mut Checker) {
                 .map_or(0.0, |u| u.shortfall);
             let label = || format!("offtake {} in {}", c.id, model.periods[t.0].label);
             ck.bounds(shortfall, 0.0, Some(required), label);
-            let x = plan.activity[c.facility.0][t.0];
+            let x = counted(model, network, plan, c, t);
             ck.bounds(x + shortfall, required, None, label);
         }
     }
@@ -160,7 +220,9 @@ pub(super) fn cost(model: &Model, plan: &Plan, k: &mut Costs) {
 
 /// What contracts pay each facility per unit of activity, by (facility,
 /// period), $ in the period's money: credits in the periods they pay, and
-/// the support of offtakes ([`ContractUse::support`]).
+/// the support of offtakes without a buyer ([`ContractUse::support`]). An
+/// offtake with a buyer is on the flows to it, so what it pays is already
+/// in the price of the facility's products at the facility.
 pub fn earnings(model: &Model, plan: &Plan) -> BTreeMap<(FacilityId, PeriodId), f64> {
     let mut out: BTreeMap<(FacilityId, PeriodId), f64> = BTreeMap::new();
     for c in &model.contracts {
@@ -171,8 +233,30 @@ pub fn earnings(model: &Model, plan: &Plan) -> BTreeMap<(FacilityId, PeriodId), 
         }
     }
     for u in plan.contracts.iter().filter(|u| u.support > 0.0) {
-        let f = model.contracts[u.contract].facility;
-        *out.entry((f, u.period)).or_default() += u.support;
+        let c = &model.contracts[u.contract];
+        if c.buyer.is_none() {
+            *out.entry((c.facility, u.period)).or_default() += u.support;
+        }
+    }
+    out
+}
+
+/// What offtakes with a buyer pay on each tonne delivered to it, by (lane,
+/// period), $ in the period's money: the contract's support per unit of
+/// activity delivered, over the tonnes of product a unit makes. It is in
+/// the price of the products at the facility, above what the buyer's
+/// market pays for them.
+pub fn lane_payments(
+    model: &Model,
+    network: &Network,
+    plan: &Plan,
+) -> BTreeMap<(LaneId, PeriodId), f64> {
+    let mut out: BTreeMap<(LaneId, PeriodId), f64> = BTreeMap::new();
+    for u in plan.contracts.iter().filter(|u| u.support > 0.0) {
+        let c = &model.contracts[u.contract];
+        for (l, per_t) in buyer_lanes(model, network, c) {
+            *out.entry((l, u.period)).or_default() += u.support * per_t;
+        }
     }
     out
 }

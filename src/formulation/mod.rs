@@ -313,7 +313,7 @@ pub fn add_block(
     origins::add_market_rows(lp, &mut origins, &demand, model, network, &flows);
     origins::add_rule_rows(lp, &mut origins, model, network, &flows);
     let caps = export_controls::add_rows(lp, &flows, &origins, model, network);
-    let contracts = contracts::add(lp, &activity, model);
+    let contracts = contracts::add(lp, &activity, &flows, model, network);
     let end_of_life = end_of_life::add(lp, &activity, &demand, model);
     let swarf = swarf::add(lp, &activity, model);
     builds::add_capacity_rows(lp, &mut builds, &activity, model);
@@ -396,7 +396,7 @@ fn verify_at_cost(
     let view = origins::PartsView::new(&layout, network, plan);
     origins::check(model, &view, &mut ck);
     export_controls::check(model, &view, &mut ck);
-    contracts::check(model, plan, &mut ck);
+    contracts::check(model, network, plan, &mut ck);
     end_of_life::check(model, plan, &mut ck);
     swarf::check(model, plan, &mut ck);
     builds::check(model, plan, &mut ck);

@@ -82,6 +82,10 @@ pub struct Contract {
     pub kind: ContractKind,
     /// When it applies.
     pub periods: PeriodSet,
+    /// For an offtake whose buyer is in given countries: those countries.
+    /// The taken share must then be delivered there (to their markets or
+    /// facilities), not only made.
+    pub buyer: Option<CountrySet>,
     /// Line in `contracts.csv`.
     pub line: u64,
 }

@@ -347,6 +347,7 @@ pub const CONTRACTS: Table = Table {
         opt("credit", Kind::NonNegative).up_to(limits::PRICE),
         opt("penalty", Kind::NonNegative).up_to(limits::PRICE),
         opt("periods", Kind::Periods),
+        opt("buyer", Kind::Id),
     ],
 };
 

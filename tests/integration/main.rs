@@ -3,6 +3,7 @@
 //! that any correct plan must have, and the documentation of the schema.
 
 mod builds;
+mod buyers;
 mod calibration;
 mod cli;
 mod common;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::catalog::limited;
 use super::Builder;
 use crate::io::table::{RawTable, Row};
-use crate::model::{Contract, ContractKind, FacilityId, Status};
+use crate::model::{Contract, ContractKind, CountrySet, FacilityId, Status};
 
 impl Builder {
     /// `contracts.csv`, in file order; an offtake's `penalty` defaults to
@@ -26,6 +26,9 @@ impl Builder {
             let Some(kind) = self.contract_kind(&row, &kind, default_penalty) else {
                 continue;
             };
+            let Some(buyer) = self.buyer(&row, kind) else {
+                continue;
+            };
             if !self.first_use_of_id(&mut seen, &id, &row) {
                 continue;
             }
@@ -34,6 +37,7 @@ impl Builder {
                 facility,
                 kind,
                 periods,
+                buyer,
                 line: row.line,
             });
         }
@@ -57,6 +61,24 @@ impl Builder {
         };
         row.error(&mut self.diags, "facility", msg);
         None
+    }
+
+    /// An offtake's `buyer`: countries (a code, a group or `all`) its taken
+    /// share must be delivered to; only an offtake has one. `None` when
+    /// refused; `Some(None)` when the cell is empty.
+    fn buyer(&mut self, row: &Row, kind: ContractKind) -> Option<Option<CountrySet>> {
+        if row.str("buyer").is_empty() {
+            return Some(None);
+        }
+        if matches!(kind, ContractKind::Credit { .. }) {
+            row.error(
+                &mut self.diags,
+                "buyer",
+                "a credit has no buyer (an offtake's buyer takes what the facility makes)",
+            );
+            return None;
+        }
+        self.country_set(row, "buyer").map(Some)
     }
 
     /// An offtake needs `share` (and may have `penalty`), a credit needs

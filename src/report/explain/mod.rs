@@ -318,6 +318,9 @@ struct Context<'a> {
     /// What each facility earns per unit of activity besides its outputs
     /// (on its swarf, from contracts), by (facility, period).
     earns: BTreeMap<(FacilityId, PeriodId), f64>,
+    /// What offtakes with a buyer pay on a tonne delivered to it, by (lane,
+    /// period).
+    pays: BTreeMap<(crate::network::LaneId, PeriodId), f64>,
     /// What one more tonne of scrap is worth to each collector whose swarf
     /// or end-of-life row binds, by (collector, period), with the row's kind
     /// (true: swarf).
@@ -357,6 +360,7 @@ impl<'a> Context<'a> {
             rule_ids,
             order: paths::downstream_first(network),
             earns: earnings(model, plan),
+            pays: crate::formulation::contracts::lane_payments(model, network, plan),
             scrap: (plan.swarf.iter().map(|v| (v, true)))
                 .chain(plan.end_of_life.iter().map(|v| (v, false)))
                 .filter(|(v, _)| v.value > EPS)
@@ -376,6 +380,7 @@ impl<'a> Context<'a> {
     fn paths(&self, country: CountryId, c: CommodityId, t: PeriodId) -> Paths {
         let price = |place, good| self.price(place, good, t);
         let earns = |f| self.earns.get(&(f, t)).copied().unwrap_or(0.0);
+        let pays = |l| self.pays.get(&(l, t)).copied().unwrap_or(0.0);
         paths::paths(
             self.model,
             self.network,
@@ -385,6 +390,7 @@ impl<'a> Context<'a> {
             paths::Values {
                 price: &price,
                 earns: &earns,
+                pays: &pays,
             },
         )
     }

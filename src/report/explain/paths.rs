@@ -53,13 +53,21 @@ pub(super) fn downstream_first(network: &Network) -> Vec<FacilityId> {
     order
 }
 
+/// Per (facility, output): the tonnes the paths take, and what contracts
+/// pay on them.
+type Taken = BTreeMap<(FacilityId, CommodityId), (f64, f64)>;
+
 /// What the paths read of a period's values: a good's price at a place,
-/// and what a facility earns per unit of activity besides its outputs.
+/// what a facility earns per unit of activity besides its outputs, and
+/// what a contract pays on a tonne on a lane (an offtake with a buyer),
+/// which the price at the lane's origin holds but its buyer does not pay.
 pub(super) struct Values<'v> {
     /// A good's price at a place.
     pub price: &'v dyn Fn(Endpoint, CommodityId) -> Option<f64>,
     /// What a facility earns per unit of activity besides its outputs.
     pub earns: &'v dyn Fn(FacilityId) -> f64,
+    /// What a contract pays on a tonne on a lane.
+    pub pays: &'v dyn Fn(LaneId) -> f64,
 }
 
 /// The supply paths of the market of `c` in `country` in period `t`, at
@@ -70,28 +78,34 @@ pub(super) fn paths(
     plan: &Plan,
     order: &[FacilityId],
     (country, c, t): (CountryId, CommodityId, PeriodId),
-    Values { price, earns }: Values<'_>,
+    Values { price, earns, pays }: Values<'_>,
 ) -> Paths {
     let mut share = vec![0.0; model.facilities.len()];
     let mut feeding: Vec<LaneId> = network.lanes_to_market(country, c).to_vec();
     let mut carried: BTreeMap<LaneId, f64> = BTreeMap::new();
-    // (facility, commodity) -> tonnes of its output the market's paths take
-    let mut taken: BTreeMap<(FacilityId, CommodityId), f64> = BTreeMap::new();
+    // (facility, commodity) -> tonnes of its output the market's paths
+    // take, and what contracts pay on them
+    let mut taken: Taken = BTreeMap::new();
+    let take = |taken: &mut Taken, l: LaneId, good: CommodityId, q: f64| {
+        let e = taken.entry((network.lane(l).from, good)).or_default();
+        e.0 += q;
+        e.1 += q * pays(l);
+    };
     let mut delivered = 0.0;
     for &l in network.lanes_to_market(country, c) {
         let q = plan.flows[l.0][t.0];
         if q > EPS {
             delivered += q;
             carried.insert(l, q);
-            *taken.entry((network.lane(l).from, c)).or_default() += q;
+            take(&mut taken, l, c, q);
         }
     }
     for &f in order {
         let process = &model.processes[model.facilities[f.0].process.0];
         let s = share_taken(process, plan.activity[f.0][t.0], earns(f), |out| {
-            let q = taken.get(&(f, out)).copied().unwrap_or(0.0);
+            let (q, paid) = taken.get(&(f, out)).copied().unwrap_or((0.0, 0.0));
             let p = price(Endpoint::Facility(f), out).unwrap_or(0.0).max(0.0);
-            (q, p)
+            (q, p, paid)
         });
         if s <= EPS {
             continue;
@@ -107,7 +121,7 @@ pub(super) fn paths(
                 let q = plan.flows[l.0][t.0] * s;
                 if q > EPS {
                     *carried.entry(l).or_default() += q;
-                    *taken.entry((network.lane(l).from, input)).or_default() += q;
+                    take(&mut taken, l, input, q);
                 }
             }
         }
@@ -125,20 +139,21 @@ pub(super) fn paths(
 
 /// The share of a facility's activity `x` that its taken outputs stand
 /// for: by value when its outputs have prices, else by tonnes; `taken`
-/// gives the tonnes taken of an output and its price there, `earns` what
-/// the facility earns per unit of activity besides its outputs, as from an
-/// output none of the paths take.
+/// gives the tonnes taken of an output, its price there and what contracts
+/// pay on the tonnes taken (in the price, not paid by the paths' market),
+/// `earns` what the facility earns per unit of activity besides its
+/// outputs, as from an output none of the paths take.
 fn share_taken(
     process: &crate::model::Process,
     x: f64,
     earns: f64,
-    taken: impl Fn(CommodityId) -> (f64, f64),
+    taken: impl Fn(CommodityId) -> (f64, f64, f64),
 ) -> f64 {
-    let outputs: Vec<(f64, f64, f64)> = (process.terms.iter())
+    let outputs: Vec<(f64, f64, f64, f64)> = (process.terms.iter())
         .filter(|(_, coef)| *coef > 0.0)
         .map(|&(out, coef)| {
-            let (q, p) = taken(out);
-            (q, x * coef, p)
+            let (q, p, paid) = taken(out);
+            (q, x * coef, p, paid)
         })
         .collect();
     if outputs.iter().all(|o| o.0 <= EPS) {
@@ -150,7 +165,8 @@ fn share_taken(
     }
     let value: f64 = outputs.iter().map(|o| o.1 * o.2).sum::<f64>() + x * earns;
     let share = if value > EPS {
-        outputs.iter().map(|o| o.0.min(o.1) * o.2).sum::<f64>() / value
+        let bought = |o: &(f64, f64, f64, f64)| (o.0.min(o.1) * o.2 - o.3).max(0.0);
+        outputs.iter().map(bought).sum::<f64>() / value
     } else {
         outputs.iter().map(|o| o.0.min(o.1)).sum::<f64>() / made
     };
@@ -162,24 +178,31 @@ mod tests {
     use super::share_taken;
     use crate::model::{CommodityId, Process};
 
+    /// A maker that cuts each magnet from 1.5 t of feed: the magnet's id
+    /// and the process.
+    fn maker() -> (CommodityId, Process) {
+        let (feed, magnet) = (CommodityId(0), CommodityId(1));
+        let make = Process {
+            id: "make".into(),
+            terms: vec![(feed, -1.5), (magnet, 1.0)],
+        };
+        (magnet, make)
+    }
+
     /// A maker cuts each magnet (sold at $11,400) from 1.5 t of feed and
     /// earns $3,600 on the swarf: a market that takes all its magnets pays
     /// for 11,400 / 15,000 of its inputs, the swarf for the rest; with
     /// nothing earned besides, the market pays for all of them.
     #[test]
     fn what_a_maker_earns_besides_its_outputs_pays_for_its_share() {
-        let (feed, magnet) = (CommodityId(0), CommodityId(1));
-        let make = Process {
-            id: "make".into(),
-            terms: vec![(feed, -1.5), (magnet, 1.0)],
-        };
+        let (magnet, make) = maker();
         // `q` t of magnets taken, at $11,400.
         let taken = |q: f64| {
             move |c: CommodityId| {
                 if c == magnet {
-                    (q, 11_400.0)
+                    (q, 11_400.0, 0.0)
                 } else {
-                    (0.0, 0.0)
+                    (0.0, 0.0, 0.0)
                 }
             }
         };
@@ -189,5 +212,23 @@ mod tests {
         // Half the magnets taken: half of the magnets' part.
         let s = share_taken(&make, 100.0, 3_600.0, taken(50.0));
         assert!((s - 0.5 * 11_400.0 / 15_000.0).abs() < 1e-12, "{s}");
+    }
+
+    /// A maker whose magnets are worth $12,000 at the plant, $600 of it
+    /// paid by a buyer's offtake on every tonne delivered to the buyer: the
+    /// buyer's market, taking all 100 t, pays for 11,400 / 12,000 of the
+    /// maker's inputs; the contract pays for the rest.
+    #[test]
+    fn what_a_contract_pays_on_the_tonnes_taken_is_not_the_markets() {
+        let (magnet, make) = maker();
+        let taken = |c: CommodityId| {
+            if c == magnet {
+                (100.0, 12_000.0, 100.0 * 600.0)
+            } else {
+                (0.0, 0.0, 0.0)
+            }
+        };
+        let s = share_taken(&make, 100.0, 0.0, taken);
+        assert!((s - 11_400.0 / 12_000.0).abs() < 1e-12, "{s}");
     }
 }

@@ -1,0 +1,165 @@
+//! An offtake with a buyer, worked by hand: the contracted share must reach
+//! the buyer's countries, not only be made.
+//!
+//! The US and Mexico each want 100 t of magnets in 2025 (critical demand).
+//! Plant A (US) makes them at $30,000/t, plant B (US) at $50,000/t, plant M
+//! (Mexico) at $31,000/t, 200 t/yr each; a tonne costs $2,000 to move
+//! between the two countries and nothing within one. Each market is served
+//! at home: A serves the US, M serves Mexico; cost 3.0 M + 3.1 M = 6.1 M.
+//!
+//! - An offtake of a quarter of B's capacity (50 t), no buyer: B runs 50 t
+//!   and sells them at home, in the US, where A makes 50 t less; cost
+//!   1.5 M + 2.5 M + 3.1 M = 7.1 M. The offtake is worth B's cost over
+//!   A's, $20,000 a tonne.
+//! - The same offtake with a Mexican buyer: B's 50 t must reach Mexico,
+//!   $2,000 a tonne of freight, and M makes 50 t less; cost 3.0 M + 2.5 M +
+//!   1.55 M + 0.1 M = 7.15 M. The offtake is worth B's cost and the freight
+//!   over M's, $21,000 a tonne delivered. Prices stay the local makers'
+//!   ($30,000 in the US, $31,000 in Mexico).
+//! - Verification counts the deliveries: the no-buyer plan is refused
+//!   against the model with the Mexican buyer.
+
+use rareflow::io::source::ModelSource;
+use rareflow::model::{CountryId, Endpoint, IdSet};
+use rareflow::solver::SolveOptions;
+
+use crate::assert_close;
+
+/// The two-country market with `contracts` as its contracts.csv rows
+/// (columns id, kind, facility, share, credit, buyer).
+fn market(contracts: &str) -> ModelSource {
+    let files = [
+        (
+            "model.toml",
+            "name = \"buyers\"\nfirst_year = 2025\nlast_year = 2025\nshortage_penalty = 1000000\n",
+        ),
+        (
+            "countries.csv",
+            "code,name,region\nUS,United States,americas\nMX,Mexico,latam\n",
+        ),
+        (
+            "commodities.csv",
+            "id,stage,ref_value\nmagnet,magnet,50000\n",
+        ),
+        (
+            "processes.csv",
+            "process,commodity,coef\nmake_magnet,magnet,1\n",
+        ),
+        (
+            "facilities.csv",
+            "id,country,process,capacity,status,variable_cost\n\
+             plant_a,US,make_magnet,200,operating,30000\n\
+             plant_b,US,make_magnet,200,operating,50000\n\
+             plant_m,MX,make_magnet,200,operating,31000\n",
+        ),
+        (
+            "transport.csv",
+            "from_region,to_region,commodity,cost\namericas,americas,all,0\nlatam,latam,all,0\n\
+             americas,latam,all,2000\nlatam,americas,all,2000\n",
+        ),
+        (
+            "demand.csv",
+            "country,sector,commodity,period,tonnes\nUS,ev,magnet,2025,100\nMX,ev,magnet,2025,100\n",
+        ),
+    ];
+    let mut files: Vec<(String, String)> = (files.iter())
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    if !contracts.is_empty() {
+        let table = format!("id,kind,facility,share,credit,buyer\n{contracts}");
+        files.push(("contracts.csv".into(), table));
+    }
+    ModelSource::Memory(files.into_iter().collect())
+}
+
+fn solve(contracts: &str) -> rareflow::Solution {
+    rareflow::solve(&market(contracts), &[], &SolveOptions::default()).unwrap()
+}
+
+/// Tonnes from facility `from` to the market of `to`.
+fn delivered(s: &rareflow::Solution, from: usize, to: &str) -> f64 {
+    let c = CountryId(s.model.countries.iter().position(|c| c.code == to).unwrap());
+    (s.network.lanes().iter().enumerate())
+        .filter(|(_, l)| l.from.0 == from && l.to == Endpoint::Market(c))
+        .map(|(l, _)| s.plan.flows[l][0])
+        .sum()
+}
+
+fn price(s: &rareflow::Solution, code: &str) -> f64 {
+    let c = CountryId(
+        s.model
+            .countries
+            .iter()
+            .position(|c| c.code == code)
+            .unwrap(),
+    );
+    (s.plan.prices.iter())
+        .find(|p| p.place == Endpoint::Market(c))
+        .unwrap()
+        .value
+}
+
+const A: usize = 0;
+const B: usize = 1;
+const M: usize = 2;
+
+#[test]
+fn each_market_is_served_at_home() {
+    let s = solve("");
+    assert_close!(s.plan.objective, 6.1e6);
+    assert_close!(delivered(&s, A, "US"), 100.0);
+    assert_close!(delivered(&s, M, "MX"), 100.0);
+}
+
+#[test]
+fn an_offtake_without_a_buyer_sells_at_home() {
+    let s = solve("gm,offtake,plant_b,0.25,,\n");
+    assert_close!(s.plan.objective, 7.1e6);
+    assert_close!(delivered(&s, B, "US"), 50.0);
+    assert_close!(delivered(&s, A, "US"), 50.0);
+    assert_close!(s.plan.contracts[0].support, 20_000.0);
+}
+
+#[test]
+fn an_offtake_with_a_buyer_delivers_to_it() {
+    let s = solve("gm,offtake,plant_b,0.25,,MX\n");
+    assert_close!(s.plan.objective, 7.15e6);
+    assert_close!(delivered(&s, B, "MX"), 50.0);
+    assert_close!(delivered(&s, B, "US"), 0.0);
+    assert_close!(delivered(&s, A, "US"), 100.0);
+    assert_close!(delivered(&s, M, "MX"), 50.0);
+    assert_close!(s.plan.contracts[0].required, 50.0);
+    assert_close!(s.plan.contracts[0].shortfall, 0.0);
+    assert_close!(s.plan.contracts[0].support, 21_000.0);
+    assert_close!(price(&s, "US"), 30_000.0);
+    assert_close!(price(&s, "MX"), 31_000.0);
+    crate::common::assert_keys_round_trip(&s);
+}
+
+#[test]
+fn verification_counts_what_reached_the_buyer() {
+    let mut s = solve("gm,offtake,plant_b,0.25,,\n");
+    assert!(rareflow::formulation::verify(&s.model, &s.network, &s.plan).is_ok());
+    let mexico = (s.model.countries.iter()).map(|c| c.code == "MX").collect();
+    s.model.contracts[0].buyer = Some(IdSet::new("MX".into(), mexico));
+    let err = rareflow::formulation::verify(&s.model, &s.network, &s.plan).unwrap_err();
+    assert!(err.to_string().contains("offtake gm in 2025"), "{err}");
+}
+
+#[test]
+fn a_buyer_where_none_can_be_is_refused_at_its_cell() {
+    let cases = [
+        (
+            "x,offtake,plant_b,0.25,,CA",
+            "column 'buyer': expected a country code, a group from countries.csv or \"all\", found \"CA\"",
+        ),
+        (
+            "y,credit,plant_b,,10,MX",
+            "column 'buyer': a credit has no buyer",
+        ),
+    ];
+    for (row, want) in cases {
+        let got = crate::common::refusals(&market(row), row);
+        assert!(got.iter().any(|e| e.contains(want)), "{row}: {got:?}");
+    }
+}
