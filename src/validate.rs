@@ -29,6 +29,7 @@ pub fn check(
     check_unreachable_demand(model, network, &live, name, diags);
     check_cut_off_facilities(model, network, &live, name, diags);
     check_candidates(model, name, diags);
+    check_buyers(model, network, name, diags);
     check_coefficient_range(model, name, diags);
     let mut refused = check_weights(model, name);
     refused.extend(check_builds(model, None, name));
@@ -165,6 +166,31 @@ fn check_cut_off_facilities(
                 format!(
                     "facility \"{}\" is cut off: no lane takes its output anywhere, so it never operates",
                     fac.id
+                ),
+            );
+        }
+    }
+}
+
+/// An offtake whose buyer no lane from its facility reaches can only be
+/// broken: every unit it takes pays the penalty.
+fn check_buyers(
+    model: &Model,
+    network: &Network,
+    name: &dyn Fn(&str) -> String,
+    diags: &mut Diagnostics,
+) {
+    let file = name("contracts.csv");
+    for c in model.contracts.iter().filter(|c| c.buyer.is_some()) {
+        if crate::formulation::contracts::buyer_lanes(model, network, c).is_empty() {
+            diags.warning(
+                &file,
+                Some(c.line),
+                Some("buyer"),
+                format!(
+                    "offtake \"{}\": no lane takes \"{}\"'s output to its buyer, so the plan pays \
+                     its penalty on all it takes",
+                    c.id, model.facilities[c.facility.0].id
                 ),
             );
         }

@@ -22,9 +22,9 @@ use super::activity::ActivityIndex;
 use super::keys::{ColKey, RowKey};
 use super::lanes::FlowIndex;
 use super::lp::{Lp, Sense};
-use crate::model::{Contract, ContractKind, FacilityId, Model, PeriodId};
+use crate::model::{CommodityId, Contract, ContractKind, Endpoint, FacilityId, Model, PeriodId};
 use crate::network::{LaneId, Network};
-use crate::plan::{Checker, ContractUse, Costs, Plan};
+use crate::plan::{Checker, ContractUse, Costs, Plan, TOLERANCE};
 use crate::solver::{Col, Row, Session};
 
 /// An offtake in one period: its shortfall column and its row.
@@ -144,14 +144,20 @@ pub(super) fn add(
 /// split their value either way. What is left is what one more unit of
 /// capacity is worth to the market, the contract aside; what the offtake
 /// is worth beyond the capacity's value is its support to the facility.
-pub(super) fn read(ix: &ContractIndex, model: &Model, s: &Session, plan: &mut Plan) {
+pub(super) fn read(
+    ix: &ContractIndex,
+    model: &Model,
+    network: &Network,
+    s: &Session,
+    plan: &mut Plan,
+) {
     let mut support = Vec::with_capacity(ix.offtakes.len());
     for o in &ix.offtakes {
         let c = &model.contracts[o.contract];
         let w = model.period_weight(o.period);
         if c.buyer.is_some() {
-            // On the flows: the capacity's value holds none of it.
-            support.push((s.dual(o.row) / w).max(0.0));
+            let y = (s.dual(o.row) / w).max(0.0);
+            support.push(y - net_buyer(model, network, plan, c, o.period, y));
             continue;
         }
         let v = &mut plan.capacity_value[c.facility.0][o.period.0];
@@ -175,6 +181,72 @@ pub(super) fn read(ix: &ContractIndex, model: &Model, s: &Session, plan: &mut Pl
             }
         })
         .collect();
+}
+
+/// An offtake with a buyer on a facility at capacity that sends nothing
+/// elsewhere leaves the LP free to split a value between the contract, the
+/// capacity and the price of the products at the facility: all three may
+/// rise together. As for an offtake on the activity, the capacity keeps
+/// only what the market gives it: the products' price at the facility, the
+/// capacity's value and the support `y` fall together by what keeps every
+/// idle lane from the facility (and disposal) unprofitable. Returns the
+/// fall in the support, per unit of activity; prices and the capacity's
+/// value are lowered in `plan`.
+fn net_buyer(
+    model: &Model,
+    network: &Network,
+    plan: &mut Plan,
+    c: &Contract,
+    t: PeriodId,
+    y: f64,
+) -> f64 {
+    let f = c.facility;
+    let value = plan.capacity_value[f.0][t.0];
+    let process = &model.processes[model.facilities[f.0].process.0];
+    let product_t: f64 = process.outputs().map(|o| process.coef(o)).sum();
+    if y <= 0.0 || value <= 0.0 || product_t <= 0.0 {
+        return 0.0;
+    }
+    let buyer: Vec<LaneId> = (buyer_lanes(model, network, c).iter())
+        .map(|b| b.0)
+        .collect();
+    let price = |plan: &Plan, place: Endpoint, good: CommodityId| {
+        (plan.prices.iter())
+            .find(|p| p.period == t && p.place == place && p.commodity == good)
+            .map(|p| p.value)
+    };
+    // Per tonne of product: the most the facility's prices may fall.
+    let mut fall = (y.min(value)) / product_t;
+    for good in process.outputs() {
+        let Some(here) = price(plan, Endpoint::Facility(f), good) else {
+            return 0.0;
+        };
+        fall = fall.min(here + model.commodities[good.0].disposal_cost);
+        for &l in network.lanes_out_of(f, good) {
+            if buyer.contains(&l) {
+                continue;
+            }
+            if plan.flows[l.0][t.0] > TOLERANCE {
+                return 0.0;
+            }
+            let lane = network.lane(l);
+            let there = price(plan, lane.to, good).unwrap_or(0.0);
+            let cost = lane.transport_cost + super::lanes::tariff(model, lane, t);
+            fall = fall.min(here - (there - cost));
+        }
+    }
+    let fall = fall.max(0.0);
+    if fall <= 0.0 {
+        return 0.0;
+    }
+    for p in (plan.prices.iter_mut())
+        .filter(|p| p.period == t && p.place == Endpoint::Facility(f))
+        .filter(|p| process.coef(p.commodity) > 0.0)
+    {
+        p.value -= fall;
+    }
+    plan.capacity_value[f.0][t.0] -= fall * product_t;
+    fall * product_t
 }
 
 /// Each offtake, in every period it is in force, is run (delivered to its

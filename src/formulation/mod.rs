@@ -358,7 +358,7 @@ pub fn read_plan(
     demand::read(&ix.demand, model, s, &mut plan);
     origins::read(&ix.origins, &ix.flows, model, network, s, &mut plan);
     export_controls::read(&ix.caps, &ix.origins.layout, model, network, s, &mut plan);
-    contracts::read(&ix.contracts, model, s, &mut plan);
+    contracts::read(&ix.contracts, model, network, s, &mut plan);
     stocks::read(&ix.stocks, s, &mut plan);
     swarf::read(&ix.swarf, model, s, &mut plan);
     end_of_life::read(&ix.end_of_life, model, s, &mut plan);

@@ -18,6 +18,8 @@
 //!   ($30,000 in the US, $31,000 in Mexico).
 //! - Verification counts the deliveries: the no-buyer plan is refused
 //!   against the model with the Mexican buyer.
+//! - Japan, which no lane reaches, as a buyer: the model is checked with a
+//!   warning that the plan can only pay the penalty.
 
 use rareflow::io::source::ModelSource;
 use rareflow::model::{CountryId, Endpoint, IdSet};
@@ -28,6 +30,11 @@ use crate::assert_close;
 /// The two-country market with `contracts` as its contracts.csv rows
 /// (columns id, kind, facility, share, credit, buyer).
 fn market(contracts: &str) -> ModelSource {
+    market_with(contracts, 100)
+}
+
+/// The same with `mexico` t of Mexican demand.
+fn market_with(contracts: &str, mexico: u32) -> ModelSource {
     let files = [
         (
             "model.toml",
@@ -35,7 +42,7 @@ fn market(contracts: &str) -> ModelSource {
         ),
         (
             "countries.csv",
-            "code,name,region\nUS,United States,americas\nMX,Mexico,latam\n",
+            "code,name,region\nUS,United States,americas\nMX,Mexico,latam\nJP,Japan,asia\n",
         ),
         (
             "commodities.csv",
@@ -59,7 +66,9 @@ fn market(contracts: &str) -> ModelSource {
         ),
         (
             "demand.csv",
-            "country,sector,commodity,period,tonnes\nUS,ev,magnet,2025,100\nMX,ev,magnet,2025,100\n",
+            &format!(
+                "country,sector,commodity,period,tonnes\nUS,ev,magnet,2025,100\nMX,ev,magnet,2025,{mexico}\n"
+            ),
         ),
     ];
     let mut files: Vec<(String, String)> = (files.iter())
@@ -162,4 +171,86 @@ fn a_buyer_where_none_can_be_is_refused_at_its_cell() {
         let got = crate::common::refusals(&market(row), row);
         assert!(got.iter().any(|e| e.contains(want)), "{row}: {got:?}");
     }
+}
+
+/// A buyer's offtake of all of a plant's capacity: Mexico wants 300 t, and
+/// B must deliver all its 200 t there, so M makes only 100 t and sets
+/// Mexico's price, $31,000. B's capacity and its contract both bind, and
+/// the LP may split a value between them and B's price at will; the plan
+/// reports what the market gives: B's capacity is worth nothing (a tonne
+/// more of it is a tonne more to deliver at a loss), the contract pays
+/// $50,000 + $2,000 − $31,000 = $21,000 a tonne delivered, and a magnet at
+/// B is worth $50,000 (Mexico's price less freight, with the contract).
+/// Cost: A 3.0 M, B 10.0 M + 0.4 M freight, M 3.1 M.
+#[test]
+fn a_buyer_taking_all_of_a_plant_leaves_its_capacity_worth_nothing() {
+    let s = rareflow::solve(
+        &market_with("gm,offtake,plant_b,1,,MX\n", 300),
+        &[],
+        &SolveOptions::default(),
+    )
+    .unwrap();
+    assert_close!(s.plan.objective, 16.5e6);
+    assert_close!(delivered(&s, B, "MX"), 200.0);
+    assert_close!(delivered(&s, M, "MX"), 100.0);
+    assert_close!(price(&s, "MX"), 31_000.0);
+    assert_close!(s.plan.contracts[0].support, 21_000.0);
+    assert_close!(s.plan.capacity_value[B][0], 0.0);
+    let at_b = (s.plan.prices.iter())
+        .find(|p| p.place == Endpoint::Facility(rareflow::model::FacilityId(B)))
+        .unwrap()
+        .value;
+    assert_close!(at_b, 50_000.0);
+}
+
+/// The split the LP leaves free, on the real network: when China halts
+/// exports to the West, eVAC Sumter and Independence make the same
+/// high-coercivity magnets from the same inputs, for GM in the US, at full
+/// capacity. Left as the solver returns it, one of them showed a capacity
+/// worth $236,442 a tonne a year and a price at the plant $240,785 above
+/// the other's; netted, both plants' capacity is worth nothing and their
+/// magnets the same, in every year.
+#[test]
+fn twin_plants_under_buyer_offtakes_report_the_same_values() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/models/global");
+    let opts = SolveOptions {
+        portfolio: Some("none".into()),
+        ..SolveOptions::default()
+    };
+    let source = ModelSource::dir(dir).unwrap();
+    let s = rareflow::solve(&source, &["china-halt-west".to_string()], &opts).unwrap();
+    let id = |name: &str| (s.model.facilities.iter().position(|f| f.id == name)).unwrap();
+    let (evac, independence) = (id("us_evac"), id("us_independence"));
+    let at = |f: usize, t: usize| {
+        (s.plan.prices.iter())
+            .find(|p| {
+                p.period.0 == t
+                    && p.place == Endpoint::Facility(rareflow::model::FacilityId(f))
+                    && s.model.commodities[p.commodity.0].id == "magnet_hc"
+            })
+            .map(|p| p.value)
+    };
+    for t in 1..s.model.periods.len() {
+        let year = &s.model.periods[t].label;
+        assert_close!(s.plan.capacity_value[evac][t], 0.0);
+        assert_close!(s.plan.capacity_value[independence][t], 0.0);
+        if let (Some(a), Some(b)) = (at(evac, t), at(independence, t)) {
+            assert!(
+                (a - b).abs() <= 1e-6 * a.abs().max(1.0),
+                "{year}: {a} against {b}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_buyer_no_lane_reaches_is_a_warning() {
+    let checked = rareflow::check(&market("gm,offtake,plant_b,0.25,,JP\n"), &[]).unwrap();
+    let said: Vec<String> = checked
+        .warnings
+        .warnings()
+        .map(ToString::to_string)
+        .collect();
+    let want = "contracts.csv:2: warning: column 'buyer': offtake \"gm\": no lane takes \"plant_b\"'s output to its buyer";
+    assert!(said.iter().any(|w| w.starts_with(want)), "{said:?}");
 }

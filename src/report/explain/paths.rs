@@ -165,7 +165,12 @@ fn share_taken(
     }
     let value: f64 = outputs.iter().map(|o| o.1 * o.2).sum::<f64>() + x * earns;
     let share = if value > EPS {
-        let bought = |o: &(f64, f64, f64, f64)| (o.0.min(o.1) * o.2 - o.3).max(0.0);
+        // What contracts pay on the tonnes taken, for those the facility made.
+        let bought = |o: &(f64, f64, f64, f64)| {
+            let q = o.0.min(o.1);
+            let paid = if o.0 > 0.0 { o.3 * q / o.0 } else { 0.0 };
+            (q * o.2 - paid).max(0.0)
+        };
         outputs.iter().map(bought).sum::<f64>() / value
     } else {
         outputs.iter().map(|o| o.0.min(o.1)).sum::<f64>() / made
