@@ -123,10 +123,11 @@ pub struct ContractUse {
     pub required: f64,
     /// Activity required but not run, units per year.
     pub shortfall: f64,
-    /// What the offtake pays its facility per unit of activity beyond what
-    /// the facility's capacity is worth: the part of the offtake row's
-    /// dual the capacity bound does not take, $ per unit in the period's
-    /// money (0 when the facility would run as much without the offtake).
+    /// What the offtake pays its facility per unit of activity (with a
+    /// buyer, per unit delivered to it) beyond what the facility's capacity
+    /// is worth: the part of the offtake row's dual the capacity does not
+    /// take, $ per unit in the period's money (0 when the facility would
+    /// run, or deliver, as much without the offtake).
     pub support: f64,
 }
 

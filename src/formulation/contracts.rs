@@ -64,14 +64,14 @@ pub fn buyer_lanes(model: &Model, network: &Network, c: &Contract) -> Vec<(LaneI
         return Vec::new();
     };
     let process = &model.processes[model.facilities[c.facility.0].process.0];
-    let product_t: f64 = process.outputs().map(|o| process.coef(o)).sum();
+    let product_t = process.product_tonnes();
     if product_t <= 0.0 {
         return Vec::new();
     }
-    (network.lanes().iter().enumerate())
-        .filter(|(_, l)| l.from == c.facility && buyer.contains(model.endpoint_country(l.to)))
-        .filter(|(_, l)| process.coef(l.commodity) > 0.0)
-        .map(|(l, _)| (LaneId(l), 1.0 / product_t))
+    (process.outputs())
+        .flat_map(|good| network.lanes_out_of(c.facility, good))
+        .filter(|&&l| buyer.contains(model.endpoint_country(network.lane(l).to)))
+        .map(|&l| (l, 1.0 / product_t))
         .collect()
 }
 
@@ -203,7 +203,7 @@ fn net_buyer(
     let f = c.facility;
     let value = plan.capacity_value[f.0][t.0];
     let process = &model.processes[model.facilities[f.0].process.0];
-    let product_t: f64 = process.outputs().map(|o| process.coef(o)).sum();
+    let product_t = process.product_tonnes();
     if y <= 0.0 || value <= 0.0 || product_t <= 0.0 {
         return 0.0;
     }

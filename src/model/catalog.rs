@@ -104,6 +104,11 @@ impl Process {
         self.terms.iter().filter(|t| t.1 > 0.0).map(|t| t.0)
     }
 
+    /// Tonnes of product a unit of activity makes, every output together.
+    pub fn product_tonnes(&self) -> f64 {
+        self.terms.iter().filter(|t| t.1 > 0.0).map(|t| t.1).sum()
+    }
+
     /// Commodities the recipe consumes.
     pub fn inputs(&self) -> impl Iterator<Item = CommodityId> + '_ {
         self.terms.iter().filter(|t| t.1 < 0.0).map(|t| t.0)

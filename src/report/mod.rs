@@ -162,12 +162,10 @@ pub struct ConstrainedRow {
 /// output of its process together) and their names.
 pub fn product_of(model: &Model, f: usize) -> (f64, String) {
     let process = &model.processes[model.facilities[f].process.0];
-    let outputs: Vec<_> = process.terms.iter().filter(|t| t.1 > 0.0).collect();
-    let tonnes = outputs.iter().map(|t| t.1).sum();
-    let names: Vec<&str> = (outputs.iter())
-        .map(|t| model.commodities[t.0 .0].id.as_str())
+    let names: Vec<&str> = (process.outputs())
+        .map(|c| model.commodities[c.0].id.as_str())
         .collect();
-    (tonnes, names.join("+"))
+    (process.product_tonnes(), names.join("+"))
 }
 
 /// One export cap in one period.

@@ -249,14 +249,19 @@ fn contracted_plants_run_for_their_buyers() {
         };
         let buyer = c.buyer.as_ref().map(|b| b.label.clone());
         offtakes.push((c.id.as_str(), buyer));
-        let lanes = rareflow::formulation::contracts::buyer_lanes(m, &s.network, c);
+        // Every contracted plant makes magnets, a tonne a unit: what it
+        // delivers into the buyer's countries, on any lane.
+        let delivering: Vec<usize> = (s.network.lanes().iter().enumerate())
+            .filter(|(_, l)| l.from == c.facility)
+            .filter(|(_, l)| {
+                (c.buyer.as_ref()).is_some_and(|b| b.contains(m.endpoint_country(l.to)))
+            })
+            .map(|(l, _)| l)
+            .collect();
         for t in (0..m.periods.len()).filter(|&t| c.periods.contains(PeriodId(t))) {
             let usable = s.plan.capacity[c.facility.0][t];
             let taken = if c.buyer.is_some() {
-                lanes
-                    .iter()
-                    .map(|&(l, per_t)| per_t * s.plan.flows[l.0][t])
-                    .sum()
+                delivering.iter().map(|&l| s.plan.flows[l][t]).sum()
             } else {
                 s.plan.activity[c.facility.0][t]
             };

@@ -137,43 +137,67 @@ pub(super) fn paths(
     }
 }
 
+/// One output of a facility, as the paths see it.
+struct Output {
+    /// Tonnes the paths take.
+    taken: f64,
+    /// Tonnes the facility made.
+    made: f64,
+    /// Its price at the facility.
+    price: f64,
+    /// What contracts pay on the tonnes taken (in the price, not paid by
+    /// the paths' market).
+    paid: f64,
+}
+
+impl Output {
+    /// What the paths' market pays for the tonnes it takes of those made.
+    fn bought(&self) -> f64 {
+        let q = self.taken.min(self.made);
+        let paid = if self.taken > 0.0 {
+            self.paid * q / self.taken
+        } else {
+            0.0
+        };
+        (q * self.price - paid).max(0.0)
+    }
+}
+
 /// The share of a facility's activity `x` that its taken outputs stand
 /// for: by value when its outputs have prices, else by tonnes; `taken`
 /// gives the tonnes taken of an output, its price there and what contracts
-/// pay on the tonnes taken (in the price, not paid by the paths' market),
-/// `earns` what the facility earns per unit of activity besides its
-/// outputs, as from an output none of the paths take.
+/// pay on the tonnes taken, `earns` what the facility earns per unit of
+/// activity besides its outputs, as from an output none of the paths take.
 fn share_taken(
     process: &crate::model::Process,
     x: f64,
     earns: f64,
     taken: impl Fn(CommodityId) -> (f64, f64, f64),
 ) -> f64 {
-    let outputs: Vec<(f64, f64, f64, f64)> = (process.terms.iter())
+    let outputs: Vec<Output> = (process.terms.iter())
         .filter(|(_, coef)| *coef > 0.0)
         .map(|&(out, coef)| {
-            let (q, p, paid) = taken(out);
-            (q, x * coef, p, paid)
+            let (taken, price, paid) = taken(out);
+            Output {
+                taken,
+                made: x * coef,
+                price,
+                paid,
+            }
         })
         .collect();
-    if outputs.iter().all(|o| o.0 <= EPS) {
+    if outputs.iter().all(|o| o.taken <= EPS) {
         return 0.0;
     }
-    let made: f64 = outputs.iter().map(|o| o.1).sum();
+    let made: f64 = outputs.iter().map(|o| o.made).sum();
     if made <= EPS {
         return 1.0;
     }
-    let value: f64 = outputs.iter().map(|o| o.1 * o.2).sum::<f64>() + x * earns;
+    let value: f64 = outputs.iter().map(|o| o.made * o.price).sum::<f64>() + x * earns;
     let share = if value > EPS {
-        // What contracts pay on the tonnes taken, for those the facility made.
-        let bought = |o: &(f64, f64, f64, f64)| {
-            let q = o.0.min(o.1);
-            let paid = if o.0 > 0.0 { o.3 * q / o.0 } else { 0.0 };
-            (q * o.2 - paid).max(0.0)
-        };
-        outputs.iter().map(bought).sum::<f64>() / value
+        outputs.iter().map(Output::bought).sum::<f64>() / value
     } else {
-        outputs.iter().map(|o| o.0.min(o.1)).sum::<f64>() / made
+        outputs.iter().map(|o| o.taken.min(o.made)).sum::<f64>() / made
     };
     share.clamp(0.0, 1.0)
 }
