@@ -88,6 +88,20 @@ macro_rules! assert_close {
     }};
 }
 
+/// Verification checks a plan against the model, not the LP: the solved
+/// plan passes against its own model, and is refused with `want` in the
+/// message against the model as `edit` changes it.
+pub fn assert_refused_after(
+    s: &mut Solution,
+    edit: impl FnOnce(&mut rareflow::model::Model),
+    want: &str,
+) {
+    assert!(rareflow::formulation::verify(&s.model, &s.network, &s.plan).is_ok());
+    edit(&mut s.model);
+    let err = rareflow::formulation::verify(&s.model, &s.network, &s.plan).unwrap_err();
+    assert!(err.to_string().contains(want), "{err}");
+}
+
 /// Every column and row key of a solved LP is found again by lookup, at
 /// its own position.
 pub fn assert_keys_round_trip(s: &Solution) {

@@ -179,13 +179,10 @@ fn what_comes_back_follows_the_deliveries_on_a_curve() {
 #[test]
 fn verification_refuses_scrap_that_did_not_come_back() {
     let mut s = solve("eol,US,ev,magnet,1,0.5\n", CRITICAL);
-    assert!(rareflow::formulation::verify(&s.model, &s.network, &s.plan).is_ok());
-    s.model.end_of_life[0].share = 0.4;
-    let err = rareflow::formulation::verify(&s.model, &s.network, &s.plan).unwrap_err();
-    assert!(
-        err.to_string()
-            .contains("end-of-life scrap collected at eol in 2026 above its limit 40"),
-        "{err}"
+    crate::common::assert_refused_after(
+        &mut s,
+        |m| m.end_of_life[0].share = 0.4,
+        "end-of-life scrap collected at eol in 2026 above its limit 40",
     );
 }
 

@@ -223,13 +223,10 @@ fn a_row_counts_the_makers_of_its_countries() {
 #[test]
 fn verification_refuses_swarf_that_was_not_cut() {
     let mut s = solve(&market(MAKE, &collector(1000), "coll,US,make,0.4\n"));
-    assert!(rareflow::formulation::verify(&s.model, &s.network, &s.plan).is_ok());
-    s.model.swarf[0].share = 0.3;
-    let err = rareflow::formulation::verify(&s.model, &s.network, &s.plan).unwrap_err();
-    assert!(
-        err.to_string()
-            .contains("swarf collected at coll in 2025 above its limit 30"),
-        "{err}"
+    crate::common::assert_refused_after(
+        &mut s,
+        |m| m.swarf[0].share = 0.3,
+        "swarf collected at coll in 2025 above its limit 30",
     );
 }
 
