@@ -17,6 +17,11 @@
 //!   2.5 M; the price is B's net cost, $25,000/t.
 //! - An offtake on a plant whose feed cannot reach it: the plan exists and
 //!   pays the penalty on all of it.
+//! - A credit of $8,000/t on candidate C ($10,000/t, $1 M to build, 200
+//!   t/yr): building C and making the 100 t there costs 1.0 M + 100 ×
+//!   (10,000 − 8,000) = 1.2 M, against A's 3.0 M; credits −0.8 M; the price
+//!   is C's net cost, $2,000/t. With nothing built the credit pays nothing
+//!   and the plan is A's 3.0 M.
 
 use rareflow::io::source::ModelSource;
 use rareflow::model::Endpoint;
@@ -149,6 +154,26 @@ fn a_credit_lowers_its_plants_cost_and_the_price() {
     assert_close!(objective, 2.5e6);
     assert_close!(s.plan.costs.production, 5.0e6);
     assert_close!(s.plan.costs.credits, -2.5e6);
+}
+
+#[test]
+fn a_credit_pays_a_candidate_only_once_it_is_built() {
+    let row = "45x,credit,plant_c,,8000,,2025\n";
+    let s = rareflow::solve(&market(row, ""), &[], &SolveOptions::default()).unwrap();
+    let built = |b: &&rareflow::plan::Build| b.candidate.0 == 2 && b.share > 0.5;
+    assert_eq!(s.plan.builds.iter().filter(built).count(), 1);
+    assert_close!(s.plan.activity[2][0], 100.0);
+    assert_close!(s.plan.objective, 1.2e6);
+    assert_close!(s.plan.costs.credits, -8.0e5);
+    let market_price = (s.plan.prices.iter())
+        .find(|p| matches!(p.place, Endpoint::Market(_)) && p.period.0 == 0)
+        .unwrap();
+    assert_close!(market_price.value, 2_000.0);
+    let (a, _, price, objective, s) = solve(row);
+    assert_close!(a, 100.0);
+    assert_close!(price, 30_000.0);
+    assert_close!(objective, 3.0e6);
+    assert_close!(s.plan.costs.credits, 0.0);
 }
 
 #[test]

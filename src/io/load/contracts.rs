@@ -1,5 +1,7 @@
 //! `contracts.csv`: offtakes and credits, each binding or paying one
-//! facility that exists (not a candidate) in the periods it names.
+//! facility in the periods it names. An offtake binds a facility that
+//! exists (not a candidate); a credit may pay a candidate, which earns it
+//! only once built (a production credit such as 45X is open to new plants).
 
 use std::collections::BTreeMap;
 
@@ -16,7 +18,10 @@ impl Builder {
         for row in t.rows() {
             let id = row.text("id", &mut self.diags);
             let kind = row.text("kind", &mut self.diags);
-            let facility = self.existing_facility(&row, "a contract binds");
+            let facility = match kind.as_deref() {
+                Some("credit") => self.named_facility(&row, None),
+                _ => self.existing_facility(&row, "an offtake binds"),
+            };
             let periods = self.period_set(&row, "periods");
             let (Some(id), Some(kind), Some(facility), Some(periods)) =
                 (id, kind, facility, periods)
@@ -48,16 +53,20 @@ impl Builder {
     /// would bind or pay nothing; a collector's rows bound an activity that
     /// a candidate's build bounds). `what` says what needs it.
     pub(super) fn existing_facility(&mut self, row: &Row, what: &str) -> Option<FacilityId> {
+        self.named_facility(row, Some(what))
+    }
+
+    /// The facility a row names in `facility`; with `existing_for`, a
+    /// candidate is refused, saying what needs a facility that exists.
+    fn named_facility(&mut self, row: &Row, existing_for: Option<&str>) -> Option<FacilityId> {
         let id = row.text("facility", &mut self.diags)?;
-        let msg = match self.facility_ix.get(&id) {
-            Some(&f) if self.facilities[f].status != Status::Candidate => {
-                return Some(FacilityId(f));
-            }
-            Some(_) => format!(
+        let msg = match (self.facility_ix.get(&id), existing_for) {
+            (Some(&f), Some(what)) if self.facilities[f].status == Status::Candidate => format!(
                 "facility \"{id}\" is a candidate; {what} a facility that exists \
                  (status operating, construction, planned or closed)"
             ),
-            None => format!("expected a facility id from facilities.csv, found \"{id}\""),
+            (Some(&f), _) => return Some(FacilityId(f)),
+            (None, _) => format!("expected a facility id from facilities.csv, found \"{id}\""),
         };
         row.error(&mut self.diags, "facility", msg);
         None
