@@ -41,6 +41,7 @@
 //!   White Mesa Phase 1, which ran one campaign of 25-35 t NdPr in 2024
 //!   before a uranium campaign through 2025 (S111), runs its campaign.
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use rareflow::io::source::ModelSource;
@@ -131,9 +132,9 @@ fn prices_in_china_are_2025_market_prices() {
     assert!((magnet / 46.0 - 1.0).abs() <= 0.10, "magnets ${magnet}/kg");
 }
 
-/// What China's unrebated VAT adds to a kg of `commodity` it exports (to
-/// Japan; no other measure matches that border) in 2025, $/kg.
-fn china_export_vat(s: &Solved, commodity: &str) -> f64 {
+/// What the measures on the border from `from` to `to` add to a kg of
+/// `commodity` in period `t`, $/kg.
+fn border(s: &Solved, from: &str, to: &str, commodity: &str, t: usize) -> f64 {
     let m = &s.model;
     let country = |c: &str| CountryId(m.countries.iter().position(|x| x.code == c).unwrap());
     let c = CommodityId(
@@ -142,7 +143,32 @@ fn china_export_vat(s: &Solved, commodity: &str) -> f64 {
             .position(|x| x.id == commodity)
             .unwrap(),
     );
-    m.tariff_per_tonne(country("CN"), country("JP"), c, PeriodId(0)) / 1000.0
+    m.tariff_per_tonne(country(from), country(to), c, PeriodId(t)) / 1000.0
+}
+
+/// What China's unrebated VAT adds to a kg of `commodity` it exports (to
+/// Japan; no other measure matches that border) in 2025, $/kg.
+fn china_export_vat(s: &Solved, commodity: &str) -> f64 {
+    border(s, "CN", "JP", commodity, 0)
+}
+
+/// Tonnes of `commodity` reaching facility `to` in period `t`, and how
+/// many of them come from `country`.
+fn inflow_from(s: &Solved, to: &str, commodity: &str, country: &str, t: usize) -> (f64, f64) {
+    let m = &s.model;
+    let (mut all, mut from) = (0.0, 0.0);
+    for (l, lane) in s.network.lanes().iter().enumerate() {
+        let fac = |e: Endpoint| matches!(e, Endpoint::Facility(f) if m.facilities[f.0].id == to);
+        if m.commodities[lane.commodity.0].id != commodity || !fac(lane.to) {
+            continue;
+        }
+        let q = s.plan.flows[l][t];
+        all += q;
+        if m.countries[m.facilities[lane.from.0].country.0].code == country {
+            from += q;
+        }
+    }
+    (all, from)
 }
 
 /// China's prices are its domestic prices without VAT; a Chinese oxide or
@@ -150,8 +176,12 @@ fn china_export_vat(s: &Solved, commodity: &str) -> f64 {
 /// (11.5% of the FOB value), so it costs foreign buyers the FOB price: NdPr
 /// oxide's domestic $61 and its VAT make the 2025 FOB average of $69 [S2].
 /// Buyers outside China pay no less than China's own buyers, for oxide and
-/// for metal, in every year; metal made outside China never goes to
-/// China's makers.
+/// for metal, in every year; no metal crosses China's border both ways in
+/// a year, and in 2025 none made outside China goes to China's makers.
+/// One exception, for oxide: when all of Japan's NdPr
+/// oxide comes from US plants (the 45X credit builds US separation), the
+/// US surplus that China's duty on US goods keeps out of China may sell in
+/// Japan below China's price, by no more than that duty.
 #[test]
 fn buyers_outside_china_pay_at_least_chinas_price() {
     let s = baseline();
@@ -164,20 +194,56 @@ fn buyers_outside_china_pay_at_least_chinas_price() {
             price_in(s, "cn_metal_ndpr", "ndpr_oxide", t),
             price_in(s, "jp_metal", "ndpr_oxide", t),
         );
-        assert!(japan >= china - 1e-6, "{year}: oxide {japan} < {china}");
+        let (all, us) = inflow_from(s, "jp_metal", "ndpr_oxide", "US", t);
+        let kept_out = if all > 0.0 && us >= all - 1e-6 {
+            1000.0 * border(s, "US", "CN", "ndpr_oxide", t)
+        } else {
+            0.0
+        };
+        assert!(
+            japan >= china - kept_out - 1e-6,
+            "{year}: oxide {japan} < {china}"
+        );
         let (china, japan) = (
             price_in(s, "cn_jlmag", "ndpr_metal", t),
             price_in(s, "jp_magnets_std", "ndpr_metal", t),
         );
         assert!(japan >= china - 1e-6, "{year}: metal {japan} < {china}");
     }
+    // A metal never crosses China's border both ways in a year (before
+    // China's export VAT, Japan's metal went to China's makers while
+    // China's went to Japan's), and in 2025 none made outside goes in.
     let cn = CountryId(m.countries.iter().position(|x| x.code == "CN").unwrap());
-    let into_china: f64 = (s.network.lanes().iter().enumerate())
-        .filter(|(_, l)| m.commodities[l.commodity.0].stage == Stage::Metal)
-        .filter(|(_, l)| m.facilities[l.from.0].country != cn && m.endpoint_country(l.to) == cn)
-        .map(|(l, _)| s.plan.flows[l].iter().sum::<f64>())
-        .sum();
-    assert_eq!(into_china, 0.0, "metal made outside China sold to China");
+    for t in 0..m.periods.len() {
+        let mut trade: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
+        for (l, lane) in s.network.lanes().iter().enumerate() {
+            let good = &m.commodities[lane.commodity.0];
+            let (from, to) = (
+                m.facilities[lane.from.0].country,
+                m.endpoint_country(lane.to),
+            );
+            if good.stage != Stage::Metal || (from == cn) == (to == cn) {
+                continue;
+            }
+            let e = trade.entry(&good.id).or_default();
+            if to == cn {
+                e.0 += s.plan.flows[l][t]
+            } else {
+                e.1 += s.plan.flows[l][t]
+            }
+        }
+        let year = &m.periods[t].label;
+        for (good, (into, out)) in trade {
+            assert!(
+                into <= 0.0 || out <= 0.0,
+                "{year}: {good} into China {into} t, out {out} t"
+            );
+            assert!(
+                t > 0 || into <= 0.0,
+                "{year}: {good} made outside China sold to China"
+            );
+        }
+    }
 }
 
 /// DoD's $110/kg floor on MP's NdPr (`dod-mp-floor-*` in contracts.csv) is

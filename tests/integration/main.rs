@@ -29,6 +29,7 @@ mod loader;
 mod numbers;
 mod origins;
 mod output;
+mod production_credit;
 mod properties;
 mod reserves;
 mod scenarios;
