@@ -179,7 +179,8 @@ fn inflow_from(s: &Solved, to: &str, commodity: &str, country: &str, t: usize) -
 /// for metal, in every year; no metal crosses China's border both ways in
 /// a year, and in 2025 none made outside China goes to China's makers.
 /// One exception, for oxide: when all of Japan's NdPr
-/// oxide comes from US plants (the 45X credit builds US separation), the
+/// oxide comes from US plants (US separation outgrowing the buyers outside
+/// China, as in a plan within the gap that builds White Mesa Phase 2), the
 /// US surplus that China's duty on US goods keeps out of China may sell in
 /// Japan below China's price, by no more than that duty.
 #[test]
