@@ -42,6 +42,10 @@ pub struct Costs {
     pub credits: f64,
     /// Penalties for offtakes not run.
     pub offtake_penalties: f64,
+    /// What buyers with an origin preference (a content rule with a
+    /// premium) gave up by taking tainted material beyond its share.
+    #[serde(default)]
+    pub origin: f64,
     /// Capital cost of the candidates built, discounted from their start years.
     pub investment: f64,
     /// Holding stockpiles.
@@ -56,7 +60,7 @@ impl Costs {
     /// Each kind: its key (the field's name, as in JSON and `sweep.csv`),
     /// the words reports name it by, and its value, in the order reports
     /// list them.
-    pub fn kinds(&self) -> [(&'static str, &'static str, f64); 13] {
+    pub fn kinds(&self) -> [(&'static str, &'static str, f64); 14] {
         [
             ("production", "production", self.production),
             ("fixed", "fixed", self.fixed),
@@ -76,6 +80,7 @@ impl Costs {
                 "offtake penalties",
                 self.offtake_penalties,
             ),
+            ("origin", "origin premiums forgone", self.origin),
             ("investment", "investment", self.investment),
             ("holding", "holding stockpiles", self.holding),
             (
@@ -88,7 +93,7 @@ impl Costs {
 
     /// Each kind with the words reports name it by, in the order reports
     /// list them.
-    pub fn by_kind(&self) -> [(&'static str, f64); 13] {
+    pub fn by_kind(&self) -> [(&'static str, f64); 14] {
         self.kinds().map(|(_, words, v)| (words, v))
     }
 
@@ -104,6 +109,7 @@ impl Costs {
             + self.beyond
             + self.credits
             + self.offtake_penalties
+            + self.origin
             + self.investment
             + self.holding
             + self.stock_left
@@ -225,6 +231,9 @@ pub struct RuleUse {
     pub tainted: f64,
     /// All tonnes per year received.
     pub received: f64,
+    /// Tainted tonnes per year taken beyond the rule's share, at its
+    /// premium (a rule with a premium; 0 otherwise).
+    pub beyond: f64,
     /// Cost saved if one more tainted tonne were allowed, $/t (money of the
     /// period).
     pub shadow_price: f64,
@@ -246,6 +255,9 @@ pub struct Layers {
     pub segment_prices: std::collections::BTreeMap<usize, f64>,
     /// Each content rule in each country and period it applies to.
     pub rules: Vec<RuleUse>,
+    /// Per demand segment under an origin preference, $/t its buyers pay in
+    /// money below its price: the price holds the origin they gave up.
+    pub origin_discounts: std::collections::BTreeMap<usize, f64>,
 }
 
 /// A stockpile in one period.

@@ -121,6 +121,16 @@ pub enum ColKey {
         /// The class it joins.
         to: u8,
     },
+    /// Tainted tonnes per year a content rule with a premium lets its
+    /// buyers take beyond its share, each at the premium.
+    RuleBeyond {
+        /// Index into the layout's rules.
+        rule: usize,
+        /// The demand country.
+        country: CountryId,
+        /// The period.
+        period: PeriodId,
+    },
     /// A stockpile's level at the end of a period (t), or what was put
     /// into it or taken out of it (t/yr).
     Stock {
@@ -392,6 +402,11 @@ impl ColKey {
             | ColKey::ActivityPart { .. }
             | ColKey::DisposalPart { .. }
             | ColKey::Downgrade { .. } => self.layer_label(model, network),
+            ColKey::RuleBeyond {
+                rule,
+                country,
+                period: t,
+            } => format!("rule_beyond[{}]", rule_at(model, rule, country, t)),
             ColKey::Stock {
                 stockpile,
                 period: t,
@@ -606,12 +621,7 @@ impl RowKey {
                 rule,
                 country,
                 period: t,
-            } => format!(
-                "origin_rule[{}, {}, {}]",
-                super::origins::rule_id(model, rule),
-                model.countries[country.0].code,
-                period(model, t)
-            ),
+            } => format!("origin_rule[{}]", rule_at(model, rule, country, t)),
             _ => String::new(),
         }
     }
@@ -636,4 +646,14 @@ impl LpKeys {
         self.hash(&mut h);
         h.finish()
     }
+}
+
+/// A content rule in one demand country and period, for labels.
+fn rule_at(model: &Model, rule: usize, country: CountryId, t: PeriodId) -> String {
+    format!(
+        "{}, {}, {}",
+        super::origins::rule_id(model, rule),
+        model.countries[country.0].code,
+        period(model, t)
+    )
 }

@@ -15,7 +15,7 @@
 //! | balances and disposal | [`balances`] | disposal | balance | disposal |
 //! | demand curves | [`demand`] | given up, shortage, beyond | market | given up, shortage, beyond |
 //! | export controls | [`export_controls`] | | cap | |
-//! | origin rules | [`origins`] | flow parts, class activity, downgrades | class balance, sector market, rule | (disposal) |
+//! | origin rules | [`origins`] | flow parts, class activity, downgrades, beyond a preference | class balance, sector market, rule | origin premiums, (disposal) |
 //! | contracts | [`contracts`] | offtake shortfall | offtake | credits, offtake penalties |
 //! | end-of-life scrap | [`end_of_life`] | | returned scrap | |
 //! | swarf | [`swarf`] | | swarf cut | |
@@ -135,7 +135,8 @@ impl LpIndex {
             ColKey::FlowPart { .. }
             | ColKey::ActivityPart { .. }
             | ColKey::DisposalPart { .. }
-            | ColKey::Downgrade { .. } => self.origins.col(key, &self.flows),
+            | ColKey::Downgrade { .. }
+            | ColKey::RuleBeyond { .. } => self.origins.col(key, &self.flows),
             ColKey::Stock { .. } => self.stocks.col(key),
             ColKey::MaxRegret | ColKey::CvarThreshold | ColKey::CvarExcess { .. } => None,
         }
@@ -413,6 +414,7 @@ pub fn costs(model: &Model, network: &Network, plan: &Plan) -> Costs {
     balances::cost(model, plan, &mut k);
     demand::cost(model, plan, &mut k);
     contracts::cost(model, plan, &mut k);
+    origins::cost(model, plan, &mut k);
     builds::cost(model, plan, &mut k);
     stocks::cost(model, plan, &mut k);
     k

@@ -70,6 +70,11 @@ pub struct ContentRule {
     pub stages: StageSet,
     /// Share of tainted material allowed, in [0, 1] (0: a ban).
     pub max_share: f64,
+    /// With a premium, $/t, the rule is the covered buyers' preference
+    /// rather than a limit: they may take tainted material beyond
+    /// `max_share`, each tonne beyond it costing them `premium` (what they
+    /// would pay more for material of another origin).
+    pub premium: Option<f64>,
     /// When it applies.
     pub periods: PeriodSet,
     /// Line in `content_rules.csv`.

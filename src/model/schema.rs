@@ -329,6 +329,7 @@ pub const CONTENT_RULES: Table = Table {
         opt("stages", Kind::List),
         opt("max_share", Kind::Fraction),
         opt("periods", Kind::Periods),
+        opt("premium", Kind::NonNegative).up_to(limits::PRICE),
     ],
 };
 

@@ -307,6 +307,7 @@ fn rules_csv(summary: &Summary) -> Result<String> {
         max_share: num(r.max_share),
         tainted: num(r.tainted_t),
         received: num(r.received_t),
+        beyond: num(r.beyond_t),
         shadow_price: num(r.shadow_price),
         shadow_price_pv: num(r.shadow_price_pv),
     });
@@ -323,6 +324,7 @@ struct RuleCsv {
     max_share: String,
     tainted: String,
     received: String,
+    beyond: String,
     shadow_price: String,
     shadow_price_pv: String,
 }

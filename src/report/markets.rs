@@ -40,7 +40,10 @@ pub struct SegmentResult {
     pub beyond: f64,
     /// The market price, $/t.
     pub price: f64,
-    /// What buyers pay for what is delivered, $/yr: delivered × price.
+    /// What buyers pay for what is delivered, $/yr: delivered × price,
+    /// less, under an origin preference, the premium they gave up on the
+    /// tainted tonnes beyond its share (the price holds it; they paid it
+    /// in origin, not in money).
     pub spend: f64,
 }
 
@@ -65,7 +68,7 @@ pub fn segment_results(model: &Model, plan: &Plan) -> Vec<SegmentResult> {
                 unserved: plan.shortage[d],
                 beyond: plan.beyond(d),
                 price,
-                spend: delivered * price,
+                spend: delivered * (price - plan.layers.origin_discounts.get(&d).unwrap_or(&0.0)),
             }
         })
         .collect()

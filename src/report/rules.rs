@@ -26,6 +26,12 @@ pub struct RuleRow {
     pub tainted_t: f64,
     /// All tonnes per year received by the demand it covers.
     pub received_t: f64,
+    /// Tainted tonnes per year taken beyond the share at the rule's
+    /// premium (a preference; 0 for a limit).
+    pub beyond_t: f64,
+    /// A preference's premium, $/t (none for a limit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub premium: Option<f64>,
     /// Cost saved if one more tainted tonne a year were allowed, $/t
     /// (money of the period).
     pub shadow_price: f64,
@@ -67,6 +73,8 @@ pub fn rule_rows(model: &Model, plan: &Plan) -> Vec<RuleRow> {
                 max_share,
                 tainted_t: u.tainted,
                 received_t: u.received,
+                beyond_t: u.beyond,
+                premium: layout.premium(model, rule),
                 shadow_price: u.shadow_price,
                 shadow_price_pv: u.shadow_price * super::per_year_pv(model, u.period),
             };

@@ -348,30 +348,30 @@ fn render_caps(o: &mut String, s: &Summary) {
 }
 
 /// Every content rule by period and country: tainted tonnes received,
-/// out of how many, and the saving from one more tainted tonne allowed.
+/// out of how many (and, when a rule is a preference, how many beyond its
+/// share at its premium), and the saving from one more tainted tonne
+/// allowed.
 fn render_rules(o: &mut String, s: &Summary) {
     if s.rules.is_empty() {
         return;
     }
+    let preferences = s.rules.iter().any(|r| r.premium.is_some());
     let _ = writeln!(
         o,
         "\ncontent rules (tainted: material handled in the origin countries at the stages named; \
          shadow price: saving from one more tainted tonne allowed, in the year's money and in \
          present value):"
     );
-    let mut t = table(&[
-        "rule",
-        "market",
-        "period",
-        "origin",
-        "max share",
-        "tainted t/yr",
-        "received t/yr",
-        &format!("{}/t", s.currency),
-        &format!("{}/t PV", s.currency),
-    ]);
+    let (currency, currency_pv) = (format!("{}/t", s.currency), format!("{}/t PV", s.currency));
+    let mut head = vec!["rule", "market", "period", "origin", "max share"];
+    head.extend(["tainted t/yr", "received t/yr"]);
+    if preferences {
+        head.extend(["beyond t/yr", "premium/t"]);
+    }
+    head.extend([currency.as_str(), currency_pv.as_str()]);
+    let mut t = table(&head);
     for r in &s.rules {
-        t.add_row(vec![
+        let mut row = vec![
             r.id.clone(),
             r.country.clone(),
             r.period.clone(),
@@ -379,9 +379,13 @@ fn render_rules(o: &mut String, s: &Summary) {
             format!("{:.0}%", 100.0 * r.max_share),
             tonnes(r.tainted_t),
             tonnes(r.received_t),
-            money(r.shadow_price),
-            money(r.shadow_price_pv),
-        ]);
+        ];
+        if preferences {
+            row.push(tonnes(r.beyond_t));
+            row.push(r.premium.map_or_else(|| "limit".to_string(), money));
+        }
+        row.extend([money(r.shadow_price), money(r.shadow_price_pv)]);
+        t.add_row(row);
     }
     right_align(&mut t, 4);
     let _ = writeln!(o, "{t}");

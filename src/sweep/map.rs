@@ -164,7 +164,8 @@ fn may_overlap(a: &Kind, b: &Kind) -> bool {
         | (Kind::Tariff(x), Kind::Tariff(y))
         | (Kind::Capacity(x), Kind::Capacity(y))
         | (Kind::Online(x), Kind::Online(y))
-        | (Kind::Credit(x), Kind::Credit(y)) => x == y,
+        | (Kind::Credit(x), Kind::Credit(y))
+        | (Kind::Premium(x), Kind::Premium(y)) => x == y,
         (Kind::Penalty(c, s), Kind::Penalty(d, t)) => both(c, d) && both(s, t),
         _ => false,
     }

@@ -380,6 +380,7 @@ pub fn scenario(params: &[Param], values: &[f64], case: usize) -> String {
                 ),
             ])),
             Kind::Credit(id) => set.push(op("contracts.csv", "id", id, "credit", f)),
+            Kind::Premium(id) => set.push(op("content_rules.csv", "id", id, "premium", f)),
             Kind::Demand(country, sector) | Kind::Penalty(country, sector) => {
                 let mut m = Vec::new();
                 if let Some(c) = country {

@@ -11,6 +11,7 @@
 //! | `demand[COUNTRY,SECTOR]` | a factor on the tonnes of every matching demand segment (`*` matches any) |
 //! | `penalty[COUNTRY,SECTOR]` | the value ($/t) of every matching segment's critical demand left unserved (`shortage_penalty`) |
 //! | `credit[CONTRACT]` | the payment per unit of activity of a credit contract: a production credit, or a price floor paid as a top-up |
+//! | `premium[RULE]` | the premium ($/t) of a content rule that is a buyers' origin preference |
 //!
 //! A range is `FROM..TO:STEP` (both ends included), a list `A,B,C`, or one
 //! value; demand factors may be written `x0.8..x1.25:0.05`.
@@ -48,6 +49,8 @@ pub enum Kind {
     Penalty(Option<String>, Option<String>),
     /// A credit contract's payment per unit of activity.
     Credit(String),
+    /// The premium of a content rule that is a preference.
+    Premium(String),
 }
 
 impl Kind {
@@ -149,11 +152,16 @@ fn kind(name: &str, arg: &str, model: &Model, usage: &dyn Fn(&str) -> Error) -> 
                 .collect();
             Kind::Credit(known("credit contract", arg, ids)?)
         }
-        _ => {
-            return Err(usage(
-                "the parameters are cap, tariff, capacity, online, demand, penalty and credit",
-            ))
+        "premium" => {
+            let ids = (model.content_rules.iter())
+                .filter(|r| r.premium.is_some())
+                .map(|r| r.id.clone())
+                .collect();
+            Kind::Premium(known("content rule with a premium", arg, ids)?)
         }
+        _ => return Err(usage(
+            "the parameters are cap, tariff, capacity, online, demand, penalty, credit and premium",
+        )),
     })
 }
 

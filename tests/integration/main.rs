@@ -29,6 +29,7 @@ mod loader;
 mod numbers;
 mod origins;
 mod output;
+mod preferences;
 mod production_credit;
 mod properties;
 mod reserves;

@@ -46,7 +46,7 @@ const HALF_RULE: &str = "id,market,origin,max_share\nus-half,US,feoc,0.5\n";
 
 /// The model with `rules` as content_rules.csv (none when empty),
 /// `controls` as export_controls.csv rows and `extra` facility rows.
-fn model(rules: &str, controls: &str, extra: &str) -> ModelSource {
+pub(crate) fn model(rules: &str, controls: &str, extra: &str) -> ModelSource {
     let mut files = vec![
         (
             "model.toml",
@@ -100,12 +100,12 @@ fn model(rules: &str, controls: &str, extra: &str) -> ModelSource {
     ModelSource::Memory(files.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
 
-fn solve(source: &ModelSource) -> Solution {
+pub(crate) fn solve(source: &ModelSource) -> Solution {
     rareflow::solve(source, &[], &SolveOptions::default()).unwrap()
 }
 
 /// The price segment `sector` of the US market pays.
-fn price(s: &Solution, sector: &str) -> f64 {
+pub(crate) fn price(s: &Solution, sector: &str) -> f64 {
     let d = (s.model.demand.iter())
         .position(|d| d.sector == sector)
         .unwrap();
@@ -120,7 +120,7 @@ fn price(s: &Solution, sector: &str) -> f64 {
         .value
 }
 
-fn activity(s: &Solution, id: &str) -> f64 {
+pub(crate) fn activity(s: &Solution, id: &str) -> f64 {
     let f = s.model.facilities.iter().position(|f| f.id == id).unwrap();
     s.plan.activity[f][0]
 }

@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use super::read::PartsView;
-use crate::model::{CommodityId, FacilityId, Limit, Model, PeriodId};
+use crate::model::{CommodityId, CountryId, FacilityId, Limit, Model, PeriodId};
 use crate::network::LaneId;
-use crate::plan::Checker;
+use crate::plan::{Checker, Costs, Plan};
 
 /// Checks the plan's layers and rules, as `view` shows them (nothing to
 /// check without rules).
@@ -250,20 +250,33 @@ fn check_markets(model: &Model, view: &PartsView, ck: &mut Checker) {
 }
 
 /// No demand a content rule covers takes more tainted material than its
-/// share allows.
+/// share allows, beyond what a rule with a premium lets its buyers take at
+/// the premium (never negative; a missing one counts as none).
 fn check_rules(model: &Model, view: &PartsView, ck: &mut Checker) {
     let layout = view.layout;
     for (r, rule) in layout.rules.iter().enumerate() {
         let Limit::Share(share) = rule.limit else {
             continue;
         };
+        let soft = layout.premium(model, rule).is_some();
         for country in layout.covered_markets(model, rule).into_keys() {
             for t in model
                 .period_ids()
                 .filter(|&t| layout.periods(model, rule).contains(t))
             {
                 let (tainted, received) = view.rule_use(model, r, country, t);
-                let over = (tainted - share * received).max(0.0);
+                let beyond = beyond(view, (r, country, t)).filter(|_| soft);
+                if let Some(beyond) = beyond {
+                    ck.bounds(beyond, 0.0, None, || {
+                        format!(
+                            "{} in {} in {}: tonnes beyond its share",
+                            layout.rule_name(model, rule),
+                            model.countries[country.0].code,
+                            period(model, t)
+                        )
+                    });
+                }
+                let over = (tainted - share * received - beyond.unwrap_or(0.0)).max(0.0);
                 ck.check(over, tainted.abs().max(received.abs()), || {
                     format!(
                         "{} in {} in {}: {} t/yr tainted of {} t/yr received",
@@ -275,6 +288,28 @@ fn check_rules(model: &Model, view: &PartsView, ck: &mut Checker) {
                     )
                 });
             }
+        }
+    }
+}
+
+/// The tainted tonnes a rule's buyers took beyond its share in one country
+/// and period, as the plan reports them.
+fn beyond(view: &PartsView, at: (usize, CountryId, PeriodId)) -> Option<f64> {
+    (view.plan.layers.rules.iter())
+        .find(|u| (u.rule, u.country, u.period) == at)
+        .map(|u| u.beyond)
+}
+
+/// What buyers with an origin preference gave up: each rule's premium on
+/// the tainted tonnes its buyers took beyond its share.
+pub fn cost(model: &Model, plan: &Plan, k: &mut Costs) {
+    if plan.layers.rules.is_empty() {
+        return;
+    }
+    let layout = super::Layout::rules_of(model);
+    for u in &plan.layers.rules {
+        if let Some(premium) = layout.premium(model, &layout.rules[u.rule]) {
+            k.origin += model.period_weight(u.period) * premium * u.beyond;
         }
     }
 }

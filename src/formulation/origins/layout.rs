@@ -317,6 +317,15 @@ impl Layout {
         }
     }
 
+    /// What the rule's buyers pay per tainted tonne beyond its share, $/t,
+    /// when it is a preference rather than a limit.
+    pub fn premium(&self, model: &Model, rule: &OriginRule) -> Option<f64> {
+        match rule.source {
+            RuleSource::Content(i) => model.content_rules[i].premium,
+            RuleSource::Control(_) => None,
+        }
+    }
+
     /// The rule's id and where it is written.
     pub fn rule_name(&self, model: &Model, rule: &OriginRule) -> String {
         match rule.source {

@@ -26,7 +26,11 @@
 //!
 //! A content rule is one row per country and period: tainted tonnes minus
 //! `max_share` × all tonnes received by the demand it covers ≤ 0 (a ban at
-//! share 0). Its dual is what one more tainted tonne would save. Origin
+//! share 0). Its dual is what one more tainted tonne would save. A rule
+//! with a premium is the buyers' preference instead: a column of tainted
+//! tonnes beyond the share, each costing the premium, enters the row, so
+//! the dual is at most the premium, and clean material sells at the
+//! tainted price plus the dual. Origin
 //! export controls are rows of the export-control family, over the same
 //! parts.
 
@@ -36,7 +40,7 @@ mod layout;
 mod read;
 mod rows;
 
-pub use check::check;
+pub use check::{check, cost};
 pub(super) use columns::add_columns;
 pub use layout::{subsets, Group, Layout, MarketLayout, OriginRule, RuleSource, Signature};
 pub use read::{read, PartsView};
@@ -148,6 +152,9 @@ pub struct OriginIndex {
     pub markets: Vec<GroupRow>,
     /// Rows of content rules, per country and period.
     pub rules: Vec<GroupRow>,
+    /// Beside each row of `rules`, for a rule with a premium, the column of
+    /// tainted tonnes its buyers take beyond its share.
+    pub beyond: Vec<Option<Col>>,
     /// Rows tying split facilities' activity to their classes.
     pub links: BTreeMap<RowKey, Row>,
 }
@@ -195,6 +202,13 @@ impl OriginIndex {
                         == (facility, commodity, period, from, to)
                 })
                 .map(|a| a.col),
+            ColKey::RuleBeyond {
+                rule,
+                country,
+                period,
+            } => (self.rules.iter().zip(&self.beyond))
+                .find(|(r, _)| (r.group, r.country, r.period) == (rule, country, period))
+                .and_then(|(_, b)| *b),
             _ => None,
         }
     }

@@ -122,10 +122,8 @@ fn read_markets(ix: &OriginIndex, model: &Model, s: &Session, plan: &mut Plan) {
 
 fn read_rules(ix: &OriginIndex, model: &Model, network: &Network, s: &Session, plan: &mut Plan) {
     let view = PartsView::new(&ix.layout, network, plan);
-    let uses: Vec<RuleUse> = ix
-        .rules
-        .iter()
-        .map(|r| {
+    let uses: Vec<RuleUse> = (ix.rules.iter().zip(&ix.beyond))
+        .map(|(r, beyond)| {
             let (tainted, received) = view.rule_use(model, r.group, r.country, r.period);
             RuleUse {
                 rule: r.group,
@@ -133,11 +131,60 @@ fn read_rules(ix: &OriginIndex, model: &Model, network: &Network, s: &Session, p
                 period: r.period,
                 tainted,
                 received,
+                beyond: beyond.map_or(0.0, |c| s.value(c)),
                 shadow_price: (-s.dual(r.row) / model.period_weight(r.period)).max(0.0),
             }
         })
         .collect();
+    let discounts = origin_discounts(&view, model, &uses);
     plan.layers.rules = uses;
+    plan.layers.origin_discounts = discounts;
+}
+
+/// What buyers under a preference pay in money, below their price. With
+/// the rule's dual λ and share s, a tainted tonne delivered to demand it
+/// covers sells at the group's price p less λ × (1 − s) and a clean one at
+/// p plus λ × s, so a covered group pays p less λ × (tainted − s ×
+/// received) / received a tonne: the premium its buyers gave up on the
+/// tonnes beyond the share, spread over what they received. By segment,
+/// $/t in the period's money.
+fn origin_discounts(view: &PartsView, model: &Model, rules: &[RuleUse]) -> BTreeMap<usize, f64> {
+    let layout = view.layout;
+    let by_market = model.demand_by_market();
+    let mut out: BTreeMap<usize, f64> = BTreeMap::new();
+    for u in rules.iter().filter(|u| u.shadow_price > 0.0) {
+        let rule = &layout.rules[u.rule];
+        let (Some(_), Limit::Share(share)) = (layout.premium(model, rule), rule.limit) else {
+            continue;
+        };
+        let bit = 1u8 << rule.bit;
+        let markets = (layout.markets.iter()).filter(|((k, _), _)| *k == u.country);
+        for (&(k, c), m) in markets {
+            for (g, group) in m.groups.iter().enumerate() {
+                if !layout.covers(model, rule, k, group.sector.as_deref(), c) {
+                    continue;
+                }
+                let this = |x: &Group| std::ptr::eq(x, group);
+                let tainted = view.delivered((k, c), u.period, this, |class| {
+                    f64::from(u8::from(class & bit != 0))
+                });
+                let received = view.delivered((k, c), u.period, this, |_| 1.0);
+                if received <= 0.0 {
+                    continue;
+                }
+                let per_t = u.shadow_price * (tainted - share * received) / received;
+                let segments = by_market
+                    .get(&(k, c, u.period))
+                    .map_or(&[][..], Vec::as_slice);
+                for &d in segments {
+                    if m.group_of(&model.demand[d].sector) == g {
+                        *out.entry(d).or_default() += per_t;
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// (sector group, origin class, tonnes per year) of one part of a lane.

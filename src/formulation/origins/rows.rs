@@ -8,7 +8,7 @@ use super::{
     ClassCol, ClassRow, Group, GroupRow, MarketLayout, OriginIndex, OriginRule, Part, RuleSource,
 };
 use crate::formulation::demand::DemandIndex;
-use crate::formulation::keys::RowKey;
+use crate::formulation::keys::{ColKey, RowKey};
 use crate::formulation::lanes::FlowIndex;
 use crate::formulation::lp::{Lp, Sense};
 use crate::model::{CommodityId, CountryId, Endpoint, FacilityId, Limit, Model, PeriodId};
@@ -201,7 +201,8 @@ pub(in crate::formulation) fn add_market_rows(
 }
 
 /// One row per content rule, demand country and period it applies to:
-/// tainted tonnes − max_share × all tonnes received ≤ 0.
+/// tainted tonnes − max_share × all tonnes received ≤ 0; for a rule with a
+/// premium, − the tainted tonnes beyond the share, a column at the premium.
 pub(in crate::formulation) fn add_rule_rows(
     lp: &mut Lp,
     ix: &mut OriginIndex,
@@ -209,18 +210,29 @@ pub(in crate::formulation) fn add_rule_rows(
     network: &Network,
     flows: &FlowIndex,
 ) {
-    let mut rows = Vec::new();
+    let (mut rows, mut beyond) = (Vec::new(), Vec::new());
     for (r, rule) in ix.layout.rules.iter().enumerate() {
         let Limit::Share(share) = rule.limit else {
             continue;
         };
+        let premium = ix.layout.premium(model, rule);
         let periods = ix.layout.periods(model, rule);
         // A row wherever the rule covers demand, even one no tainted
         // material can reach: the rule is in force there, and reported.
         for (country, markets) in ix.layout.covered_markets(model, rule) {
             for period in model.period_ids().filter(|&t| periods.contains(t)) {
                 let at = (country, markets.as_slice(), period);
-                let terms = rule_terms(ix, model, network, flows, rule, at, share);
+                let mut terms = rule_terms(ix, model, network, flows, rule, at, share);
+                let over = premium.map(|premium| {
+                    let key = ColKey::RuleBeyond {
+                        rule: r,
+                        country,
+                        period,
+                    };
+                    lp.column(key, None, model.period_weight(period) * premium)
+                });
+                terms.extend(over.map(|col| (col, -1.0)));
+                beyond.push(over);
                 let key = RowKey::OriginRule {
                     rule: r,
                     country,
@@ -239,6 +251,7 @@ pub(in crate::formulation) fn add_rule_rows(
         }
     }
     ix.rules = rows;
+    ix.beyond = beyond;
 }
 
 /// The terms of one rule in one country's `markets` and period: every part

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use super::catalog::limited;
 use super::Builder;
 use crate::error::suggestion;
 use crate::io::table::{is_id, RawTable, Row};
@@ -55,6 +56,7 @@ impl Builder {
         let stages = self.stage_set(row, "stages");
         let max_share = row.number_or("max_share", 0.0, &mut self.diags);
         let periods = self.period_set(row, "periods");
+        let premium = limited(row, "premium", &mut self.diags);
         let (
             Some(id),
             Some(market),
@@ -64,8 +66,9 @@ impl Builder {
             Some(stages),
             Ok(max_share),
             Some(periods),
+            Ok(premium),
         ) = (
-            id, market, sector, goods, origin, stages, max_share, periods,
+            id, market, sector, goods, origin, stages, max_share, periods, premium,
         )
         else {
             return None;
@@ -78,6 +81,7 @@ impl Builder {
             origin,
             stages,
             max_share,
+            premium,
             periods,
             line: row.line,
         })

@@ -145,11 +145,20 @@ impl Context<'_> {
                 covers.then(|| Binding {
                     kind: Kind::ContentRule,
                     id: rule.id.clone(),
-                    what: format!(
-                        "content rule: at most {:.0}% from {}",
-                        rule.max_share * 100.0,
-                        rule.origin.label
-                    ),
+                    what: match rule.premium {
+                        None => format!(
+                            "content rule: at most {:.0}% from {}",
+                            rule.max_share * 100.0,
+                            rule.origin.label
+                        ),
+                        Some(premium) => format!(
+                            "origin preference: buyers pay up to {} more a tonne for \
+                             material not from {} beyond {:.0}% of their supply",
+                            crate::report::tables::money(premium),
+                            rule.origin.label,
+                            rule.max_share * 100.0
+                        ),
+                    },
                     limit: rule.max_share * u.received,
                     used: u.tainted,
                     unit: "t/yr tainted".to_string(),
