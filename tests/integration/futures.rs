@@ -41,7 +41,7 @@
 //! - china-halt-us, china-halt-west, china-japan-halt, demand-high,
 //!   demand-low, mp-10x-delay, seadrift-cancelled, china-quota-fast, and the
 //!   rules that follow material (china-military-ban, us-defence-decoupling,
-//!   us-feoc-share): no tariff change, the baseline's rates.
+//!   us-feoc-share, origin-premium): no tariff change, the baseline's rates.
 //!
 //! Besides the rates: under `london-framework` China's magnets do reach the
 //! US (its US-specific ceiling from 2026 goes, nothing else does), and the
@@ -58,7 +58,7 @@ use rareflow::io::source::ModelSource;
 use rareflow::model::{CommodityId, CountryId, Model, PeriodId, Stage};
 use rareflow::solver::SolveOptions;
 
-const FUTURES: [&str; 16] = [
+const FUTURES: [&str; 17] = [
     "baseline",
     "geneva-truce",
     "london-framework",
@@ -75,6 +75,7 @@ const FUTURES: [&str; 16] = [
     "china-military-ban",
     "us-defence-decoupling",
     "us-feoc-share",
+    "origin-premium",
 ];
 
 /// China's unrebated VAT on its oxide and metal exports, in percent of the
