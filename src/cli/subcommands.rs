@@ -212,8 +212,9 @@ pub struct SweepArgs {
     /// model's), capacity[FACILITY], online[FACILITY],
     /// demand[COUNTRY,SECTOR] (a factor; * for any),
     /// penalty[COUNTRY,SECTOR] (the $/t value of critical demand left
-    /// unserved) or credit[CONTRACT] (a credit contract's $ per unit: a
-    /// production credit or a price floor's top-up). RANGE is FROM..TO:STEP
+    /// unserved), credit[CONTRACT] (a credit contract's $ per unit: a
+    /// production credit or a price floor's top-up) or premium[RULE] (the
+    /// $/t premium of a content rule that is an origin preference). RANGE is FROM..TO:STEP
     /// (both ends included), A,B,C or one value, e.g.
     /// 'cap[cn-licence-magnets-us]=0..9000:1000', 'demand[*,ev]=x0.8..x1.2:0.1'.
     #[arg(long = "set", value_name = "PARAM=RANGE", required = true)]

@@ -140,8 +140,8 @@ fn a_negative_premium_is_refused_at_its_cell() {
 
 /// A sweep over the premium finds where clean supply starts to pay: the
 /// two plans above, each re-solved on the same base.
-#[test]
-fn a_premium_sweep_finds_where_clean_supply_pays() {
+/// The first worked model, written to a directory for the CLI.
+fn first_model_on_disk() -> tempfile::TempDir {
     let ModelSource::Memory(files) = model(&preference(0.5, 15_000.0), "", "") else {
         unreachable!("the worked model is in memory")
     };
@@ -149,6 +149,25 @@ fn a_premium_sweep_finds_where_clean_supply_pays() {
     for (name, text) in &files {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
+    dir
+}
+
+/// `explain` names the preference with the tonnes within its share and
+/// beyond it, and what a clean tonne is worth to its buyers.
+#[test]
+fn explain_names_a_preference_by_its_tonnes_beyond_the_share() {
+    let dir = first_model_on_disk();
+    let o = crate::common::rareflow(&["explain", dir.path().to_str().unwrap()]);
+    let text = crate::common::stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{}", crate::common::stderr(&o));
+    let want = "(us-ev-ex-china: 100 t/yr tainted within the share, 100 beyond it; \
+                a clean tonne is worth 15,000 USD more to its buyers)";
+    assert!(text.contains(want), "{text}");
+}
+
+#[test]
+fn a_premium_sweep_finds_where_clean_supply_pays() {
+    let dir = first_model_on_disk();
     let args = [
         "sweep",
         dir.path().to_str().unwrap(),

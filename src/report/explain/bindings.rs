@@ -142,25 +142,34 @@ impl Context<'_> {
             .filter_map(|u| {
                 let rule = &self.model.content_rules[(*self.rule_ids.get(u.rule)?)?];
                 let covers = sectors.iter().any(|s| rule.covers(country, Some(s), good));
-                covers.then(|| Binding {
-                    kind: Kind::ContentRule,
-                    id: rule.id.clone(),
-                    what: match rule.premium {
-                        None => format!(
+                let (kind, what, used) = match rule.premium {
+                    None => (
+                        Kind::ContentRule,
+                        format!(
                             "content rule: at most {:.0}% from {}",
                             rule.max_share * 100.0,
                             rule.origin.label
                         ),
-                        Some(premium) => format!(
+                        u.tainted,
+                    ),
+                    Some(premium) => (
+                        Kind::OriginPreference,
+                        format!(
                             "origin preference: buyers pay up to {} more a tonne for \
                              material not from {} beyond {:.0}% of their supply",
                             crate::report::tables::money(premium),
                             rule.origin.label,
                             rule.max_share * 100.0
                         ),
-                    },
+                        u.beyond,
+                    ),
+                };
+                covers.then(|| Binding {
+                    kind,
+                    id: rule.id.clone(),
+                    what,
                     limit: rule.max_share * u.received,
-                    used: u.tainted,
+                    used,
                     unit: "t/yr tainted".to_string(),
                     value_per_t: u.shadow_price,
                     value_per_t_pv: 0.0,

@@ -129,6 +129,10 @@ pub enum Kind {
     ExportLicence,
     /// A content rule's share.
     ContentRule,
+    /// Buyers' origin preference (a content rule with a premium): `limit`
+    /// is the share they take without minding origin, `used` the tainted
+    /// tonnes they took beyond it at the premium.
+    OriginPreference,
     /// A facility's capacity.
     Capacity,
     /// A lane's capacity.

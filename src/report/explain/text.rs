@@ -86,6 +86,10 @@ fn part(b: &Binding, currency: &str) -> String {
         Kind::ContentRule => format!(
             "{what} ({id}: {used} of {limit} {unit}; one more tainted tonne saves {value} {currency})"
         ),
+        Kind::OriginPreference => format!(
+            "{what} ({id}: {limit} {unit} within the share, {used} beyond it; a clean tonne is \
+             worth {value} {currency} more to its buyers)"
+        ),
         Kind::Capacity => format!(
             "{what} ({id}: {limit} {unit}, full; one more tonne a year saves {value} {currency}{adds})"
         ),
