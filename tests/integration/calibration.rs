@@ -29,6 +29,10 @@
 //!   contracts cap).
 //! - US net import reliance for compounds and metals: 67% in 2025 (USGS
 //!   MCS2026 [S2]), within 10 points.
+//! - Japan's reliance on China for its rare-earth imports fell from 90% to
+//!   60-70% after 2010 (METI, via S104b): in 2025 China ships 60-70% of the
+//!   compounds, oxides, metals and alloys Japan imports, by tonnes (62%:
+//!   Lynas and MP ship the rest).
 //! - China's magnet and Dy/Tb licences bind, with positive shadow prices:
 //!   outside China Dy oxide costs more than China's export price (its price
 //!   and the unrebated VAT), as in Europe after April 2025 ($700-1,000/kg
@@ -500,6 +504,30 @@ fn real_plants_run_near_their_reported_2025_output() {
     // tonnage in the sources: it must run, its Dy and Tb paying for its feed.
     let white_mesa = activity(s, "us_whitemesa_p1");
     assert!(white_mesa > 0.0, "White Mesa Phase 1 idle");
+}
+
+#[test]
+fn japan_takes_60_to_70_percent_of_its_imports_from_china() {
+    let s = baseline();
+    let m = &s.model;
+    let code = |c: CountryId| m.countries[c.0].code.as_str();
+    let (mut all, mut china) = (0.0, 0.0);
+    for (l, lane) in s.network.lanes().iter().enumerate() {
+        let stage = m.commodities[lane.commodity.0].stage;
+        let compound = matches!(
+            stage,
+            Stage::MixedCompound | Stage::Oxide | Stage::Metal | Stage::Alloy
+        );
+        let from = code(m.facilities[lane.from.0].country);
+        if compound && from != "JP" && code(m.endpoint_country(lane.to)) == "JP" {
+            all += s.plan.flows[l][0];
+            if from == "CN" {
+                china += s.plan.flows[l][0];
+            }
+        }
+    }
+    let share = china / all;
+    assert!((0.60..=0.70).contains(&share), "China {china} of {all} t");
 }
 
 #[test]
