@@ -41,7 +41,8 @@
 //! - china-halt-us, china-halt-west, china-japan-halt, demand-high,
 //!   demand-low, mp-10x-delay, seadrift-cancelled, china-quota-fast, and the
 //!   rules that follow material (china-military-ban, us-defence-decoupling,
-//!   us-feoc-share, origin-premium): no tariff change, the baseline's rates.
+//!   us-feoc-share, origin-premium) and a credit (us-magnet-credit): no
+//!   tariff change, the baseline's rates.
 //!
 //! Besides the rates: under `london-framework` China's magnets do reach the
 //! US (its US-specific ceiling from 2026 goes, nothing else does), and the
@@ -58,7 +59,7 @@ use rareflow::io::source::ModelSource;
 use rareflow::model::{CommodityId, CountryId, Model, PeriodId, Stage};
 use rareflow::solver::SolveOptions;
 
-const FUTURES: [&str; 17] = [
+const FUTURES: [&str; 18] = [
     "baseline",
     "geneva-truce",
     "london-framework",
@@ -76,6 +77,7 @@ const FUTURES: [&str; 17] = [
     "us-defence-decoupling",
     "us-feoc-share",
     "origin-premium",
+    "us-magnet-credit",
 ];
 
 /// China's unrebated VAT on its oxide and metal exports, in percent of the
