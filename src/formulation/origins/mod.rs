@@ -118,6 +118,9 @@ pub struct GroupRow {
     pub segment: usize,
     /// The row.
     pub row: Row,
+    /// A rule with a premium: the column of tainted tonnes its buyers take
+    /// beyond its share (none for a limit or a market).
+    pub beyond: Option<Col>,
 }
 
 /// A balance row of one class.
@@ -152,9 +155,6 @@ pub struct OriginIndex {
     pub markets: Vec<GroupRow>,
     /// Rows of content rules, per country and period.
     pub rules: Vec<GroupRow>,
-    /// Beside each row of `rules`, for a rule with a premium, the column of
-    /// tainted tonnes its buyers take beyond its share.
-    pub beyond: Vec<Option<Col>>,
     /// Rows tying split facilities' activity to their classes.
     pub links: BTreeMap<RowKey, Row>,
 }
@@ -206,9 +206,9 @@ impl OriginIndex {
                 rule,
                 country,
                 period,
-            } => (self.rules.iter().zip(&self.beyond))
-                .find(|(r, _)| (r.group, r.country, r.period) == (rule, country, period))
-                .and_then(|(_, b)| *b),
+            } => (self.rules.iter())
+                .find(|r| (r.group, r.country, r.period) == (rule, country, period))
+                .and_then(|r| r.beyond),
             _ => None,
         }
     }

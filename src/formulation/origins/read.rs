@@ -122,8 +122,8 @@ fn read_markets(ix: &OriginIndex, model: &Model, s: &Session, plan: &mut Plan) {
 
 fn read_rules(ix: &OriginIndex, model: &Model, network: &Network, s: &Session, plan: &mut Plan) {
     let view = PartsView::new(&ix.layout, network, plan);
-    let uses: Vec<RuleUse> = (ix.rules.iter().zip(&ix.beyond))
-        .map(|(r, beyond)| {
+    let uses: Vec<RuleUse> = (ix.rules.iter())
+        .map(|r| {
             let (tainted, received) = view.rule_use(model, r.group, r.country, r.period);
             RuleUse {
                 rule: r.group,
@@ -131,7 +131,7 @@ fn read_rules(ix: &OriginIndex, model: &Model, network: &Network, s: &Session, p
                 period: r.period,
                 tainted,
                 received,
-                beyond: beyond.map_or(0.0, |c| s.value(c)),
+                beyond: r.beyond.map_or(0.0, |c| s.value(c)),
                 shadow_price: (-s.dual(r.row) / model.period_weight(r.period)).max(0.0),
             }
         })

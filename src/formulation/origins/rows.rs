@@ -194,6 +194,7 @@ pub(in crate::formulation) fn add_market_rows(
                     group: g,
                     segment,
                     row,
+                    beyond: None,
                 });
             }
         }
@@ -210,7 +211,7 @@ pub(in crate::formulation) fn add_rule_rows(
     network: &Network,
     flows: &FlowIndex,
 ) {
-    let (mut rows, mut beyond) = (Vec::new(), Vec::new());
+    let mut rows = Vec::new();
     for (r, rule) in ix.layout.rules.iter().enumerate() {
         let Limit::Share(share) = rule.limit else {
             continue;
@@ -232,7 +233,6 @@ pub(in crate::formulation) fn add_rule_rows(
                     lp.column(key, None, model.period_weight(period) * premium)
                 });
                 terms.extend(over.map(|col| (col, -1.0)));
-                beyond.push(over);
                 let key = RowKey::OriginRule {
                     rule: r,
                     country,
@@ -246,12 +246,12 @@ pub(in crate::formulation) fn add_rule_rows(
                     group: r,
                     segment: 0,
                     row,
+                    beyond: over,
                 });
             }
         }
     }
     ix.rules = rows;
-    ix.beyond = beyond;
 }
 
 /// The terms of one rule in one country's `markets` and period: every part
