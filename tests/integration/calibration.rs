@@ -66,14 +66,17 @@ struct Solved {
 /// The baseline plan, solved once for every test here.
 fn baseline() -> &'static Solved {
     static PLAN: OnceLock<Solved> = OnceLock::new();
-    PLAN.get_or_init(|| {
-        let s = rareflow::solve(&ModelSource::Embedded, &[], &SolveOptions::default()).unwrap();
-        Solved {
-            model: s.model,
-            network: s.network,
-            plan: s.plan,
-        }
-    })
+    PLAN.get_or_init(|| solved(&[]))
+}
+
+/// The default model under `scenarios`.
+fn solved(scenarios: &[String]) -> Solved {
+    let s = rareflow::solve(&ModelSource::Embedded, scenarios, &SolveOptions::default()).unwrap();
+    Solved {
+        model: s.model,
+        network: s.network,
+        plan: s.plan,
+    }
 }
 
 fn facility(s: &Solved, id: &str) -> FacilityId {
@@ -215,9 +218,24 @@ fn buyers_outside_china_pay_at_least_chinas_price() {
         );
         assert!(japan >= china - 1e-6, "{year}: metal {japan} < {china}");
     }
-    // A metal never crosses China's border both ways in a year (before
-    // China's export VAT, Japan's metal went to China's makers while
-    // China's went to Japan's), and in 2025 none made outside goes in.
+    metal_crosses_chinas_border_one_way(s);
+}
+
+/// Under origin classes a clean Japanese metal and a tainted Chinese one
+/// are different goods, but China's Dy/Tb swaps (Chinese makers choosing
+/// a recipe) take only China's own metal: before `lanes.csv` said so,
+/// `origin-premium` sent 18 t of Japanese Dy metal into China's Dy-for-Tb
+/// swap in 2025 to come back as Tb, while Chinese Dy metal went to Japan.
+#[test]
+fn under_an_origin_preference_metal_still_crosses_chinas_border_one_way() {
+    metal_crosses_chinas_border_one_way(&solved(&["origin-premium".to_string()]));
+}
+
+/// A metal never crosses China's border both ways in a year (before China's
+/// export VAT, Japan's metal went to China's makers while China's went to
+/// Japan's), and in 2025 none made outside goes in.
+fn metal_crosses_chinas_border_one_way(s: &Solved) {
+    let m = &s.model;
     let cn = CountryId(m.countries.iter().position(|x| x.code == "CN").unwrap());
     for t in 0..m.periods.len() {
         let mut trade: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
