@@ -418,6 +418,9 @@ fn costs_at_their_limit_in_every_row_of_the_global_model() {
 /// solves (in models/tiny: models/global takes seconds to solve with it).
 #[test]
 fn a_recipe_coefficient_the_solver_would_drop() {
+    let row = "magnet_std_alloy,ndfeb_alloy,-1.348\n";
+    let text = String::from_utf8(model_files("global")["processes.csv"].clone()).unwrap();
+    let line = 1 + text[..text.find(row).unwrap()].matches('\n').count();
     for coef in ["1e-9", "-1e-9", "5e-10"] {
         let mut m = model_files("global");
         replace(
@@ -430,9 +433,9 @@ fn a_recipe_coefficient_the_solver_would_drop() {
             &m,
             3,
             &[&format!(
-                "processes.csv:77: column 'coef': expected a coefficient of magnitude above \
-                 1e-9, up to 1e9 (the solver drops 1e-9 and less as zeros; rescale the unit of \
-                 the commodity or of the activity), found \"{coef}\""
+                "processes.csv:{line}: column 'coef': expected a coefficient of magnitude \
+                 above 1e-9, up to 1e9 (the solver drops 1e-9 and less as zeros; rescale the unit \
+                 of the commodity or of the activity), found \"{coef}\""
             )],
         );
     }

@@ -25,6 +25,7 @@ mod habits;
 mod hostile;
 mod html;
 mod invest;
+mod light_separation;
 mod loader;
 mod numbers;
 mod origins;
