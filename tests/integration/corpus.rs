@@ -426,7 +426,7 @@ fn a_recipe_coefficient_the_solver_would_drop() {
         replace(
             &mut m,
             "processes.csv",
-            "magnet_std_alloy,ndfeb_alloy,-1.348\n",
+            row,
             &format!("magnet_std_alloy,ndfeb_alloy,{coef}\n"),
         );
         refused(
@@ -460,8 +460,8 @@ fn a_recipe_coefficient_the_solver_would_drop() {
 /// nothing is a plan, so the LP with nothing built is solved and its
 /// verified plan reported as stopped short of the best build plan.
 /// With every coefficient positive no process uses anything, so the lanes
-/// `lanes.csv` writes into China's Dy/Tb swaps are dropped with them (they
-/// would be refused: the swaps no longer use the metal).
+/// `lanes.csv` writes into China's Dy/Tb swaps are removed too: a lane into
+/// a facility that does not use its commodity is refused.
 #[test]
 fn rows_of_1e11_tonnes_in_the_global_model() {
     let mut m = model_files("global");

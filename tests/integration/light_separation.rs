@@ -1,7 +1,7 @@
 //! Light-rare-earth separators in models/global (`separate_monazite_light`:
-//! La Rochelle, Silmet, Saskatoon). None of the three separated Dy or Tb in
-//! 2025: Silmet is a light-RE plant, Solvay spoke of Dy and Tb only as a
-//! future step, and SRC's design leaves a medium/heavy mixture (SOURCES.md).
+//! Silmet, Saskatoon, and La Rochelle in 2025). None of the three separated
+//! Dy or Tb in 2025: Silmet is a light-RE plant, Solvay's Dy and Tb follow
+//! in 2026, and SRC's design leaves a medium/heavy mixture (SOURCES.md).
 //! They separate NdPr and La/Ce as the full monazite recipe does and leave
 //! the rest (11% of the REO) unseparated: as much of it as its Tb allows as
 //! Lynas's SEG/HRE compound (`hre_mixed`, 1.7% Tb: 0.1/1.7 = 5.88% of the
@@ -66,12 +66,13 @@ fn a_light_separator_makes_no_heavy_rare_earth_the_monazite_does_not_hold() {
     }
     // Tb sets the compound: all of the monazite's Tb is in it.
     let tb = commodity(&m, "tb_oxide");
-    assert!((compound * hre.coef(tb) - full.coef(tb)).abs() < 1e-5);
-    for plant in ["eu_larochelle", "eu_silmet", "ca_src_sep"] {
+    assert!((compound * hre.coef(tb) - full.coef(tb)).abs() < 1e-6);
+    let process_of = |plant: &str| {
         let f = m.facilities.iter().find(|f| f.id == plant).unwrap();
-        assert_eq!(
-            m.processes[f.process.0].id, "separate_monazite_light",
-            "{plant}"
-        );
+        m.processes[f.process.0].id.as_str()
+    };
+    for plant in ["eu_larochelle_2025", "eu_silmet", "ca_src_sep"] {
+        assert_eq!(process_of(plant), "separate_monazite_light", "{plant}");
     }
+    assert_eq!(process_of("eu_larochelle"), "separate_monazite");
 }
