@@ -272,3 +272,13 @@ pub fn market_prices(s: &Solution, periods: usize) -> Vec<f64> {
 pub fn facility_index(s: &Solution, id: &str) -> usize {
     s.model.facilities.iter().position(|f| f.id == id).unwrap()
 }
+
+/// The default model (models/global, as embedded), checked but not solved.
+pub fn global_model() -> rareflow::model::Model {
+    rareflow::check(&ModelSource::Embedded, &[]).unwrap().model
+}
+
+/// The commodity `id` of `m`.
+pub fn commodity(m: &rareflow::model::Model, id: &str) -> rareflow::model::CommodityId {
+    rareflow::model::CommodityId(m.commodities.iter().position(|c| c.id == id).unwrap())
+}

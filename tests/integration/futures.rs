@@ -59,6 +59,8 @@ use rareflow::io::source::ModelSource;
 use rareflow::model::{CommodityId, CountryId, Model, PeriodId, Stage};
 use rareflow::solver::SolveOptions;
 
+use crate::common::commodity;
+
 const FUTURES: [&str; 18] = [
     "baseline",
     "geneva-truce",
@@ -150,10 +152,6 @@ fn load(future: &str) -> Model {
 
 fn country(m: &Model, code: &str) -> CountryId {
     CountryId(m.countries.iter().position(|c| c.code == code).unwrap())
-}
-
-fn commodity(m: &Model, id: &str) -> CommodityId {
-    CommodityId(m.commodities.iter().position(|c| c.id == id).unwrap())
 }
 
 /// The stacked ad-valorem rate, in percent, on `id` from `from` to `to` in

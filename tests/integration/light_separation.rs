@@ -14,12 +14,9 @@
 //! full recipe would not. With 0.11 t of the compound instead, the
 //! compound's Tb would be 1.9 kg per t of feed against the monazite's 1.0.
 
-use rareflow::io::source::ModelSource;
-use rareflow::model::{CommodityId, Model, Process};
+use rareflow::model::{Model, Process};
 
-fn global() -> Model {
-    rareflow::check(&ModelSource::Embedded, &[]).unwrap().model
-}
+use crate::common::{commodity, global_model};
 
 fn process<'m>(m: &'m Model, id: &str) -> &'m Process {
     m.processes
@@ -28,13 +25,9 @@ fn process<'m>(m: &'m Model, id: &str) -> &'m Process {
         .unwrap_or_else(|| panic!("no process {id}"))
 }
 
-fn commodity(m: &Model, id: &str) -> CommodityId {
-    CommodityId(m.commodities.iter().position(|c| c.id == id).unwrap())
-}
-
 #[test]
 fn a_light_separator_makes_no_heavy_rare_earth_the_monazite_does_not_hold() {
-    let m = global();
+    let m = global_model();
     let (full, light, hre) = (
         process(&m, "separate_monazite"),
         process(&m, "separate_monazite_light"),

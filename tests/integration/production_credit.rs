@@ -19,12 +19,9 @@
 
 use std::collections::BTreeMap;
 
-use rareflow::io::source::ModelSource;
 use rareflow::model::{ContractKind, Model, PeriodId};
 
-fn global() -> Model {
-    rareflow::check(&ModelSource::Embedded, &[]).unwrap().model
-}
+use crate::common::global_model;
 
 /// What the rows whose id begins with `prefix` pay, $ per unit of activity,
 /// by (facility, period).
@@ -72,7 +69,7 @@ fn cost_of(m: &Model, id: &str) -> f64 {
 
 #[test]
 fn us_45x_pays_a_tenth_of_each_us_separation_plants_cost() {
-    let m = global();
+    let m = global_model();
     let us = m.countries.iter().position(|c| c.code == "US").unwrap();
     let base = |f: usize| {
         let fac = &m.facilities[f];
@@ -98,7 +95,7 @@ fn us_45x_pays_a_tenth_of_each_us_separation_plants_cost() {
 
 #[test]
 fn australias_offset_pays_a_tenth_of_eneabba_and_nolans_processing() {
-    let m = global();
+    let m = global_model();
     let base = |f: usize| match m.facilities[f].id.as_str() {
         "au_eneabba" => cost_of(&m, "au_eneabba"),
         "au_nolans" => cost_of(&m, "au_nolans") - cost_of(&m, "au_new_mine"),
