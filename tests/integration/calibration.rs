@@ -44,6 +44,9 @@
 //!   its end-2025 capacity (29.3 and 40 kt of blanks [S29]).
 //!   White Mesa Phase 1, which ran one campaign of 25-35 t NdPr in 2024
 //!   before a uranium campaign through 2025 (S111), runs its campaign.
+//!   La Rochelle has no 2025 output to meet: the "several hundred t" [S17]
+//!   is what its magnet line could make that year, and what it made by July
+//!   was "experimental and tiny" (SOURCES.md, Idle plants).
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
