@@ -5,8 +5,10 @@
 //! `mixed-compound`, `oxide` and `metal`; ores, concentrates, alloys,
 //! magnets and scrap are not counted. Production is what the country's
 //! facilities make of them, less what they dispose of (surplus joint
-//! products that never reach a buyer); imports and exports are the flows
-//! that cross its border.
+//! products that never reach a buyer); a process that turns a good into
+//! another of the same or an earlier stage (finishing an oxide, swapping
+//! one metal for another) makes nothing new and is not counted again.
+//! Imports and exports are the flows that cross its border.
 
 use serde::Serialize;
 
@@ -50,6 +52,9 @@ pub fn import_reliance(
             continue;
         }
         let process = &model.processes[fac.process.0];
+        if !advances(model, process) {
+            continue;
+        }
         for (c, coef) in &process.terms {
             if *coef > 0.0 && counted(*c) {
                 production += coef * plan.activity[f][t.0];
@@ -87,6 +92,16 @@ pub fn import_reliance(
         exports_t: exports,
         reliance: (consumption > 1e-9).then(|| (imports - exports) / consumption),
     }
+}
+
+/// Does `process` take material to a later stage of the chain than any of
+/// its inputs (scrap aside)? A source (a mine, a scrap collector) does.
+fn advances(model: &Model, process: &crate::model::Process) -> bool {
+    let stage = |c: crate::model::CommodityId| model.commodities[c.0].stage;
+    let chain = |s: &Stage| *s != Stage::Scrap;
+    let top_in = process.inputs().map(stage).filter(chain).max();
+    let top_out = process.outputs().map(stage).filter(chain).max();
+    top_out > top_in
 }
 
 /// The net import reliance of every country with demand, in every period,

@@ -163,12 +163,13 @@ fn rate(m: &Model, from: &str, to: &str, id: &str, t: PeriodId) -> f64 {
 }
 
 const MAGNETS: [&str; 2] = ["magnet_std", "magnet_hc"];
-const OXIDES: [&str; 6] = [
+const OXIDES: [&str; 7] = [
     "ndpr_oxide",
     "dy_oxide",
     "tb_oxide",
     "sm_oxide",
     "lace_oxide",
+    "lace_crude",
     "other_oxide",
 ];
 const METALS: [&str; 4] = ["ndpr_metal", "dy_metal", "tb_metal", "sm_metal"];
