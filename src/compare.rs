@@ -56,6 +56,9 @@ pub struct Standing {
     pub minimax_regret: bool,
     /// True when no portfolio has a smaller expected cost (within [`TIE`]).
     pub least_expected_cost: bool,
+    /// What each market's buyers spend, weighted as the futures are
+    /// (country code, undiscounted; none if a cell failed).
+    pub expected_spend: Option<Vec<(String, f64)>>,
 }
 
 /// The whole comparison.
@@ -193,6 +196,22 @@ pub fn compare(
     comparison
 }
 
+/// Each market's spend over `cells` (one portfolio's), weighted by the
+/// futures' `weights`, by country code.
+fn expected_spend(cells: &[&Cell], weights: &[(String, f64)]) -> Vec<(String, f64)> {
+    let mut by = std::collections::BTreeMap::<String, f64>::new();
+    for c in cells {
+        let w = weights
+            .iter()
+            .find(|w| w.0 == c.scenario)
+            .map_or(0.0, |w| w.1);
+        for (code, spend) in c.result.iter().flat_map(|r| &r.spend_by_market) {
+            *by.entry(code.clone()).or_default() += w * spend;
+        }
+    }
+    by.into_iter().collect()
+}
+
 /// Fills in regrets and standings. Regret in a scenario is a cell's cost
 /// minus the least cost any portfolio achieved in that scenario; expected
 /// cost weighs scenarios by `weights` (which sum to 1). Every portfolio
@@ -237,6 +256,7 @@ pub fn rank(
                 max_regret,
                 minimax_regret: false,
                 least_expected_cost: false,
+                expected_spend: complete.then(|| expected_spend(&mine, &weights)),
             }
         })
         .collect();
@@ -308,6 +328,7 @@ mod tests {
                 shortage_t: 0.0,
                 given_up_t: 0.0,
                 market_spend: 0.0,
+                spend_by_market: vec![("US".into(), cost / 10.0)],
                 investment: 0.0,
                 dependency: None,
             }),

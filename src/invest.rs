@@ -20,10 +20,10 @@ pub use crate::formulation::stochastic::Objective;
 use crate::compare::BASELINE;
 use crate::error::{Error, Result};
 use crate::formulation::stochastic::{extensive, Extensive, Future, FutureBlock};
-use crate::formulation::{read_plan, BuildOptions, SharedBuilds};
+use crate::formulation::{read_plan, BuildOptions};
 use crate::io::source::ModelSource;
 use crate::plan::Plan;
-use crate::solver::{Col, Problem, Session, SolveOptions};
+use crate::solver::{Problem, Session, SolveOptions};
 use crate::Checked;
 
 /// How one future fares.
@@ -43,6 +43,11 @@ pub struct Outcome {
     pub shortage_t: f64,
     /// The builds the future's own best plan takes: `facility@start`.
     pub own_builds: Vec<String>,
+    /// What each demand country's buyers spend over the horizon with the
+    /// chosen builds (country code, undiscounted), the future's operations
+    /// run at least cost; none for a future of zero probability, which
+    /// nothing prices.
+    pub spend_by_market: Option<Vec<(String, f64)>>,
 }
 
 /// The chosen plan.
@@ -145,24 +150,8 @@ impl Futures {
     }
 }
 
-/// Solves the extensive form's problem; `fixed` pins the build decisions
-/// (the `facility@start` names built; every other decision 0) when given.
-fn solve(
-    mut problem: Problem,
-    shared: &SharedBuilds,
-    fixed: Option<&[String]>,
-    opts: &SolveOptions,
-) -> Result<Session> {
-    if let Some(names) = fixed {
-        let pins: Vec<(Col, f64)> = shared
-            .columns()
-            .map(|(id, label, col)| {
-                let built = names.iter().any(|n| *n == format!("{id}@{label}"));
-                (col, if built { 1.0 } else { 0.0 })
-            })
-            .collect();
-        problem.fix_columns(&pins)?;
-    }
+/// Solves one of the extensive form's problems.
+fn solve(problem: Problem, opts: &SolveOptions) -> Result<Session> {
     let session = Session::solve(problem, opts)?;
     if !session.has_plan {
         return Err(Error::NoPlan(session.status));
@@ -225,9 +214,44 @@ fn outcomes(
             regret: cost - own_best,
             shortage_t: plan.shortage_tonnes(&c.model),
             own_builds: own_builds.clone(),
+            spend_by_market: None,
         });
     }
     Ok(outcomes)
+}
+
+/// What each market's buyers spend in every future with the builds fixed,
+/// from `session`, the expected-cost program solved with them fixed: each
+/// future's rows are weighted by its probability, so their duals are its
+/// prices times its probability.
+fn market_spends(
+    futures: &Futures,
+    blocks: &[FutureBlock],
+    session: &Session,
+    outcomes: &mut [Outcome],
+) -> Result<()> {
+    for ((c, block), o) in futures.checked.iter().zip(blocks).zip(outcomes) {
+        if o.probability <= 0.0 {
+            continue;
+        }
+        let cost = block.cost(&session.columns);
+        let plan =
+            read_plan(&c.model, &c.network, &block.index, cost, session).map_err(|failure| {
+                Error::Unverified {
+                    context: Some(format!("scenario {}", o.scenario)),
+                    failure,
+                }
+            })?;
+        let segments = crate::report::markets::segment_results(&c.model, &plan);
+        let all = crate::report::scope::Scope::default();
+        let spend = crate::measure::spend_by_market(&c.model, &all, &segments);
+        o.spend_by_market = Some(
+            (spend.into_iter())
+                .map(|(code, v)| (code, v / o.probability))
+                .collect(),
+        );
+    }
+    Ok(())
 }
 
 /// The futures with their probabilities normalised to sum to 1.
@@ -270,7 +294,7 @@ pub fn invest(
         x.size.columns
     ));
     let columns = x.size.columns;
-    let session = solve(x.problem, &x.shared, None, opts)?;
+    let session = solve(x.problem()?, opts)?;
     let builds: Vec<String> = x
         .shared
         .columns()
@@ -288,7 +312,18 @@ pub fn invest(
         }
         _ => (x.futures, session),
     };
-    let outcomes = outcomes(&futures, &blocks, &session, &scenarios, &own)?;
+    let mut outcomes = outcomes(&futures, &blocks, &session, &scenarios, &own)?;
+    // Markets are priced with the builds fixed, every future at least cost:
+    // under minimax regret that is the program just solved.
+    let status = session.status.label();
+    let (blocks, session) = match objective {
+        Objective::Regret => (blocks, session),
+        _ => {
+            progress("pricing every future's markets with the chosen builds");
+            evaluate(&futures, &scenarios, &best, &builds, opts)?
+        }
+    };
+    market_spends(&futures, &blocks, &session, &mut outcomes)?;
     let expected_cost: f64 = outcomes.iter().map(|o| o.probability * o.cost).sum();
     let max_regret = outcomes
         .iter()
@@ -306,15 +341,16 @@ pub fn invest(
         evpi: expected_cost - wait_and_see,
         expected_with_baseline_builds,
         vss: expected_with_baseline_builds - expected_cost,
-        status: session.status.label(),
+        status,
         columns,
         outcomes,
     })
 }
 
 /// Every future solved at least cost with the build decisions fixed at
-/// `builds` (`facility@start` names; every other decision 0): the blocks
-/// and the solution.
+/// `builds` (`facility@start` names; every other decision 0), as an LP, so
+/// that its duals price each future's markets: the blocks and the
+/// solution.
 fn evaluate(
     futures: &Futures,
     scenarios: &[(String, f64)],
@@ -323,7 +359,7 @@ fn evaluate(
     opts: &SolveOptions,
 ) -> Result<(Vec<FutureBlock>, Session)> {
     let x = futures.extensive(scenarios, Objective::Expected, best, opts)?;
-    let session = solve(x.problem, &x.shared, Some(builds), opts)?;
+    let session = solve(x.with_builds(builds)?, opts)?;
     Ok((x.futures, session))
 }
 

@@ -9,7 +9,7 @@ use super::lp::{Lp, LpSize, Sense};
 use super::{activity, add_block, BuildOptions, LpIndex, SharedBuilds};
 use crate::model::Model;
 use crate::network::Network;
-use crate::solver::{Col, Problem, SolverError};
+use crate::solver::{Arrays, Col, Problem, SolverError};
 
 /// What the build plan minimises.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -63,8 +63,8 @@ impl FutureBlock {
 
 /// The extensive form, ready to solve.
 pub struct Extensive {
-    /// The problem.
-    pub problem: Problem,
+    /// The problem's arrays.
+    pub arrays: Arrays,
     /// Each future's block, in the order given.
     pub futures: Vec<FutureBlock>,
     /// The shared build decisions.
@@ -73,6 +73,31 @@ pub struct Extensive {
     pub keys: LpKeys,
     /// Size of the LP.
     pub size: LpSize,
+}
+
+impl Extensive {
+    /// The problem HiGHS solves (a MIP when builds are decisions).
+    ///
+    /// # Errors
+    /// HiGHS refusing the arrays.
+    pub fn problem(&self) -> Result<Problem, SolverError> {
+        Problem::from_arrays(&self.arrays)
+    }
+
+    /// The LP with every shared build decision fixed: at 1 when its
+    /// `facility@start` name is in `built`, else 0.
+    ///
+    /// # Errors
+    /// HiGHS refusing the arrays.
+    pub fn with_builds(&self, built: &[String]) -> Result<Problem, SolverError> {
+        let pins: Vec<(Col, f64)> = (self.shared.columns())
+            .map(|(id, label, col)| {
+                let on = built.iter().any(|n| *n == format!("{id}@{label}"));
+                (col, if on { 1.0 } else { 0.0 })
+            })
+            .collect();
+        Problem::from_arrays(&self.arrays.relaxed_with(&pins))
+    }
 }
 
 /// Builds the extensive form of `futures` under `objective`; `best` is each
@@ -116,9 +141,9 @@ pub fn extensive(
         (false, Objective::Regret) => 0.0,
         (false, _) => futures[b.0 as usize].probability,
     };
-    let (problem, keys, size) = lp.into_problem(weight)?;
+    let (arrays, keys, size) = lp.finish(weight);
     Ok(Extensive {
-        problem,
+        arrays,
         futures: blocks,
         shared,
         keys,

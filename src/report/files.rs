@@ -410,9 +410,19 @@ pub fn comparison_files(
     measure: &crate::compare::Measure,
 ) -> Result<Vec<(&'static str, String)>> {
     let opt = |v: Option<f64>| v.map_or(String::new(), num);
+    // Every market's spend, by country code, after the named columns.
+    let codes: Vec<String> = (c.cells.iter())
+        .find_map(|cell| cell.result.as_ref())
+        .map(|r| r.spend_by_market.iter().map(|(k, _)| k.clone()).collect())
+        .unwrap_or_default();
+    let spend_of = |v: Option<&Vec<(String, f64)>>, code: &str| {
+        opt(v
+            .and_then(|v| v.iter().find(|(k, _)| k == code))
+            .map(|x| x.1))
+    };
     let cells = c.cells.iter().map(|cell| {
         let r = cell.result.as_ref();
-        vec![
+        let mut row = vec![
             cell.portfolio.clone(),
             cell.scenario.clone(),
             cell.status.clone(),
@@ -423,47 +433,67 @@ pub fn comparison_files(
             opt(r.map(|r| r.investment)),
             opt(r.and_then(|r| r.dependency)),
             opt(cell.regret),
-        ]
+        ];
+        row.extend(
+            codes
+                .iter()
+                .map(|k| spend_of(r.map(|r| &r.spend_by_market), k)),
+        );
+        row
     });
-    let standings = c.standings.iter().map(|s| StandingCsv {
-        portfolio: s.portfolio.clone(),
-        expected_cost: opt(s.expected_cost),
-        max_regret: opt(s.max_regret),
-        minimax_regret: s.minimax_regret.to_string(),
-        least_expected_cost: s.least_expected_cost.to_string(),
+    let standings = c.standings.iter().map(|s| {
+        let mut row = vec![
+            s.portfolio.clone(),
+            opt(s.expected_cost),
+            opt(s.max_regret),
+            s.minimax_regret.to_string(),
+            s.least_expected_cost.to_string(),
+        ];
+        row.extend(codes.iter().map(|k| spend_of(s.expected_spend.as_ref(), k)));
+        row
     });
+    let spend_columns = |prefix: &str| -> Vec<String> {
+        (codes.iter())
+            .map(|k| measure.scoped_column(&format!("{prefix}{k}_spend")))
+            .collect()
+    };
+    let mut header: Vec<String> = [
+        "portfolio",
+        "scenario",
+        "status",
+        "cost",
+        &measure.scoped_column("shortage_t"),
+        &measure.scoped_column("given_up_t"),
+        &measure.scoped_column("market_spend"),
+        "investment",
+        "dependency",
+        "regret",
+    ]
+    .map(String::from)
+    .to_vec();
+    header.extend(spend_columns(""));
+    let mut standing_header: Vec<String> = [
+        "portfolio",
+        "expected_cost",
+        "max_regret",
+        "minimax_regret",
+        "least_expected_cost",
+    ]
+    .map(String::from)
+    .to_vec();
+    standing_header.extend(spend_columns("expected_"));
     Ok(vec![
+        ("compare.csv", csv_text(&names(&header), cells)?),
         (
-            "compare.csv",
-            csv_text(
-                &[
-                    "portfolio",
-                    "scenario",
-                    "status",
-                    "cost",
-                    &measure.scoped_column("shortage_t"),
-                    &measure.scoped_column("given_up_t"),
-                    &measure.scoped_column("market_spend"),
-                    "investment",
-                    "dependency",
-                    "regret",
-                ],
-                cells,
-            )?,
+            "compare_portfolios.csv",
+            csv_text(&names(&standing_header), standings)?,
         ),
-        ("compare_portfolios.csv", csv_rows(standings)?),
     ])
 }
 
-/// A row of `compare_portfolios.csv`. (`compare.csv`'s columns are named
-/// after the scope when there is one, so its rows are built by hand.)
-#[derive(Serialize, Default)]
-struct StandingCsv {
-    portfolio: String,
-    expected_cost: String,
-    max_regret: String,
-    minimax_regret: String,
-    least_expected_cost: String,
+/// The column names of a header built at run time.
+fn names(header: &[String]) -> Vec<&str> {
+    header.iter().map(String::as_str).collect()
 }
 
 #[cfg(test)]

@@ -60,7 +60,11 @@ pub fn render_comparison(
     };
     matrix(
         &mut o,
-        &format!("objective, {currency} bn (present value)"),
+        &format!(
+            "objective, {currency} bn (present value): system cost net of the value of demand \
+             served, as `solve`'s total cost (every cost, plus the value of demand given up, less \
+             the value of demand taken beyond the reference); portfolios are ranked by it"
+        ),
         &|x| x.result.as_ref().map(|r| billions(r.cost)),
     );
     let (within, buyers) = match &measure.scope_key {
@@ -141,6 +145,7 @@ fn render_standings(o: &mut String, c: &Comparison, currency: &str) {
     }
     right_align(&mut t, 1);
     let _ = writeln!(o, "{t}");
+    render_market_spend(o, c, currency);
     let weights: Vec<String> = c
         .weights
         .iter()
@@ -160,6 +165,34 @@ fn render_standings(o: &mut String, c: &Comparison, currency: &str) {
             _ => writeln!(o, "{what} portfolios (tied): {}", picked.join(", ")),
         };
     }
+}
+
+/// Beside the standings, what each market's buyers spend under each
+/// portfolio, weighted as the futures are (undiscounted).
+fn render_market_spend(o: &mut String, c: &Comparison, currency: &str) {
+    let Some(codes) = (c.standings.iter())
+        .find_map(|s| s.expected_spend.as_ref())
+        .map(|v| v.iter().map(|(code, _)| code.clone()).collect::<Vec<_>>())
+    else {
+        return;
+    };
+    let _ = writeln!(
+        o,
+        "\nspend of each market's buyers, {currency} bn (undiscounted, weighted as the futures are):"
+    );
+    let mut header = vec!["portfolio"];
+    header.extend(codes.iter().map(String::as_str));
+    let mut t = table(&header);
+    for s in &c.standings {
+        let mut row = vec![s.portfolio.clone()];
+        for code in &codes {
+            let spend = (s.expected_spend.iter().flatten()).find(|(k, _)| k == code);
+            row.push(spend.map_or("-".into(), |(_, v)| format!("{:.2}", v / 1e9)));
+        }
+        t.add_row(row);
+    }
+    right_align(&mut t, 1);
+    let _ = writeln!(o, "{t}");
 }
 
 /// The chosen build plan, how each scenario fares under it against its own
@@ -211,6 +244,7 @@ pub fn render_investment(r: &crate::invest::Investment, mip_gap: Option<f64>) ->
     }
     right_align(&mut t, 1);
     let _ = writeln!(o, "{t}");
+    render_outcome_spend(&mut o, r);
     let _ = writeln!(
         o,
         "expected cost {}; max regret {}",
@@ -232,6 +266,43 @@ pub fn render_investment(r: &crate::invest::Investment, mip_gap: Option<f64>) ->
     let largest = r.outcomes.iter().map(|x| x.cost.abs()).fold(0.0, f64::max);
     gap_note(&mut o, mip_gap, largest, "");
     o
+}
+
+/// What each market's buyers spend in each future with the chosen builds,
+/// and weighted by the futures' probabilities (undiscounted).
+fn render_outcome_spend(o: &mut String, r: &crate::invest::Investment) {
+    let Some(codes) = (r.outcomes.iter())
+        .find_map(|x| x.spend_by_market.as_ref())
+        .map(|v| v.iter().map(|(code, _)| code.clone()).collect::<Vec<_>>())
+    else {
+        return;
+    };
+    let _ = writeln!(
+        o,
+        "\nspend of each market's buyers with these builds, bn (undiscounted):"
+    );
+    let mut header = vec!["scenario"];
+    header.extend(codes.iter().map(String::as_str));
+    let mut t = table(&header);
+    let spend = |v: Option<&Vec<(String, f64)>>, code: &str| {
+        v.and_then(|v| v.iter().find(|(k, _)| k == code))
+            .map(|x| x.1)
+    };
+    let mut expected = vec![0.0; codes.len()];
+    for x in &r.outcomes {
+        let mut row = vec![x.scenario.clone()];
+        for (k, code) in codes.iter().enumerate() {
+            let v = spend(x.spend_by_market.as_ref(), code);
+            expected[k] += x.probability * v.unwrap_or(0.0);
+            row.push(v.map_or("-".into(), |v| format!("{:.2}", v / 1e9)));
+        }
+        t.add_row(row);
+    }
+    let mut row = vec!["expected".to_string()];
+    row.extend(expected.iter().map(|v| format!("{:.2}", v / 1e9)));
+    t.add_row(row);
+    right_align(&mut t, 1);
+    let _ = writeln!(o, "{t}");
 }
 
 /// What the MIP gap means in money: builds are chosen within `gap` of the

@@ -266,12 +266,35 @@ fn compare_ranks_portfolios_by_regret_through_the_cli() {
     assert!(close(regret("all", "tariff-40"), 0.0, 1e-9));
     // `all` has no regret anywhere, and only it.
     assert_eq!(v["minimax_regret"], serde_json::json!(["all"]));
-    // The files hold every cell.
+    // The files hold every cell, with what each market's buyers spent on
+    // their 100 t a year for 5 years: with nothing built, imports at 10,000
+    // + 25% of 50,000 = 22,500 a tonne in the baseline ($11.25 M), 30,000
+    // under the 40% tariff ($15 M).
     let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 6);
-    assert!(std::fs::read_to_string(out.join("compare_portfolios.csv"))
-        .unwrap()
-        .starts_with("portfolio,expected_cost,max_regret"));
+    let column = |text: &str, name: &str| {
+        let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+        header.iter().position(|h| *h == name).unwrap()
+    };
+    let us = column(&csv, "US_spend");
+    for row in csv.lines().skip(1).filter(|l| l.starts_with("none,")) {
+        let spend: f64 = row.split(',').nth(us).unwrap().parse().unwrap();
+        let price = if row.contains(",baseline,") {
+            22_500.0
+        } else {
+            30_000.0
+        };
+        assert!(close(spend, 500.0 * price, 1e-9), "{row}");
+    }
+    let standings = std::fs::read_to_string(out.join("compare_portfolios.csv")).unwrap();
+    assert!(standings.starts_with("portfolio,expected_cost,max_regret"));
+    let us = column(&standings, "expected_US_spend");
+    let none = standings.lines().find(|l| l.starts_with("none,")).unwrap();
+    let expected: f64 = none.split(',').nth(us).unwrap().parse().unwrap();
+    assert!(
+        close(expected, (11_250_000.0 + 15_000_000.0) / 2.0, 1e-9),
+        "{none}"
+    );
     let o = compare("baseline,tariff-40", &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(

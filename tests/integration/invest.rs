@@ -124,6 +124,24 @@ fn the_hedge_differs_from_both_futures_own_best_plans() {
     assert!(close(r.evpi, 3.5 * M, 1e-9));
     assert!(close(r.expected_with_baseline_builds, 17.5 * M, 1e-9));
     assert!(close(r.vss, 2.5 * M, 1e-9));
+    // With the hedge built, imports still set the US price in each future:
+    // $10,000/t in the baseline ($5M for 500 t), $60,000 under `high`, where
+    // the small plant's 50 t a year fall short ($30M), each future priced
+    // apart from its probability.
+    let us = |o: &rareflow::invest::Outcome| {
+        let spend = o.spend_by_market.as_ref().unwrap();
+        spend.iter().find(|(k, _)| k == "US").unwrap().1
+    };
+    assert!(
+        close(us(&r.outcomes[0]), 5.0 * M, 1e-9),
+        "{:?}",
+        r.outcomes[0]
+    );
+    assert!(
+        close(us(&r.outcomes[1]), 30.0 * M, 1e-9),
+        "{:?}",
+        r.outcomes[1]
+    );
 }
 
 #[test]
