@@ -342,7 +342,11 @@ fn largest_flows(model: &Model, network: &Network, plan: &Plan) -> Vec<FlowRow> 
 }
 
 /// The [`TOP`] facilities whose capacity binds in some period, by the
-/// present value of one more unit of capacity in every binding period.
+/// present value of one more unit of capacity in every binding period. A
+/// period in which a facility has no capacity (a candidate not built, a
+/// plant not yet open) is not one: nothing reaches it, so the prices of
+/// its inputs and outputs there, and with them its first unit's value, are
+/// bounds the solver picks, not prices.
 fn constrained_facilities(model: &Model, plan: &Plan) -> Vec<ConstrainedRow> {
     let mut constrained: Vec<ConstrainedRow> = model
         .facilities
@@ -350,7 +354,7 @@ fn constrained_facilities(model: &Model, plan: &Plan) -> Vec<ConstrainedRow> {
         .enumerate()
         .filter_map(|(f, fac)| {
             let binding: Vec<usize> = (0..model.periods.len())
-                .filter(|&t| plan.capacity_value[f][t] > 0.0)
+                .filter(|&t| plan.capacity[f][t] > 0.0 && plan.capacity_value[f][t] > 0.0)
                 .collect();
             (!binding.is_empty()).then(|| {
                 let value_pv: f64 = (binding.iter())

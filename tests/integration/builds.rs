@@ -85,6 +85,30 @@ fn built(s: &rareflow::Solution) -> Vec<(String, f64)> {
         .collect()
 }
 
+/// Below the break-even the plant is not built, yet the LP with builds
+/// fixed values its first tonne at the import price less its cost (2,500 a
+/// tonne, since it needs no input): a value at a site nothing reaches, so
+/// it stays in production.csv's rows but is not one of the most
+/// constrained facilities; China's plant, which serves the US at capacity
+/// in no period, is not either.
+#[test]
+fn a_candidate_not_built_is_not_a_constrained_facility() {
+    let s = solve(&model(0.25, "0", "", None), None, false);
+    assert!(built(&s).is_empty());
+    let us = (s.model.facilities.iter())
+        .position(|f| f.id == "us_plant")
+        .unwrap();
+    assert!((0..s.model.periods.len()).all(|t| s.plan.capacity[us][t] == 0.0));
+    let dependency = rareflow::trace::trace(&s.model, &s.network, &s.plan);
+    let summary =
+        rareflow::report::Summary::new(&s.model, &s.network, &s.plan, &dependency, s.size);
+    assert!(
+        summary.constrained_facilities.is_empty(),
+        "{:?}",
+        summary.constrained_facilities
+    );
+}
+
 #[test]
 fn the_tariff_break_even_flips_the_decision() {
     let below = solve(&model(0.25, "0", "", None), None, false);
