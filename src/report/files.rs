@@ -452,36 +452,36 @@ pub fn comparison_files(
         row.extend(codes.iter().map(|k| spend_of(s.expected_spend.as_ref(), k)));
         row
     });
-    let spend_columns = |prefix: &str| -> Vec<String> {
-        (codes.iter())
-            .map(|k| measure.scoped_column(&format!("{prefix}{k}_spend")))
-            .collect()
+    // The named columns, then a spend column per market (`prefix` + code).
+    let with_spend = |named: &[&str], prefix: &str| -> Vec<String> {
+        let spend = (codes.iter()).map(|k| measure.scoped_column(&format!("{prefix}{k}_spend")));
+        named.iter().map(|n| n.to_string()).chain(spend).collect()
     };
-    let mut header: Vec<String> = [
-        "portfolio",
-        "scenario",
-        "status",
-        "cost",
-        &measure.scoped_column("shortage_t"),
-        &measure.scoped_column("given_up_t"),
-        &measure.scoped_column("market_spend"),
-        "investment",
-        "dependency",
-        "regret",
-    ]
-    .map(String::from)
-    .to_vec();
-    header.extend(spend_columns(""));
-    let mut standing_header: Vec<String> = [
-        "portfolio",
-        "expected_cost",
-        "max_regret",
-        "minimax_regret",
-        "least_expected_cost",
-    ]
-    .map(String::from)
-    .to_vec();
-    standing_header.extend(spend_columns("expected_"));
+    let header = with_spend(
+        &[
+            "portfolio",
+            "scenario",
+            "status",
+            "cost",
+            &measure.scoped_column("shortage_t"),
+            &measure.scoped_column("given_up_t"),
+            &measure.scoped_column("market_spend"),
+            "investment",
+            "dependency",
+            "regret",
+        ],
+        "",
+    );
+    let standing_header = with_spend(
+        &[
+            "portfolio",
+            "expected_cost",
+            "max_regret",
+            "minimax_regret",
+            "least_expected_cost",
+        ],
+        "expected_",
+    );
     Ok(vec![
         ("compare.csv", csv_text(&names(&header), cells)?),
         (

@@ -170,24 +170,55 @@ fn render_standings(o: &mut String, c: &Comparison, currency: &str) {
 /// Beside the standings, what each market's buyers spend under each
 /// portfolio, weighted as the futures are (undiscounted).
 fn render_market_spend(o: &mut String, c: &Comparison, currency: &str) {
-    let Some(codes) = (c.standings.iter())
-        .find_map(|s| s.expected_spend.as_ref())
+    let rows: Vec<(String, Option<&Spend>)> = (c.standings.iter())
+        .map(|s| (s.portfolio.clone(), s.expected_spend.as_ref()))
+        .collect();
+    let title = format!(
+        "spend of each market's buyers, {currency} bn (undiscounted, weighted as the futures are)"
+    );
+    spend_table(o, &title, "portfolio", &rows, None);
+}
+
+/// Spend by market: (country code, money), by code.
+type Spend = Vec<(String, f64)>;
+
+/// A table of what each market's buyers spend, a row per `rows` label (a
+/// row without spend shows dashes), and a last row `total` when given (its
+/// label and the weights of the rows above, summed with them).
+fn spend_table(
+    o: &mut String,
+    title: &str,
+    label: &str,
+    rows: &[(String, Option<&Spend>)],
+    total: Option<(&str, &[f64])>,
+) {
+    let Some(codes) = (rows.iter())
+        .find_map(|r| r.1)
         .map(|v| v.iter().map(|(code, _)| code.clone()).collect::<Vec<_>>())
     else {
         return;
     };
-    let _ = writeln!(
-        o,
-        "\nspend of each market's buyers, {currency} bn (undiscounted, weighted as the futures are):"
-    );
-    let mut header = vec!["portfolio"];
+    let _ = writeln!(o, "\n{title}:");
+    let mut header = vec![label];
     header.extend(codes.iter().map(String::as_str));
     let mut t = table(&header);
-    for s in &c.standings {
-        let mut row = vec![s.portfolio.clone()];
-        for code in &codes {
-            let spend = (s.expected_spend.iter().flatten()).find(|(k, _)| k == code);
-            row.push(spend.map_or("-".into(), |(_, v)| format!("{:.2}", v / 1e9)));
+    let spend = |v: Option<&Spend>, code: &str| {
+        v.and_then(|v| v.iter().find(|(k, _)| k == code))
+            .map(|x| x.1)
+    };
+    let billions = |v: f64| format!("{:.2}", v / 1e9);
+    for (name, v) in rows {
+        let mut row = vec![name.clone()];
+        row.extend((codes.iter()).map(|k| spend(*v, k).map_or("-".into(), billions)));
+        t.add_row(row);
+    }
+    if let Some((name, weights)) = total {
+        let mut row = vec![name.to_string()];
+        for k in &codes {
+            let sum = (rows.iter().zip(weights))
+                .map(|((_, v), w)| w * spend(*v, k).unwrap_or(0.0))
+                .sum();
+            row.push(billions(sum));
         }
         t.add_row(row);
     }
@@ -271,38 +302,12 @@ pub fn render_investment(r: &crate::invest::Investment, mip_gap: Option<f64>) ->
 /// What each market's buyers spend in each future with the chosen builds,
 /// and weighted by the futures' probabilities (undiscounted).
 fn render_outcome_spend(o: &mut String, r: &crate::invest::Investment) {
-    let Some(codes) = (r.outcomes.iter())
-        .find_map(|x| x.spend_by_market.as_ref())
-        .map(|v| v.iter().map(|(code, _)| code.clone()).collect::<Vec<_>>())
-    else {
-        return;
-    };
-    let _ = writeln!(
-        o,
-        "\nspend of each market's buyers with these builds, bn (undiscounted):"
-    );
-    let mut header = vec!["scenario"];
-    header.extend(codes.iter().map(String::as_str));
-    let mut t = table(&header);
-    let spend = |v: Option<&Vec<(String, f64)>>, code: &str| {
-        v.and_then(|v| v.iter().find(|(k, _)| k == code))
-            .map(|x| x.1)
-    };
-    let mut expected = vec![0.0; codes.len()];
-    for x in &r.outcomes {
-        let mut row = vec![x.scenario.clone()];
-        for (k, code) in codes.iter().enumerate() {
-            let v = spend(x.spend_by_market.as_ref(), code);
-            expected[k] += x.probability * v.unwrap_or(0.0);
-            row.push(v.map_or("-".into(), |v| format!("{:.2}", v / 1e9)));
-        }
-        t.add_row(row);
-    }
-    let mut row = vec!["expected".to_string()];
-    row.extend(expected.iter().map(|v| format!("{:.2}", v / 1e9)));
-    t.add_row(row);
-    right_align(&mut t, 1);
-    let _ = writeln!(o, "{t}");
+    let rows: Vec<(String, Option<&Spend>)> = (r.outcomes.iter())
+        .map(|x| (x.scenario.clone(), x.spend_by_market.as_ref()))
+        .collect();
+    let weights: Vec<f64> = r.outcomes.iter().map(|x| x.probability).collect();
+    let title = "spend of each market's buyers with these builds, bn (undiscounted)";
+    spend_table(o, title, "scenario", &rows, Some(("expected", &weights)));
 }
 
 /// What the MIP gap means in money: builds are chosen within `gap` of the
