@@ -243,8 +243,7 @@ fn market_spends(
                 }
             })?;
         let segments = crate::report::markets::segment_results(&c.model, &plan);
-        let all = crate::report::scope::Scope::default();
-        let spend = crate::measure::spend_by_market(&c.model, &all, &segments);
+        let spend = crate::measure::spend_by_market(&c.model, &segments);
         o.spend_by_market = Some(
             (spend.into_iter())
                 .map(|(code, v)| (code, v / o.probability))
@@ -301,6 +300,11 @@ pub fn invest(
         .filter(|&(_, _, col)| session.value(col) > 0.5)
         .map(|(id, label, _)| format!("{id}@{label}"))
         .collect();
+    // Each decision as solved: 0 or 1, or a share under `--relax`.
+    let shares: Vec<(String, f64)> = (x.shared.columns())
+        .map(|(id, label, col)| (format!("{id}@{label}"), session.value(col)))
+        .collect();
+    let chosen = |name: &str| shares.iter().find(|s| s.0 == name).map_or(0.0, |s| s.1);
     // Under minimax regret only the worst future's cost is minimised; the
     // others' operations are merely feasible. Once the future is known its
     // operations are run at least cost, so every future is priced again
@@ -308,7 +312,7 @@ pub fn invest(
     let (blocks, session) = match objective {
         Objective::Regret => {
             progress("pricing every future's operations with the chosen builds");
-            evaluate(&futures, &scenarios, &best, &builds, opts)?
+            evaluate(&futures, &scenarios, &best, &chosen, opts)?
         }
         _ => (x.futures, session),
     };
@@ -320,7 +324,7 @@ pub fn invest(
         Objective::Regret => (blocks, session),
         _ => {
             progress("pricing every future's markets with the chosen builds");
-            evaluate(&futures, &scenarios, &best, &builds, opts)?
+            evaluate(&futures, &scenarios, &best, &chosen, opts)?
         }
     };
     market_spends(&futures, &blocks, &session, &mut outcomes)?;
@@ -347,19 +351,18 @@ pub fn invest(
     })
 }
 
-/// Every future solved at least cost with the build decisions fixed at
-/// `builds` (`facility@start` names; every other decision 0), as an LP, so
-/// that its duals price each future's markets: the blocks and the
-/// solution.
+/// Every future solved at least cost with each build decision fixed at
+/// `share` of its `facility@start` name, as an LP, so that its duals price
+/// each future's markets: the blocks and the solution.
 fn evaluate(
     futures: &Futures,
     scenarios: &[(String, f64)],
     best: &[f64],
-    builds: &[String],
+    share: &dyn Fn(&str) -> f64,
     opts: &SolveOptions,
 ) -> Result<(Vec<FutureBlock>, Session)> {
     let x = futures.extensive(scenarios, Objective::Expected, best, opts)?;
-    let session = solve(x.with_builds(builds)?, opts)?;
+    let session = solve(x.with_builds(share)?, opts)?;
     Ok((x.futures, session))
 }
 
@@ -377,7 +380,8 @@ fn with_baseline_builds(
         Some(i) => own[i].1.clone(),
         None => builds_of(&crate::solve_checked(check(source, BASELINE)?, opts)?),
     };
-    let (blocks, session) = evaluate(futures, scenarios, best, &base_builds, opts)?;
+    let built = |name: &str| f64::from(u8::from(base_builds.iter().any(|b| b == name)));
+    let (blocks, session) = evaluate(futures, scenarios, best, &built, opts)?;
     Ok(blocks
         .iter()
         .zip(scenarios)

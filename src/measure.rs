@@ -29,8 +29,8 @@ pub struct CellResult {
     /// horizon (or the scope's years), undiscounted.
     pub market_spend: f64,
     /// What each demand country's buyers spent (country code, by code),
-    /// undiscounted, over the horizon or the scope's sector and years
-    /// (every country, whatever the scope's market).
+    /// undiscounted, over the whole horizon and every sector, whatever the
+    /// measure's scope.
     pub spend_by_market: Vec<(String, f64)>,
     /// Capital spent on builds, present value.
     pub investment: f64,
@@ -250,31 +250,23 @@ pub fn measure_segments(
         shortage_t,
         given_up_t,
         market_spend,
-        spend_by_market: spend_by_market(&s.model, &measure.scope, segments),
+        spend_by_market: spend_by_market(&s.model, segments),
         investment: s.plan.costs.investment,
         dependency: (total > 0.0).then(|| from_source / total),
     }
 }
 
-/// What each demand country's buyers spent in `scope`'s sector and years
-/// (its market aside), undiscounted, by country code.
+/// What each demand country's buyers spent over the horizon, every
+/// sector, undiscounted, by country code.
 pub fn spend_by_market(
     model: &Model,
-    scope: &Scope,
     segments: &[crate::report::markets::SegmentResult],
 ) -> Vec<(String, f64)> {
-    let everywhere = Scope {
-        market: None,
-        ..scope.clone()
-    };
     let mut by = std::collections::BTreeMap::<String, f64>::new();
     for r in segments {
         let seg = &model.demand[r.segment];
         let code = model.countries[seg.country.0].code.clone();
-        let spent = by.entry(code).or_default();
-        if everywhere.has_segment(model, r.segment) {
-            *spent += r.spend * f64::from(model.periods[seg.period.0].years);
-        }
+        *by.entry(code).or_default() += r.spend * f64::from(model.periods[seg.period.0].years);
     }
     by.into_iter().collect()
 }

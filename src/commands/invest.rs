@@ -65,7 +65,11 @@ pub fn run(args: InvestArgs, out: &mut Stdout) -> Outcome {
     spinner.finish_and_clear();
     let r = r?;
     match args.format.format {
-        Format::Table => out.print(&sweeps::render_investment(&r, opts.mip_gap)),
+        Format::Table => out.print(&sweeps::render_investment(
+            &r,
+            &checked.model.settings.currency,
+            opts.mip_gap,
+        )),
         Format::Json => out.json(&WithRun { run: &run, doc: &r }),
     }
 }

@@ -84,17 +84,15 @@ impl Extensive {
         Problem::from_arrays(&self.arrays)
     }
 
-    /// The LP with every shared build decision fixed: at 1 when its
-    /// `facility@start` name is in `built`, else 0.
+    /// The LP with every shared build decision fixed at `share` of its
+    /// `facility@start` name (1 or 0 for a yes/no plan; a share under
+    /// `--relax`).
     ///
     /// # Errors
     /// HiGHS refusing the arrays.
-    pub fn with_builds(&self, built: &[String]) -> Result<Problem, SolverError> {
+    pub fn with_builds(&self, share: impl Fn(&str) -> f64) -> Result<Problem, SolverError> {
         let pins: Vec<(Col, f64)> = (self.shared.columns())
-            .map(|(id, label, col)| {
-                let on = built.iter().any(|n| *n == format!("{id}@{label}"));
-                (col, if on { 1.0 } else { 0.0 })
-            })
+            .map(|(id, label, col)| (col, share(&format!("{id}@{label}"))))
             .collect();
         Problem::from_arrays(&self.arrays.relaxed_with(&pins))
     }

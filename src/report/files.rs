@@ -452,9 +452,10 @@ pub fn comparison_files(
         row.extend(codes.iter().map(|k| spend_of(s.expected_spend.as_ref(), k)));
         row
     });
-    // The named columns, then a spend column per market (`prefix` + code).
+    // The named columns, then a spend column per market (`prefix` + code),
+    // over the horizon and every sector whatever the scope.
     let with_spend = |named: &[&str], prefix: &str| -> Vec<String> {
-        let spend = (codes.iter()).map(|k| measure.scoped_column(&format!("{prefix}{k}_spend")));
+        let spend = (codes.iter()).map(|k| format!("{prefix}{k}_spend"));
         named.iter().map(|n| n.to_string()).chain(spend).collect()
     };
     let header = with_spend(

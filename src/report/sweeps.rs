@@ -61,9 +61,11 @@ pub fn render_comparison(
     matrix(
         &mut o,
         &format!(
-            "objective, {currency} bn (present value): system cost net of the value of demand \
-             served, as `solve`'s total cost (every cost, plus the value of demand given up, less \
-             the value of demand taken beyond the reference); portfolios are ranked by it"
+            "objective, {currency} bn (present value), as `solve`'s total cost: every cost, plus \
+             the value of demand given up, less the value of demand taken beyond the reference. \
+             Portfolios are ranked by it, as by system cost net of the value of demand served \
+             (the two differ by the value of the reference demand, the same in every plan of a \
+             future)"
         ),
         &|x| x.result.as_ref().map(|r| billions(r.cost)),
     );
@@ -228,7 +230,11 @@ fn spend_table(
 
 /// The chosen build plan, how each scenario fares under it against its own
 /// best plan, and the value of information and of the stochastic solution.
-pub fn render_investment(r: &crate::invest::Investment, mip_gap: Option<f64>) -> String {
+pub fn render_investment(
+    r: &crate::invest::Investment,
+    currency: &str,
+    mip_gap: Option<f64>,
+) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -275,7 +281,7 @@ pub fn render_investment(r: &crate::invest::Investment, mip_gap: Option<f64>) ->
     }
     right_align(&mut t, 1);
     let _ = writeln!(o, "{t}");
-    render_outcome_spend(&mut o, r);
+    render_outcome_spend(&mut o, r, currency);
     let _ = writeln!(
         o,
         "expected cost {}; max regret {}",
@@ -301,13 +307,14 @@ pub fn render_investment(r: &crate::invest::Investment, mip_gap: Option<f64>) ->
 
 /// What each market's buyers spend in each future with the chosen builds,
 /// and weighted by the futures' probabilities (undiscounted).
-fn render_outcome_spend(o: &mut String, r: &crate::invest::Investment) {
+fn render_outcome_spend(o: &mut String, r: &crate::invest::Investment, currency: &str) {
     let rows: Vec<(String, Option<&Spend>)> = (r.outcomes.iter())
         .map(|x| (x.scenario.clone(), x.spend_by_market.as_ref()))
         .collect();
     let weights: Vec<f64> = r.outcomes.iter().map(|x| x.probability).collect();
-    let title = "spend of each market's buyers with these builds, bn (undiscounted)";
-    spend_table(o, title, "scenario", &rows, Some(("expected", &weights)));
+    let title =
+        format!("spend of each market's buyers with these builds, {currency} bn (undiscounted)");
+    spend_table(o, &title, "scenario", &rows, Some(("expected", &weights)));
 }
 
 /// What the MIP gap means in money: builds are chosen within `gap` of the
