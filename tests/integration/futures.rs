@@ -42,7 +42,8 @@
 //!   demand-low, mp-10x-delay, seadrift-cancelled, china-quota-fast, and the
 //!   rules that follow material (china-military-ban, us-defence-decoupling,
 //!   us-feoc-share, origin-premium) and a credit (us-magnet-credit): no
-//!   tariff change, the baseline's rates.
+//!   tariff change, the baseline's rates (what each of those does instead is
+//!   checked in `future_measures.rs`).
 //!
 //! Besides the rates: under `london-framework` China's magnets do reach the
 //! US (its US-specific ceiling from 2026 goes, nothing else does), and the

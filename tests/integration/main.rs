@@ -18,6 +18,7 @@ mod end_of_life;
 mod errors;
 mod explain;
 mod export;
+mod future_measures;
 mod futures;
 mod fuzz;
 mod global;
