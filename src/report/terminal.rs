@@ -13,9 +13,11 @@ pub fn render(s: &Summary, source: &str) -> String {
     let mut o = String::new();
     render_header(&mut o, s, source);
     render_scope(&mut o, s);
-    render_costs(&mut o, s);
+    // What the plan means for buyers comes first: the market followed,
+    // the largest markets, then the world's cost by kind.
     render_focus(&mut o, s);
     render_markets(&mut o, s);
+    render_costs(&mut o, s);
     render_shortages(&mut o, s);
     render_flows(&mut o, s);
     render_constrained(&mut o, s);
@@ -78,6 +80,11 @@ fn render_scope(o: &mut String, s: &Summary) {
 /// The cost by kind, with each kind's share of the total.
 fn render_costs(o: &mut String, s: &Summary) {
     let k = &s.costs;
+    let _ = writeln!(
+        o,
+        "\nthe total cost by kind (the world's, present value in {}):",
+        s.base_year
+    );
     let mut t = table(&["cost", &s.currency, "share"]);
     for (name, val) in k.by_kind() {
         let share = if s.objective.abs() > 0.0 {

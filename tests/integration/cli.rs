@@ -366,8 +366,19 @@ fn market_follows_one_country_year_by_year() {
             ("magnet", 400.0, 200.0, 200.0, 100_000.0, 2.0e7),
         ]
     );
+    // The summary leads with what the plan means for buyers: the market
+    // followed, then the largest markets, then the world's cost by kind.
     let o = run(&["solve", &tiny, "--market", "US"], 0);
-    assert!(stdout(&o).contains("market US (t/yr;"), "{}", stdout(&o));
+    let text = stdout(&o);
+    let at = |what: &str| {
+        text.find(what)
+            .unwrap_or_else(|| panic!("no {what:?} in {text}"))
+    };
+    assert!(at("market US (t/yr;") < at("largest markets"), "{text}");
+    assert!(
+        at("largest markets") < at("the total cost by kind"),
+        "{text}"
+    );
     let o = run(&["solve", &tiny, "--market", "UK"], 4);
     let err = String::from_utf8_lossy(&o.stderr).to_string();
     assert!(
