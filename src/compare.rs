@@ -57,8 +57,8 @@ pub struct Standing {
     /// True when no portfolio has a smaller expected cost (within [`TIE`]).
     pub least_expected_cost: bool,
     /// What each market's buyers spend, weighted as the futures are
-    /// (country code, undiscounted; none if a cell failed).
-    pub expected_spend: Option<Vec<(String, f64)>>,
+    /// (undiscounted; none if a cell failed).
+    pub expected_spend: Option<crate::measure::Spend>,
 }
 
 /// The whole comparison.
@@ -196,20 +196,25 @@ pub fn compare(
     comparison
 }
 
+/// The weight of `scenario` among `weights` (0 when it has none).
+fn weight_of(weights: &[(String, f64)], scenario: &str) -> f64 {
+    weights
+        .iter()
+        .find(|w| w.0 == scenario)
+        .map_or(0.0, |w| w.1)
+}
+
 /// Each market's spend over `cells` (one portfolio's), weighted by the
-/// futures' `weights`, by country code.
-fn expected_spend(cells: &[&Cell], weights: &[(String, f64)]) -> Vec<(String, f64)> {
-    let mut by = std::collections::BTreeMap::<String, f64>::new();
+/// futures' `weights`.
+fn expected_spend(cells: &[&Cell], weights: &[(String, f64)]) -> crate::measure::Spend {
+    let mut by = crate::measure::Spend::new();
     for c in cells {
-        let w = weights
-            .iter()
-            .find(|w| w.0 == c.scenario)
-            .map_or(0.0, |w| w.1);
+        let w = weight_of(weights, &c.scenario);
         for (code, spend) in c.result.iter().flat_map(|r| &r.spend_by_market) {
             *by.entry(code.clone()).or_default() += w * spend;
         }
     }
-    by.into_iter().collect()
+    by
 }
 
 /// Fills in regrets and standings. Regret in a scenario is a cell's cost
@@ -240,11 +245,7 @@ pub fn rank(
             let expected = complete.then(|| {
                 mine.iter()
                     .map(|c| {
-                        let w = weights
-                            .iter()
-                            .find(|w| w.0 == c.scenario)
-                            .map_or(0.0, |w| w.1);
-                        w * c.result.as_ref().map_or(0.0, |r| r.cost)
+                        weight_of(&weights, &c.scenario) * c.result.as_ref().map_or(0.0, |r| r.cost)
                     })
                     .sum()
             });
@@ -328,7 +329,7 @@ mod tests {
                 shortage_t: 0.0,
                 given_up_t: 0.0,
                 market_spend: 0.0,
-                spend_by_market: vec![("US".into(), cost / 10.0)],
+                spend_by_market: [("US".to_string(), cost / 10.0)].into(),
                 investment: 0.0,
                 dependency: None,
             }),

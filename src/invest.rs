@@ -47,7 +47,7 @@ pub struct Outcome {
     /// chosen builds (country code, undiscounted), the future's operations
     /// run at least cost; none for a future of zero probability, which
     /// nothing prices.
-    pub spend_by_market: Option<Vec<(String, f64)>>,
+    pub spend_by_market: Option<crate::measure::Spend>,
 }
 
 /// The chosen plan.
@@ -185,8 +185,11 @@ fn own_bests(
         .collect()
 }
 
-/// How each future fares under the solution `session`; every future's
-/// operations are verified against its own model.
+/// How each future fares under `session`, the expected-cost program solved
+/// with the builds fixed; every future's operations are verified against
+/// its own model. Each future's rows are weighted by its probability, so
+/// their duals are its prices times its probability: its markets' spend is
+/// read from them.
 fn outcomes(
     futures: &Futures,
     blocks: &[FutureBlock],
@@ -206,6 +209,12 @@ fn outcomes(
                     failure,
                 }
             })?;
+        let spend_by_market = (*p > 0.0).then(|| {
+            let segments = crate::report::markets::segment_results(&c.model, &plan);
+            let mut spend = crate::measure::spend_by_market(&c.model, &segments);
+            spend.values_mut().for_each(|v| *v /= p);
+            spend
+        });
         outcomes.push(Outcome {
             scenario: name.clone(),
             probability: *p,
@@ -214,43 +223,10 @@ fn outcomes(
             regret: cost - own_best,
             shortage_t: plan.shortage_tonnes(&c.model),
             own_builds: own_builds.clone(),
-            spend_by_market: None,
+            spend_by_market,
         });
     }
     Ok(outcomes)
-}
-
-/// What each market's buyers spend in every future with the builds fixed,
-/// from `session`, the expected-cost program solved with them fixed: each
-/// future's rows are weighted by its probability, so their duals are its
-/// prices times its probability.
-fn market_spends(
-    futures: &Futures,
-    blocks: &[FutureBlock],
-    session: &Session,
-    outcomes: &mut [Outcome],
-) -> Result<()> {
-    for ((c, block), o) in futures.checked.iter().zip(blocks).zip(outcomes) {
-        if o.probability <= 0.0 {
-            continue;
-        }
-        let cost = block.cost(&session.columns);
-        let plan =
-            read_plan(&c.model, &c.network, &block.index, cost, session).map_err(|failure| {
-                Error::Unverified {
-                    context: Some(format!("scenario {}", o.scenario)),
-                    failure,
-                }
-            })?;
-        let segments = crate::report::markets::segment_results(&c.model, &plan);
-        let spend = crate::measure::spend_by_market(&c.model, &segments);
-        o.spend_by_market = Some(
-            (spend.into_iter())
-                .map(|(code, v)| (code, v / o.probability))
-                .collect(),
-        );
-    }
-    Ok(())
 }
 
 /// The futures with their probabilities normalised to sum to 1.
@@ -294,40 +270,23 @@ pub fn invest(
     ));
     let columns = x.size.columns;
     let session = solve(x.problem()?, opts)?;
-    let builds: Vec<String> = x
-        .shared
-        .columns()
-        .filter(|&(_, _, col)| session.value(col) > 0.5)
-        .map(|(id, label, _)| format!("{id}@{label}"))
-        .collect();
+    let status = session.status.label();
     // Each decision as solved: 0 or 1, or a share under `--relax`.
     let shares: Vec<(String, f64)> = (x.shared.columns())
         .map(|(id, label, col)| (format!("{id}@{label}"), session.value(col)))
         .collect();
+    let builds: Vec<String> = (shares.iter())
+        .filter(|s| s.1 > 0.5)
+        .map(|s| s.0.clone())
+        .collect();
+    // Once the future is known its operations are run at least cost (under
+    // minimax regret only the worst future's cost was minimised, the others'
+    // operations merely feasible), and a MIP has no prices: every future is
+    // solved again as an LP with the chosen builds fixed.
+    progress("pricing every future's operations with the chosen builds");
     let chosen = |name: &str| shares.iter().find(|s| s.0 == name).map_or(0.0, |s| s.1);
-    // Under minimax regret only the worst future's cost is minimised; the
-    // others' operations are merely feasible. Once the future is known its
-    // operations are run at least cost, so every future is priced again
-    // with the chosen builds fixed.
-    let (blocks, session) = match objective {
-        Objective::Regret => {
-            progress("pricing every future's operations with the chosen builds");
-            evaluate(&futures, &scenarios, &best, &chosen, opts)?
-        }
-        _ => (x.futures, session),
-    };
-    let mut outcomes = outcomes(&futures, &blocks, &session, &scenarios, &own)?;
-    // Markets are priced with the builds fixed, every future at least cost:
-    // under minimax regret that is the program just solved.
-    let status = session.status.label();
-    let (blocks, session) = match objective {
-        Objective::Regret => (blocks, session),
-        _ => {
-            progress("pricing every future's markets with the chosen builds");
-            evaluate(&futures, &scenarios, &best, &chosen, opts)?
-        }
-    };
-    market_spends(&futures, &blocks, &session, &mut outcomes)?;
+    let (blocks, session) = evaluate(&futures, &scenarios, &best, &chosen, opts)?;
+    let outcomes = outcomes(&futures, &blocks, &session, &scenarios, &own)?;
     let expected_cost: f64 = outcomes.iter().map(|o| o.probability * o.cost).sum();
     let max_regret = outcomes
         .iter()

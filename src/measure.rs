@@ -28,10 +28,9 @@ pub struct CellResult {
     /// What the dependency market's buyers (or the scope's) spent over the
     /// horizon (or the scope's years), undiscounted.
     pub market_spend: f64,
-    /// What each demand country's buyers spent (country code, by code),
-    /// undiscounted, over the whole horizon and every sector, whatever the
-    /// measure's scope.
-    pub spend_by_market: Vec<(String, f64)>,
+    /// What each demand country's buyers spent, undiscounted, over the
+    /// whole horizon and every sector, whatever the measure's scope.
+    pub spend_by_market: Spend,
     /// Capital spent on builds, present value.
     pub investment: f64,
     /// Share of `market`'s supply whose last traced stage (magnets, or the
@@ -256,19 +255,19 @@ pub fn measure_segments(
     }
 }
 
+/// Money by demand country code.
+pub type Spend = std::collections::BTreeMap<String, f64>;
+
 /// What each demand country's buyers spent over the horizon, every
-/// sector, undiscounted, by country code.
-pub fn spend_by_market(
-    model: &Model,
-    segments: &[crate::report::markets::SegmentResult],
-) -> Vec<(String, f64)> {
-    let mut by = std::collections::BTreeMap::<String, f64>::new();
+/// sector, undiscounted.
+pub fn spend_by_market(model: &Model, segments: &[crate::report::markets::SegmentResult]) -> Spend {
+    let mut by = Spend::new();
     for r in segments {
         let seg = &model.demand[r.segment];
         let code = model.countries[seg.country.0].code.clone();
         *by.entry(code).or_default() += r.spend * f64::from(model.periods[seg.period.0].years);
     }
-    by.into_iter().collect()
+    by
 }
 
 #[cfg(test)]

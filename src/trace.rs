@@ -38,13 +38,15 @@ pub const RECYCLED: &str = "recycled";
 /// is a by-product makes magnets.
 pub fn facility_stage(model: &Model, f: FacilityId) -> Option<usize> {
     let process = &model.processes[model.facilities[f.0].process.0];
-    let stage = |c: CommodityId| model.commodities[c.0].stage;
-    let chain = |s: &Stage| *s != Stage::Scrap;
-    let top = process.outputs().map(stage).filter(chain).max()?;
-    let inputs = process.inputs().map(stage).filter(chain);
-    if inputs.max().is_some_and(|i| i >= top) {
+    if !advances(model, process) {
         return None;
     }
+    let stage = |c: CommodityId| model.commodities[c.0].stage;
+    let top = process
+        .outputs()
+        .map(stage)
+        .filter(|s| *s != Stage::Scrap)
+        .max()?;
     match top {
         Stage::Ore | Stage::Concentrate => Some(0),
         Stage::Oxide => Some(1),
@@ -52,6 +54,18 @@ pub fn facility_stage(model: &Model, f: FacilityId) -> Option<usize> {
         Stage::Magnet => Some(3),
         Stage::MixedCompound | Stage::Scrap => None,
     }
+}
+
+/// Does `process` take material to a later stage of the chain than any of
+/// its inputs (scrap aside)? A source (a mine, a scrap collector) does; a
+/// process that turns a good into another of the same stage (finishing an
+/// oxide, swapping one metal for another) does not.
+pub fn advances(model: &Model, process: &crate::model::Process) -> bool {
+    let stage = |c: CommodityId| model.commodities[c.0].stage;
+    let chain = |s: &Stage| *s != Stage::Scrap;
+    let top_in = process.inputs().map(stage).filter(chain).max();
+    let top_out = process.outputs().map(stage).filter(chain).max();
+    top_out > top_in
 }
 
 /// The last traced stage a commodity has been through, as an index into

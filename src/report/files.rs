@@ -413,13 +413,10 @@ pub fn comparison_files(
     // Every market's spend, by country code, after the named columns.
     let codes: Vec<String> = (c.cells.iter())
         .find_map(|cell| cell.result.as_ref())
-        .map(|r| r.spend_by_market.iter().map(|(k, _)| k.clone()).collect())
+        .map(|r| r.spend_by_market.keys().cloned().collect())
         .unwrap_or_default();
-    let spend_of = |v: Option<&Vec<(String, f64)>>, code: &str| {
-        opt(v
-            .and_then(|v| v.iter().find(|(k, _)| k == code))
-            .map(|x| x.1))
-    };
+    let spend_of =
+        |v: Option<&crate::measure::Spend>, code: &str| opt(v.and_then(|v| v.get(code)).copied());
     let cells = c.cells.iter().map(|cell| {
         let r = cell.result.as_ref();
         let mut row = vec![

@@ -52,7 +52,7 @@ pub fn import_reliance(
             continue;
         }
         let process = &model.processes[fac.process.0];
-        if !advances(model, process) {
+        if !crate::trace::advances(model, process) {
             continue;
         }
         for (c, coef) in &process.terms {
@@ -92,16 +92,6 @@ pub fn import_reliance(
         exports_t: exports,
         reliance: (consumption > 1e-9).then(|| (imports - exports) / consumption),
     }
-}
-
-/// Does `process` take material to a later stage of the chain than any of
-/// its inputs (scrap aside)? A source (a mine, a scrap collector) does.
-fn advances(model: &Model, process: &crate::model::Process) -> bool {
-    let stage = |c: crate::model::CommodityId| model.commodities[c.0].stage;
-    let chain = |s: &Stage| *s != Stage::Scrap;
-    let top_in = process.inputs().map(stage).filter(chain).max();
-    let top_out = process.outputs().map(stage).filter(chain).max();
-    top_out > top_in
 }
 
 /// The net import reliance of every country with demand, in every period,

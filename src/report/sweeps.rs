@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use super::terminal::{money, right_align, table, tonnes};
 use crate::compare::{Cell, Comparison, Measure};
+use crate::measure::Spend;
 
 /// A comparison's portfolios and scenarios, in the order of its cells.
 fn axes(c: &Comparison) -> (Vec<&str>, Vec<&str>) {
@@ -181,9 +182,6 @@ fn render_market_spend(o: &mut String, c: &Comparison, currency: &str) {
     spend_table(o, &title, "portfolio", &rows, None);
 }
 
-/// Spend by market: (country code, money), by code.
-type Spend = Vec<(String, f64)>;
-
 /// A table of what each market's buyers spend, a row per `rows` label (a
 /// row without spend shows dashes), and a last row `total` when given (its
 /// label and the weights of the rows above, summed with them).
@@ -196,7 +194,7 @@ fn spend_table(
 ) {
     let Some(codes) = (rows.iter())
         .find_map(|r| r.1)
-        .map(|v| v.iter().map(|(code, _)| code.clone()).collect::<Vec<_>>())
+        .map(|v| v.keys().cloned().collect::<Vec<_>>())
     else {
         return;
     };
@@ -204,10 +202,7 @@ fn spend_table(
     let mut header = vec![label];
     header.extend(codes.iter().map(String::as_str));
     let mut t = table(&header);
-    let spend = |v: Option<&Spend>, code: &str| {
-        v.and_then(|v| v.iter().find(|(k, _)| k == code))
-            .map(|x| x.1)
-    };
+    let spend = |v: Option<&Spend>, code: &str| v.and_then(|v| v.get(code)).copied();
     let billions = |v: f64| format!("{:.2}", v / 1e9);
     for (name, v) in rows {
         let mut row = vec![name.clone()];

@@ -128,10 +128,7 @@ fn the_hedge_differs_from_both_futures_own_best_plans() {
     // $10,000/t in the baseline ($5M for 500 t), $60,000 under `high`, where
     // the small plant's 50 t a year fall short ($30M), each future priced
     // apart from its probability.
-    let us = |o: &rareflow::invest::Outcome| {
-        let spend = o.spend_by_market.as_ref().unwrap();
-        spend.iter().find(|(k, _)| k == "US").unwrap().1
-    };
+    let us = |o: &rareflow::invest::Outcome| o.spend_by_market.as_ref().unwrap()["US"];
     assert!(
         close(us(&r.outcomes[0]), 5.0 * M, 1e-9),
         "{:?}",
