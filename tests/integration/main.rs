@@ -5,6 +5,7 @@
 mod builds;
 mod buyers;
 mod calibration;
+mod candidates;
 mod cli;
 mod common;
 mod conflicts;

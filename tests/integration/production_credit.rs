@@ -10,9 +10,10 @@
 //!   the mine's extraction cost: $800/t of feed to 2030 (10% of $6,000 +
 //!   $2,000), then $600, $400, $200.
 //! - Australia's offset pays 10% of processing costs from 1 July 2027 (half
-//!   of 2027) to 2040: Eneabba 10% of its $6,000; Nolans, whose $12,000
-//!   covers mine and plant, 10% of the $8,000 left once its mining (the
-//!   $4,000 of Australia's other candidate mine) is taken out.
+//!   of 2027) to 2040: every Australian separation plant, built or
+//!   candidate (Eneabba, the generic plant), 10% of its $6,000; Nolans,
+//!   whose $12,000 covers mine and plant, 10% of the $8,000 left once its
+//!   mining (the $4,000 of Australia's other candidate mine) is taken out.
 //!
 //! No other plant is paid, and a cost changed in facilities.csv without its
 //! credit fails here.
@@ -94,17 +95,22 @@ fn us_45x_pays_a_tenth_of_each_us_separation_plants_cost() {
 }
 
 #[test]
-fn australias_offset_pays_a_tenth_of_eneabba_and_nolans_processing() {
+fn australias_offset_pays_a_tenth_of_each_australian_plants_processing() {
     let m = global_model();
-    let base = |f: usize| match m.facilities[f].id.as_str() {
-        "au_eneabba" => cost_of(&m, "au_eneabba"),
-        "au_nolans" => cost_of(&m, "au_nolans") - cost_of(&m, "au_new_mine"),
-        _ => 0.0,
+    let au = m.countries.iter().position(|c| c.code == "AU").unwrap();
+    let base = |f: usize| {
+        let fac = &m.facilities[f];
+        let separates = m.processes[fac.process.0].id.starts_with("separate_");
+        match fac.id.as_str() {
+            "au_nolans" => cost_of(&m, "au_nolans") - cost_of(&m, "au_new_mine"),
+            _ if separates && fac.country.0 == au => fac.variable_cost,
+            _ => 0.0,
+        }
     };
     let phase = |year| match year {
         ..=2026 => 0.0,
         2027 => 0.5,
         _ => 1.0,
     };
-    assert_eq!(check(&m, "au-cmpti-", base, phase), 2);
+    assert_eq!(check(&m, "au-cmpti-", base, phase), 3);
 }
