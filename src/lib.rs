@@ -188,6 +188,43 @@ pub fn solve(source: &ModelSource, scenarios: &[String], opts: &SolveOptions) ->
 /// # Errors
 /// As [`solve`], less the loading errors.
 pub fn solve_checked(checked: Checked, opts: &SolveOptions) -> Result<Solution> {
+    solve_near(checked, opts, None)
+}
+
+/// The builds of a plan, by candidate id and start period label: what a
+/// plan solved near it keeps, when they are within its gap
+/// ([`solve_near`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Builds(pub std::collections::BTreeSet<(String, String)>);
+
+impl Builds {
+    /// What `plan` of `model` builds (whole plants: a share above one half).
+    pub fn of(model: &Model, plan: &Plan) -> Builds {
+        Builds(
+            (plan.builds.iter())
+                .filter(|b| b.share > 0.5)
+                .map(|b| {
+                    let id = model.facilities[b.candidate.0].id.clone();
+                    (id, model.periods[b.start.0].label.clone())
+                })
+                .collect(),
+        )
+    }
+}
+
+/// As [`solve_checked`], and when `near` is given the plan keeps those
+/// builds if they are within the gap asked of the relaxation's cost (the
+/// bound a rounded plan is held to): two plans compared then differ by what
+/// their futures do, not by the solver's choice between build plans within
+/// the gap. Otherwise the model is solved on its own.
+///
+/// # Errors
+/// As [`solve`], less the loading errors.
+pub fn solve_near(
+    checked: Checked,
+    opts: &SolveOptions,
+    near: Option<&Builds>,
+) -> Result<Solution> {
     let Checked {
         mut model,
         network,
@@ -200,7 +237,12 @@ pub fn solve_checked(checked: Checked, opts: &SolveOptions) -> Result<Solution> 
     let (f, build_opts) = formulate(&model, &network, opts)?;
     let build = start.elapsed().as_secs_f64();
     let start = Instant::now();
-    let session = match solve_formulation(&model, &f, &build_opts, opts) {
+    let held = near.and_then(|b| keep_builds(&model, &f, b, opts));
+    let solved = match held {
+        Some(session) => Ok(session),
+        None => solve_formulation(&model, &f, &build_opts, opts),
+    };
+    let session = match solved {
         Err(Error::NoPlan(status))
             if matches!(
                 status,
@@ -369,6 +411,27 @@ fn fixed_lp(f: &formulation::Formulation, mip: Session, opts: &SolveOptions) -> 
     session.mip_gap = mip.mip_gap;
     session.seconds += mip.seconds;
     Ok(session)
+}
+
+/// The plan of `f` that builds what `near` builds (and nothing else),
+/// when it is within the gap asked of the relaxation's cost.
+fn keep_builds(
+    model: &Model,
+    f: &formulation::Formulation,
+    near: &Builds,
+    opts: &SolveOptions,
+) -> Option<Session> {
+    if f.size.integers == 0 {
+        return None;
+    }
+    let builds: Vec<(Col, f64)> = (f.index.builds.decisions.iter())
+        .map(|d| {
+            let id = model.facilities[d.candidate.0].id.clone();
+            let key = (id, model.periods[d.start.0].label.clone());
+            (d.col, if near.0.contains(&key) { 1.0 } else { 0.0 })
+        })
+        .collect();
+    engine::round::held(f, opts, &builds)
 }
 
 /// The build decisions of `f`, each at `value` of its column.

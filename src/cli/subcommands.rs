@@ -30,7 +30,9 @@ pub struct SolveArgs {
     /// Also solve the model under this scenario (`baseline`: none), with
     /// the same portfolio and options, and print what differs from it: the
     /// cost and its kinds, the markets that changed, the trade flows that
-    /// moved most (only `--market`'s, when given).
+    /// moved most (only `--market`'s, when given). It keeps this plan's
+    /// builds when they are within the gap of its best, so the two differ
+    /// by their futures, not by the solver's pick among build plans.
     #[arg(long, value_name = "SCENARIO")]
     pub against: Option<String>,
     #[command(flatten)]

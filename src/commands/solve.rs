@@ -78,7 +78,8 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
         Some(name) => {
             let this = diff::PlanFiles::of(&label(&scenarios), &written)
                 .ok_or_else(|| Error::Internal("no summary.json or flows.csv".into()))?;
-            let compared = reference(&src, name, &opts)
+            let builds = rareflow::Builds::of(&sol.model, &sol.plan);
+            let compared = reference(&src, name, &opts, &builds)
                 .and_then(|other| diff::diff(&other, &this, args.scope.market.as_deref(), 10));
             match compared {
                 Ok(d) => Some(d),
@@ -155,18 +156,23 @@ fn label(scenarios: &[String]) -> String {
 }
 
 /// The plan of `name` (a scenario, or `baseline`) with the same options,
-/// as the files `solve --out` would write.
+/// as the files `solve --out` would write: with the plan's `builds` when
+/// they are within the gap of its best (so the two differ by their
+/// futures, not by the solver's pick among build plans within the gap),
+/// else solved on its own.
 fn reference(
     src: &rareflow::io::source::ModelSource,
     name: &str,
     opts: &rareflow::solver::SolveOptions,
+    builds: &rareflow::Builds,
 ) -> Result<diff::PlanFiles, Error> {
     let scenarios = if name == rareflow::compare::BASELINE {
         Vec::new()
     } else {
         stacked_scenarios(src, &[name.to_string()])?
     };
-    let sol = rareflow::solve(src, &scenarios, opts)?;
+    let checked = rareflow::check(src, &scenarios)?;
+    let sol = rareflow::solve_near(checked, opts, Some(builds))?;
     let dependency = rareflow::trace::trace(&sol.model, &sol.network, &sol.plan);
     let summary = Summary::new(&sol.model, &sol.network, &sol.plan, &dependency, sol.size);
     let written = files::result_files(&sol.model, &sol.network, &sol.plan, &dependency, &summary)?;

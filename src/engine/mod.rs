@@ -31,7 +31,7 @@
 //! branched on, or the base's. So a case's plan depends only on its chain: the same
 //! whichever worker solves it, in a whole sweep or in any of its shards.
 
-mod round;
+pub(crate) mod round;
 mod worker;
 
 use std::sync::atomic::{AtomicUsize, Ordering};

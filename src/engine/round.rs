@@ -87,13 +87,36 @@ fn keeps_build_rows(a: &Arrays, builds: &[(Col, f64)]) -> bool {
 /// basis. None when the plan is not proven within the gap (or the
 /// relaxation has no optimal plan).
 pub(super) fn cold(f: &Formulation, opts: &SolveOptions) -> Option<Session> {
+    within_gap(f, opts, |relaxed| rounded_builds(f, |c| relaxed.value(c)))
+}
+
+/// The plan of the MIP `f` that builds exactly `builds` (every build
+/// decision's value), when it is proven within the gap asked of the
+/// relaxation's cost, as a rounded plan is: how the second plan of a
+/// comparison keeps the first's builds when they are as good as any
+/// (`solve --against`). None when they break a build rule, leave the LP
+/// without a plan or are further from the bound.
+pub(crate) fn held(f: &Formulation, opts: &SolveOptions, builds: &[(Col, f64)]) -> Option<Session> {
+    within_gap(f, opts, |_| {
+        keeps_build_rows(&f.arrays, builds).then(|| builds.to_vec())
+    })
+}
+
+/// The relaxation of `f` solved, then the LP with the builds `choose`
+/// picks from it fixed, re-solved from the relaxation's basis; kept when
+/// its cost is within the asked gap of the relaxation's.
+fn within_gap(
+    f: &Formulation,
+    opts: &SolveOptions,
+    choose: impl FnOnce(&Session) -> Option<Vec<(Col, f64)>>,
+) -> Option<Session> {
     let relaxed = f.arrays.relaxed_with(&[]);
     let mut session = Session::solve(Problem::from_arrays(&relaxed).ok()?, opts).ok()?;
     if !session.has_plan || session.status != SolveStatus::Optimal {
         return None;
     }
     let (bound, seconds) = (session.objective, session.seconds);
-    let builds = rounded_builds(f, |c| session.value(c))?;
+    let builds = choose(&session)?;
     let change = relaxed.change_to(&f.arrays.relaxed_with(&builds))?;
     if !matches!(session.warm(&change, Start::Held), Ok(true)) {
         return None;

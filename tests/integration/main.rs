@@ -29,6 +29,7 @@ mod html;
 mod invest;
 mod light_separation;
 mod loader;
+mod near;
 mod numbers;
 mod origins;
 mod output;
