@@ -46,6 +46,17 @@ pub fn rareflow(args: &[&str]) -> Output {
         .expect("the rareflow binary runs")
 }
 
+/// `rareflow solve ARGS --against baseline --format json`, which must
+/// succeed: its JSON (`summary` and `against`).
+pub fn solve_against_baseline(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["solve"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--against", "baseline", "--format", "json"]);
+    let o = rareflow(&all);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use crate::common::{close, rareflow, stderr, tiny_dir};
+use crate::common::{close, rareflow, solve_against_baseline, stderr, tiny_dir};
 
 fn solve_into(out: &Path, scenario: Option<&str>) {
     let tiny = tiny_dir();
@@ -107,18 +107,7 @@ fn a_directory_that_is_not_a_plan_is_named() {
 #[test]
 fn solve_against_the_baseline() {
     let tiny = tiny_dir();
-    let o = rareflow(&[
-        "solve",
-        tiny.to_str().unwrap(),
-        "--scenario",
-        "china-halt-us",
-        "--against",
-        "baseline",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v = solve_against_baseline(&[tiny.to_str().unwrap(), "--scenario", "china-halt-us"]);
     let d = &v["against"];
     assert_eq!(d["dirs"][0], "baseline");
     assert_eq!(d["dirs"][1], "china-halt-us");

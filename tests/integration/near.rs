@@ -24,7 +24,7 @@ use rareflow::solver::SolveOptions;
 use rareflow::Builds;
 
 use crate::builds::model;
-use crate::common::{close, global_model, rareflow, stderr};
+use crate::common::{close, solve_against_baseline};
 
 fn solved_near(rate: f64, gap: f64, near: Option<&Builds>) -> rareflow::Solution {
     let opts = SolveOptions {
@@ -65,18 +65,7 @@ fn the_reference_keeps_the_plans_builds_within_its_gap() {
 
 #[test]
 fn a_defence_smco_rule_compared_with_the_baseline_builds_the_same() {
-    global_model();
-    let o = rareflow(&[
-        "solve",
-        "--scenario",
-        "us-defence-decoupling",
-        "--against",
-        "baseline",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v = solve_against_baseline(&["--scenario", "us-defence-decoupling"]);
     let investment = &v["against"]["costs"]["investment"];
     assert_eq!(investment["a"], investment["b"], "{investment}");
     let (a, b) = (
