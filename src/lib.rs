@@ -195,12 +195,12 @@ pub fn solve_checked(checked: Checked, opts: &SolveOptions) -> Result<Solution> 
 /// plan solved near it keeps, when they are within its gap
 /// ([`solve_near`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Builds(pub std::collections::BTreeSet<(String, String)>);
+pub struct BuildSet(pub std::collections::BTreeSet<(String, String)>);
 
-impl Builds {
+impl BuildSet {
     /// What `plan` of `model` builds (whole plants: a share above one half).
-    pub fn of(model: &Model, plan: &Plan) -> Builds {
-        Builds(
+    pub fn of(model: &Model, plan: &Plan) -> BuildSet {
+        BuildSet(
             (plan.builds.iter())
                 .filter(|b| b.share > 0.5)
                 .map(|b| {
@@ -223,7 +223,7 @@ impl Builds {
 pub fn solve_near(
     checked: Checked,
     opts: &SolveOptions,
-    near: Option<&Builds>,
+    near: Option<&BuildSet>,
 ) -> Result<Solution> {
     let Checked {
         mut model,
@@ -418,7 +418,7 @@ fn fixed_lp(f: &formulation::Formulation, mip: Session, opts: &SolveOptions) -> 
 fn keep_builds(
     model: &Model,
     f: &formulation::Formulation,
-    near: &Builds,
+    near: &BuildSet,
     opts: &SolveOptions,
 ) -> Option<Session> {
     if f.size.integers == 0 {

@@ -78,7 +78,7 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
         Some(name) => {
             let this = diff::PlanFiles::of(&label(&scenarios), &written)
                 .ok_or_else(|| Error::Internal("no summary.json or flows.csv".into()))?;
-            let builds = rareflow::Builds::of(&sol.model, &sol.plan);
+            let builds = rareflow::BuildSet::of(&sol.model, &sol.plan);
             let compared = reference(&src, name, &opts, &builds)
                 .and_then(|other| diff::diff(&other, &this, args.scope.market.as_deref(), 10));
             match compared {
@@ -164,7 +164,7 @@ fn reference(
     src: &rareflow::io::source::ModelSource,
     name: &str,
     opts: &rareflow::solver::SolveOptions,
-    builds: &rareflow::Builds,
+    builds: &rareflow::BuildSet,
 ) -> Result<diff::PlanFiles, Error> {
     let scenarios = if name == rareflow::compare::BASELINE {
         Vec::new()

@@ -1,5 +1,7 @@
 //! A MIP case solved by rounding its relaxation, when that is proven good
-//! enough: the engine's first try at every case with build decisions.
+//! enough: the engine's first try at every case with build decisions. The
+//! same bound holds a plan that keeps given builds ([`held`]: the future a
+//! `solve --against` compares with keeps the plan's builds).
 //!
 //! The relaxation (every build decision a share in [0, 1]) costs no more
 //! than any plan, so its cost bounds the best plan's from below. Each

@@ -21,12 +21,12 @@
 //! investment and 4–5% on China's magnet prices that the rule never caused.
 
 use rareflow::solver::SolveOptions;
-use rareflow::Builds;
+use rareflow::BuildSet;
 
 use crate::builds::model;
 use crate::common::{close, solve_against_baseline};
 
-fn solved_near(rate: f64, gap: f64, near: Option<&Builds>) -> rareflow::Solution {
+fn solved_near(rate: f64, gap: f64, near: Option<&BuildSet>) -> rareflow::Solution {
     let opts = SolveOptions {
         mip_gap: Some(gap),
         ..SolveOptions::default()
@@ -46,7 +46,7 @@ fn the_reference_keeps_the_plans_builds_within_its_gap() {
     let plan = solved_near(0.30, 1e-4, None);
     assert_eq!(starts(&plan), ["2026"]);
     assert!(close(plan.plan.objective, 12_000_000.0, 1e-6));
-    let builds = Builds::of(&plan.model, &plan.plan);
+    let builds = BuildSet::of(&plan.model, &plan.plan);
 
     let held = solved_near(0.26, 0.05, Some(&builds));
     assert_eq!(starts(&held), ["2026"]);
