@@ -414,7 +414,8 @@ fn fixed_lp(f: &formulation::Formulation, mip: Session, opts: &SolveOptions) -> 
 }
 
 /// The plan of `f` that builds what `near` builds (and nothing else),
-/// when it is within the gap asked of the relaxation's cost.
+/// when it can build all of it and that plan is within the gap asked of
+/// the relaxation's cost.
 fn keep_builds(
     model: &Model,
     f: &formulation::Formulation,
@@ -424,13 +425,22 @@ fn keep_builds(
     if f.size.integers == 0 {
         return None;
     }
+    let mut found = 0;
     let builds: Vec<(Col, f64)> = (f.index.builds.decisions.iter())
         .map(|d| {
             let id = model.facilities[d.candidate.0].id.clone();
-            let key = (id, model.periods[d.start.0].label.clone());
-            (d.col, if near.0.contains(&key) { 1.0 } else { 0.0 })
+            let kept = near
+                .0
+                .contains(&(id, model.periods[d.start.0].label.clone()));
+            found += usize::from(kept);
+            (d.col, if kept { 1.0 } else { 0.0 })
         })
         .collect();
+    // A build this model cannot make (a candidate a scenario removed, a
+    // start it no longer allows) is not kept by dropping it.
+    if found != near.0.len() {
+        return None;
+    }
     engine::round::held(f, opts, &builds)
 }
 

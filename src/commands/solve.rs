@@ -79,8 +79,10 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
             let this = diff::PlanFiles::of(&label(&scenarios), &written)
                 .ok_or_else(|| Error::Internal("no summary.json or flows.csv".into()))?;
             let builds = rareflow::BuildSet::of(&sol.model, &sol.plan);
-            let compared = reference(&src, name, &opts, &builds)
-                .and_then(|other| diff::diff(&other, &this, args.scope.market.as_deref(), 10));
+            let compared = reference(&src, name, &opts, &builds).and_then(|(other, same)| {
+                let d = diff::diff(&other, &this, args.scope.market.as_deref(), 10)?;
+                Ok((d, same))
+            });
             match compared {
                 Ok(d) => Some(d),
                 Err(e) => {
@@ -103,18 +105,24 @@ pub fn run(args: SolveArgs, out: &mut Stdout) -> Outcome {
             (Format::Table, _) => {
                 out.print(&terminal::render(&summary, &source_name(&src)))?;
                 match &against {
-                    Some(d) => out.print(&format!("\nagainst {}:\n{}", d.dirs[0], diff::render(d))),
+                    Some((d, same)) => out.print(&format!(
+                        "\nagainst {}:\n{}\n{}",
+                        d.dirs[0],
+                        builds_line(*same),
+                        diff::render(d)
+                    )),
                     None => Ok(()),
                 }
             }
             (Format::Json, None) => out.json(&summary),
-            (Format::Json, Some(d)) => out.json(&Against {
+            (Format::Json, Some((d, same))) => out.json(&Against {
                 run: &run,
                 summary: &Summary {
                     run: None,
                     ..summary.clone()
                 },
                 against: d,
+                same_builds: *same,
             }),
         }
     });
@@ -144,6 +152,18 @@ struct Against<'a> {
     run: &'a rareflow::report::run::Run,
     summary: &'a Summary,
     against: &'a diff::Diff,
+    /// Whether the future compared with builds what this plan builds.
+    same_builds: bool,
+}
+
+/// What `--against` says of the two plans' builds.
+fn builds_line(same: bool) -> &'static str {
+    if same {
+        "builds: the same as this plan's (kept, within the gap of that future's best)"
+    } else {
+        "builds: not the same (this plan's are not within the gap of that future's best, \
+         or it cannot build them): part of the difference is the builds'"
+    }
 }
 
 /// A plan's name in a comparison: its scenarios, or `baseline`.
@@ -165,7 +185,7 @@ fn reference(
     name: &str,
     opts: &rareflow::solver::SolveOptions,
     builds: &rareflow::BuildSet,
-) -> Result<diff::PlanFiles, Error> {
+) -> Result<(diff::PlanFiles, bool), Error> {
     let scenarios = if name == rareflow::compare::BASELINE {
         Vec::new()
     } else {
@@ -173,9 +193,11 @@ fn reference(
     };
     let checked = rareflow::check(src, &scenarios)?;
     let sol = rareflow::solve_near(checked, opts, Some(builds))?;
+    let same = rareflow::BuildSet::of(&sol.model, &sol.plan) == *builds;
     let dependency = rareflow::trace::trace(&sol.model, &sol.network, &sol.plan);
     let summary = Summary::new(&sol.model, &sol.network, &sol.plan, &dependency, sol.size);
     let written = files::result_files(&sol.model, &sol.network, &sol.plan, &dependency, &summary)?;
-    diff::PlanFiles::of(&label(&scenarios), &written)
-        .ok_or_else(|| Error::Internal("no summary.json or flows.csv".into()))
+    let files = diff::PlanFiles::of(&label(&scenarios), &written)
+        .ok_or_else(|| Error::Internal("no summary.json or flows.csv".into()))?;
+    Ok((files, same))
 }

