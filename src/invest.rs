@@ -81,18 +81,8 @@ pub type Progress<'a> = &'a (dyn Fn(&str) + Sync);
 
 /// The builds a plan takes, as `facility@start`.
 fn builds_of(checked: &crate::Solution) -> Vec<String> {
-    let m = &checked.model;
-    checked
-        .plan
-        .builds
-        .iter()
-        .filter(|b| b.share > 0.5)
-        .map(|b| {
-            format!(
-                "{}@{}",
-                m.facilities[b.candidate.0].id, m.periods[b.start.0].label
-            )
-        })
+    crate::built_names(&checked.model, &checked.plan)
+        .map(|(id, start)| format!("{id}@{start}"))
         .collect()
 }
 
@@ -272,20 +262,26 @@ pub fn invest(
     let session = solve(x.problem()?, opts)?;
     let status = session.status.label();
     // Each decision as solved: 0 or 1, or a share under `--relax`.
-    let shares: Vec<(String, f64)> = (x.shared.columns())
+    let shares: std::collections::BTreeMap<String, f64> = (x.shared.columns())
         .map(|(id, label, col)| (format!("{id}@{label}"), session.value(col)))
         .collect();
-    let builds: Vec<String> = (shares.iter())
-        .filter(|s| s.1 > 0.5)
-        .map(|s| s.0.clone())
+    let builds: Vec<String> = (x.shared.columns())
+        .map(|(id, label, _)| format!("{id}@{label}"))
+        .filter(|name| shares[name] > 0.5)
         .collect();
     // Once the future is known its operations are run at least cost (under
     // minimax regret only the worst future's cost was minimised, the others'
     // operations merely feasible), and a MIP has no prices: every future is
     // solved again as an LP with the chosen builds fixed.
+    // The expected-cost program is the one to price with; under that
+    // objective it is the one just solved.
     progress("pricing every future's operations with the chosen builds");
-    let chosen = |name: &str| shares.iter().find(|s| s.0 == name).map_or(0.0, |s| s.1);
-    let (blocks, session) = evaluate(&futures, &scenarios, &best, &chosen, opts)?;
+    let chosen = |name: &str| shares.get(name).copied().unwrap_or(0.0);
+    let expected = match objective {
+        Objective::Expected => x,
+        _ => futures.extensive(&scenarios, Objective::Expected, &best, opts)?,
+    };
+    let (blocks, session) = priced(expected, &chosen, opts)?;
     let outcomes = outcomes(&futures, &blocks, &session, &scenarios, &own)?;
     let expected_cost: f64 = outcomes.iter().map(|o| o.probability * o.cost).sum();
     let max_regret = outcomes
@@ -321,6 +317,17 @@ fn evaluate(
     opts: &SolveOptions,
 ) -> Result<(Vec<FutureBlock>, Session)> {
     let x = futures.extensive(scenarios, Objective::Expected, best, opts)?;
+    priced(x, share, opts)
+}
+
+/// The expected-cost program `x` solved as an LP with each build decision
+/// fixed at `share` of its `facility@start` name: the blocks and the
+/// solution.
+fn priced(
+    x: Extensive,
+    share: &dyn Fn(&str) -> f64,
+    opts: &SolveOptions,
+) -> Result<(Vec<FutureBlock>, Session)> {
     let session = solve(x.with_builds(share)?, opts)?;
     Ok((x.futures, session))
 }

@@ -201,15 +201,23 @@ impl BuildSet {
     /// What `plan` of `model` builds (whole plants: a share above one half).
     pub fn of(model: &Model, plan: &Plan) -> BuildSet {
         BuildSet(
-            (plan.builds.iter())
-                .filter(|b| b.share > 0.5)
-                .map(|b| {
-                    let id = model.facilities[b.candidate.0].id.clone();
-                    (id, model.periods[b.start.0].label.clone())
-                })
+            built_names(model, plan)
+                .map(|(id, start)| (id.to_string(), start.to_string()))
                 .collect(),
         )
     }
+}
+
+/// The candidate id and start period label of each whole plant `plan`
+/// builds (a share above one half), in the plan's order.
+pub fn built_names<'m>(
+    model: &'m Model,
+    plan: &'m Plan,
+) -> impl Iterator<Item = (&'m str, &'m str)> + 'm {
+    (plan.builds.iter()).filter(|b| b.share > 0.5).map(|b| {
+        let id = model.facilities[b.candidate.0].id.as_str();
+        (id, model.periods[b.start.0].label.as_str())
+    })
 }
 
 /// As [`solve_checked`], and when `near` is given the plan keeps those

@@ -204,15 +204,9 @@ pub fn measure_segments(
     segments: &[crate::report::markets::SegmentResult],
 ) -> CellResult {
     let years = |t: usize| f64::from(s.model.periods[t].years);
+    let by_market = spend_by_market(&s.model, segments);
     let (shortage_t, given_up_t, market_spend) = if measure.scope.is_world() {
-        let spend: f64 = segments
-            .iter()
-            .filter(|r| {
-                let seg = &s.model.demand[r.segment];
-                s.model.countries[seg.country.0].code == measure.market
-            })
-            .map(|r| r.spend * years(s.model.demand[r.segment].period.0))
-            .sum();
+        let spend = by_market.get(&measure.market).copied().unwrap_or(0.0);
         let m = &s.model;
         (s.plan.shortage_tonnes(m), s.plan.given_up_tonnes(m), spend)
     } else {
@@ -249,7 +243,7 @@ pub fn measure_segments(
         shortage_t,
         given_up_t,
         market_spend,
-        spend_by_market: spend_by_market(&s.model, segments),
+        spend_by_market: by_market,
         investment: s.plan.costs.investment,
         dependency: (total > 0.0).then(|| from_source / total),
     }
